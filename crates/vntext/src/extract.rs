@@ -1,0 +1,1969 @@
+//! Extraction from a whole document: document and meeting details, tasks ("Giao …"), figures,
+//! and warnings about inconsistencies inside the document.
+//!
+//! Owns: [`UnitRegistry`] (unit names and aliases to match assignees against), [`extract`] and
+//! its result types. Everything carries the byte span of its source so a reviewer can see where
+//! it came from; nothing found is "corrected" — doubtful things become [`Warning`]s.
+//!
+//! The rules come from the language of administrative text, not from particular documents:
+//! - a task starts at the verb "giao" (assign, [`TaskKind::Assignment`]) or "yêu cầu" (require,
+//!   [`TaskKind::Request`]) followed by one or more units — a registry name or a noun phrase
+//!   opening with a unit word ("phòng", "UBND", "các"…) — which end at the first action verb
+//!   ("tham mưu", "tiếp thu", "chủ trì"…); "giao ban", "giao thông", "được giao" are not tasks; "chủ trì" and "phối hợp với" split
+//!   lead (chủ trì) and coordinating (phối hợp) units; the deadline is the strongest date
+//!   expression in the clause ([`crate::date`]); a clause with two deadlines is two tasks;
+//! - units are resolved against the registry on [`match_key`] words, exactly or by a cut-off
+//!   prefix of at least two words ("Phòng Tài chính Kế" → "Phòng Tài chính - Kế hoạch"), and
+//!   reported as ambiguous when the prefix fits several units;
+//! - person names are runs of capitalised words starting at a Vietnamese family name;
+//! - warnings: a year that differs from the document's for the same month or quarter ("tháng 03
+//!   năm 2022" in a March 2023 notice), a name spelt two ways (same letters, different marks:
+//!   "Phạm Viêt Hoài"/"Phạm Viết Hoài"), a blank document number or issue day, a unit written
+//!   one letter away from a known one.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::date::{self, DateExpr, Found, Period, Qualifier, Recurrence};
+use crate::normalize::{ascii_key, match_key, nfc};
+use crate::number::{self, Quantity, Unit};
+use crate::span::Span;
+use crate::view::FoldedText;
+use crate::view::cursor::{any_word, char_at, skip_spaces, word};
+
+/// The units tasks can be assigned to, each with every name it is written under.
+#[derive(Clone, Debug, Default)]
+pub struct UnitRegistry {
+    names: Vec<RegistryName>,
+}
+
+#[derive(Clone, Debug)]
+struct RegistryName {
+    id: String,
+    words: Vec<String>,
+}
+
+/// Words of a name as compared: [`match_key`] split on anything that is not a letter or digit,
+/// so "Tài chính - Kế hoạch", "Tài chính Kế hoạch" and "TÀI CHÍNH – KẾ HOẠCH" agree.
+fn key_words(s: &str) -> Vec<String> {
+    match_key(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !is_connector(w))
+        .map(str::to_string)
+        .collect()
+}
+
+impl UnitRegistry {
+    /// `units`: (id, names and aliases). Empty names are ignored.
+    pub fn new(units: &[(String, Vec<String>)]) -> Self {
+        let names = units
+            .iter()
+            .flat_map(|(id, names)| {
+                names.iter().map(move |n| RegistryName {
+                    id: id.clone(),
+                    words: key_words(n),
+                })
+            })
+            .filter(|n| !n.words.is_empty())
+            .collect();
+        UnitRegistry { names }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Resolves a whole mention ("Phòng Tài chính Kế", "phòng TC-KH").
+    pub fn resolve(&self, mention: &str) -> Resolution {
+        let words = key_words(mention);
+        match self.best_match(&words) {
+            Some((n, resolution)) if n == words.len() => resolution,
+            _ => Resolution::Unresolved,
+        }
+    }
+
+    /// The best name matching the start of `words`: how many words it consumes and the result.
+    /// A full name beats a cut one; more words beat fewer.
+    fn best_match(&self, words: &[String]) -> Option<(usize, Resolution)> {
+        // (consumed, full, id)
+        let mut hits: Vec<(usize, bool, &str)> = Vec::new();
+        for name in &self.names {
+            let mut matched = 0;
+            while matched < name.words.len()
+                && matched < words.len()
+                && words[matched] == name.words[matched]
+            {
+                matched += 1;
+            }
+            if matched == name.words.len() {
+                hits.push((matched, true, &name.id));
+            } else if matched >= 2 {
+                // A cut-off name: the text stops matching, possibly inside a word ("Kế h").
+                let partial = words.get(matched).is_some_and(|w| {
+                    w.len() < name.words[matched].len()
+                        && name.words[matched].starts_with(w.as_str())
+                });
+                hits.push((matched + usize::from(partial), false, &name.id));
+            }
+        }
+        let best = hits.iter().map(|h| (h.1, h.0)).max()?;
+        let mut ids: Vec<String> = hits
+            .iter()
+            .filter(|h| (h.1, h.0) == best)
+            .map(|h| h.2.to_string())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let (full, consumed) = best;
+        let resolution = match (ids.len(), full) {
+            (1, true) => Resolution::Exact { id: ids.remove(0) },
+            (1, false) => Resolution::Prefix { id: ids.remove(0) },
+            _ => Resolution::Ambiguous { ids },
+        };
+        Some((consumed, resolution))
+    }
+}
+
+/// "và" inside a unit name is optional in practice ("Phòng Kinh tế Hạ tầng" for "Phòng Kinh tế
+/// và Hạ tầng"), so names are compared without it.
+fn is_connector(w: &str) -> bool {
+    w == "và"
+}
+
+/// How an assignee mention was matched to the registry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Resolution {
+    /// One of the unit's names, as written (up to case, marks placement, dashes).
+    Exact { id: String },
+    /// The start of one unit's name, cut off ("Phòng Tài chính Kế").
+    Prefix { id: String },
+    /// Fits several units equally well.
+    Ambiguous { ids: Vec<String> },
+    /// Not in the registry.
+    Unresolved,
+}
+
+/// A piece of text with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Located {
+    pub text: String,
+    pub span: Span,
+}
+
+/// An assignee as written, and its resolution.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Assignee {
+    pub text: String,
+    pub span: Span,
+    pub resolution: Resolution,
+}
+
+/// A task proposed from an assignment sentence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Task {
+    /// chủ trì
+    pub lead: Vec<Assignee>,
+    /// phối hợp
+    pub coordinating: Vec<Assignee>,
+    pub action: Located,
+    pub deadline: Option<Found<DateExpr>>,
+    pub kind: TaskKind,
+    /// The assignees come from the previous task ("…; Phối hợp…", "Đồng thời tham mưu…").
+    pub continued: bool,
+    /// The whole source of the task.
+    pub span: Span,
+}
+
+/// How the text puts a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// "Giao <đơn vị> …": an explicit assignment (giao nhiệm vụ).
+    Assignment,
+    /// "yêu cầu <đơn vị> …": a directive to units, often broader.
+    Request,
+}
+
+impl TaskKind {
+    fn trigger(self) -> &'static str {
+        match self {
+            TaskKind::Assignment => "giao",
+            TaskKind::Request => "yêu cầu",
+        }
+    }
+}
+
+/// The next "giao" or "yêu cầu" at or after `from`: position, kind, and where to search next.
+fn next_trigger(s: &str, from: usize) -> Option<(usize, TaskKind, usize)> {
+    let rest = s.get(from..)?;
+    [TaskKind::Assignment, TaskKind::Request]
+        .into_iter()
+        .filter_map(|k| rest.find(k.trigger()).map(|i| (from + i, k)))
+        .min_by_key(|&(pos, _)| pos)
+        .map(|(pos, k)| (pos, k, pos + k.trigger().len()))
+}
+
+/// A person as named in the text, with the title written next to the name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub name: String,
+    pub title: Option<String>,
+    pub span: Span,
+}
+
+/// "Số: 45/TB-UBND"
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocumentNumber {
+    /// `None` when left blank for the records office ("Số: /TB-UBND").
+    pub number: Option<u32>,
+    /// "TB-UBND"
+    pub symbol: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DocumentInfo {
+    pub number: Option<DocumentNumber>,
+    /// Place of issue, from "Cẩm Thủy, ngày … tháng … năm …".
+    pub place: Option<Located>,
+    pub issue_date: Option<Found<DateExpr>>,
+    /// Publication stamp of a news article ("16:58 14/04/2017", "Ngày đăng: 26/06/2020").
+    pub published: Option<Found<DateExpr>>,
+    /// The date relative expressions were resolved against: the issue date, else the
+    /// publication stamp, else the first full date in the text, else the caller's date, else the
+    /// first day of the first period with a written year. `None`: year-less dates in the result
+    /// carry a placeholder year (2000) and `year_inferred`.
+    pub reference_date: Option<Date>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MeetingInfo {
+    pub date: Option<Found<DateExpr>>,
+    /// chủ trì
+    pub chairs: Vec<Person>,
+    /// The body that held the meeting ("UBND huyện", "Huyện ủy Sông Lô").
+    pub host: Option<Located>,
+    /// The period under review ("quý I năm 2018").
+    pub period: Option<Found<DateExpr>>,
+}
+
+/// A figure with what it measures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    pub quantity: Quantity,
+    /// The words naming what is measured ("lúa", "giá trị xuất khẩu"), best effort.
+    pub measure: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum WarningKind {
+    /// A period or date in a different year from the document's, where the same month or
+    /// quarter also appears with the document's year.
+    YearMismatch {
+        expected: i16,
+        found: i16,
+    },
+    /// The same name written with different diacritics.
+    NameVariants {
+        variants: Vec<String>,
+    },
+    BlankDocumentNumber,
+    BlankIssueDay,
+    /// A unit one letter away from the catalog.
+    UnitTypo {
+        text: String,
+        candidates: Vec<String>,
+    },
+    /// An assignee that fits several registry units.
+    AmbiguousAssignee {
+        text: String,
+    },
+}
+
+/// Something a person should look at; never fixed automatically.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub kind: WarningKind,
+    /// Vietnamese, for the review page.
+    pub message: String,
+    pub spans: Vec<Span>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Extraction {
+    pub document: DocumentInfo,
+    pub meeting: MeetingInfo,
+    pub tasks: Vec<Task>,
+    pub figures: Vec<Figure>,
+    pub recommendations: Vec<Recommendation>,
+    pub people: Vec<Person>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Kiến nghị, đề xuất: a lower level asking a higher one ("đề nghị huyện quan tâm, hỗ trợ …").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Recommendation {
+    /// The last person named before it in the same paragraph, if any.
+    pub by: Option<String>,
+    /// The level or body asked ("huyện", "UBND tỉnh").
+    pub to: Located,
+    pub content: Located,
+    pub span: Span,
+}
+
+/// Extracts everything from one document. `document_date` is used when the text itself gives no
+/// full date to resolve "Sáng nay" or "ngày 25/6" against.
+pub fn extract(text: &str, registry: &UnitRegistry, document_date: Option<Date>) -> Extraction {
+    let view = FoldedText::new(text);
+    let s = view.folded();
+    let mut out = Extraction::default();
+
+    // Pass 1: where the dates are, to choose the reference date.
+    let fallback = document_date.unwrap_or(Date::new(2000, 1, 1).unwrap_or(Date::MIN));
+    let first_pass = date::scan(&view, fallback);
+    let header_end = header_end(s);
+    let issue = first_pass
+        .iter()
+        .position(|f| is_issue_date(s, &view, f, header_end));
+    let published = first_pass
+        .iter()
+        .position(|f| is_publication(s, &view, f) && Some(f) != issue.map(|i| &first_pass[i]));
+    let full_date = |f: &Found<DateExpr>| match f.value {
+        DateExpr::Date {
+            date,
+            year_inferred: false,
+            relative: false,
+            ..
+        } => Some(date),
+        _ => None,
+    };
+    let reference = issue
+        .and_then(|i| full_date(&first_pass[i]))
+        .or_else(|| published.and_then(|i| full_date(&first_pass[i])))
+        .or_else(|| first_pass.iter().find_map(full_date))
+        .or(document_date)
+        // Last resort: the start of the first period with a written year ("tháng 6 năm 2020"),
+        // so "ngày 25/6" at least gets the document's year.
+        .or_else(|| {
+            first_pass.iter().find_map(|f| match f.value {
+                DateExpr::Period {
+                    period,
+                    year_inferred: false,
+                } => period.first_day(),
+                _ => None,
+            })
+        });
+    out.document.reference_date = reference;
+
+    // Pass 2: re-resolve what depended on the reference date.
+    let dates = match reference {
+        Some(r) if r != fallback => date::reresolve(&view, first_pass, r),
+        _ => first_pass,
+    };
+    let issue_found = issue.and_then(|i| dates.get(i).copied());
+    let published_found = published.and_then(|i| dates.get(i).copied());
+    out.document.issue_date = issue_found;
+    out.document.published = published_found;
+    if let Some(f) = issue_found {
+        out.document.place = place_before(&view, f.span);
+        if matches!(
+            f.value,
+            DateExpr::Period {
+                period: Period::Month { .. },
+                ..
+            }
+        ) {
+            out.warnings.push(Warning {
+                kind: WarningKind::BlankIssueDay,
+                message: "Ngày ban hành để trống".into(),
+                spans: vec![f.span],
+            });
+        }
+    }
+    out.document.number = document_number(&view, header_end);
+    if let Some(n) = &out.document.number
+        && n.number.is_none()
+    {
+        out.warnings.push(Warning {
+            kind: WarningKind::BlankDocumentNumber,
+            message: "Số văn bản để trống".into(),
+            spans: vec![n.span],
+        });
+    }
+
+    let skip = |f: &Found<DateExpr>| Some(*f) == issue_found || Some(*f) == published_found;
+    out.meeting.date = dates
+        .iter()
+        .find(|f| !skip(f) && matches!(f.value, DateExpr::Date { .. }) && f.qualifier.is_none())
+        .copied();
+    out.meeting.period = dates
+        .iter()
+        .find(|f| !skip(f) && matches!(f.value, DateExpr::Period { .. }))
+        .copied();
+    out.meeting.host = host(&view);
+
+    out.people = people(&view);
+    out.meeting.chairs = chairs(&view, &out.people);
+    out.tasks = tasks(&view, registry, &dates);
+    out.recommendations = recommendations(&view, &out.people);
+    let date_spans: Vec<Span> = dates.iter().map(|f| f.span).collect();
+    out.figures = number::find_in_with(&view, &date_spans)
+        .into_iter()
+        .map(|q| Figure {
+            measure: measure(&view, &q),
+            quantity: q,
+        })
+        .collect();
+
+    if let Some(r) = reference {
+        year_warnings(s, &view, &dates, r.year(), &skip, &mut out.warnings);
+    }
+    name_warnings(&out.people, &mut out.warnings);
+    for f in &out.figures {
+        if let Some(Unit::NearMiss { text, candidates }) = &f.quantity.unit {
+            out.warnings.push(Warning {
+                message: format!(
+                    "Đơn vị tính \"{text}\" không rõ (gần với: {})",
+                    candidates
+                        .iter()
+                        .map(|c| c.canonical())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                kind: WarningKind::UnitTypo {
+                    text: text.clone(),
+                    candidates: candidates
+                        .iter()
+                        .map(|c| c.canonical().to_string())
+                        .collect(),
+                },
+                spans: vec![f.quantity.span],
+            });
+        }
+    }
+    for t in &out.tasks {
+        for a in t.lead.iter().chain(&t.coordinating) {
+            if matches!(a.resolution, Resolution::Ambiguous { .. }) {
+                out.warnings.push(Warning {
+                    kind: WarningKind::AmbiguousAssignee {
+                        text: a.text.clone(),
+                    },
+                    message: format!("\"{}\" khớp với nhiều đơn vị", a.text),
+                    spans: vec![a.span],
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The end of the header: the first line with "thông báo", "báo cáo", "kết luận"… in
+/// capitals is not needed — the first ~12 lines or 1 500 bytes, whichever is shorter.
+fn header_end(s: &str) -> usize {
+    let by_lines = s.match_indices('\n').nth(12).map_or(s.len(), |(i, _)| i);
+    let mut cap = s.len().min(1500);
+    while !s.is_char_boundary(cap) {
+        cap -= 1;
+    }
+    by_lines.min(cap)
+}
+
+/// "<Place>, ngày … tháng … năm …" in the header.
+fn is_issue_date(s: &str, view: &FoldedText<'_>, f: &Found<DateExpr>, header_end: usize) -> bool {
+    let folded_start = folded_offset(view, f.span.start);
+    if folded_start > header_end || word(s, folded_start, "ngày").is_none() {
+        return false;
+    }
+    let before = s.get(..folded_start).unwrap_or("").trim_end_matches(' ');
+    before.ends_with(',')
+}
+
+fn is_publication(s: &str, view: &FoldedText<'_>, f: &Found<DateExpr>) -> bool {
+    let start = folded_offset(view, f.span.start);
+    let line_start = s
+        .get(..start)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_prefix = s.get(line_start..start).unwrap_or("").trim();
+    let stamped = matches!(f.value, DateExpr::Date { time: Some(_), .. }) && line_prefix.is_empty();
+    stamped
+        || ["ngày đăng", "cập nhật", "đăng ngày", "ngày cập nhật"]
+            .iter()
+            .any(|p| line_prefix.trim_end_matches(':').trim_end().ends_with(p))
+}
+
+/// The folded offset of an original byte offset (first folded byte at or after it).
+fn folded_offset(view: &FoldedText<'_>, original: usize) -> usize {
+    // Spans come from the view, so a binary search over its map finds them exactly.
+    let s = view.folded();
+    let (mut lo, mut hi) = (0usize, s.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if view.span(mid, mid).start < original {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    while lo < s.len() && !s.is_char_boundary(lo) {
+        lo += 1;
+    }
+    lo
+}
+
+fn place_before(view: &FoldedText<'_>, date_span: Span) -> Option<Located> {
+    let text = view.original();
+    let before = text.get(..date_span.start)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.get(line_start..)?;
+    let place = line.trim_end().strip_suffix(',')?.trim();
+    if place.is_empty() {
+        return None;
+    }
+    let start = line_start + (line.len() - line.trim_start().len());
+    Some(Located {
+        text: place.to_string(),
+        span: Span::new(start, start + place.len()),
+    })
+}
+
+/// "Số: 45/TB-UBND" / "Số: /TB-UBND" / "Số 12/UBND-VX" in the header.
+fn document_number(view: &FoldedText<'_>, header_end: usize) -> Option<DocumentNumber> {
+    let s = view.folded();
+    let text = view.original();
+    let mut at = 0;
+    while let Some(i) = s.get(at..header_end).and_then(|h| h.find("số")) {
+        let pos = at + i;
+        at = pos + "số".len();
+        let Some(e) = word(s, pos, "số") else {
+            continue;
+        };
+        let mut p = skip_spaces(s, e);
+        if char_at(s, p) == Some(':') {
+            p = skip_spaces(s, p + 1);
+        }
+        let digits_end = p + s.get(p..)?.bytes().take_while(u8::is_ascii_digit).count();
+        if char_at(s, digits_end) != Some('/') {
+            continue;
+        }
+        let sym_start = digits_end + 1;
+        let sym_len: usize = s
+            .get(sym_start..)?
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '/' || *c == '.')
+            .map(char::len_utf8)
+            .sum();
+        if sym_len == 0 {
+            continue;
+        }
+        let number = s.get(p..digits_end).and_then(|d| d.parse().ok());
+        let sym_span = view.span(sym_start, sym_start + sym_len);
+        let symbol = sym_span.slice(text).trim_end_matches('.').to_string();
+        return Some(DocumentNumber {
+            number,
+            symbol,
+            span: view.span(pos, sym_start + sym_len),
+        });
+    }
+    None
+}
+
+/// Sentence bounds (folded offsets) around `at`: '.', '!', '?', newline; a '.' between digits
+/// does not end a sentence.
+fn sentence_bounds(s: &str, at: usize) -> (usize, usize) {
+    let b = s.as_bytes();
+    let is_end = |i: usize| match b.get(i) {
+        Some(b'\n' | b'!' | b'?') => true,
+        Some(b'.') => {
+            !(i > 0
+                && b.get(i - 1).is_some_and(u8::is_ascii_digit)
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+        }
+        _ => false,
+    };
+    let mut start = at.min(b.len());
+    while start > 0 && !is_end(start - 1) {
+        start -= 1;
+    }
+    let mut end = at.min(b.len());
+    while end < b.len() && !is_end(end) {
+        end += 1;
+    }
+    (start, end)
+}
+
+fn trim_span(view: &FoldedText<'_>, start: usize, end: usize, junk: &[char]) -> Option<Located> {
+    let span = view.span(start, end);
+    let raw = span.slice(view.original());
+    let trimmed_start = raw.trim_start_matches(|c: char| c.is_whitespace() || junk.contains(&c));
+    let lead = raw.len() - trimmed_start.len();
+    let trimmed = trimmed_start.trim_end_matches(|c: char| c.is_whitespace() || junk.contains(&c));
+    if trimmed.is_empty() {
+        return None;
+    }
+    Some(Located {
+        text: trimmed.to_string(),
+        span: Span::new(span.start + lead, span.start + lead + trimmed.len()),
+    })
+}
+
+const MEETING_NOUNS: &[&str] = &[
+    "cuộc họp",
+    "hội nghị",
+    "cuộc làm việc",
+    "buổi làm việc",
+    "phiên họp",
+    "buổi họp",
+    "họp",
+    "hội thảo",
+    "cuộc",
+];
+
+/// "<host> (đã|vừa) tổ chức <meeting>": the first such sentence.
+fn host(view: &FoldedText<'_>) -> Option<Located> {
+    let s = view.folded();
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|r| r.find("tổ chức")) {
+        let pos = from + i;
+        from = pos + "tổ chức".len();
+        let Some(e) = word(s, pos, "tổ chức") else {
+            continue;
+        };
+        if any_word(s, skip_spaces(s, e), MEETING_NOUNS).is_none() {
+            continue;
+        }
+        let (sent_start, _) = sentence_bounds(s, pos);
+        // Skip a leading date ("Ngày 06/4/2018, ").
+        let lead = s.get(sent_start..pos)?;
+        let start = match lead.find(',') {
+            Some(c) if date::scan(&FoldedText::new(lead.get(..c)?), Date::MIN).len() == 1 => {
+                sent_start + c + 1
+            }
+            _ => sent_start,
+        };
+        let mut end = pos;
+        for aux in ["đã", "vừa", "sẽ"] {
+            let before = s.get(start..end)?.trim_end_matches(' ');
+            if let Some(b) = before.strip_suffix(aux)
+                && b.ends_with(' ')
+            {
+                end = start + b.len();
+            }
+        }
+        if let Some(found) = trim_span(view, start, end, &[',', '-', ':']) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+const SURNAMES: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý", "Đồng", "Nông", "Phùng", "Đinh", "Đào", "Đoàn", "Lương", "Lâm",
+    "Mai", "Trịnh", "Trương", "Cao", "Hà", "Tạ", "Tô", "Chu", "Quách", "Vương", "Thái", "Lưu",
+    "Kiều", "Triệu", "La", "Lại", "Khổng", "Tăng", "Hứa", "Giang", "Tôn", "Thân", "Mạc", "Âu",
+    "Doãn", "Hầu", "Lục", "Nghiêm", "Phí", "Viên", "Quan", "Ninh", "Diệp", "Kim", "Bạch", "Cù",
+    "Vi", "Lò", "Tống", "Khúc", "Cấn", "Nhữ", "Trình", "Văn", "Đàm", "Lã", "Mạch", "Hán", "Ông",
+    "Từ", "Ma", "Hoàng", "Vy", "Hồng", "Đậu", "Thạch", "Lạc",
+];
+
+/// The most frequent family names: when a capitalised run holds one of these after a place
+/// name ("Thạch Hà Nguyễn Văn Khoa"), the person starts there.
+const COMMON_SURNAMES: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Ngô", "Dương",
+];
+
+/// A capitalised word: first letter upper case, the rest lower case letters.
+fn is_capitalised(w: &str) -> bool {
+    let mut chars = w.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && chars.all(|c| c.is_lowercase() || unicode_normalization::char::is_combining_mark(c))
+        && w.chars().count() > 1
+}
+
+/// Person names: runs of capitalised words (single spaces between) of two to five words,
+/// starting at a family name.
+fn people(view: &FoldedText<'_>) -> Vec<Person> {
+    let text = view.original();
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut out = Vec::new();
+    let flush = |words: &mut Vec<(usize, usize)>, out: &mut Vec<Person>| {
+        if let Some((start, end)) = pick_name(text, words) {
+            out.push(Person {
+                name: text.get(start..end).unwrap_or("").to_string(),
+                title: None,
+                span: Span::new(start, end),
+            });
+        }
+        words.clear();
+    };
+    let mut i = 0;
+    let bytes = text.len();
+    while i < bytes {
+        let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        if c.is_alphabetic() {
+            let len: usize = text
+                .get(i..)
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| {
+                    c.is_alphabetic() || unicode_normalization::char::is_combining_mark(*c)
+                })
+                .map(char::len_utf8)
+                .sum();
+            let w = text.get(i..i + len).unwrap_or("");
+            if is_capitalised(w) {
+                let joined_by_space = words
+                    .last()
+                    .is_some_and(|&(_, end)| text.get(end..i) == Some(" "));
+                if !words.is_empty() && !joined_by_space {
+                    flush(&mut words, &mut out);
+                }
+                words.push((i, i + len));
+            } else {
+                flush(&mut words, &mut out);
+            }
+            i += len.max(1);
+        } else {
+            if c != ' ' {
+                flush(&mut words, &mut out);
+            }
+            i += c.len_utf8();
+        }
+    }
+    flush(&mut words, &mut out);
+    out
+}
+
+/// Chooses the name inside a run of capitalised words (byte ranges).
+fn pick_name(text: &str, run: &[(usize, usize)]) -> Option<(usize, usize)> {
+    if run.len() < 2 {
+        return None;
+    }
+    let word = |k: usize| nfc(text.get(run[k].0..run[k].1).unwrap_or(""));
+    let fits = |k: usize| (2..=5).contains(&(run.len() - k));
+    let start = (0..run.len() - 1)
+        .find(|&k| fits(k) && COMMON_SURNAMES.contains(&word(k).as_str()))
+        .or_else(|| {
+            (0..run.len() - 1).find(|&k| fits(k) && SURNAMES.contains(&word(k).as_str()))
+        })?;
+    // Two-word runs are mostly places ("Thạch Hà", "Bạch Thông"): only with a common surname.
+    if run.len() - start == 2 && !COMMON_SURNAMES.contains(&word(start).as_str()) {
+        return None;
+    }
+    let end = run.last()?.1;
+    Some((run[start].0, end))
+}
+
+/// Chairs: people in "<names> chủ trì <meeting>" or after "sự chủ trì của".
+fn chairs(view: &FoldedText<'_>, people: &[Person]) -> Vec<Person> {
+    let s = view.folded();
+    let text = view.original();
+    let mut out: Vec<Person> = Vec::new();
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|r| r.find("chủ trì")) {
+        let pos = from + i;
+        from = pos + "chủ trì".len();
+        let Some(e) = word(s, pos, "chủ trì") else {
+            continue;
+        };
+        let (sent_start, sent_end) = sentence_bounds(s, pos);
+        let after_of = word(s, skip_spaces(s, e), "của");
+        let region = if let Some(ce) = after_of {
+            // "dưới sự chủ trì của Chủ tịch UBND huyện - Phạm Viêt Hoài"
+            view.span(ce, sent_end)
+        } else if any_word(s, skip_spaces(s, e), MEETING_NOUNS).is_some() {
+            view.span(sent_start, pos)
+        } else {
+            continue;
+        };
+        let after_of = after_of.is_some();
+        let inside = people.iter().filter(|p| region.contains(&p.span));
+        let chosen: Vec<&Person> = if after_of {
+            inside.take(1).collect()
+        } else {
+            inside.collect()
+        };
+        for (k, p) in chosen.iter().enumerate() {
+            let title = if after_of {
+                text.get(region.start..p.span.start)
+            } else {
+                let next = chosen.get(k + 1).map_or(region.end, |n| n.span.start);
+                text.get(p.span.end..next)
+            }
+            .map(clean_title)
+            .filter(|t| !t.is_empty());
+            if !out.iter().any(|o| o.name == p.name) {
+                out.push(Person {
+                    name: p.name.clone(),
+                    title,
+                    span: p.span,
+                });
+            }
+        }
+        if !out.is_empty() {
+            break;
+        }
+    }
+    out
+}
+
+fn clean_title(t: &str) -> String {
+    let junk = |c: char| c.is_whitespace() || matches!(c, ',' | '-' | '–' | '—' | ':' | ';');
+    let mut t = t.trim_matches(junk).to_string();
+    for suffix in [" và đồng chí", " và", " đồng chí"] {
+        if let Some(x) = t.strip_suffix(suffix) {
+            t = x.trim_matches(junk).to_string();
+        }
+    }
+    t
+}
+
+/// Words that start the action after the assignees (folded, longest first where it matters).
+const ACTION_VERBS: &[&str] = &[
+    "tham mưu",
+    "tiếp thu",
+    "chủ trì",
+    "phối hợp",
+    "tập trung",
+    "tổng hợp",
+    "rà soát",
+    "xây dựng",
+    "hướng dẫn",
+    "triển khai",
+    "thực hiện",
+    "báo cáo",
+    "kiểm tra",
+    "đôn đốc",
+    "chỉ đạo",
+    "theo dõi",
+    "nghiên cứu",
+    "đề xuất",
+    "hoàn thiện",
+    "hoàn chỉnh",
+    "hoàn thành",
+    "tổ chức",
+    "giải quyết",
+    "ban hành",
+    "có trách nhiệm",
+    "chịu trách nhiệm",
+    "khẩn trương",
+    "cần",
+    "lập",
+    "trình",
+    "soạn thảo",
+    "cập nhật",
+    "thẩm định",
+    "giúp",
+    "làm việc",
+    "quan tâm",
+    "tăng cường",
+    "đẩy mạnh",
+    "chuẩn bị",
+    "xử lý",
+    "xác minh",
+    "tuyên truyền",
+    "vận động",
+    "bố trí",
+    "đảm bảo",
+    "bảo đảm",
+    "cung cấp",
+    "gửi",
+    "thống kê",
+    "điều tra",
+    "giám sát",
+    "hỗ trợ",
+    "khắc phục",
+    "tiếp tục",
+    "chủ động",
+    "thường xuyên",
+    "sớm",
+    "phải",
+    "nắm",
+    "đánh giá",
+    "tham gia",
+    "liên hệ",
+    "trả lời",
+    "tiếp nhận",
+    "thu hồi",
+    "lựa chọn",
+    "thông báo",
+    "công bố",
+    "tháo gỡ",
+    "dự thảo",
+    "rà",
+    "tổ",
+    "đăng ký",
+    "nghiệm thu",
+    "nâng cao",
+    "phấn đấu",
+    "duy trì",
+    "đổi mới",
+    "củng cố",
+    "nghiêm túc",
+    "kịp thời",
+    "tích cực",
+    "đặc biệt",
+    "làm tốt",
+    "phát huy",
+    "bám sát",
+    "nêu cao",
+    "chấp hành",
+    "phát động",
+    "ưu tiên",
+    "quyết liệt",
+    "đẩy nhanh",
+    "khảo sát",
+    "nhân rộng",
+];
+
+/// First words of a unit or person an assignment can go to.
+const UNIT_HEADS: &[&str] = &[
+    "phòng",
+    "văn phòng",
+    "ban",
+    "ubnd",
+    "ủy ban",
+    "uỷ ban",
+    "công an",
+    "trung tâm",
+    "chi cục",
+    "đội",
+    "hội",
+    "huyện đoàn",
+    "tỉnh đoàn",
+    "đoàn",
+    "mttq",
+    "ubmttq",
+    "mặt trận",
+    "các",
+    "đồng chí",
+    "ông",
+    "bà",
+    "thanh tra",
+    "kho bạc",
+    "ngân hàng",
+    "chi nhánh",
+    "bhxh",
+    "bảo hiểm",
+    "đài",
+    "trường",
+    "sở",
+    "cục",
+    "tổ",
+    "liên đoàn",
+    "hạt",
+    "chủ tịch",
+    "phó chủ tịch",
+    "bch",
+    "bcđ",
+    "bql",
+    "huyện ủy",
+    "huyện uỷ",
+    "đảng ủy",
+    "đảng uỷ",
+    "hđnd",
+    "viện",
+    "bệnh viện",
+    "trạm",
+    "lãnh đạo",
+    "thường trực",
+    "cơ quan",
+    "bí thư",
+    "trưởng",
+    "giám đốc",
+    "chánh",
+    "công ty",
+    "hợp tác xã",
+    "htx",
+    "vp",
+    "tt",
+    "ct",
+    "pct",
+    "cán bộ",
+    "ngành",
+    "quân sự",
+    "ban chỉ huy",
+    "thành viên",
+];
+
+/// Second halves of compounds with "giao" that do not assign anything.
+const GIAO_COMPOUNDS: &[&str] = &[
+    "thông", "lưu", "dịch", "đất", "nhận", "kết", "thương", "tiếp", "hàng", "hữu", "thoa", "ước",
+    "quyền", "khoán", "nộp", "diện", "tranh", "hoà", "hòa", "thừa",
+];
+
+/// "Ban …" units, to tell "giao Ban Quản lý dự án" from "giao ban" (a briefing meeting).
+const BAN_UNITS: &[&str] = &[
+    "ban quản lý",
+    "ban chỉ đạo",
+    "ban chỉ huy",
+    "ban tuyên giáo",
+    "ban dân vận",
+    "ban tổ chức",
+    "ban kinh tế",
+    "ban pháp chế",
+    "ban văn hóa",
+    "ban văn hoá",
+    "ban thường vụ",
+    "ban dân tộc",
+    "ban bồi thường",
+    "ban giải phóng",
+    "ban tiếp công dân",
+    "ban kiểm tra",
+    "ban nội chính",
+    "ban đại diện",
+    "ban bảo vệ",
+    "ban điều hành",
+    "ban vận động",
+    "ban thanh tra",
+    "ban qlda",
+    "ban cđ",
+    "ban chấp hành",
+];
+
+/// Words between assignees.
+const SEPARATORS: &[&str] = &[",", "và", "cùng"];
+
+/// Tails that qualify a unit without changing it.
+const UNIT_TAILS: &[&str] = &[
+    "của huyện",
+    "cấp huyện",
+    "huyện",
+    "của tỉnh",
+    "cấp tỉnh",
+    "tỉnh",
+];
+
+/// A word token of the folded text: folded byte range.
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    start: usize,
+    end: usize,
+    /// A letter/digit word (otherwise a single punctuation character).
+    word: bool,
+}
+
+fn tokens(s: &str, start: usize, end: usize) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < end {
+        let Some(c) = char_at(s, i) else { break };
+        if c.is_alphanumeric() {
+            let len: usize = s
+                .get(i..end)
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| c.is_alphanumeric())
+                .map(char::len_utf8)
+                .sum();
+            out.push(Tok {
+                start: i,
+                end: i + len,
+                word: true,
+            });
+            i += len.max(1);
+        } else {
+            if !c.is_whitespace() {
+                out.push(Tok {
+                    start: i,
+                    end: i + c.len_utf8(),
+                    word: false,
+                });
+            }
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+/// Clause end for a task starting at `at`: '.', ';', newline, or a ')' / '*' closing the
+/// bracket the task sits in.
+fn clause_end(s: &str, at: usize) -> usize {
+    let b = s.as_bytes();
+    let mut i = at;
+    while i < b.len() {
+        match b[i] {
+            b'\n' | b';' | b')' => return i,
+            b'*' if b.get(i + 1) == Some(&b')') => return i,
+            b'.' if !(i > 0
+                && b[i - 1].is_ascii_digit()
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit)) =>
+            {
+                return i;
+            }
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+struct TaskParser<'a, 'v> {
+    view: &'a FoldedText<'v>,
+    registry: &'a UnitRegistry,
+    toks: Vec<Tok>,
+    keys: Vec<String>,
+}
+
+impl TaskParser<'_, '_> {
+    fn s(&self) -> &str {
+        self.view.folded()
+    }
+
+    fn word_at(&self, k: usize, w: &str) -> Option<usize> {
+        let t = self.toks.get(k)?;
+        let end = word(self.s(), t.start, w)?;
+        // Index of the token ending at `end`.
+        (k..self.toks.len())
+            .find(|&j| self.toks[j].end == end)
+            .map(|j| j + 1)
+    }
+
+    fn any_at(&self, k: usize, words: &[&str]) -> Option<usize> {
+        words.iter().find_map(|w| self.word_at(k, w))
+    }
+
+    /// Words from token `k` for registry matching, skipping punctuation inside names ('-').
+    fn words_from(&self, k: usize) -> (Vec<String>, Vec<usize>) {
+        let mut words = Vec::new();
+        let mut idx = Vec::new();
+        let mut j = k;
+        while let Some(t) = self.toks.get(j) {
+            if t.word {
+                if !is_connector(&self.keys[j]) {
+                    words.push(self.keys[j].clone());
+                    idx.push(j);
+                }
+            } else if !matches!(self.s().get(t.start..t.end), Some("-" | "&")) {
+                break;
+            }
+            j += 1;
+            if words.len() > 12 {
+                break;
+            }
+        }
+        (words, idx)
+    }
+
+    /// A list of assignees from token `k`: assignees and the next token index.
+    fn assignees(&self, mut k: usize) -> (Vec<Assignee>, usize) {
+        let mut out = Vec::new();
+        while let Some((assignee, next)) = self.assignee(k) {
+            out.push(assignee);
+            k = next;
+            if let Some(n) = self.any_at(k, UNIT_TAILS) {
+                k = n;
+            }
+            let sep = self
+                .toks
+                .get(k)
+                .filter(|t| self.s().get(t.start..t.end) == Some(","))
+                .map(|_| k + 1)
+                .or_else(|| self.any_at(k, SEPARATORS));
+            match sep {
+                Some(n) if self.assignee(n).is_some() => k = n,
+                _ => break,
+            }
+        }
+        (out, k)
+    }
+
+    fn assignee(&self, k: usize) -> Option<(Assignee, usize)> {
+        let first = self.toks.get(k)?;
+        if !first.word {
+            return None;
+        }
+        let (words, idx) = self.words_from(k);
+        if let Some((n, resolution)) = self.registry.best_match(&words)
+            && n > 0
+            && let Some(&last) = idx.get(n - 1)
+        {
+            let span = self.view.span(first.start, self.toks[last].end);
+            return Some((
+                Assignee {
+                    text: span.slice(self.view.original()).to_string(),
+                    span,
+                    resolution,
+                },
+                last + 1,
+            ));
+        }
+        self.any_at(k, UNIT_HEADS)?;
+        // A unit not in the registry: words up to an action verb, a separator or punctuation.
+        let mut j = k;
+        while let Some(t) = self.toks.get(j) {
+            if !t.word {
+                // "Phòng Tài chính - Kế hoạch", "Phòng TN&MT": joiners inside a name.
+                if j > k
+                    && matches!(self.s().get(t.start..t.end), Some("-" | "&"))
+                    && self.toks.get(j + 1).is_some_and(|n| n.word)
+                {
+                    j += 1;
+                    continue;
+                }
+                // "UBND các xã, thị trấn" is one group of units, not two.
+                if self.s().get(t.start..t.end) == Some(",")
+                    && j > k
+                    && self.keys.get(j - 1).is_some_and(|w| w == "xã")
+                    && let Some(n) = self.word_at(j + 1, "thị trấn")
+                {
+                    j = n;
+                    continue;
+                }
+                break;
+            }
+            if j > k {
+                if self.any_at(j, ACTION_VERBS).is_some()
+                    || self.any_at(j, &["của", "cấp"]).is_some()
+                {
+                    break;
+                }
+                // "và" between two units separates them; inside a name it does not
+                // ("Phòng Nông nghiệp và phát triển nông thôn").
+                if let Some(n) = self.any_at(j, &["và", "cùng"])
+                    && self.any_at(n, UNIT_HEADS).is_some()
+                {
+                    break;
+                }
+            }
+            j += 1;
+        }
+        // No action verb within a short noun phrase: not a unit mention.
+        if j == k || j - k > 12 {
+            return None;
+        }
+        let span = self.view.span(first.start, self.toks[j - 1].end);
+        let text = span.slice(self.view.original()).to_string();
+        let resolution = self.registry.resolve(&text);
+        Some((
+            Assignee {
+                text,
+                span,
+                resolution,
+            },
+            j,
+        ))
+    }
+}
+
+/// The strength of a date expression as a task deadline (higher wins; 0 = not a deadline).
+fn deadline_rank(f: &Found<DateExpr>) -> u8 {
+    let bounded = matches!(
+        f.qualifier,
+        Some(Qualifier::NoLaterThan | Qualifier::Before | Qualifier::On | Qualifier::Until)
+    );
+    match f.value {
+        DateExpr::Date { .. } if bounded => 6,
+        DateExpr::Recurring(Recurrence::Weekly {
+            weekday: Some(_), ..
+        })
+        | DateExpr::Recurring(Recurrence::Monthly { day: Some(_), .. }) => 5,
+        DateExpr::Period { .. } if f.qualifier.is_some() => 4,
+        DateExpr::Date { .. } => 3,
+        DateExpr::Standing => 1,
+        _ => 0,
+    }
+}
+
+fn tasks(view: &FoldedText<'_>, registry: &UnitRegistry, dates: &[Found<DateExpr>]) -> Vec<Task> {
+    let s = view.folded();
+    let mut out: Vec<Task> = Vec::new();
+    let mut from = 0;
+    while let Some((pos, kind, after)) = next_trigger(s, from) {
+        from = after;
+        let Some(after_trigger) = word(s, pos, kind.trigger()) else {
+            continue;
+        };
+        let before = s.get(..pos).unwrap_or("").trim_end_matches(' ');
+        let next = skip_spaces(s, after_trigger);
+        let after_giao = match kind {
+            TaskKind::Assignment => {
+                if ["được", "đã", "đã được", "chỉ tiêu", "kế hoạch", "nhiệm vụ"]
+                    .iter()
+                    .any(|w| before.ends_with(w))
+                {
+                    continue;
+                }
+                // Compounds of "giao" that are not assignments: "giao ban" (briefing meeting)
+                // unless a "Ban …" unit follows, "giao thông", "giao lưu"…
+                if any_word(s, next, GIAO_COMPOUNDS).is_some()
+                    || (word(s, next, "ban").is_some() && any_word(s, next, BAN_UNITS).is_none())
+                {
+                    continue;
+                }
+                after_trigger
+            }
+            // "yêu cầu: Lãnh đạo các xã, thị trấn cần …"
+            TaskKind::Request => {
+                if ["theo", "đáp ứng", "đúng", "các", "những"]
+                    .iter()
+                    .any(|w| before.ends_with(w))
+                {
+                    continue;
+                }
+                if char_at(s, next) == Some(':') {
+                    next + 1
+                } else {
+                    after_trigger
+                }
+            }
+        };
+        let end = clause_end(s, pos);
+        let toks = tokens(s, after_giao, end);
+        let keys = toks
+            .iter()
+            .map(|t| match_key(s.get(t.start..t.end).unwrap_or("")))
+            .collect();
+        let parser = TaskParser {
+            view,
+            registry,
+            toks,
+            keys,
+        };
+        let mut k = 0;
+        if let Some(n) = parser.any_at(k, &["nhiệm vụ cho", "cho"]) {
+            k = n;
+        }
+        let (lead, next) = parser.assignees(k);
+        if lead.is_empty() {
+            continue;
+        }
+        let mut k = next;
+        let mut coordinating = Vec::new();
+        if let Some(n) = parser.word_at(k, "chủ trì") {
+            k = n;
+            if parser
+                .toks
+                .get(k)
+                .is_some_and(|t| s.get(t.start..t.end) == Some(","))
+            {
+                k += 1;
+            }
+        }
+        if let Some(n) = parser.any_at(k, &["phối hợp với", "phối hợp cùng", "phối hợp"])
+        {
+            let (c, n2) = parser.assignees(n);
+            if !c.is_empty() {
+                coordinating = c;
+                k = n2;
+            }
+        }
+        let action_start = parser.toks.get(k).map_or(end, |t| t.start);
+        push_tasks(
+            view,
+            dates,
+            pos,
+            action_start,
+            end,
+            lead,
+            coordinating,
+            kind,
+            false,
+            &mut out,
+        );
+        from = end.max(from);
+        // Continuations: "…; Phối hợp …" or "Đồng thời tham mưu …" with the same assignees.
+        let mut cont = end;
+        loop {
+            let mut p = cont;
+            if char_at(s, p) == Some(';') {
+                p += 1;
+            } else if char_at(s, p) == Some('.') || char_at(s, p) == Some('\n') {
+                while matches!(char_at(s, p), Some('.' | '\n' | ' ')) {
+                    p += 1;
+                }
+                let Some(e) = word(s, p, "đồng thời") else {
+                    break;
+                };
+                p = e;
+            } else {
+                break;
+            }
+            p = skip_spaces(s, p);
+            if any_word(s, p, ACTION_VERBS).is_none() || word(s, p, "giao").is_some() {
+                break;
+            }
+            let Some(last) = out.last() else { break };
+            let (lead, coordinating) = (last.lead.clone(), last.coordinating.clone());
+            let e = clause_end(s, p);
+            push_tasks(
+                view,
+                dates,
+                p,
+                p,
+                e,
+                lead,
+                coordinating,
+                kind,
+                true,
+                &mut out,
+            );
+            from = e.max(from);
+            cont = e;
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_tasks(
+    view: &FoldedText<'_>,
+    dates: &[Found<DateExpr>],
+    start: usize,
+    action_start: usize,
+    end: usize,
+    lead: Vec<Assignee>,
+    coordinating: Vec<Assignee>,
+    kind: TaskKind,
+    continued: bool,
+    out: &mut Vec<Task>,
+) {
+    let clause = view.span(action_start, end);
+    let inside: Vec<Found<DateExpr>> = dates
+        .iter()
+        .filter(|f| clause.contains(&f.span) && deadline_rank(f) > 0)
+        .copied()
+        .collect();
+    // Two strong deadlines in one clause are two tasks: split after each.
+    let strong: Vec<&Found<DateExpr>> = inside.iter().filter(|f| deadline_rank(f) >= 5).collect();
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    if strong.len() >= 2 {
+        let mut piece_start = clause.start;
+        for (n, f) in strong.iter().enumerate() {
+            let piece_end = if n + 1 == strong.len() {
+                clause.end
+            } else {
+                f.span.end
+            };
+            pieces.push((piece_start, piece_end));
+            piece_start = f.span.end;
+        }
+    } else {
+        pieces.push((clause.start, clause.end));
+    }
+    let text = view.original();
+    for (n, (ps, pe)) in pieces.into_iter().enumerate() {
+        let piece = Span::new(ps, pe);
+        let deadline = inside
+            .iter()
+            .filter(|f| piece.contains(&f.span))
+            .max_by_key(|f| (deadline_rank(f), std::cmp::Reverse(f.span.start)))
+            .copied();
+        let raw = piece.slice(text);
+        let junk = |c: char| c.is_whitespace() || matches!(c, ',' | ';' | '-' | '*' | '(' | ')');
+        let lead_trim = raw.len() - raw.trim_start_matches(junk).len();
+        let action_text = raw.trim_matches(junk);
+        let action = Located {
+            text: action_text.to_string(),
+            span: Span::new(ps + lead_trim, ps + lead_trim + action_text.len()),
+        };
+        let task_start = if n == 0 {
+            view.span(start, start).start
+        } else {
+            ps
+        };
+        out.push(Task {
+            lead: lead.clone(),
+            coordinating: coordinating.clone(),
+            action,
+            deadline,
+            kind,
+            continued: continued || n > 0,
+            span: Span::new(task_start, pe),
+        });
+    }
+}
+
+/// What a figure measures: the words right after the unit up to punctuation (at most five),
+/// otherwise the last words before the number in its clause.
+fn measure(view: &FoldedText<'_>, q: &Quantity) -> Option<String> {
+    let text = view.original();
+    let is_stop = |t: &str, i: usize, c: char| match c {
+        ',' | '.' => {
+            // "3.089", "9,8": not clause punctuation.
+            let prev = t.get(..i).and_then(|p| p.chars().next_back());
+            let next = t.get(i + 1..).and_then(|n| n.chars().next());
+            !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit()))
+        }
+        ';' | ':' | '(' | ')' | '\n' | '“' | '”' | '"' | '…' => true,
+        _ => false,
+    };
+    let usable = |w: &&str| w.chars().all(char::is_alphabetic);
+    // After an attached comparison ("09 doanh nghiệp đạt 20% kế hoạch"), not inside it.
+    let end = q
+        .comparison
+        .map_or(q.span.end, |c| c.span.end.max(q.span.end));
+    let after = text.get(end..)?;
+    let after_end = after
+        .char_indices()
+        .find(|&(i, c)| is_stop(after, i, c))
+        .map_or(after.len(), |(i, _)| i);
+    let tail: Vec<&str> = after
+        .get(..after_end)
+        .unwrap_or("")
+        .split_whitespace()
+        .take_while(|w| !STOP_AFTER.contains(w) && usable(w))
+        .take(5)
+        .collect();
+    if !tail.is_empty() {
+        return Some(tail.join(" "));
+    }
+    let before = text.get(..q.span.start)?;
+    let clause_start = before
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| is_stop(before, i, c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let mut words: Vec<&str> = before
+        .get(clause_start..)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    while let Some(last) = words.last() {
+        if STOP_BEFORE.contains(last) || !usable(last) {
+            words.pop();
+        } else {
+            break;
+        }
+    }
+    let start = words.len().saturating_sub(5);
+    let m = words[start..].join(" ");
+    (!m.is_empty()).then_some(m)
+}
+
+const STOP_AFTER: &[&str] = &[
+    "đạt", "bằng", "tăng", "giảm", "với", "của", "trong", "cho", "tại", "và", "là", "được",
+];
+
+const STOP_BEFORE: &[&str] = &[
+    "đạt", "ước", "bằng", "là", "khoảng", "trên", "gần", "hơn", "được", "với", "số", "tiền", "cho",
+    "ra", "có",
+];
+
+fn year_warnings(
+    s: &str,
+    view: &FoldedText<'_>,
+    dates: &[Found<DateExpr>],
+    doc_year: i16,
+    skip: &dyn Fn(&Found<DateExpr>) -> bool,
+    warnings: &mut Vec<Warning>,
+) {
+    // (shape, year): shape 0 = year, 100+m = month, 200+q = quarter.
+    let shaped: Vec<(&Found<DateExpr>, u16, i16)> = dates
+        .iter()
+        .filter(|f| !skip(f))
+        .filter_map(|f| match f.value {
+            DateExpr::Period {
+                period,
+                year_inferred: false,
+            } => Some((
+                f,
+                match period {
+                    Period::Month { month, .. } => 100 + month as u16,
+                    Period::Quarter { quarter, .. } => 200 + quarter as u16,
+                    Period::Half { half, .. } => 300 + half as u16,
+                    _ => return None,
+                },
+                period.year(),
+            )),
+            _ => None,
+        })
+        .collect();
+    for &(f, shape, year) in &shaped {
+        if year == doc_year {
+            continue;
+        }
+        let same = shaped
+            .iter()
+            .find(|(_, sh, y)| *sh == shape && *y == doc_year)
+            .map(|(g, _, _)| g.span);
+        let Some(other) = same else { continue };
+        // A comparison with another year is legitimate.
+        let start = folded_offset(view, f.span.start);
+        let mut ctx_start = start.saturating_sub(40);
+        while !s.is_char_boundary(ctx_start) {
+            ctx_start -= 1;
+        }
+        let ctx = s.get(ctx_start..start).unwrap_or("");
+        if ["so với", "cùng kỳ", "năm trước", "từ", "đến", "giai đoạn"]
+            .iter()
+            .any(|w| ctx.contains(w))
+        {
+            continue;
+        }
+        warnings.push(Warning {
+            kind: WarningKind::YearMismatch {
+                expected: doc_year,
+                found: year,
+            },
+            message: format!(
+                "Năm {year} khác với năm của văn bản ({doc_year}) cho cùng kỳ: \"{}\"",
+                f.span.slice(view.original())
+            ),
+            spans: vec![f.span, other],
+        });
+    }
+}
+
+fn name_warnings(people: &[Person], warnings: &mut Vec<Warning>) {
+    // ascii key → variants (match key, first spelling as written, spans)
+    type Variants = Vec<(String, String, Vec<Span>)>;
+    let mut groups: Vec<(String, Variants)> = Vec::new();
+    for p in people {
+        let loose = ascii_key(&p.name);
+        let exact = match_key(&p.name);
+        let at = match groups.iter().position(|(k, _)| *k == loose) {
+            Some(i) => i,
+            None => {
+                groups.push((loose, Vec::new()));
+                groups.len() - 1
+            }
+        };
+        let variants = &mut groups[at].1;
+        match variants.iter_mut().find(|(k, _, _)| *k == exact) {
+            Some((_, _, spans)) => spans.push(p.span),
+            None => variants.push((exact, p.name.clone(), vec![p.span])),
+        }
+    }
+    for (_, variants) in groups {
+        if variants.len() < 2 {
+            continue;
+        }
+        let names: Vec<String> = variants.iter().map(|(_, n, _)| n.clone()).collect();
+        warnings.push(Warning {
+            message: format!("Tên viết nhiều cách: {}", names.join(" / ")),
+            kind: WarningKind::NameVariants { variants: names },
+            spans: variants
+                .iter()
+                .flat_map(|(_, _, s)| s.iter().copied())
+                .collect(),
+        });
+    }
+}
+
+/// Bodies above the speaker that a recommendation is addressed to.
+const HIGHER_LEVELS: &[&str] = &[
+    "ubnd huyện",
+    "ubnd tỉnh",
+    "ủy ban nhân dân huyện",
+    "uỷ ban nhân dân huyện",
+    "ủy ban nhân dân tỉnh",
+    "uỷ ban nhân dân tỉnh",
+    "thường trực huyện ủy",
+    "thường trực huyện uỷ",
+    "ban thường vụ huyện ủy",
+    "ban thường vụ huyện uỷ",
+    "huyện ủy",
+    "huyện uỷ",
+    "tỉnh ủy",
+    "tỉnh uỷ",
+    "huyện",
+    "tỉnh",
+    "trung ương",
+    "chính phủ",
+    "cấp trên",
+    "các cấp",
+    "các bộ",
+    "bộ",
+    "sở",
+    "các sở",
+];
+
+/// "đề nghị / kiến nghị / đề xuất <higher level> <content>".
+fn recommendations(view: &FoldedText<'_>, people: &[Person]) -> Vec<Recommendation> {
+    let s = view.folded();
+    let text = view.original();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some((pos, trigger)) = ["đề nghị", "kiến nghị", "đề xuất"]
+        .iter()
+        .filter_map(|t| s.get(from..)?.find(t).map(|i| (from + i, *t)))
+        .min_by_key(|&(p, _)| p)
+    {
+        from = pos + trigger.len();
+        let Some(e) = word(s, pos, trigger) else {
+            continue;
+        };
+        let to_start = skip_spaces(s, e);
+        let Some((_, to_end)) = any_word(s, to_start, HIGHER_LEVELS) else {
+            continue;
+        };
+        let end = clause_end(s, to_end);
+        let Some(content) = trim_span(view, to_end, end, &[',', ':', '-']) else {
+            continue;
+        };
+        let span = view.span(pos, end);
+        let paragraph_start = text
+            .get(..span.start)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let by = people
+            .iter()
+            .rev()
+            .find(|p| p.span.end <= span.start && p.span.start >= paragraph_start)
+            .map(|p| p.name.clone());
+        let to = view.span(to_start, to_end);
+        out.push(Recommendation {
+            by,
+            to: Located {
+                text: to.slice(text).to_string(),
+                span: to,
+            },
+            content,
+            span,
+        });
+        from = end.max(from);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use proptest::prelude::*;
+
+    fn registry() -> UnitRegistry {
+        UnitRegistry::new(&[
+            (
+                "tckh".into(),
+                vec!["Phòng Tài chính - Kế hoạch".into(), "Phòng TC-KH".into()],
+            ),
+            (
+                "tnmt".into(),
+                vec![
+                    "Phòng Tài nguyên và Môi trường".into(),
+                    "Phòng TN&MT".into(),
+                ],
+            ),
+            (
+                "bqlda".into(),
+                vec!["Ban Quản lý dự án đầu tư xây dựng huyện".into()],
+            ),
+            ("vhtt".into(), vec!["Phòng Văn hóa và Thông tin".into()]),
+            ("vhtdtt".into(), vec!["Phòng Văn hóa Thể thao".into()]),
+        ])
+    }
+
+    #[test]
+    fn registry_resolution() {
+        let r = registry();
+        assert_eq!(
+            r.resolve("phòng TC-KH"),
+            Resolution::Exact { id: "tckh".into() }
+        );
+        assert_eq!(
+            r.resolve("PHÒNG TÀI CHÍNH – KẾ HOẠCH"),
+            Resolution::Exact { id: "tckh".into() }
+        );
+        assert_eq!(
+            r.resolve("Phòng Tài chính Kế"),
+            Resolution::Prefix { id: "tckh".into() }
+        );
+        assert_eq!(
+            r.resolve("Phòng Tài chính Kế h"),
+            Resolution::Prefix { id: "tckh".into() }
+        );
+        assert_eq!(
+            r.resolve("Phòng TN&MT"),
+            Resolution::Exact { id: "tnmt".into() }
+        );
+        assert_eq!(
+            r.resolve("Phòng Văn hoá"),
+            Resolution::Ambiguous {
+                ids: vec!["vhtdtt".into(), "vhtt".into()]
+            }
+        );
+        assert_eq!(r.resolve("Phòng Y tế"), Resolution::Unresolved);
+        assert_eq!(r.resolve(""), Resolution::Unresolved);
+    }
+
+    #[test]
+    fn lead_and_coordinating_units_with_deadline() {
+        let text = "Giao UBND các xã, thị trấn chủ trì, phối hợp với Phòng Tài nguyên và Môi trường rà soát hiện trạng sử dụng đất, báo cáo UBND huyện trước ngày 30/6/2023.";
+        let x = extract(text, &registry(), Some(date(2023, 5, 2)));
+        assert_eq!(x.tasks.len(), 1);
+        let t = &x.tasks[0];
+        assert_eq!(t.lead.len(), 1);
+        assert_eq!(t.lead[0].text, "UBND các xã, thị trấn");
+        assert_eq!(
+            t.coordinating[0].resolution,
+            Resolution::Exact { id: "tnmt".into() }
+        );
+        assert!(t.action.text.starts_with("rà soát hiện trạng"));
+        assert!(matches!(
+            t.deadline.map(|d| d.value),
+            Some(DateExpr::Date { date: d, .. }) if d == date(2023, 6, 30)
+        ));
+    }
+
+    #[test]
+    fn giao_ban_is_a_meeting_but_giao_ban_quan_ly_is_an_assignment() {
+        let r = registry();
+        assert!(
+            extract("Duy trì chế độ giao ban hàng tuần của BCĐ.", &r, None)
+                .tasks
+                .is_empty()
+        );
+        assert!(
+            extract("hoàn thành các chỉ tiêu được giao.", &r, None)
+                .tasks
+                .is_empty()
+        );
+        assert!(
+            extract("đảm bảo an toàn giao thông trên địa bàn.", &r, None)
+                .tasks
+                .is_empty()
+        );
+        let x = extract(
+            "Giao Ban Quản lý dự án đầu tư xây dựng huyện khẩn trương hoàn thành hồ sơ trong quý III.",
+            &r,
+            Some(date(2023, 5, 2)),
+        );
+        assert_eq!(x.tasks.len(), 1);
+        assert_eq!(
+            x.tasks[0].lead[0].resolution,
+            Resolution::Exact { id: "bqlda".into() }
+        );
+        assert_eq!(
+            x.tasks[0].deadline.and_then(|d| d.qualifier),
+            Some(Qualifier::Within)
+        );
+    }
+
+    #[test]
+    fn ambiguous_assignee_is_warned() {
+        let x = extract(
+            "Giao Phòng Văn hóa tổ chức tuyên truyền.",
+            &registry(),
+            None,
+        );
+        assert!(matches!(
+            x.tasks[0].lead[0].resolution,
+            Resolution::Ambiguous { .. }
+        ));
+        assert!(
+            x.warnings
+                .iter()
+                .any(|w| matches!(w.kind, WarningKind::AmbiguousAssignee { .. }))
+        );
+    }
+
+    #[test]
+    fn standing_task() {
+        let x = extract(
+            "Giao Phòng TC-KH thường xuyên theo dõi, đôn đốc tiến độ giải ngân.",
+            &registry(),
+            None,
+        );
+        assert_eq!(
+            x.tasks[0].deadline.map(|d| d.value),
+            Some(DateExpr::Standing)
+        );
+    }
+
+    #[test]
+    fn people_and_name_variants() {
+        let text = "Đồng chí Nguyễn Văn An chủ trì cuộc họp tại Thạch Hà. Kết luận của đồng chí Nguyễn Văn Ân.";
+        let x = extract(text, &registry(), None);
+        assert_eq!(x.meeting.chairs.len(), 1);
+        assert_eq!(x.meeting.chairs[0].name, "Nguyễn Văn An");
+        let names: Vec<&str> = x.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Nguyễn Văn An", "Nguyễn Văn Ân"]);
+        assert!(
+            x.warnings
+                .iter()
+                .any(|w| matches!(w.kind, WarningKind::NameVariants { .. }))
+        );
+        // Upper-case signature and tone placement are the same name, not a variant.
+        let x = extract(
+            "Ông Lê Văn Thuỷ và ông LÊ VĂN THỦY; Lê Văn Thủy.",
+            &registry(),
+            None,
+        );
+        assert!(x.warnings.is_empty(), "{:?}", x.warnings);
+    }
+
+    #[test]
+    fn place_names_are_not_people() {
+        let x = extract(
+            "Huyện Bạch Thông, xã Thạch Xuân và Thạch Hà.",
+            &registry(),
+            None,
+        );
+        assert!(x.people.is_empty(), "{:?}", x.people);
+    }
+
+    #[test]
+    fn reference_date_falls_back_to_a_written_period() {
+        let text = "Giao ban tháng 6 năm 2020. Chiều ngày 25/6, Huyện ủy tổ chức hội nghị.";
+        let x = extract(text, &registry(), None);
+        assert_eq!(x.document.reference_date, Some(date(2020, 6, 1)));
+        assert!(matches!(
+            x.meeting.date.map(|d| d.value),
+            Some(DateExpr::Date { date: d, .. }) if d == date(2020, 6, 25)
+        ));
+        // A caller's date wins over the guess.
+        let x = extract(text, &registry(), Some(date(2020, 6, 26)));
+        assert_eq!(x.document.reference_date, Some(date(2020, 6, 26)));
+    }
+
+    #[test]
+    fn recommendations_go_upwards() {
+        let text = "Bí thư Đảng ủy xã Đỉnh Bàn Ngô Văn Ngọc. Về kiến nghị, đề xuất đề nghị huyện sớm cho Quyết định trưởng đoàn công tác.\nĐề nghị các phòng, ban, ngành nghiêm túc triển khai thực hiện.";
+        let x = extract(text, &registry(), None);
+        assert_eq!(x.recommendations.len(), 1, "{:?}", x.recommendations);
+        let r = &x.recommendations[0];
+        assert_eq!(r.by.as_deref(), Some("Ngô Văn Ngọc"));
+        assert_eq!(r.to.text, "huyện");
+        assert_eq!(r.content.text, "sớm cho Quyết định trưởng đoàn công tác");
+    }
+
+    #[test]
+    fn empty_and_garbage() {
+        let r = registry();
+        assert_eq!(extract("", &r, None), Extraction::default());
+        let _ = extract("giao", &r, None);
+        let _ = extract("Giao ,", &r, None);
+        let _ = extract("Số: /", &r, None);
+        let _ = extract("\u{0301}giao\u{0301} phòng\u{200B}", &r, None);
+    }
+
+    const SEED: &str = include_str!("../tests/seeds/004_b6c01a3b0295957f.txt");
+
+    proptest! {
+        #[test]
+        fn extract_never_panics(s in "\\PC*") {
+            let x = extract(&s, &registry(), None);
+            for t in &x.tasks {
+                prop_assert!(s.get(t.span.start..t.span.end).is_some());
+            }
+        }
+
+        #[test]
+        fn extract_never_panics_on_cut_seed(a in 0usize..8200, b in 0usize..8200) {
+            let (a, b) = (a.min(b), a.max(b));
+            let mut a = a.min(SEED.len());
+            let mut b = b.min(SEED.len());
+            while !SEED.is_char_boundary(a) { a -= 1; }
+            while !SEED.is_char_boundary(b) { b -= 1; }
+            let piece = &SEED[a..b];
+            let x = extract(piece, &registry(), None);
+            for f in &x.figures {
+                prop_assert!(piece.get(f.quantity.span.start..f.quantity.span.end).is_some());
+            }
+        }
+
+        #[test]
+        fn extract_never_panics_on_assignment_soup(
+            s in "(Giao|giao|phòng|Phòng|Tài chính|Kế|hoạch|chủ trì|phối hợp với|và|, |; |\\.|trước|ngày|[0-9]{1,4}|/|thứ 5|hàng tuần|UBND|các xã|thị trấn| ){0,30}"
+        ) {
+            let _ = extract(&s, &registry(), None);
+        }
+    }
+}
