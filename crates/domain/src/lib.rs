@@ -1,0 +1,18 @@
+//! The domain of giaoban: types validated on creation, rules and policies. No I/O, no async.
+//!
+//! Data flows one way: text and forms → domain → storage → pages, API and documents. Everything that
+//! crosses a boundary into the system is parsed into a type from here first (`X::parse`), so the layers
+//! below never see raw strings.
+
+pub mod access;
+pub mod audit;
+pub mod calendar;
+pub mod deadline;
+pub mod lang;
+pub mod period;
+pub mod task_status;
+pub mod tree;
+pub mod unit;
+pub mod user;
+
+pub use lang::{Lang, Localized};

@@ -1,0 +1,190 @@
+//! The unit tree in memory: order, ancestry, subtrees and merger history. The directory is small
+//! enough (a few thousand units for the whole country) to be walked in memory for every listing.
+
+use std::collections::HashMap;
+
+use giaoban_vntext::normalize::ascii_key;
+use jiff::civil::Date;
+
+use crate::unit::{Unit, UnitId, UnitKind};
+
+pub struct UnitTree<'a> {
+    by_id: HashMap<UnitId, &'a Unit>,
+    children: HashMap<Option<UnitId>, Vec<&'a Unit>>,
+}
+
+/// Siblings: bodies before territories (a district lists its committee and departments before its
+/// communes), then by kind, then by name without diacritics.
+fn sibling_key(u: &Unit) -> (bool, usize, String) {
+    let kind_pos = UnitKind::ALL
+        .iter()
+        .position(|k| *k == u.kind)
+        .unwrap_or(usize::MAX);
+    (u.kind.is_territorial(), kind_pos, ascii_key(&u.name))
+}
+
+impl<'a> UnitTree<'a> {
+    pub fn new(units: &'a [Unit]) -> Self {
+        let by_id: HashMap<UnitId, &Unit> = units.iter().map(|u| (u.id, u)).collect();
+        let mut children: HashMap<Option<UnitId>, Vec<&Unit>> = HashMap::new();
+        for u in units {
+            // A unit whose parent is missing is shown as a root rather than lost.
+            let parent = u.parent_id.filter(|p| by_id.contains_key(p));
+            children.entry(parent).or_default().push(u);
+        }
+        for list in children.values_mut() {
+            list.sort_by_cached_key(|u| sibling_key(u));
+        }
+        UnitTree { by_id, children }
+    }
+
+    pub fn get(&self, id: UnitId) -> Option<&'a Unit> {
+        self.by_id.get(&id).copied()
+    }
+
+    pub fn children(&self, id: Option<UnitId>) -> &[&'a Unit] {
+        self.children.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The unit and its ancestors up to the root, the unit first. Empty for an unknown unit.
+    pub fn ancestry(&self, id: UnitId) -> Vec<UnitId> {
+        let mut out = Vec::new();
+        let mut cur = self.get(id);
+        while let Some(u) = cur {
+            if out.contains(&u.id) {
+                break; // a cycle in stored data must not hang a request
+            }
+            out.push(u.id);
+            cur = u.parent_id.and_then(|p| self.get(p));
+        }
+        out
+    }
+
+    /// Units in pre-order (parents before children) from `root` (all roots when `None`), with depth
+    /// counted from the start.
+    pub fn preorder(&self, root: Option<UnitId>) -> Vec<(&'a Unit, u32)> {
+        let mut out = Vec::with_capacity(self.by_id.len());
+        let mut stack: Vec<(&Unit, u32)> = match root {
+            Some(r) => self.get(r).map(|u| (u, 0)).into_iter().collect(),
+            None => self.children(None).iter().rev().map(|u| (*u, 0)).collect(),
+        };
+        while let Some((u, depth)) = stack.pop() {
+            if out.len() > self.by_id.len() {
+                break; // defensive: stored cycles
+            }
+            out.push((u, depth));
+            for c in self.children(Some(u.id)).iter().rev() {
+                stack.push((c, depth + 1));
+            }
+        }
+        out
+    }
+
+    /// The units that were merged into `id`.
+    pub fn merged_from(&self, id: UnitId) -> Vec<&'a Unit> {
+        let mut v: Vec<&Unit> = self
+            .by_id
+            .values()
+            .filter(|u| u.merged_into == Some(id))
+            .copied()
+            .collect();
+        v.sort_by_cached_key(|u| ascii_key(&u.name));
+        v
+    }
+
+    /// Whether `unit` matches a search (diacritics and case ignored) in any written form.
+    pub fn matches(unit: &Unit, query_key: &str) -> bool {
+        query_key.is_empty()
+            || unit
+                .written_forms()
+                .any(|f| ascii_key(f).contains(query_key))
+            || unit.admin_code.as_deref() == Some(query_key)
+    }
+
+    /// Whether the unit existed on `day`.
+    pub fn active_on(unit: &Unit, day: Date) -> bool {
+        unit.is_active_on(day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::unit::{Contact, LevelCode};
+
+    fn unit(kind: UnitKind, name: &str, parent: Option<&Unit>) -> Unit {
+        Unit {
+            id: UnitId::new(),
+            key: None,
+            kind,
+            level: LevelCode::parse("xa").expect("code"),
+            name: name.into(),
+            short_name: None,
+            aliases: vec![],
+            abbreviations: vec![],
+            admin_code: None,
+            parent_id: parent.map(|p| p.id),
+            active_from: None,
+            active_to: None,
+            merged_into: None,
+            note: None,
+            contact: Contact::default(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn preorder_lists_bodies_before_communes_and_sorts_by_name() {
+        let p = unit(UnitKind::Province, "Tỉnh Hà Tĩnh", None);
+        let d = unit(UnitKind::District, "Huyện Thạch Hà", Some(&p));
+        let c1 = unit(UnitKind::Commune, "Xã Đỉnh Bàn", Some(&d));
+        let c2 = unit(UnitKind::Commune, "Xã Việt Tiến", Some(&d));
+        let ubnd = unit(UnitKind::PeopleCommittee, "UBND huyện Thạch Hà", Some(&d));
+        let units = vec![c2.clone(), p.clone(), c1.clone(), ubnd.clone(), d.clone()];
+        let tree = UnitTree::new(&units);
+        let order: Vec<_> = tree
+            .preorder(None)
+            .into_iter()
+            .map(|(u, depth)| (u.name.as_str(), depth))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("Tỉnh Hà Tĩnh", 0),
+                ("Huyện Thạch Hà", 1),
+                ("UBND huyện Thạch Hà", 2),
+                ("Xã Đỉnh Bàn", 2),
+                ("Xã Việt Tiến", 2)
+            ]
+        );
+        assert_eq!(tree.ancestry(c1.id), vec![c1.id, d.id, p.id]);
+        assert!(tree.ancestry(UnitId::new()).is_empty());
+    }
+
+    #[test]
+    fn merged_units_point_to_their_successor() {
+        let d = unit(UnitKind::District, "Huyện Thạch Hà", None);
+        let new = unit(UnitKind::Commune, "Xã Đỉnh Bàn", Some(&d));
+        let mut a = unit(UnitKind::Commune, "Xã Thạch Đỉnh", Some(&d));
+        let mut b = unit(UnitKind::Commune, "Xã Thạch Bàn", Some(&d));
+        a.merged_into = Some(new.id);
+        b.merged_into = Some(new.id);
+        let units = vec![d, new.clone(), a, b];
+        let tree = UnitTree::new(&units);
+        let names: Vec<_> = tree
+            .merged_from(new.id)
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect();
+        assert_eq!(names, ["Xã Thạch Bàn", "Xã Thạch Đỉnh"]);
+    }
+
+    #[test]
+    fn search_ignores_diacritics_in_every_written_form() {
+        let mut u = unit(UnitKind::Department, "Phòng Tài chính - Kế hoạch", None);
+        u.abbreviations = vec!["TC-KH".into()];
+        assert!(UnitTree::matches(&u, &ascii_key("tai chinh")));
+        assert!(UnitTree::matches(&u, &ascii_key("tc-kh")));
+        assert!(!UnitTree::matches(&u, &ascii_key("tư pháp")));
+    }
+}
