@@ -1,0 +1,235 @@
+//! Storage for giaoban: one codebase, two engines.
+//!
+//! SQLite (embedded, the default: a file in the data directory, WAL, busy timeout, foreign keys on)
+//! and PostgreSQL (for deployments that outgrow one machine). Every query is written once, in the SQL
+//! both engines share (`$1` placeholders, `RETURNING`, `WITH RECURSIVE`, `ON CONFLICT`), and compiled
+//! against each driver by the [`with_pool!`]/[`write_tx!`] macros, so each arm is type-checked with its
+//! concrete types and nothing engine-specific leaks above this crate. The contract tests run the same
+//! suite on both engines.
+//!
+//! Every write records its audit entry in the same transaction as the change.
+
+mod convert;
+mod error;
+
+pub mod audit;
+pub mod backup;
+pub mod levels;
+pub mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod units;
+pub mod users;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use error::{Conflict, StoreError};
+
+/// Runs `$body` with `$pool` bound to the concrete pool of the engine in use.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// Runs `$body` in a write transaction bound to `$tx` and commits it; an early return (`?`) rolls
+/// back. On SQLite the transaction starts with `BEGIN IMMEDIATE`: a deferred transaction that reads
+/// then writes fails with SQLITE_BUSY at once instead of waiting for the busy timeout.
+macro_rules! write_tx {
+    ($store:expr, $tx:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::Db::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+pub(crate) use write_tx;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The engine behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Where the data lives.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// An SQLite database file (created when missing).
+    Sqlite { path: PathBuf },
+    /// A PostgreSQL server; `schema`, when given, is created if missing and put first on the
+    /// search path (tests use one fresh schema each).
+    Postgres { url: String, schema: Option<String> },
+}
+
+impl std::fmt::Debug for StoreConfig {
+    // The URL may hold a password: never print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreConfig::Sqlite { path } => f.debug_struct("Sqlite").field("path", path).finish(),
+            StoreConfig::Postgres { schema, .. } => f
+                .debug_struct("Postgres")
+                .field("url", &"<hidden>")
+                .field("schema", schema)
+                .finish(),
+        }
+    }
+}
+
+impl StoreConfig {
+    /// Picks the engine from a database URL (`postgres://…`, `postgresql://…`, `sqlite://path` or a
+    /// plain file path).
+    pub fn from_url(url: &str) -> Result<StoreConfig> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(StoreConfig::Postgres {
+                url: url.to_owned(),
+                schema: None,
+            })
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            Ok(StoreConfig::Sqlite {
+                path: PathBuf::from(path),
+            })
+        } else if url.contains("://") || url.is_empty() {
+            Err(StoreError::Config(format!(
+                "unsupported database URL (use postgres://… or a SQLite file path): {}",
+                url.split("://").next().unwrap_or("")
+            )))
+        } else {
+            Ok(StoreConfig::Sqlite {
+                path: PathBuf::from(url),
+            })
+        }
+    }
+
+    /// The SQLite database inside a data directory.
+    pub fn in_data_dir(dir: &Path) -> StoreConfig {
+        StoreConfig::Sqlite {
+            path: dir.join("giaoban.sqlite3"),
+        }
+    }
+}
+
+/// The application's storage. Cheap to clone (pools are shared).
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) db: Db,
+}
+
+impl Store {
+    /// Connects and applies the migrations that are not applied yet.
+    pub async fn open(config: &StoreConfig) -> Result<Store> {
+        let db = match config {
+            StoreConfig::Sqlite { path } => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        StoreError::Config(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+                let opts = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(15))
+                    .connect_with(opts)
+                    .await?;
+                sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+                Db::Sqlite(pool)
+            }
+            StoreConfig::Postgres { url, schema } => {
+                let mut opts = PgConnectOptions::from_str(url)?;
+                if let Some(schema) = schema {
+                    if !schema
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                    {
+                        return Err(StoreError::Config(format!("invalid schema name {schema}")));
+                    }
+                    let setup = PgPoolOptions::new()
+                        .max_connections(1)
+                        .connect_with(opts.clone())
+                        .await?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "CREATE SCHEMA IF NOT EXISTS {schema}"
+                    )))
+                    .execute(&setup)
+                    .await?;
+                    setup.close().await;
+                    // The application name marks the connections of this schema, so that a test's
+                    // cleanup can end them before dropping the schema.
+                    opts = opts
+                        .options([("search_path", schema.as_str())])
+                        .application_name(schema);
+                }
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(15))
+                    .connect_with(opts)
+                    .await?;
+                sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+                Db::Postgres(pool)
+            }
+        };
+        Ok(Store { db })
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.db {
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Checks that the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Closes every connection (graceful shutdown; SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await);
+    }
+}

@@ -1,0 +1,49 @@
+//! Server-side sessions: opaque records keyed by session id, with an expiry. Kept in the database so
+//! that several servers behind one PostgreSQL share them.
+
+use crate::convert::now_micros;
+use crate::{Result, Store, with_pool};
+
+impl Store {
+    /// Inserts a new session; returns `false` when the id is already taken (the caller draws another).
+    pub async fn session_create(
+        &self,
+        id: &str,
+        record: &str,
+        expires_micros: i64,
+    ) -> Result<bool> {
+        let done = with_pool!(self, pool => sqlx::query(
+            "INSERT INTO sessions (id, record, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+            .bind(id).bind(record).bind(expires_micros).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    pub async fn session_save(&self, id: &str, record: &str, expires_micros: i64) -> Result<()> {
+        with_pool!(self, pool => sqlx::query(
+            "INSERT INTO sessions (id, record, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET record = excluded.record, expires_at = excluded.expires_at")
+            .bind(id).bind(record).bind(expires_micros).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The record of a live session; expired ones are treated as absent.
+    pub async fn session_load(&self, id: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT record FROM sessions WHERE id = $1 AND expires_at > $2")
+            .bind(id).bind(now_micros()).fetch_optional(pool).await)?;
+        Ok(row.map(|r| r.0))
+    }
+
+    pub async fn session_delete(&self, id: &str) -> Result<()> {
+        with_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Deletes expired sessions; returns how many.
+    pub async fn sessions_purge_expired(&self) -> Result<u64> {
+        let done = with_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now_micros()).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(done)
+    }
+}

@@ -1,0 +1,103 @@
+//! Test databases: a fresh one per test, on the engine the test run asks for.
+//!
+//! `GIAOBAN_TEST_DATABASE_URL=postgres://…` runs the suite on PostgreSQL, each test in its own schema
+//! `t_<uuid>` (dropped afterwards); otherwise each test gets a fresh SQLite file in a temporary
+//! directory. The same contract suite thus runs on both engines.
+
+use std::path::PathBuf;
+
+use crate::{Store, StoreConfig};
+
+pub const TEST_URL_VAR: &str = "GIAOBAN_TEST_DATABASE_URL";
+
+/// A fresh database for one test; dropping it removes the database.
+pub struct TestDb {
+    pub store: Store,
+    pub config: StoreConfig,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { url: String, schema: String },
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        match std::env::var(TEST_URL_VAR) {
+            Ok(url) if !url.trim().is_empty() => {
+                let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+                let config = StoreConfig::Postgres {
+                    url: url.clone(),
+                    schema: Some(schema.clone()),
+                };
+                let store = Store::open(&config)
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL test database at {TEST_URL_VAR}: {e}"));
+                TestDb {
+                    store,
+                    config,
+                    cleanup: Cleanup::Postgres { url, schema },
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let config = StoreConfig::Sqlite {
+                    path: dir.path().join("test.sqlite3"),
+                };
+                let store = Store::open(&config).await.expect("SQLite test database");
+                TestDb {
+                    store,
+                    config,
+                    cleanup: Cleanup::Sqlite(dir),
+                }
+            }
+        }
+    }
+
+    /// The SQLite file of this test database, if it is one.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        match &self.config {
+            StoreConfig::Sqlite { path } => Some(path.clone()),
+            StoreConfig::Postgres { .. } => None,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { url, schema } = &self.cleanup {
+            // Drop runs outside async code: do the cleanup on a thread with its own runtime.
+            let (url, schema) = (url.clone(), schema.clone());
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                rt.block_on(async move {
+                    if let Ok(pool) = sqlx::PgPool::connect(&url).await {
+                        // The test's own pool may still hold a connection inside a transaction that
+                        // its (now blocked) runtime was about to roll back: end those sessions first,
+                        // or the DROP would wait for their locks forever.
+                        let _ = sqlx::query(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                             WHERE application_name = $1 AND pid <> pg_backend_pid()",
+                        )
+                        .bind(&schema)
+                        .execute(&pool)
+                        .await;
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                        )))
+                        .execute(&pool)
+                        .await;
+                        pool.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! Units: the directory tree with its history, written forms and contact details.
+
+use giaoban_domain::audit::{AuditAction, AuditActor};
+use giaoban_domain::unit::{
+    Contact, Invalid, Invalids, LevelCode, Unit, UnitDraft, UnitId, UnitKind,
+};
+use giaoban_vntext::normalize::{ascii_key, match_key};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::audit::{NewAudit, record_audit};
+use crate::convert::{now_micros, opt_date_from_db, opt_date_to_db};
+use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    id: Uuid,
+    key: Option<String>,
+    kind: String,
+    level_code: String,
+    name: String,
+    short_name: Option<String>,
+    admin_code: Option<String>,
+    parent_id: Option<Uuid>,
+    active_from: Option<time::Date>,
+    active_to: Option<time::Date>,
+    merged_into: Option<Uuid>,
+    note: Option<String>,
+    contact: Json<Contact>,
+    version: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct NameRow {
+    unit_id: Uuid,
+    form_kind: String,
+    form: String,
+}
+
+const UNIT_COLUMNS: &str = "SELECT id, key, kind, level_code, name, short_name, admin_code, \
+    parent_id, active_from, active_to, merged_into, note, contact, version FROM units";
+
+fn unit_from_row(r: UnitRow, names: &[NameRow]) -> Result<Unit> {
+    let corrupt =
+        |what: &str, e: Invalid| StoreError::Corrupt(format!("unit {} {what}: {e}", r.id));
+    let mut aliases = Vec::new();
+    let mut abbreviations = Vec::new();
+    for n in names.iter().filter(|n| n.unit_id == r.id) {
+        match n.form_kind.as_str() {
+            "abbreviation" => abbreviations.push(n.form.clone()),
+            _ => aliases.push(n.form.clone()),
+        }
+    }
+    Ok(Unit {
+        id: UnitId(r.id),
+        key: r.key,
+        kind: UnitKind::parse(&r.kind).map_err(|e| corrupt("kind", e))?,
+        level: LevelCode::parse(&r.level_code).map_err(|e| corrupt("level", e))?,
+        name: r.name,
+        short_name: r.short_name,
+        aliases,
+        abbreviations,
+        admin_code: r.admin_code,
+        parent_id: r.parent_id.map(UnitId),
+        active_from: opt_date_from_db(r.active_from)?,
+        active_to: opt_date_from_db(r.active_to)?,
+        merged_into: r.merged_into.map(UnitId),
+        note: r.note,
+        contact: r.contact.0,
+        version: r.version,
+    })
+}
+
+/// Loads one unit (with its written forms) through the executor `$ex`, evaluating to
+/// `Result<Option<Unit>>`.
+macro_rules! load_unit {
+    ($ex:expr, $id:expr) => {{
+        let id: Uuid = $id;
+        let sql = sqlx::AssertSqlSafe(format!("{UNIT_COLUMNS} WHERE id = $1"));
+        let row: Option<UnitRow> = sqlx::query_as(sql).bind(id).fetch_optional(&mut *$ex).await?;
+        match row {
+            None => Ok::<Option<Unit>, StoreError>(None),
+            Some(row) => {
+                let names: Vec<NameRow> = sqlx::query_as(
+                    "SELECT unit_id, form_kind, form FROM unit_names WHERE unit_id = $1 ORDER BY form_kind, position",
+                )
+                .bind(id)
+                .fetch_all(&mut *$ex)
+                .await?;
+                unit_from_row(row, &names).map(Some)
+            }
+        }
+    }};
+}
+
+/// The ancestry of a unit through `$ex` (the unit first, then up to the root), as `(id, kind)`.
+macro_rules! load_ancestry {
+    ($ex:expr, $id:expr) => {{
+        let rows: Vec<(Uuid, String)> = sqlx::query_as(ANCESTRY)
+            .bind($id)
+            .fetch_all(&mut *$ex)
+            .await?;
+        rows.into_iter()
+            .map(|(id, kind)| {
+                UnitKind::parse(&kind)
+                    .map(|k| (UnitId(id), k))
+                    .map_err(|e| StoreError::Corrupt(format!("unit {id} kind: {e}")))
+            })
+            .collect::<Result<Vec<_>>>()
+    }};
+}
+
+const ANCESTRY: &str = "WITH RECURSIVE anc(id, parent_id, kind, depth) AS ( \
+        SELECT id, parent_id, kind, 0 FROM units WHERE id = $1 \
+        UNION ALL SELECT u.id, u.parent_id, u.kind, anc.depth + 1 FROM units u JOIN anc ON u.id = anc.parent_id \
+        WHERE anc.depth < 32) \
+    SELECT id, kind FROM anc ORDER BY depth";
+
+/// Checks a draft against stored data (level exists, parent and merge target exist, placement rules,
+/// no cycle) through the executor `$ex`.
+macro_rules! check_draft {
+    ($ex:expr, $draft:expr, $self_id:expr) => {{
+        let draft: &UnitDraft = $draft;
+        let self_id: Option<UnitId> = $self_id;
+        let rank: Option<(i64,)> = sqlx::query_as("SELECT rank FROM admin_levels WHERE code = $1")
+            .bind(draft.level.as_str())
+            .fetch_optional(&mut *$ex)
+            .await?;
+        let Some((rank,)) = rank else {
+            return Err(StoreError::Invalid(Invalids::from(Invalid::new(
+                "level",
+                "unit.level_unknown",
+                format!("Cấp hành chính «{}» chưa được khai báo.", draft.level.as_str()),
+                format!("The administrative level «{}» is not configured.", draft.level.as_str()),
+            ))));
+        };
+        let rank = u8::try_from(rank).unwrap_or(u8::MAX);
+        let parent = match draft.parent_id {
+            None => None,
+            Some(pid) => {
+                let Some(parent) = load_unit!($ex, pid.0)? else {
+                    return Err(StoreError::Invalid(Invalids::from(Invalid::new(
+                        "parent_id",
+                        "unit.parent_unknown",
+                        "Đơn vị cha không tồn tại.",
+                        "The parent unit does not exist.",
+                    ))));
+                };
+                let prank: (i64,) = sqlx::query_as("SELECT rank FROM admin_levels WHERE code = $1")
+                    .bind(parent.level.as_str())
+                    .fetch_one(&mut *$ex)
+                    .await?;
+                if let Some(me) = self_id {
+                    let chain = load_ancestry!($ex, pid.0)?;
+                    if chain.iter().any(|(id, _)| *id == me) {
+                        return Err(StoreError::Invalid(Invalids::from(Invalid::new(
+                            "parent_id",
+                            "unit.parent_cycle",
+                            "Không thể đặt đơn vị dưới một đơn vị cấp dưới của chính nó.",
+                            "A unit cannot be placed under one of its own sub-units.",
+                        ))));
+                    }
+                }
+                Some((parent, u8::try_from(prank.0).unwrap_or(0)))
+            }
+        };
+        draft
+            .check_placement(rank, parent.as_ref().map(|(p, r)| (p, *r)), self_id)
+            .map_err(|e| StoreError::Invalid(e.into()))?;
+        if let Some(target) = draft.merged_into {
+            if load_unit!($ex, target.0)?.is_none() {
+                return Err(StoreError::Invalid(Invalids::from(Invalid::new(
+                    "merged_into",
+                    "unit.merge_target_unknown",
+                    "Đơn vị được sáp nhập vào không tồn tại.",
+                    "The unit merged into does not exist.",
+                ))));
+            }
+        }
+    }};
+}
+
+/// Replaces the written forms of a unit through `$ex`.
+macro_rules! write_names {
+    ($ex:expr, $id:expr, $draft:expr) => {{
+        let id: Uuid = $id;
+        let draft: &UnitDraft = $draft;
+        sqlx::query("DELETE FROM unit_names WHERE unit_id = $1")
+            .bind(id)
+            .execute(&mut *$ex)
+            .await?;
+        let forms = draft
+            .aliases
+            .iter()
+            .map(|f| ("alias", f))
+            .chain(draft.abbreviations.iter().map(|f| ("abbreviation", f)));
+        for (position, (kind, form)) in forms.enumerate() {
+            sqlx::query(
+                "INSERT INTO unit_names (unit_id, form_kind, form, position, match_key, search_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(kind)
+            .bind(form.as_str())
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(match_key(form))
+            .bind(ascii_key(form))
+            .execute(&mut *$ex)
+            .await?;
+        }
+    }};
+}
+
+fn snapshot(u: &Unit) -> Option<serde_json::Value> {
+    serde_json::to_value(u).ok()
+}
+
+impl Store {
+    /// Every unit with its written forms, in no particular order. The directory is small (a province
+    /// has a few hundred units, the country a few thousand), so callers filter and build trees in
+    /// memory.
+    pub async fn units(&self) -> Result<Vec<Unit>> {
+        let (rows, names): (Vec<UnitRow>, Vec<NameRow>) = with_pool!(self, pool => {
+            let rows = sqlx::query_as(UNIT_COLUMNS).fetch_all(pool).await?;
+            let names = sqlx::query_as(
+                "SELECT unit_id, form_kind, form FROM unit_names ORDER BY unit_id, form_kind, position",
+            )
+            .fetch_all(pool)
+            .await?;
+            (rows, names)
+        });
+        // Group the names once instead of scanning them per unit.
+        let mut by_unit: std::collections::HashMap<Uuid, Vec<NameRow>> = Default::default();
+        for n in names {
+            by_unit.entry(n.unit_id).or_default().push(n);
+        }
+        rows.into_iter()
+            .map(|r| {
+                let names = by_unit.remove(&r.id).unwrap_or_default();
+                unit_from_row(r, &names)
+            })
+            .collect()
+    }
+
+    pub async fn unit(&self, id: UnitId) -> Result<Unit> {
+        let found = with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            load_unit!(conn, id.0)?
+        });
+        found.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn unit_by_key(&self, key: &str) -> Result<Option<Unit>> {
+        let id: Option<(Uuid,)> = with_pool!(self, pool =>
+            sqlx::query_as("SELECT id FROM units WHERE key = $1").bind(key).fetch_optional(pool).await)?;
+        match id {
+            None => Ok(None),
+            Some((id,)) => self.unit(UnitId(id)).await.map(Some),
+        }
+    }
+
+    /// The unit and its ancestors up to the root, the unit first. Empty when the unit is unknown.
+    pub async fn ancestry(&self, id: UnitId) -> Result<Vec<(UnitId, UnitKind)>> {
+        with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            load_ancestry!(conn, id.0)
+        })
+    }
+
+    /// Creates a unit after checking it against the stored tree.
+    pub async fn create_unit(&self, actor: &AuditActor, draft: &UnitDraft) -> Result<Unit> {
+        let id = UnitId::new();
+        write_tx!(self, tx => {
+            check_draft!(tx, draft, None);
+            let now = now_micros();
+            sqlx::query(
+                "INSERT INTO units (id, key, kind, level_code, name, short_name, match_key, search_key, \
+                 admin_code, parent_id, active_from, active_to, merged_into, note, contact, version, \
+                 created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16)",
+            )
+            .bind(id.0)
+            .bind(draft.key.as_deref())
+            .bind(draft.kind.code())
+            .bind(draft.level.as_str())
+            .bind(draft.name.as_str())
+            .bind(draft.short_name.as_deref())
+            .bind(match_key(&draft.name))
+            .bind(ascii_key(&draft.name))
+            .bind(draft.admin_code.as_deref())
+            .bind(draft.parent_id.map(|p| p.0))
+            .bind(opt_date_to_db(draft.active_from)?)
+            .bind(opt_date_to_db(draft.active_to)?)
+            .bind(draft.merged_into.map(|p| p.0))
+            .bind(draft.note.as_deref())
+            .bind(Json(Contact::default()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            write_names!(tx, id.0, draft);
+            let unit = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Create,
+                entity: "unit",
+                entity_id: id.to_string(),
+                unit_id: Some(id),
+                before: None,
+                after: snapshot(&unit),
+            });
+            Ok(unit)
+        })
+    }
+
+    /// Replaces a unit's directory data. With `expected_version`, refuses when the unit changed since
+    /// it was read.
+    pub async fn update_unit(
+        &self,
+        actor: &AuditActor,
+        id: UnitId,
+        draft: &UnitDraft,
+        expected_version: Option<i64>,
+    ) -> Result<Unit> {
+        write_tx!(self, tx => {
+            let before = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            if expected_version.is_some_and(|v| v != before.version) {
+                return Err(StoreError::Conflict(Conflict::Version));
+            }
+            check_draft!(tx, draft, Some(id));
+            sqlx::query(
+                "UPDATE units SET key = $2, kind = $3, level_code = $4, name = $5, short_name = $6, \
+                 match_key = $7, search_key = $8, admin_code = $9, parent_id = $10, active_from = $11, \
+                 active_to = $12, merged_into = $13, note = $14, version = version + 1, updated_at = $15 \
+                 WHERE id = $1",
+            )
+            .bind(id.0)
+            .bind(draft.key.as_deref())
+            .bind(draft.kind.code())
+            .bind(draft.level.as_str())
+            .bind(draft.name.as_str())
+            .bind(draft.short_name.as_deref())
+            .bind(match_key(&draft.name))
+            .bind(ascii_key(&draft.name))
+            .bind(draft.admin_code.as_deref())
+            .bind(draft.parent_id.map(|p| p.0))
+            .bind(opt_date_to_db(draft.active_from)?)
+            .bind(opt_date_to_db(draft.active_to)?)
+            .bind(draft.merged_into.map(|p| p.0))
+            .bind(draft.note.as_deref())
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await?;
+            write_names!(tx, id.0, draft);
+            let after = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "unit",
+                entity_id: id.to_string(),
+                unit_id: Some(id),
+                before: snapshot(&before),
+                after: snapshot(&after),
+            });
+            Ok(after)
+        })
+    }
+
+    /// Replaces a unit's contact details (kept by the unit itself).
+    pub async fn set_unit_contact(
+        &self,
+        actor: &AuditActor,
+        id: UnitId,
+        contact: &Contact,
+        expected_version: Option<i64>,
+    ) -> Result<Unit> {
+        write_tx!(self, tx => {
+            let before = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            if expected_version.is_some_and(|v| v != before.version) {
+                return Err(StoreError::Conflict(Conflict::Version));
+            }
+            sqlx::query(
+                "UPDATE units SET contact = $2, version = version + 1, updated_at = $3 WHERE id = $1",
+            )
+            .bind(id.0)
+            .bind(Json(contact))
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await?;
+            let after = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "unit_contact",
+                entity_id: id.to_string(),
+                unit_id: Some(id),
+                before: serde_json::to_value(&before.contact).ok(),
+                after: serde_json::to_value(&after.contact).ok(),
+            });
+            Ok(after)
+        })
+    }
+}

@@ -1,0 +1,410 @@
+//! The storage contract: the same suite on SQLite and, with GIAOBAN_TEST_DATABASE_URL, on PostgreSQL.
+
+use giaoban_domain::audit::{AuditAction, AuditActor};
+use giaoban_domain::unit::{AdminLevel, Contact, UnitDraft, UnitId, UnitInput};
+use giaoban_domain::user::{NewUser, Username};
+use giaoban_storage::audit::AuditFilter;
+use giaoban_storage::testing::TestDb;
+use giaoban_storage::{Conflict, Store, StoreError};
+
+fn actor() -> AuditActor {
+    AuditActor::system("test")
+}
+
+async fn levels(store: &Store) {
+    for (code, rank, vi, en) in [
+        ("tinh", 1, "Tỉnh", "Province"),
+        ("huyen", 2, "Huyện", "District"),
+        ("xa", 3, "Xã", "Commune"),
+    ] {
+        let l = AdminLevel::parse(code, rank, vi, en, None, None).expect("level");
+        store.put_level(&actor(), &l).await.expect("put level");
+    }
+}
+
+fn draft(kind: &str, level: &str, name: &str, parent: Option<UnitId>) -> UnitDraft {
+    UnitDraft::parse(&UnitInput {
+        kind: kind.into(),
+        level: level.into(),
+        name: name.into(),
+        parent_id: parent,
+        ..Default::default()
+    })
+    .expect("valid draft")
+}
+
+struct Tree {
+    province: UnitId,
+    district: UnitId,
+    ubnd: UnitId,
+    commune: UnitId,
+}
+
+async fn tree(store: &Store) -> Tree {
+    levels(store).await;
+    let province = store
+        .create_unit(&actor(), &draft("province", "tinh", "Tỉnh Thanh Hóa", None))
+        .await
+        .expect("province")
+        .id;
+    let district = store
+        .create_unit(
+            &actor(),
+            &draft("district", "huyen", "Huyện Cẩm Thủy", Some(province)),
+        )
+        .await
+        .expect("district")
+        .id;
+    let ubnd = store
+        .create_unit(
+            &actor(),
+            &draft(
+                "people_committee",
+                "huyen",
+                "UBND huyện Cẩm Thủy",
+                Some(district),
+            ),
+        )
+        .await
+        .expect("ubnd")
+        .id;
+    let mut d = draft("commune", "xa", "Xã Cẩm Ngọc", Some(district));
+    d.admin_code = Some("15169".into());
+    d.aliases = vec!["Cẩm Ngọc".into()];
+    let commune = store.create_unit(&actor(), &d).await.expect("commune").id;
+    Tree {
+        province,
+        district,
+        ubnd,
+        commune,
+    }
+}
+
+#[tokio::test]
+async fn units_round_trip_with_names_ancestry_and_audit() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tree(s).await;
+    let c = s.unit(t.commune).await.expect("commune");
+    assert_eq!(c.name, "Xã Cẩm Ngọc");
+    assert_eq!(c.admin_code.as_deref(), Some("15169"));
+    assert_eq!(c.aliases, vec!["Cẩm Ngọc".to_owned()]);
+    assert_eq!(c.parent_id, Some(t.district));
+    let chain: Vec<UnitId> = s
+        .ancestry(t.commune)
+        .await
+        .expect("ancestry")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(chain, vec![t.commune, t.district, t.province]);
+    assert!(s.ancestry(UnitId::new()).await.expect("unknown").is_empty());
+    assert_eq!(s.units().await.expect("all").len(), 4);
+    assert_eq!(s.unit_by_key("nope").await.expect("by key"), None);
+    let trail = s
+        .audit_entries(&AuditFilter {
+            entity: Some("unit".into()),
+            entity_id: Some(t.commune.to_string()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].action, AuditAction::Create);
+    assert_eq!(
+        trail[0].after.as_ref().and_then(|a| a["name"].as_str()),
+        Some("Xã Cẩm Ngọc")
+    );
+    assert_eq!(trail[0].actor_name, "system:test");
+}
+
+#[tokio::test]
+async fn tree_rules_are_enforced_with_stored_data() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tree(s).await;
+    let code = |e: StoreError| match e {
+        StoreError::Invalid(i) => i.0[0].code,
+        other => panic!("expected a validation error, got {other:?}"),
+    };
+    // A commune under a body, an unknown level, an unknown parent.
+    let e = s
+        .create_unit(&actor(), &draft("commune", "xa", "Xã Lạ", Some(t.ubnd)))
+        .await
+        .expect_err("refused");
+    assert_eq!(code(e), "unit.territory_under_body");
+    let e = s
+        .create_unit(
+            &actor(),
+            &draft("commune", "thon", "Thôn A", Some(t.district)),
+        )
+        .await
+        .expect_err("refused");
+    assert_eq!(code(e), "unit.level_unknown");
+    let e = s
+        .create_unit(
+            &actor(),
+            &draft("commune", "xa", "Xã B", Some(UnitId::new())),
+        )
+        .await
+        .expect_err("refused");
+    assert_eq!(code(e), "unit.parent_unknown");
+    // Moving the district under its own commune would make a cycle.
+    let mut moved = draft("district", "huyen", "Huyện Cẩm Thủy", Some(t.commune));
+    moved.level = giaoban_domain::unit::LevelCode::parse("xa").expect("code");
+    let e = s
+        .update_unit(&actor(), t.district, &moved, None)
+        .await
+        .expect_err("refused");
+    assert_eq!(code(e), "unit.parent_cycle");
+    // Nothing of the refused writes was kept.
+    assert_eq!(s.units().await.expect("all").len(), 4);
+}
+
+#[tokio::test]
+async fn duplicates_and_stale_versions_are_conflicts_and_lose_nothing() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tree(s).await;
+    let mut dup = draft("commune", "xa", "Xã Cẩm Ngọc (bản sao)", Some(t.district));
+    dup.admin_code = Some("15169".into());
+    let e = s
+        .create_unit(&actor(), &dup)
+        .await
+        .expect_err("duplicate code");
+    assert!(
+        matches!(
+            e,
+            StoreError::Conflict(Conflict::Duplicate { what: "admin_code" })
+        ),
+        "{e:?}"
+    );
+
+    let before = s.unit(t.commune).await.expect("commune");
+    let contact =
+        Contact::parse("Cẩm Ngọc, Cẩm Thủy", "0237 3876 123", "", "", "").expect("contact");
+    let saved = s
+        .set_unit_contact(&actor(), t.commune, &contact, Some(before.version))
+        .await
+        .expect("first writer");
+    assert_eq!(saved.version, before.version + 1);
+    let other = Contact::parse("Somewhere else", "", "", "", "").expect("contact");
+    let e = s
+        .set_unit_contact(&actor(), t.commune, &other, Some(before.version))
+        .await
+        .expect_err("stale");
+    assert!(matches!(e, StoreError::Conflict(Conflict::Version)));
+    let now = s.unit(t.commune).await.expect("commune");
+    assert_eq!(now.contact, contact, "the first writer's change is kept");
+    let trail = s
+        .audit_entries(&AuditFilter {
+            entity: Some("unit_contact".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(trail.len(), 1, "a refused write leaves no audit entry");
+    assert_eq!(
+        trail[0].after.as_ref().and_then(|a| a["phone"].as_str()),
+        Some("0237 3876 123")
+    );
+}
+
+#[tokio::test]
+async fn audit_can_be_scoped_to_a_subtree() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tree(s).await;
+    let other = s
+        .create_unit(
+            &actor(),
+            &draft("district", "huyen", "Huyện Bá Thước", Some(t.province)),
+        )
+        .await
+        .expect("other")
+        .id;
+    let within = s
+        .audit_entries(&AuditFilter {
+            within: Some(t.district),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert!(
+        within
+            .iter()
+            .all(|e| e.unit_id != Some(other) && e.unit_id != Some(t.province))
+    );
+    assert_eq!(within.len(), 3, "district, UBND, commune");
+    let page1 = s
+        .audit_entries(&AuditFilter {
+            limit: 2,
+            ..Default::default()
+        })
+        .await
+        .expect("page");
+    let cursor = giaoban_storage::audit::cursor_of(page1[1].at);
+    let page2 = s
+        .audit_entries(&AuditFilter {
+            limit: 100,
+            before_micros: Some(cursor),
+            ..Default::default()
+        })
+        .await
+        .expect("page");
+    assert!(page2.iter().all(|e| e.at < page1[1].at));
+}
+
+#[tokio::test]
+async fn users_credentials_and_password_changes() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tree(s).await;
+    let new = NewUser::parse("camngoc", "Cán bộ xã", None, "member", t.commune).expect("user");
+    let u = s
+        .create_user(&actor(), &new, "$argon2id$fake", true)
+        .await
+        .expect("create");
+    assert!(u.must_change_password);
+    let e = s
+        .create_user(&actor(), &new, "$argon2id$other", true)
+        .await
+        .expect_err("duplicate");
+    assert!(
+        matches!(
+            e,
+            StoreError::Conflict(Conflict::Duplicate { what: "username" })
+        ),
+        "{e:?}"
+    );
+    let c = s
+        .credentials(&Username::parse("CAMNGOC").expect("name"))
+        .await
+        .expect("creds")
+        .expect("found");
+    assert_eq!(c.password_hash, "$argon2id$fake");
+    let after = s
+        .set_password(&actor(), u.id, "$argon2id$new", false)
+        .await
+        .expect("change");
+    assert!(!after.must_change_password);
+    assert_eq!(s.password_hash(u.id).await.expect("hash"), "$argon2id$new");
+    let trail = s
+        .audit_entries(&AuditFilter {
+            entity: Some("user".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(trail[0].action, AuditAction::PasswordChange);
+    let text = serde_json::to_string(&trail).expect("json");
+    assert!(
+        !text.contains("argon2"),
+        "no password hash in the audit trail"
+    );
+    assert_eq!(s.users(Some(&[t.commune])).await.expect("users").len(), 1);
+    assert_eq!(s.users(Some(&[t.district])).await.expect("users").len(), 0);
+}
+
+#[tokio::test]
+async fn sessions_expire_and_ids_do_not_collide() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let future = jiff::Timestamp::now().as_microsecond() + 60_000_000;
+    let past = jiff::Timestamp::now().as_microsecond() - 1;
+    assert!(
+        s.session_create("a", "{\"x\":1}", future)
+            .await
+            .expect("create")
+    );
+    assert!(
+        !s.session_create("a", "{\"x\":2}", future)
+            .await
+            .expect("collision")
+    );
+    assert_eq!(
+        s.session_load("a").await.expect("load").as_deref(),
+        Some("{\"x\":1}")
+    );
+    s.session_save("a", "{\"x\":3}", future)
+        .await
+        .expect("save");
+    assert_eq!(
+        s.session_load("a").await.expect("load").as_deref(),
+        Some("{\"x\":3}")
+    );
+    s.session_save("old", "{}", past).await.expect("save");
+    assert_eq!(
+        s.session_load("old").await.expect("load"),
+        None,
+        "expired sessions are absent"
+    );
+    assert_eq!(s.sessions_purge_expired().await.expect("purge"), 1);
+    s.session_delete("a").await.expect("delete");
+    assert_eq!(s.session_load("a").await.expect("load"), None);
+}
+
+#[tokio::test]
+async fn backup_during_writes_is_consistent_and_restores() {
+    let db = TestDb::new().await;
+    let s = db.store.clone();
+    let t = tree(&s).await;
+    let Some(path) = db.sqlite_path() else {
+        // PostgreSQL: the engine says plainly that backups are pg_dump's job.
+        let e = s
+            .backup_to(std::path::Path::new("/tmp/x.sqlite3"))
+            .await
+            .expect_err("unsupported");
+        assert!(matches!(e, StoreError::Unsupported(_)));
+        return;
+    };
+    // Writers keep adding communes while the backup is taken.
+    let writer = {
+        let s = s.clone();
+        tokio::spawn(async move {
+            for i in 0..60 {
+                let d = draft("commune", "xa", &format!("Xã Thử {i}"), Some(t.district));
+                s.create_unit(&actor(), &d)
+                    .await
+                    .expect("write during backup");
+            }
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let backup = dir.path().join("backup.sqlite3");
+    let info = s.backup_to(&backup).await.expect("backup");
+    writer.await.expect("writer");
+    // Every unit in the copy has exactly its one creation entry: no half-written transaction.
+    assert!(info.units >= 4);
+    assert_eq!(
+        info.audit_entries,
+        info.units + 3,
+        "units + 3 levels, each with its audit entry"
+    );
+    let total = s.units().await.expect("all").len() as i64;
+    assert_eq!(total, 64);
+    // Restore into a new place and read it back through a store.
+    let restored = dir.path().join("restored/giaoban.sqlite3");
+    let again = giaoban_storage::backup::restore_sqlite_file(&backup, &restored)
+        .await
+        .expect("restore");
+    assert_eq!(again, info);
+    let r = Store::open(&giaoban_storage::StoreConfig::Sqlite { path: restored })
+        .await
+        .expect("open restored");
+    assert_eq!(r.units().await.expect("units").len() as i64, info.units);
+    // A file that is not a database is refused with a clear error, and nothing is replaced.
+    let junk = dir.path().join("junk.sqlite3");
+    std::fs::write(&junk, b"not a database").expect("write");
+    assert!(
+        giaoban_storage::backup::restore_sqlite_file(&junk, &path)
+            .await
+            .is_err()
+    );
+    assert_eq!(s.units().await.expect("still there").len() as i64, total);
+}
