@@ -1,0 +1,175 @@
+//! The JSON API under `/api/v1`. Every route is registered through utoipa-axum, so the OpenAPI
+//! document at `/api/v1/openapi.json` is generated from the same code that serves the routes.
+
+mod audit;
+mod dto;
+mod levels;
+mod session;
+mod units;
+mod users;
+
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use giaoban_domain::user::Role;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+use crate::error::AppError;
+
+pub use audit::{AuditQuery, page as audit_page};
+pub use dto::*;
+pub use session::{
+    do_change_password as session_change_password, do_sign_in as session_sign_in,
+    do_sign_out as session_sign_out,
+};
+pub use units::{Selection, UnitQuery, detail as unit_detail, save_contact};
+pub use users::{
+    do_create_user as create_user_with_password, do_reset_password as reset_user_password,
+    visible_users,
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "giaoban API",
+        description = "Giao ban, kết luận, theo dõi nhiệm vụ và báo cáo định kỳ của chính quyền địa phương. \
+            Errors are `{\"error\":{\"code\",\"message\"}}` in Vietnamese, or English with `Accept-Language: en`. \
+            State-changing requests need the `X-CSRF-Token` header from `POST /api/v1/session`.",
+        version = env!("CARGO_PKG_VERSION")
+    ),
+    tags(
+        (name = "session", description = "Đăng nhập / sign-in"),
+        (name = "units", description = "Đơn vị / units"),
+        (name = "users", description = "Người dùng / users"),
+        (name = "audit", description = "Nhật ký / audit trail"),
+    )
+)]
+struct ApiDoc;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(session::router())
+        .merge(levels::router())
+        .merge(units::router())
+        .merge(users::router())
+        .merge(audit::router())
+}
+
+/// A JSON body, parsed strictly (unknown fields are refused by the DTOs) with errors a person can
+/// read, in their language, naming the field that is wrong.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                ct.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            });
+        if !json {
+            return Err(AppError::bad_request(
+                "body.media_type",
+                "Dữ liệu phải gửi dạng JSON (Content-Type: application/json).",
+                "The body must be JSON (Content-Type: application/json).",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge
+                } else {
+                    AppError::bad_request(
+                        "body.unreadable",
+                        "Không đọc được dữ liệu gửi lên.",
+                        "The request body could not be read.",
+                    )
+                }
+            })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(de)
+            .map(ApiJson)
+            .map_err(|e| json_error(&e))
+    }
+}
+
+fn json_error(e: &serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let inner = e.inner();
+    let path = e.path().to_string();
+    let at_vi = if path == "." {
+        String::new()
+    } else {
+        format!(" (trường «{path}»)")
+    };
+    let at_en = if path == "." {
+        String::new()
+    } else {
+        format!(" (field «{path}»)")
+    };
+    if inner.is_syntax() || inner.is_eof() {
+        return AppError::bad_request(
+            "json.syntax",
+            format!(
+                "JSON sai cú pháp ở dòng {}, cột {}.",
+                inner.line(),
+                inner.column()
+            ),
+            format!(
+                "Malformed JSON at line {}, column {}.",
+                inner.line(),
+                inner.column()
+            ),
+        );
+    }
+    let msg = inner.to_string();
+    let field = |prefix: &str| {
+        msg.strip_prefix(prefix)
+            .and_then(|r| r.split('`').next())
+            .unwrap_or("")
+            .to_owned()
+    };
+    if msg.starts_with("unknown field `") {
+        let f = field("unknown field `");
+        AppError::bad_request(
+            "json.unknown_field",
+            format!("Trường «{f}» không được hỗ trợ{at_vi}."),
+            format!("Unknown field «{f}»{at_en}."),
+        )
+    } else if msg.starts_with("missing field `") {
+        let f = field("missing field `");
+        AppError::bad_request(
+            "json.missing_field",
+            format!("Thiếu trường bắt buộc «{f}»{at_vi}."),
+            format!("Missing required field «{f}»{at_en}."),
+        )
+    } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+        AppError::bad_request(
+            "json.wrong_type",
+            format!("Sai kiểu dữ liệu{at_vi}: {msg}."),
+            format!("Wrong type{at_en}: {msg}."),
+        )
+    } else {
+        AppError::bad_request(
+            "json.invalid",
+            format!("Dữ liệu không hợp lệ{at_vi}: {msg}."),
+            format!("Invalid data{at_en}: {msg}."),
+        )
+    }
+}
+
+/// Refuses unless the actor is an administrator.
+pub fn require_admin(role: Role) -> Result<(), AppError> {
+    if role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

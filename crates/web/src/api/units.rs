@@ -1,0 +1,371 @@
+//! The unit directory: the tree (readable by every signed-in user), a unit's records (contacts,
+//! users: its own people and their leaders only), and changes to the directory.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use giaoban_domain::Lang;
+use giaoban_domain::access::Permission;
+use giaoban_domain::tree::UnitTree;
+use giaoban_domain::unit::{Contact, Unit, UnitDraft, UnitId, parse_date};
+use giaoban_vntext::normalize::ascii_key;
+use jiff::civil::Date;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::{
+    ApiJson, ContactDto, ContactWrite, UnitDetailDto, UnitDto, UnitList, UnitRef, UnitTreeNode,
+    UnitWrite, UserDto, UserList,
+};
+use crate::AppState;
+use crate::auth::CurrentActor;
+use crate::error::AppError;
+use crate::i18n::ReqLang;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_units, create_unit))
+        .routes(routes!(unit_tree))
+        .routes(routes!(get_unit, update_unit))
+        .routes(routes!(set_contact))
+        .routes(routes!(unit_users))
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UnitQuery {
+    /// Only units active on this day (ISO or dd/mm/yyyy); without it every unit, with `active` for today.
+    pub as_of: Option<String>,
+    /// Search in every written form, diacritics and case ignored.
+    pub q: Option<String>,
+    /// Only this unit and what is under it.
+    pub under: Option<Uuid>,
+    /// Sent by the language switch of the pages; ignored here.
+    pub lang: Option<String>,
+}
+
+/// Units selected by a query, in tree order with depth relative to the start.
+pub struct Selection {
+    pub units: Vec<Unit>,
+    pub as_of: Option<Date>,
+}
+
+impl Selection {
+    pub async fn load(state: &AppState, q: &UnitQuery) -> Result<Selection, AppError> {
+        let as_of = parse_date("as_of", q.as_of.as_deref().unwrap_or(""))?;
+        Ok(Selection {
+            units: state.store.units().await?,
+            as_of,
+        })
+    }
+
+    pub fn rows<'a>(
+        &'a self,
+        q: &UnitQuery,
+        lang: Lang,
+    ) -> Result<Vec<(UnitDto, &'a Unit)>, AppError> {
+        let tree = UnitTree::new(&self.units);
+        if let Some(root) = q.under
+            && tree.get(UnitId(root)).is_none()
+        {
+            return Err(AppError::NotFound);
+        }
+        let today = crate::today();
+        let key = ascii_key(q.q.as_deref().unwrap_or("").trim());
+        Ok(tree
+            .preorder(q.under.map(UnitId))
+            .into_iter()
+            .filter(|(u, _)| self.as_of.is_none_or(|d| u.is_active_on(d)))
+            .filter(|(u, _)| UnitTree::matches(u, &key))
+            .map(|(u, depth)| {
+                let active = u.is_active_on(self.as_of.unwrap_or(today));
+                (UnitDto::new(u, lang, active, depth), u)
+            })
+            .collect())
+    }
+}
+
+/// Danh sách đơn vị. Units in tree order (parents first), filtered.
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery),
+    responses((status = 200, body = UnitList), (status = 401, body = super::ErrorBody), (status = 400, body = super::ErrorBody)))]
+async fn list_units(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    _me: CurrentActor,
+    Query(q): Query<UnitQuery>,
+) -> Result<Json<UnitList>, AppError> {
+    let sel = Selection::load(&state, &q).await?;
+    let items: Vec<UnitDto> = sel.rows(&q, lang)?.into_iter().map(|(d, _)| d).collect();
+    Ok(Json(UnitList {
+        total: items.len(),
+        items,
+    }))
+}
+
+/// Cây đơn vị. The same selection as a nested tree.
+#[utoipa::path(get, path = "/api/v1/units/tree", tag = "units", params(UnitQuery),
+    responses((status = 200, body = Vec<UnitTreeNode>), (status = 401, body = super::ErrorBody)))]
+async fn unit_tree(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    _me: CurrentActor,
+    Query(q): Query<UnitQuery>,
+) -> Result<Json<Vec<UnitTreeNode>>, AppError> {
+    let sel = Selection::load(&state, &q).await?;
+    let rows = sel.rows(&q, lang)?;
+    // Rows come in pre-order with depths: fold them into nested nodes with a stack.
+    let mut roots: Vec<UnitTreeNode> = Vec::new();
+    let mut stack: Vec<UnitTreeNode> = Vec::new();
+    for (dto, _) in rows {
+        let depth = dto.depth as usize;
+        while stack.len() > depth {
+            let Some(done) = stack.pop() else { break };
+            match stack.last_mut() {
+                Some(parent) => parent.children.push(done),
+                None => roots.push(done),
+            }
+        }
+        // Filtered selections can skip levels: attach to the nearest open ancestor.
+        stack.push(UnitTreeNode {
+            unit: dto,
+            children: vec![],
+        });
+    }
+    while let Some(done) = stack.pop() {
+        match stack.last_mut() {
+            Some(parent) => parent.children.push(done),
+            None => roots.push(done),
+        }
+    }
+    Ok(Json(roots))
+}
+
+/// Checks `perm` on a unit, telling "no such unit" (404) from "not yours" (403).
+pub fn check(
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    unit: UnitId,
+    perm: Permission,
+) -> Result<(), AppError> {
+    let ancestry = tree.ancestry(unit);
+    if ancestry.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    if me.actor.may(perm, &ancestry) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub fn detail(
+    me: &CurrentActor,
+    units: &[Unit],
+    id: UnitId,
+    lang: Lang,
+) -> Result<UnitDetailDto, AppError> {
+    let tree = UnitTree::new(units);
+    let unit = tree.get(id).ok_or(AppError::NotFound)?;
+    let ancestry = tree.ancestry(id);
+    let today = crate::today();
+    let depth = u32::try_from(ancestry.len().saturating_sub(1)).unwrap_or(0);
+    let path = ancestry
+        .iter()
+        .skip(1)
+        .rev()
+        .filter_map(|a| tree.get(*a))
+        .map(|u| UnitRef {
+            id: u.id.0,
+            name: u.name.clone(),
+        })
+        .collect();
+    let contact = me
+        .actor
+        .may(Permission::ReadRecords, &ancestry)
+        .then(|| ContactDto::from(&unit.contact));
+    Ok(UnitDetailDto {
+        unit: UnitDto::new(unit, lang, unit.is_active_on(today), depth),
+        contact,
+        path,
+        merged_from: tree
+            .merged_from(id)
+            .into_iter()
+            .map(|u| UnitRef {
+                id: u.id.0,
+                name: u.name.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// Một đơn vị. Directory data for everyone signed in; contact details for those who may read the
+/// unit's records.
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units",
+    params(("id" = Uuid, Path, description = "Unit id")),
+    responses((status = 200, body = UnitDetailDto), (status = 404, body = super::ErrorBody)))]
+async fn get_unit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    Path(id): Path<Uuid>,
+) -> Result<Json<UnitDetailDto>, AppError> {
+    let units = state.store.units().await?;
+    Ok(Json(detail(&me, &units, UnitId(id), lang)?))
+}
+
+/// Tạo đơn vị. Administrators anywhere; office staff under their territory.
+#[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = UnitWrite,
+    responses((status = 201, body = UnitDto), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn create_unit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    ApiJson(body): ApiJson<UnitWrite>,
+) -> Result<(StatusCode, Json<UnitDto>), AppError> {
+    let draft = UnitDraft::parse(&body.input())?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    match draft.parent_id {
+        Some(parent) => check(&me, &tree, parent, Permission::ManageUnits).map_err(|e| {
+            if matches!(e, AppError::NotFound) {
+                unknown_parent()
+            } else {
+                e
+            }
+        })?,
+        None => super::require_admin(me.user.role)?,
+    }
+    let unit = state.store.create_unit(&me.audit(), &draft).await?;
+    let depth = u32::try_from(tree.ancestry(draft.parent_id.unwrap_or(unit.id)).len()).unwrap_or(0);
+    let active = unit.is_active_on(crate::today());
+    Ok((
+        StatusCode::CREATED,
+        Json(UnitDto::new(&unit, lang, active, depth)),
+    ))
+}
+
+fn unknown_parent() -> AppError {
+    AppError::Invalid(
+        giaoban_domain::unit::Invalid::new(
+            "parent_id",
+            "unit.parent_unknown",
+            "Đơn vị cha không tồn tại.",
+            "The parent unit does not exist.",
+        )
+        .into(),
+    )
+}
+
+/// Sửa đơn vị. Replaces the directory data of a unit (send `version` to guard against lost updates).
+#[utoipa::path(put, path = "/api/v1/units/{id}", tag = "units", request_body = UnitWrite,
+    params(("id" = Uuid, Path, description = "Unit id")),
+    responses((status = 200, body = UnitDetailDto), (status = 403, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn update_unit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    Path(id): Path<Uuid>,
+    ApiJson(body): ApiJson<UnitWrite>,
+) -> Result<Json<UnitDetailDto>, AppError> {
+    let draft = UnitDraft::parse(&body.input())?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    check(&me, &tree, UnitId(id), Permission::ManageUnits)?;
+    match draft.parent_id {
+        Some(parent) => check(&me, &tree, parent, Permission::ManageUnits).map_err(|e| {
+            if matches!(e, AppError::NotFound) {
+                unknown_parent()
+            } else {
+                e
+            }
+        })?,
+        None => super::require_admin(me.user.role)?,
+    }
+    state
+        .store
+        .update_unit(&me.audit(), UnitId(id), &draft, body.version)
+        .await?;
+    let units = state.store.units().await?;
+    Ok(Json(detail(&me, &units, UnitId(id), lang)?))
+}
+
+/// Thông tin liên hệ. The unit's own people and their leaders keep it.
+#[utoipa::path(put, path = "/api/v1/units/{id}/contact", tag = "units", request_body = ContactWrite,
+    params(("id" = Uuid, Path, description = "Unit id")),
+    responses((status = 200, body = ContactDto), (status = 403, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn set_contact(
+    State(state): State<AppState>,
+    me: CurrentActor,
+    Path(id): Path<Uuid>,
+    ApiJson(body): ApiJson<ContactWrite>,
+) -> Result<Json<ContactDto>, AppError> {
+    let saved = save_contact(&state, &me, UnitId(id), &body).await?;
+    Ok(Json(ContactDto::from(&saved.contact)))
+}
+
+pub async fn save_contact(
+    state: &AppState,
+    me: &CurrentActor,
+    id: UnitId,
+    body: &ContactWrite,
+) -> Result<Unit, AppError> {
+    let ancestry: Vec<UnitId> = state
+        .store
+        .ancestry(id)
+        .await?
+        .into_iter()
+        .map(|(u, _)| u)
+        .collect();
+    if ancestry.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    if !me.actor.may(Permission::WriteRecords, &ancestry) {
+        return Err(AppError::Forbidden);
+    }
+    let contact = Contact::parse(
+        &body.address,
+        &body.phone,
+        &body.email,
+        &body.head_name,
+        &body.head_title,
+    )?;
+    Ok(state
+        .store
+        .set_unit_contact(&me.audit(), id, &contact, body.version)
+        .await?)
+}
+
+/// Người dùng của đơn vị. The unit's own people and their leaders only.
+#[utoipa::path(get, path = "/api/v1/units/{id}/users", tag = "units",
+    params(("id" = Uuid, Path, description = "Unit id")),
+    responses((status = 200, body = UserList), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+async fn unit_users(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    Path(id): Path<Uuid>,
+) -> Result<Json<UserList>, AppError> {
+    let ancestry: Vec<UnitId> = state
+        .store
+        .ancestry(UnitId(id))
+        .await?
+        .into_iter()
+        .map(|(u, _)| u)
+        .collect();
+    if ancestry.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    if !me.actor.may(Permission::ReadRecords, &ancestry) {
+        return Err(AppError::Forbidden);
+    }
+    let users = state.store.users(Some(&[UnitId(id)])).await?;
+    Ok(Json(UserList {
+        items: users.iter().map(|u| UserDto::new(u, lang)).collect(),
+    }))
+}

@@ -1,0 +1,333 @@
+//! The web layer's error: every failure becomes a clear message in the reader's language.
+//!
+//! Handlers return [`AppError`]; its response carries an [`ErrorInfo`] extension and no body. The
+//! [`render_errors`] middleware, which knows the request's language and whether it came to the API
+//! or to a page, turns that into `{"error":{"code","message"}}` or a friendly HTML page. It also
+//! dresses the framework's own refusals (unknown route, wrong method, body too large) the same way,
+//! so no plain-text or English-only error ever leaves the server.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use giaoban_domain::unit::{Invalid, Invalids};
+use giaoban_domain::{Lang, Localized};
+use giaoban_storage::{Conflict, StoreError};
+use serde::Serialize;
+
+use crate::i18n::request_lang;
+
+/// What went wrong, as the response middleware renders it.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub vi: String,
+    pub en: String,
+    pub fields: Vec<Invalid>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("sign-in required")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("CSRF token missing or wrong")]
+    Csrf,
+    #[error("invalid input")]
+    Invalid(Invalids),
+    #[error("bad request: {code}")]
+    BadRequest {
+        code: &'static str,
+        vi: String,
+        en: String,
+    },
+    #[error("body too large")]
+    PayloadTooLarge,
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("too many attempts")]
+    TooManyAttempts { minutes: u64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<Invalids> for AppError {
+    fn from(e: Invalids) -> Self {
+        AppError::Invalid(e)
+    }
+}
+
+impl From<Invalid> for AppError {
+    fn from(e: Invalid) -> Self {
+        AppError::Invalid(e.into())
+    }
+}
+
+impl AppError {
+    pub fn bad_request(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            code,
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn info(&self) -> ErrorInfo {
+        let simple = |status, code, vi: &str, en: &str| ErrorInfo {
+            status,
+            code,
+            vi: vi.to_owned(),
+            en: en.to_owned(),
+            fields: vec![],
+        };
+        match self {
+            AppError::Unauthorized => simple(
+                StatusCode::UNAUTHORIZED,
+                "auth.required",
+                "Bạn cần đăng nhập để tiếp tục.",
+                "Please sign in to continue.",
+            ),
+            AppError::Forbidden => simple(
+                StatusCode::FORBIDDEN,
+                "auth.forbidden",
+                "Bạn không có quyền xem hoặc thay đổi nội dung này.",
+                "You are not allowed to see or change this.",
+            ),
+            AppError::NotFound => simple(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Không tìm thấy nội dung yêu cầu.",
+                "The requested item was not found.",
+            ),
+            AppError::Csrf => simple(
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và gửi lại.",
+                "The form's security token is missing or expired. Reload the page and submit again.",
+            ),
+            AppError::PayloadTooLarge => simple(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body.too_large",
+                "Dữ liệu gửi lên quá lớn.",
+                "The request body is too large.",
+            ),
+            AppError::BadCredentials => simple(
+                StatusCode::UNAUTHORIZED,
+                "auth.bad_credentials",
+                "Tên đăng nhập hoặc mật khẩu không đúng.",
+                "Wrong username or password.",
+            ),
+            AppError::TooManyAttempts { minutes } => ErrorInfo {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                code: "auth.locked",
+                vi: format!(
+                    "Đăng nhập sai quá nhiều lần. Tài khoản tạm khóa, hãy thử lại sau {minutes} phút."
+                ),
+                en: format!("Too many failed sign-ins. Try again in {minutes} minutes."),
+                fields: vec![],
+            },
+            AppError::Invalid(errs) => ErrorInfo {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: errs.code(),
+                vi: errs.message(Lang::Vi),
+                en: errs.message(Lang::En),
+                fields: errs.0.clone(),
+            },
+            AppError::BadRequest { code, vi, en } => ErrorInfo {
+                status: StatusCode::BAD_REQUEST,
+                code,
+                vi: vi.clone(),
+                en: en.clone(),
+                fields: vec![],
+            },
+            AppError::Store(e) => {
+                let status = match e {
+                    StoreError::NotFound => StatusCode::NOT_FOUND,
+                    StoreError::Conflict(Conflict::Version | Conflict::Duplicate { .. }) => {
+                        StatusCode::CONFLICT
+                    }
+                    StoreError::Conflict(Conflict::InUse) => StatusCode::CONFLICT,
+                    StoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                    StoreError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                    _ => StatusCode::INTERNAL_SERVER_ERROR,
+                };
+                ErrorInfo {
+                    status,
+                    code: e.code(),
+                    vi: e.message(Lang::Vi),
+                    en: e.message(Lang::En),
+                    fields: match e {
+                        StoreError::Invalid(i) => i.0.clone(),
+                        _ => vec![],
+                    },
+                }
+            }
+            AppError::Internal(_) => simple(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Lỗi hệ thống. Dữ liệu đã lưu không bị ảnh hưởng; xin báo quản trị viên.",
+                "Internal error. Saved data is safe; please tell the administrator.",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let info = self.info();
+        if info.status.is_server_error() {
+            // Details go to the log, never to the client.
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut resp = info.status.into_response();
+        resp.extensions_mut().insert(info);
+        resp
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorFields<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorFields<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldMessage<'a>>,
+}
+
+#[derive(Serialize)]
+struct FieldMessage<'a> {
+    field: &'a str,
+    code: &'a str,
+    message: &'a str,
+}
+
+/// The generic error of a status the framework produced by itself.
+fn generic(status: StatusCode) -> ErrorInfo {
+    let (code, vi, en) = match status {
+        StatusCode::NOT_FOUND => (
+            "not_found",
+            "Không tìm thấy trang hoặc địa chỉ yêu cầu.",
+            "The requested page or address was not found.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "Phương thức không được hỗ trợ cho địa chỉ này.",
+            "This method is not allowed on this address.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "body.too_large",
+            "Dữ liệu gửi lên quá lớn.",
+            "The request body is too large.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "body.media_type",
+            "Kiểu dữ liệu gửi lên không được hỗ trợ (API nhận application/json).",
+            "Unsupported content type (the API takes application/json).",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => (
+            "bad_request",
+            "Dữ liệu gửi lên không hợp lệ.",
+            "The request is not valid.",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "Yêu cầu mất quá nhiều thời gian, xin thử lại.",
+            "The request took too long; please try again.",
+        ),
+        s if s.is_server_error() => (
+            "internal",
+            "Lỗi hệ thống. Dữ liệu đã lưu không bị ảnh hưởng; xin báo quản trị viên.",
+            "Internal error. Saved data is safe; please tell the administrator.",
+        ),
+        _ => (
+            "error",
+            "Yêu cầu không thực hiện được.",
+            "The request could not be completed.",
+        ),
+    };
+    ErrorInfo {
+        status,
+        code,
+        vi: vi.into(),
+        en: en.into(),
+        fields: vec![],
+    }
+}
+
+/// Renders errors in the request's language, as JSON for the API and as a page otherwise.
+pub async fn render_errors(req: Request, next: Next) -> Response {
+    let lang = request_lang(req.headers(), req.uri());
+    let is_api = req.uri().path().starts_with("/api/");
+    let here = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let info = match resp.extensions().get::<ErrorInfo>() {
+        Some(info) => info.clone(),
+        // A response already rendered as a page or as JSON (a form shown again with its errors)
+        // passes through; the framework's own refusals are plain text and get dressed.
+        None if resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                ct.starts_with("text/html") || ct.starts_with("application/json")
+            }) =>
+        {
+            return resp;
+        }
+        None => generic(status),
+    };
+    if !is_api && info.code == "auth.required" {
+        // A page asked without a session: go and sign in, then come back.
+        let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+        return axum::response::Redirect::to(&format!("/login?next={next}")).into_response();
+    }
+    let message = lang.pick(&info.vi, &info.en);
+    let mut out = if is_api {
+        let fields = info
+            .fields
+            .iter()
+            .map(|f| FieldMessage {
+                field: f.field,
+                code: f.code,
+                message: lang.pick(&f.vi, &f.en),
+            })
+            .collect();
+        let body = ErrorBody {
+            error: ErrorFields {
+                code: info.code,
+                message,
+                fields,
+            },
+        };
+        (status, axum::Json(body)).into_response()
+    } else {
+        let page = crate::pages::error_page(lang, status, message, &info);
+        (status, Html(page)).into_response()
+    };
+    // Keep the headers the handler set for the client (e.g. Retry-After), not its body type.
+    if let Some(v) = resp.headers().get(header::RETRY_AFTER) {
+        out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+    }
+    out.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    out
+}

@@ -1,0 +1,785 @@
+//! Server-rendered pages, Vietnamese first. Each page has its JSON twin under `/api/v1`; both call the
+//! same functions, so a rule holds the same way whichever door a request comes through.
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use giaoban_domain::Lang;
+use giaoban_domain::access::Permission;
+use giaoban_domain::tree::UnitTree;
+use giaoban_domain::unit::UnitId;
+use giaoban_domain::user::{Role, UserId};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::api::{self, ContactWrite, UnitDetailDto, UnitDto, UserCreate, UserDto};
+use crate::auth::{AuthSession, CurrentActor};
+use crate::csrf;
+use crate::error::{AppError, ErrorInfo};
+use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
+
+/// What every page's frame needs.
+pub struct Chrome {
+    pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub csrf: String,
+    pub path: String,
+}
+
+pub struct NavUser {
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub may_list_users: bool,
+    pub may_audit: bool,
+}
+
+impl Chrome {
+    async fn new(
+        lang: Lang,
+        me: Option<&CurrentActor>,
+        session: &Session,
+        path: &str,
+    ) -> Result<Chrome, AppError> {
+        Ok(Chrome {
+            t: texts(lang),
+            user: me.map(|m| NavUser {
+                display_name: m.user.display_name.clone(),
+                role_label: m.user.role.label(lang),
+                may_list_users: m.user.role != Role::Member,
+                may_audit: m.user.role != Role::Member,
+            }),
+            csrf: csrf::token(session).await?,
+            path: path.to_owned(),
+        })
+    }
+}
+
+fn render(t: &impl Template) -> Result<Html<String>, AppError> {
+    t.render()
+        .map(Html)
+        .map_err(|e| AppError::Internal(format!("template: {e}")))
+}
+
+/// Pages that need a session (the session and CSRF layers apply).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/units", get(units_page))
+        .route("/units/{id}", get(unit_page))
+        .route("/units/{id}/contact", post(contact_submit))
+        .route(
+            "/account/password",
+            get(password_page).post(password_submit),
+        )
+        .route("/users", get(users_page).post(users_create))
+        .route("/users/{id}/reset-password", post(users_reset))
+        .route("/audit", get(audit_page))
+}
+
+/// Pages and probes that need no session.
+pub fn public_router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/static/app.css", get(stylesheet))
+        .route("/lang/{code}", get(switch_lang))
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            AppError::Store(e).into_response()
+        }
+    }
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only local paths are followed after sign-in or a language switch (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+async fn switch_lang(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Renders the error page (called by the error middleware, which knows no session: a bare frame).
+pub fn error_page(lang: Lang, status: StatusCode, message: &str, info: &ErrorInfo) -> String {
+    #[derive(Template)]
+    #[template(path = "error.html")]
+    struct ErrorPage<'a> {
+        c: Chrome,
+        status: u16,
+        message: &'a str,
+        fields: Vec<String>,
+    }
+    let page = ErrorPage {
+        c: Chrome {
+            t: texts(lang),
+            user: None,
+            csrf: String::new(),
+            path: "/".into(),
+        },
+        status: status.as_u16(),
+        message,
+        fields: if info.fields.len() > 1 {
+            info.fields
+                .iter()
+                .map(|f| lang.pick(&f.vi, &f.en).to_owned())
+                .collect()
+        } else {
+            vec![]
+        },
+    };
+    page.render().unwrap_or_else(|_| message.to_owned())
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    display_name: String,
+    role_label: &'static str,
+    must_change_password: bool,
+    unit_id: Uuid,
+    unit_name: String,
+    scope_id: Uuid,
+    scope_name: String,
+}
+
+async fn home(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    let unit = state.store.unit(me.user.unit_id).await?;
+    let scope = state.store.unit(me.actor.scope_root).await?;
+    render(&HomePage {
+        c: Chrome::new(lang, Some(&me), &session, "/").await?,
+        display_name: me.user.display_name.clone(),
+        role_label: me.user.role.label(lang),
+        must_change_password: me.user.must_change_password,
+        unit_id: unit.id.0,
+        unit_name: unit.name,
+        scope_id: scope.id.0,
+        scope_name: scope.name,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    error: Option<String>,
+    next: String,
+    username: String,
+}
+
+async fn login_page(
+    ReqLang(lang): ReqLang,
+    auth: AuthSession,
+    session: Session,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    if auth.user.is_some() {
+        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+    }
+    Ok(render(&LoginPage {
+        c: Chrome::new(lang, None, &session, "/login").await?,
+        error: None,
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+    })?
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    mut auth: AuthSession,
+    session: Session,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    match api::session_sign_in(&state, &mut auth, &session, &f.username, &f.password).await {
+        Ok(user) => {
+            let to = if user.user.must_change_password {
+                "/account/password".to_owned()
+            } else {
+                safe_next(f.next.as_deref())
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e @ (AppError::BadCredentials | AppError::TooManyAttempts { .. })) => {
+            let info = e.info();
+            let page = render(&LoginPage {
+                c: Chrome::new(lang, None, &session, "/login").await?,
+                error: Some(lang.pick(&info.vi, &info.en).to_owned()),
+                next: safe_next(f.next.as_deref()),
+                username: f.username.chars().take(64).collect(),
+            })?;
+            Ok((info.status, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    me: CurrentActor,
+    mut auth: AuthSession,
+) -> Result<Response, AppError> {
+    api::session_sign_out(&state, &me, &mut auth).await?;
+    Ok(Redirect::to("/login").into_response())
+}
+
+struct UnitRow {
+    id: Uuid,
+    name: String,
+    kind: &'static str,
+    kind_label: String,
+    admin_code: Option<String>,
+    depth: u32,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct UnitsPage {
+    c: Chrome,
+    rows: Vec<UnitRow>,
+    q: String,
+    as_of: String,
+    under: Option<Uuid>,
+}
+
+async fn units_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Query(q): Query<api::UnitQuery>,
+) -> Result<Html<String>, AppError> {
+    let sel = api::Selection::load(&state, &q).await?;
+    let rows = sel
+        .rows(&q, lang)?
+        .into_iter()
+        .map(|(d, u)| UnitRow {
+            id: d.id,
+            name: d.name,
+            kind: u.kind.code(),
+            kind_label: d.kind_label,
+            admin_code: d.admin_code,
+            depth: d.depth.min(5),
+            active: d.active,
+        })
+        .collect();
+    render(&UnitsPage {
+        c: Chrome::new(lang, Some(&me), &session, "/units").await?,
+        rows,
+        q: q.q.clone().unwrap_or_default(),
+        as_of: q.as_of.clone().unwrap_or_default(),
+        under: q.under,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    c: Chrome,
+    u: UnitDetailDto,
+    merged_into: Option<api::UnitRef>,
+    children: Vec<UnitDto>,
+    may_write: bool,
+    users: Option<Vec<UserDto>>,
+    saved: bool,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn unit_page_inner(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    id: UnitId,
+    saved: bool,
+    error: Option<String>,
+) -> Result<Html<String>, AppError> {
+    let units = state.store.units().await?;
+    let detail = api::unit_detail(me, &units, id, lang)?;
+    let tree = UnitTree::new(&units);
+    let ancestry = tree.ancestry(id);
+    let today = crate::today();
+    let children = tree
+        .children(Some(id))
+        .iter()
+        .map(|u| UnitDto::new(u, lang, u.is_active_on(today), 0))
+        .collect();
+    let merged_into = tree
+        .get(id)
+        .and_then(|u| u.merged_into)
+        .and_then(|m| tree.get(m))
+        .map(|m| api::UnitRef {
+            id: m.id.0,
+            name: m.name.clone(),
+        });
+    let users = if me.actor.may(Permission::ReadRecords, &ancestry) {
+        Some(
+            state
+                .store
+                .users(Some(&[id]))
+                .await?
+                .iter()
+                .map(|u| UserDto::new(u, lang))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    render(&UnitPage {
+        c: Chrome::new(lang, Some(me), session, &format!("/units/{id}")).await?,
+        may_write: me.actor.may(Permission::WriteRecords, &ancestry),
+        u: detail,
+        merged_into,
+        children,
+        users,
+        saved,
+        error,
+    })
+}
+
+async fn unit_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Html<String>, AppError> {
+    unit_page_inner(
+        &state,
+        lang,
+        &me,
+        &session,
+        UnitId(id),
+        q.saved.is_some(),
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct ContactForm {
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    head_name: String,
+    #[serde(default)]
+    head_title: String,
+    version: Option<i64>,
+}
+
+async fn contact_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ContactForm>,
+) -> Result<Response, AppError> {
+    let body = ContactWrite {
+        address: f.address,
+        phone: f.phone,
+        email: f.email,
+        head_name: f.head_name,
+        head_title: f.head_title,
+        version: f.version,
+    };
+    match api::save_contact(&state, &me, UnitId(id), &body).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{id}?saved=1")).into_response()),
+        Err(
+            e @ (AppError::Invalid(_) | AppError::Store(giaoban_storage::StoreError::Conflict(_))),
+        ) => {
+            let info = e.info();
+            let page = unit_page_inner(
+                &state,
+                lang,
+                &me,
+                &session,
+                UnitId(id),
+                false,
+                Some(lang.pick(&info.vi, &info.en).to_owned()),
+            )
+            .await?;
+            Ok((info.status, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    c: Chrome,
+    must_change: bool,
+    done: bool,
+    error: Option<String>,
+}
+
+async fn password_page(
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    render(&PasswordPage {
+        c: Chrome::new(lang, Some(&me), &session, "/account/password").await?,
+        must_change: me.user.must_change_password,
+        done: false,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    repeat_password: String,
+}
+
+async fn password_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    mut auth: AuthSession,
+    session: Session,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let result = if f.new_password != f.repeat_password {
+        Err(AppError::Invalid(
+            giaoban_domain::unit::Invalid::new(
+                "repeat_password",
+                "password.mismatch",
+                "Hai lần nhập mật khẩu mới không khớp nhau.",
+                "The two new passwords do not match.",
+            )
+            .into(),
+        ))
+    } else {
+        api::session_change_password(&state, &me, &mut auth, &f.current_password, &f.new_password)
+            .await
+    };
+    let (status, done, error) = match result {
+        Ok(()) => (StatusCode::OK, true, None),
+        Err(e @ AppError::Invalid(_)) => {
+            let info = e.info();
+            (
+                info.status,
+                false,
+                Some(lang.pick(&info.vi, &info.en).to_owned()),
+            )
+        }
+        Err(e) => return Err(e),
+    };
+    let page = render(&PasswordPage {
+        c: Chrome::new(lang, Some(&me), &session, "/account/password").await?,
+        must_change: me.user.must_change_password && !done,
+        done,
+        error,
+    })?;
+    Ok((status, page).into_response())
+}
+
+struct UserRow {
+    id: Uuid,
+    username: String,
+    display_name: String,
+    title: Option<String>,
+    role_label: &'static str,
+    unit_id: Uuid,
+    unit_name: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    c: Chrome,
+    rows: Vec<UserRow>,
+    is_admin: bool,
+    roles: Vec<(&'static str, &'static str)>,
+    unit_options: Vec<(Uuid, String)>,
+    issued: Option<(String, String)>,
+    error: Option<String>,
+}
+
+async fn users_page_inner(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    issued: Option<(String, String)>,
+    error: Option<String>,
+) -> Result<Html<String>, AppError> {
+    if me.user.role == Role::Member {
+        return Err(AppError::Forbidden);
+    }
+    let users = api::visible_users(state, me).await?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let rows = users
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id.0,
+            username: u.username.to_string(),
+            display_name: u.display_name,
+            title: u.title,
+            role_label: u.role.label(lang),
+            unit_id: u.unit_id.0,
+            unit_name: tree
+                .get(u.unit_id)
+                .map(|x| x.name.clone())
+                .unwrap_or_default(),
+            active: u.active,
+        })
+        .collect();
+    let is_admin = me.user.role == Role::Admin;
+    let unit_options = if is_admin {
+        tree.preorder(None)
+            .into_iter()
+            .map(|(u, depth)| (u.id.0, format!("{}{}", "· ".repeat(depth as usize), u.name)))
+            .collect()
+    } else {
+        vec![]
+    };
+    render(&UsersPage {
+        c: Chrome::new(lang, Some(me), session, "/users").await?,
+        rows,
+        is_admin,
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.code(), r.label(lang)))
+            .collect(),
+        unit_options,
+        issued,
+        error,
+    })
+}
+
+async fn users_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    users_page_inner(&state, lang, &me, &session, None, None).await
+}
+
+#[derive(Deserialize)]
+struct UserForm {
+    username: String,
+    display_name: String,
+    #[serde(default)]
+    title: String,
+    role: String,
+    unit_id: Uuid,
+}
+
+async fn users_create(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Form(f): Form<UserForm>,
+) -> Result<Response, AppError> {
+    let body = UserCreate {
+        username: f.username,
+        display_name: f.display_name,
+        title: Some(f.title).filter(|t| !t.trim().is_empty()),
+        role: f.role,
+        unit_id: f.unit_id,
+    };
+    match api::create_user_with_password(&state, &me, &body).await {
+        Ok((user, password)) => Ok(users_page_inner(
+            &state,
+            lang,
+            &me,
+            &session,
+            Some((user.username.to_string(), password)),
+            None,
+        )
+        .await?
+        .into_response()),
+        Err(
+            e @ (AppError::Invalid(_) | AppError::Store(giaoban_storage::StoreError::Conflict(_))),
+        ) => {
+            let info = e.info();
+            let page = users_page_inner(
+                &state,
+                lang,
+                &me,
+                &session,
+                None,
+                Some(lang.pick(&info.vi, &info.en).to_owned()),
+            )
+            .await?;
+            Ok((info.status, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn users_reset(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<Html<String>, AppError> {
+    let (user, password) = api::reset_user_password(&state, &me, UserId(id)).await?;
+    users_page_inner(
+        &state,
+        lang,
+        &me,
+        &session,
+        Some((user.username.to_string(), password)),
+        None,
+    )
+    .await
+}
+
+struct AuditRow {
+    at: String,
+    actor: String,
+    action: &'static str,
+    entity: String,
+    changes: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPageT {
+    c: Chrome,
+    rows: Vec<AuditRow>,
+    next: Option<i64>,
+}
+
+/// A short "field: before → after" summary of what an entry changed.
+fn summarize(before: Option<&serde_json::Value>, after: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    let empty = serde_json::Map::new();
+    let b = before.and_then(Value::as_object).unwrap_or(&empty);
+    let a = after.and_then(Value::as_object).unwrap_or(&empty);
+    let mut parts = Vec::new();
+    for (k, av) in a {
+        if k == "version" {
+            continue;
+        }
+        match b.get(k) {
+            Some(bv) if bv == av => {}
+            Some(bv) => parts.push(format!("{k}: {bv} → {av}")),
+            None if before.is_some() => parts.push(format!("{k}: → {av}")),
+            None => {}
+        }
+    }
+    if before.is_none() && after.is_some() {
+        return a
+            .get("name")
+            .or_else(|| a.get("username"))
+            .map(|v| format!("+ {v}"))
+            .unwrap_or_default();
+    }
+    let mut s = parts.join("; ");
+    if s.chars().count() > 300 {
+        s = s.chars().take(300).collect::<String>() + "…";
+    }
+    s
+}
+
+async fn audit_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Query(q): Query<api::AuditQuery>,
+) -> Result<Html<String>, AppError> {
+    let (entries, next) = api::audit_page(&state, &me, &q).await?;
+    let tz = crate::vn_time_zone();
+    let rows = entries
+        .iter()
+        .map(|e| AuditRow {
+            at: e
+                .at
+                .to_zoned_datetime(tz.clone())
+                .strftime("%d/%m/%Y %H:%M:%S")
+                .to_string(),
+            actor: e.actor_name.clone(),
+            action: e.action.label(lang),
+            entity: format!("{} {}", e.entity, e.entity_id),
+            changes: summarize(e.before.as_ref(), e.after.as_ref()),
+        })
+        .collect();
+    render(&AuditPageT {
+        c: Chrome::new(lang, Some(&me), &session, "/audit").await?,
+        rows,
+        next,
+    })
+}

@@ -1,0 +1,225 @@
+//! The main flows in a real headless Chromium (Debian's `chromium` and `chromium-driver`), driven
+//! through WebDriver. Ignored by plain `cargo test`; `scripts/test` runs them with `--ignored` when the
+//! browser is installed and says plainly when it is not. Screenshots of failures go to
+//! `target/browser-screenshots/`.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{PASSWORD, TestApp};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let bin = std::env::var("GIAOBAN_CHROMEDRIVER")
+            .unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("free port");
+        let child = Command::new(bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts (install Debian's chromium-driver)");
+        Driver { child, port }
+    }
+
+    async fn client(&self, width: u32, height: u32) -> Client {
+        let chromium =
+            std::env::var("GIAOBAN_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chromium,
+                // Users' browsers ask for Vietnamese; the pages must come up in it by default.
+                "prefs": {"intl.accept_languages": "vi-VN,vi"},
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    format!("--window-size={width},{height}"),
+                ]
+            }),
+        );
+        let url = format!("http://127.0.0.1:{}", self.port);
+        for _ in 0..50 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            if let Ok(c) = ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                return c;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("could not reach chromedriver at {url}");
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs a flow; on failure saves a screenshot before failing the test.
+async fn run_flow<F, Fut>(name: &str, c: Client, flow: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let result = flow(c.clone()).await;
+    if let Err(e) = &result {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/browser-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = c.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+        let _ = c.close().await;
+        panic!("browser flow {name}: {e}");
+    }
+    let _ = c.close().await;
+}
+
+async fn sign_in(c: &Client, app: &TestApp, user: &str) -> Result<(), String> {
+    c.goto(&app.url("/units"))
+        .await
+        .map_err(|e| e.to_string())?;
+    // Not signed in: the page sends us to the sign-in form first.
+    let url = c.current_url().await.map_err(|e| e.to_string())?;
+    if !url.path().starts_with("/login") {
+        return Err(format!("expected the sign-in page, got {url}"));
+    }
+    c.find(Locator::Id("username"))
+        .await
+        .map_err(|e| e.to_string())?
+        .send_keys(user)
+        .await
+        .map_err(|e| e.to_string())?;
+    c.find(Locator::Id("password"))
+        .await
+        .map_err(|e| e.to_string())?
+        .send_keys(PASSWORD)
+        .await
+        .map_err(|e| e.to_string())?;
+    c.find(Locator::Id("sign-in"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    // Signed in, the browser comes back to the page it asked for.
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("unit-tree"))
+        .await
+        .map_err(|e| format!("after sign-in: {e}"))?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; run by scripts/test"]
+async fn browser_sign_in_and_see_the_unit_tree() {
+    let app = TestApp::spawn().await;
+    let driver = Driver::start();
+    let c = driver.client(1280, 900).await;
+    run_flow("sign_in_unit_tree", c, |c| async move {
+        sign_in(&c, &app, "leader").await?;
+        let tree = c
+            .wait()
+            .for_element(Locator::Id("unit-tree"))
+            .await
+            .map_err(|e| e.to_string())?;
+        let text = tree.text().await.map_err(|e| e.to_string())?;
+        for name in [
+            "Huyện Cẩm Thủy",
+            "UBND huyện Cẩm Thủy",
+            "Phòng Tài chính - Kế hoạch",
+            "Xã Cẩm Ngọc",
+            "Xã Cẩm Tân",
+        ] {
+            if !text.contains(name) {
+                return Err(format!("unit tree lacks {name}: {text}"));
+            }
+        }
+        let h1 = c
+            .find(Locator::Css("h1"))
+            .await
+            .map_err(|e| e.to_string())?
+            .text()
+            .await
+            .map_err(|e| e.to_string())?;
+        if h1 != "Cây đơn vị" {
+            return Err(format!("Vietnamese heading expected first, got {h1}"));
+        }
+        // Switch to English.
+        c.find(Locator::Id("lang-switch"))
+            .await
+            .map_err(|e| e.to_string())?
+            .click()
+            .await
+            .map_err(|e| e.to_string())?;
+        // The switch navigates (a redirect that sets the language cookie): wait for the new page.
+        let mut h1 = String::new();
+        for _ in 0..50 {
+            if let Ok(el) = c.find(Locator::Css("h1")).await {
+                h1 = el.text().await.unwrap_or_default();
+            }
+            if h1 == "Unit tree" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if h1 != "Unit tree" {
+            let url = c.current_url().await.map_err(|e| e.to_string())?;
+            return Err(format!("English heading expected at {url}, got {h1}"));
+        }
+        println!("browser flow: sign in as leader, unit tree shown, language switched");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; run by scripts/test"]
+async fn browser_commune_updates_its_contact_on_a_phone() {
+    let app = TestApp::spawn().await;
+    let driver = Driver::start();
+    let c = driver.client(390, 844).await;
+    let own = app.units.cam_ngoc.0;
+    let other = app.units.cam_tan.0;
+    run_flow("commune_contact_phone", c, |c| async move {
+        sign_in(&c, &app, "camngoc").await?;
+        c.goto(&app.url(&format!("/units/{own}"))).await.map_err(|e| e.to_string())?;
+        let phone = c.find(Locator::Id("phone")).await.map_err(|e| e.to_string())?;
+        phone.clear().await.map_err(|e| e.to_string())?;
+        phone.send_keys("0237 3876 555").await.map_err(|e| e.to_string())?;
+        c.find(Locator::Id("save-contact")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
+        c.wait().for_element(Locator::Id("saved")).await.map_err(|e| e.to_string())?;
+        let value = c.find(Locator::Id("phone")).await.map_err(|e| e.to_string())?.prop("value").await.map_err(|e| e.to_string())?;
+        if value.as_deref() != Some("0237 3876 555") {
+            return Err(format!("phone not saved: {value:?}"));
+        }
+        // The neighbouring commune's page shows no contact form to this user.
+        c.goto(&app.url(&format!("/units/{other}"))).await.map_err(|e| e.to_string())?;
+        if c.find(Locator::Id("contact-form")).await.is_ok() {
+            return Err("another commune's contact form is shown".into());
+        }
+        println!("browser flow: commune user saves its contact on a 390-px screen; neighbour's form hidden");
+        Ok(())
+    })
+    .await;
+}

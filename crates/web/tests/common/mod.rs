@@ -1,0 +1,212 @@
+//! Test harness: the real application on 127.0.0.1:0 over a fresh database (SQLite, or PostgreSQL
+//! with GIAOBAN_TEST_DATABASE_URL), with a small unit tree and one user per role.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use giaoban_domain::audit::AuditActor;
+use giaoban_domain::unit::{AdminLevel, UnitDraft, UnitId, UnitInput};
+use giaoban_domain::user::NewUser;
+use giaoban_storage::Store;
+use giaoban_storage::testing::TestDb;
+use giaoban_web::WebConfig;
+
+pub const PASSWORD: &str = "Mật khẩu thử nghiệm 2023";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: TestDb,
+    pub units: Units,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+pub struct Units {
+    pub province: UnitId,
+    pub district: UnitId,
+    pub ubnd: UnitId,
+    pub tckh: UnitId,
+    pub cam_ngoc: UnitId,
+    pub cam_tan: UnitId,
+    pub other_district: UnitId,
+}
+
+async fn unit(
+    store: &Store,
+    kind: &str,
+    level: &str,
+    name: &str,
+    parent: Option<UnitId>,
+    code: Option<&str>,
+) -> UnitId {
+    let d = UnitDraft::parse(&UnitInput {
+        kind: kind.into(),
+        level: level.into(),
+        name: name.into(),
+        parent_id: parent,
+        admin_code: code.map(Into::into),
+        ..Default::default()
+    })
+    .expect("draft");
+    store
+        .create_unit(&AuditActor::system("test"), &d)
+        .await
+        .expect("unit")
+        .id
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(WebConfig::default()).await
+    }
+
+    pub async fn spawn_with(config: WebConfig) -> TestApp {
+        let db = TestDb::new().await;
+        let s = &db.store;
+        let actor = AuditActor::system("test");
+        for (code, rank, vi, en) in [
+            ("tinh", 1, "Tỉnh", "Province"),
+            ("huyen", 2, "Huyện", "District"),
+            ("xa", 3, "Xã", "Commune"),
+        ] {
+            s.put_level(
+                &actor,
+                &AdminLevel::parse(code, rank, vi, en, None, None).expect("level"),
+            )
+            .await
+            .expect("level");
+        }
+        let province = unit(s, "province", "tinh", "Tỉnh Thanh Hóa", None, Some("38")).await;
+        let district = unit(
+            s,
+            "district",
+            "huyen",
+            "Huyện Cẩm Thủy",
+            Some(province),
+            Some("390"),
+        )
+        .await;
+        let ubnd = unit(
+            s,
+            "people_committee",
+            "huyen",
+            "UBND huyện Cẩm Thủy",
+            Some(district),
+            None,
+        )
+        .await;
+        let tckh = unit(
+            s,
+            "department",
+            "huyen",
+            "Phòng Tài chính - Kế hoạch",
+            Some(ubnd),
+            None,
+        )
+        .await;
+        let cam_ngoc = unit(
+            s,
+            "commune",
+            "xa",
+            "Xã Cẩm Ngọc",
+            Some(district),
+            Some("15169"),
+        )
+        .await;
+        let cam_tan = unit(
+            s,
+            "commune",
+            "xa",
+            "Xã Cẩm Tân",
+            Some(district),
+            Some("15178"),
+        )
+        .await;
+        let other_district = unit(
+            s,
+            "district",
+            "huyen",
+            "Huyện Bá Thước",
+            Some(province),
+            None,
+        )
+        .await;
+        let hash = giaoban_web::auth::hash_password(PASSWORD).expect("hash");
+        for (name, role, u) in [
+            ("admin", "admin", ubnd),
+            ("leader", "leader", ubnd),
+            ("office", "office", ubnd),
+            ("tckh", "member", tckh),
+            ("camngoc", "member", cam_ngoc),
+            ("camtan", "member", cam_tan),
+        ] {
+            let new =
+                NewUser::parse(name, &format!("Người dùng {name}"), None, role, u).expect("user");
+            s.create_user(&actor, &new, &hash, false)
+                .await
+                .expect("user");
+        }
+        let app = giaoban_web::app(s.clone(), config).expect("app");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = giaoban_web::serve(listener, app, async move {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        TestApp {
+            addr,
+            db,
+            units: Units {
+                province,
+                district,
+                ubnd,
+                tckh,
+                cam_ngoc,
+                cam_tan,
+                other_district,
+            },
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A client with its own cookie jar, not signed in.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// A client signed in through the API, with its CSRF token.
+    pub async fn signed_in(&self, username: &str) -> (reqwest::Client, String) {
+        let c = self.client();
+        let r = c
+            .post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(r.status(), 200, "sign-in of {username}");
+        let body: serde_json::Value = r.json().await.expect("json");
+        let token = body["csrf_token"].as_str().expect("token").to_owned();
+        (c, token)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
