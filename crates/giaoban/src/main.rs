@@ -1,0 +1,606 @@
+//! `giaoban`: the command line of the system. A thin shell over the library crates: it reads the
+//! configuration (flags, then `GIAOBAN_*` environment variables, then defaults), opens the store and
+//! runs one command.
+
+mod demo;
+mod units_file;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use giaoban_domain::Lang;
+use giaoban_domain::Localized;
+use giaoban_domain::audit::AuditActor;
+use giaoban_domain::user::{NewUser, Username};
+use giaoban_storage::{Store, StoreConfig};
+use giaoban_web::WebConfig;
+use tracing_subscriber::EnvFilter;
+
+/// giaoban — giao ban, kết luận, theo dõi nhiệm vụ và báo cáo định kỳ của chính quyền địa phương.
+///
+/// Review meetings, conclusion notices, task follow-up and periodic reports for Vietnamese local
+/// government. Data lives in an embedded SQLite database in the data directory, or on PostgreSQL
+/// with --database-url postgres://…
+#[derive(Parser)]
+#[command(name = "giaoban", version, about, long_about)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Global {
+    /// Data directory (SQLite database, lock file).
+    #[arg(
+        long,
+        global = true,
+        env = "GIAOBAN_DATA_DIR",
+        default_value = "giaoban-data"
+    )]
+    data_dir: PathBuf,
+    /// Database URL: postgres://user@host/db for PostgreSQL; without it, SQLite in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "GIAOBAN_DATABASE_URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// Language of messages: vi (default) or en.
+    #[arg(long, global = true, env = "GIAOBAN_LANG", default_value = "vi", value_parser = parse_lang)]
+    lang: Lang,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("«{s}»: vi | en"))
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (pages and JSON API).
+    Serve(ServeArgs),
+    /// Create the demo data (units of the seed districts, users with printed passwords) if missing,
+    /// then run the web server on it. Default data directory: giaoban-demo.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Delete the demo data directory first and build it again.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Prepare a new installation: apply migrations, load a units file and create the first
+    /// administrator, whose one-time password is printed once.
+    Init {
+        /// TOML file with the levels and units of the installation (the demo's format).
+        #[arg(long)]
+        units: PathBuf,
+        /// Key (in the units file) of the unit the administrator belongs to.
+        #[arg(long)]
+        admin_unit: String,
+        #[arg(long, default_value = "admin")]
+        admin_username: String,
+        #[arg(long, default_value = "Quản trị hệ thống")]
+        admin_name: String,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Import data files.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Manage users from the command line (e.g. a lost administrator password).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Write a consistent copy of the SQLite database to FILE, even while the server runs.
+    Backup {
+        /// The file to write (must not exist).
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with a backup FILE (the server must be stopped).
+    Restore {
+        /// The backup file to bring back.
+        file: PathBuf,
+        /// Confirm that the current data may be replaced.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Load levels and units from a TOML file; units whose key exists are left unchanged.
+    Units { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Give a user a new one-time password, printed once.
+    ResetPassword { username: String },
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GIAOBAN_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Mark cookies Secure (set when served behind HTTPS).
+    #[arg(long, env = "GIAOBAN_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "GIAOBAN_SESSION_IDLE_MINUTES", default_value_t = 480, value_parser = clap::value_parser!(u64).range(5..=10080))]
+    session_idle_minutes: u64,
+}
+
+impl ServeArgs {
+    fn web_config(&self) -> WebConfig {
+        WebConfig {
+            secure_cookies: self.secure_cookies,
+            session_idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
+            ..WebConfig::default()
+        }
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("GIAOBAN_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tokio: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let lang = cli.global.lang;
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}: {e:#}", lang.pick("Lỗi", "Error"));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn store_config(g: &Global) -> anyhow::Result<StoreConfig> {
+    match &g.database_url {
+        Some(url) => StoreConfig::from_url(url).map_err(|e| anyhow::anyhow!(e.message(g.lang))),
+        None => Ok(StoreConfig::in_data_dir(&g.data_dir)),
+    }
+}
+
+async fn open(g: &Global) -> anyhow::Result<Store> {
+    let config = store_config(g)?;
+    Store::open(&config).await.map_err(|e| {
+        anyhow::anyhow!(
+            "{}: {e}",
+            g.lang
+                .pick("không mở được cơ sở dữ liệu", "cannot open the database")
+        )
+    })
+}
+
+/// An exclusive lock on the data directory, held while a server runs there, so that a restore cannot
+/// swap the database under it.
+fn lock_data_dir(dir: &Path, lang: Lang) -> anyhow::Result<std::fs::File> {
+    std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("giaoban.lock"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(_) => bail!(
+            "{} {}",
+            dir.display(),
+            lang.pick(
+                "đang được một máy chủ giaoban khác sử dụng.",
+                "is in use by another giaoban server."
+            )
+        ),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = cli.global;
+    let lang = g.lang;
+    match cli.command {
+        Command::Serve(args) => {
+            let _lock = if g.database_url.is_none() {
+                Some(lock_data_dir(&g.data_dir, lang)?)
+            } else {
+                None
+            };
+            let store = open(&g).await?;
+            serve(store, &args, lang).await
+        }
+        Command::Demo { serve: args, reset } => {
+            let mut g = g;
+            if std::env::var_os("GIAOBAN_DATA_DIR").is_none()
+                && g.data_dir == Path::new("giaoban-data")
+            {
+                g.data_dir = PathBuf::from("giaoban-demo");
+            }
+            let _lock = if g.database_url.is_none() {
+                if reset && g.data_dir.exists() {
+                    std::fs::remove_dir_all(&g.data_dir)
+                        .with_context(|| g.data_dir.display().to_string())?;
+                }
+                Some(lock_data_dir(&g.data_dir, lang)?)
+            } else {
+                None
+            };
+            let store = open(&g).await?;
+            demo::ensure(&store, lang).await?;
+            serve(store, &args, lang).await
+        }
+        Command::Init {
+            units,
+            admin_unit,
+            admin_username,
+            admin_name,
+        } => {
+            let store = open(&g).await?;
+            if store.user_count().await? > 0 {
+                bail!(lang.pick(
+                    "cơ sở dữ liệu đã có người dùng: init chỉ dùng cho cài đặt mới",
+                    "the database already has users: init is for new installations"
+                ));
+            }
+            let text =
+                std::fs::read_to_string(&units).with_context(|| units.display().to_string())?;
+            let actor = AuditActor::system("init");
+            let report = units_file::load(&store, &actor, &text, lang).await?;
+            let unit = store
+                .unit_by_key(&admin_unit)
+                .await?
+                .with_context(|| format!("--admin-unit «{admin_unit}»"))?;
+            let new = NewUser::parse(&admin_username, &admin_name, None, "admin", unit.id)
+                .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+            let password =
+                giaoban_web::auth::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash =
+                giaoban_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            store.create_user(&actor, &new, &hash, true).await?;
+            println!(
+                "{} {} {}",
+                report.levels,
+                lang.pick("cấp;", "levels;"),
+                report.created
+            );
+            println!(
+                "{} {admin_username}",
+                lang.pick("Quản trị viên:", "Administrator:")
+            );
+            println!(
+                "{} {password}",
+                lang.pick(
+                    "Mật khẩu dùng một lần (chỉ hiện lần này):",
+                    "One-time password (shown this once):"
+                )
+            );
+            Ok(())
+        }
+        Command::Migrate => {
+            let store = open(&g).await?;
+            println!(
+                "{} ({})",
+                lang.pick(
+                    "Đã áp dụng các bản chuyển đổi cơ sở dữ liệu",
+                    "Migrations applied"
+                ),
+                store.engine().name()
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Import {
+            what: ImportWhat::Units { file },
+        } => {
+            let store = open(&g).await?;
+            let text =
+                std::fs::read_to_string(&file).with_context(|| file.display().to_string())?;
+            let report =
+                units_file::load(&store, &AuditActor::system("import"), &text, lang).await?;
+            println!(
+                "{}: {} / {}: {} / {}: {}",
+                lang.pick("cấp", "levels"),
+                report.levels,
+                lang.pick("đơn vị mới", "new units"),
+                report.created,
+                lang.pick("đã có", "already present"),
+                report.existing
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::User {
+            action: UserAction::ResetPassword { username },
+        } => {
+            let store = open(&g).await?;
+            let name = Username::parse(&username).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+            let creds = store
+                .credentials(&name)
+                .await?
+                .with_context(|| format!("«{username}»"))?;
+            let password =
+                giaoban_web::auth::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash =
+                giaoban_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            store
+                .set_password(
+                    &AuditActor::system("user reset-password"),
+                    creds.user.id,
+                    &hash,
+                    true,
+                )
+                .await?;
+            println!(
+                "{} {password}",
+                lang.pick(
+                    "Mật khẩu dùng một lần (chỉ hiện lần này):",
+                    "One-time password (shown this once):"
+                )
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let store = open(&g).await?;
+            let info = store
+                .backup_to(&file)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+            println!(
+                "{} {}: {} {}, {} {}, {} {}",
+                lang.pick("Đã sao lưu vào", "Backed up to"),
+                file.display(),
+                info.units,
+                lang.pick("đơn vị", "units"),
+                info.users,
+                lang.pick("người dùng", "users"),
+                info.audit_entries,
+                lang.pick("mục nhật ký", "audit entries")
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Restore { file, yes } => {
+            if g.database_url.is_some() {
+                bail!(lang.pick(
+                    "khôi phục PostgreSQL: dùng pg_restore",
+                    "restoring PostgreSQL: use pg_restore"
+                ));
+            }
+            if !yes {
+                bail!(lang.pick(
+                    "khôi phục sẽ thay thế toàn bộ dữ liệu hiện tại: thêm --yes để xác nhận",
+                    "restore replaces all current data: add --yes to confirm"
+                ));
+            }
+            let _lock = lock_data_dir(&g.data_dir, lang)?;
+            let StoreConfig::Sqlite { path } = StoreConfig::in_data_dir(&g.data_dir) else {
+                bail!("unreachable: data directory is SQLite");
+            };
+            let info = giaoban_storage::backup::restore_sqlite_file(&file, &path)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+            // Record the restore in the restored database's own trail.
+            let store = open(&g).await?;
+            store
+                .record_event(&giaoban_storage::audit::NewAudit {
+                    actor: &AuditActor::system("restore"),
+                    action: giaoban_domain::audit::AuditAction::Restore,
+                    entity: "database",
+                    entity_id: file.display().to_string(),
+                    unit_id: None,
+                    before: None,
+                    after: Some(serde_json::json!({"units": info.units, "users": info.users})),
+                })
+                .await?;
+            store.close().await;
+            println!(
+                "{} {}: {} {}, {} {}",
+                lang.pick("Đã khôi phục từ", "Restored from"),
+                file.display(),
+                info.units,
+                lang.pick("đơn vị", "units"),
+                info.users,
+                lang.pick("người dùng", "users")
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| {
+            format!(
+                "{} {}",
+                lang.pick("không mở được cổng", "cannot listen on"),
+                args.bind
+            )
+        })?;
+    let app =
+        giaoban_web::app(store.clone(), args.web_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let purge_store = store.clone();
+    let purger = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = purge_store.sessions_purge_expired().await {
+                tracing::warn!(error = %e, "purging expired sessions failed");
+            }
+        }
+    });
+    let addr = listener.local_addr()?;
+    tracing::info!(
+        engine = store.engine().name(),
+        "giaoban listening on http://{addr}"
+    );
+    println!(
+        "{} http://{addr}",
+        lang.pick("giaoban đang chạy tại", "giaoban is serving at")
+    );
+    giaoban_web::serve(listener, app, shutdown_signal()).await?;
+    purger.abort();
+    store.close().await;
+    tracing::info!("giaoban stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn help_documents_every_command() {
+        let mut cmd = Cli::command();
+        let help = cmd.render_long_help().to_string();
+        let subcommands: Vec<_> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_owned())
+            .collect();
+        assert!(subcommands.len() >= 8, "{subcommands:?}");
+        for sub in cmd.get_subcommands() {
+            assert!(
+                help.contains(sub.get_name()),
+                "help lists {}",
+                sub.get_name()
+            );
+            assert!(
+                sub.get_about().is_some(),
+                "{} has a description",
+                sub.get_name()
+            );
+            for nested in sub.get_subcommands() {
+                assert!(
+                    nested.get_about().is_some(),
+                    "{} {} has a description",
+                    sub.get_name(),
+                    nested.get_name()
+                );
+            }
+        }
+        cmd.debug_assert();
+    }
+
+    #[tokio::test]
+    async fn demo_units_load_on_this_engine_and_twice_changes_nothing() {
+        let db = giaoban_storage::testing::TestDb::new().await;
+        let actor = AuditActor::system("test");
+        let first = units_file::load(&db.store, &actor, demo::UNITS_TOML, Lang::Vi)
+            .await
+            .expect("demo units load");
+        assert_eq!(first.levels, 3);
+        assert!(first.created > 300, "{first:?}");
+        let again = units_file::load(&db.store, &actor, demo::UNITS_TOML, Lang::Vi)
+            .await
+            .expect("reload");
+        assert_eq!(again.created, 0);
+        assert_eq!(again.existing, first.created);
+        // The demo's seven districts with their communes as of the seed dates (UNITS.md counts).
+        let units = db.store.units().await.expect("units");
+        let tree = giaoban_domain::tree::UnitTree::new(&units);
+        let count = |district: &str, day: &str| {
+            let d = units
+                .iter()
+                .find(|u| u.key.as_deref() == Some(district))
+                .expect("district");
+            let day: jiff::civil::Date = day.parse().expect("date");
+            tree.children(Some(d.id))
+                .iter()
+                .filter(|u| u.kind.is_commune_level() && u.is_active_on(day))
+                .count()
+        };
+        assert_eq!(count("cam-thuy", "2023-03-24"), 17);
+        assert_eq!(count("thach-ha", "2021-04-08"), 22);
+        assert_eq!(count("thach-ha", "2019-12-31"), 31);
+        assert_eq!(count("ky-anh", "2017-04-14"), 21);
+        assert_eq!(count("bach-thong", "2018-04-06"), 17);
+        // Every demo user's unit exists.
+        for u in demo::USERS {
+            assert!(
+                db.store
+                    .unit_by_key(u.unit)
+                    .await
+                    .expect("lookup")
+                    .is_some(),
+                "{}",
+                u.unit
+            );
+        }
+        // Merged communes point to their successor.
+        let dinh_ban = units
+            .iter()
+            .find(|u| u.key.as_deref() == Some("thach-ha-dinh-ban"))
+            .expect("Đỉnh Bàn");
+        let from: Vec<_> = tree
+            .merged_from(dinh_ban.id)
+            .iter()
+            .map(|u| u.name.clone())
+            .collect();
+        assert_eq!(from.len(), 2, "{from:?}");
+    }
+
+    #[tokio::test]
+    async fn units_file_errors_name_the_entry() {
+        let db = giaoban_storage::testing::TestDb::new().await;
+        let actor = AuditActor::system("test");
+        let text = "[[level]]\ncode = \"tinh\"\nrank = 1\nname_vi = \"Tỉnh\"\nname_en = \"Province\"\n\
+                    [[unit]]\nkey = \"a\"\nkind = \"province\"\nlevel = \"tinh\"\nname = \"Tỉnh A\"\n\
+                    [[unit]]\nkey = \"b\"\nkind = \"commune\"\nlevel = \"tinh\"\nname = \"Xã B\"\nparent = \"zzz\"\n";
+        let e = units_file::load(&db.store, &actor, text, Lang::Vi)
+            .await
+            .expect_err("unknown parent");
+        assert!(
+            e.to_string().contains("«b»") && e.to_string().contains("«zzz»"),
+            "{e}"
+        );
+        let e = units_file::load(&db.store, &actor, "[[unit]]\nkey = 1", Lang::En)
+            .await
+            .expect_err("bad toml");
+        assert!(format!("{e:#}").contains("not valid TOML"), "{e:#}");
+    }
+}

@@ -1,0 +1,236 @@
+//! The binary as a person runs it: the demo serves, its printed password signs in, the unit tree
+//! comes back over the API; a backup taken while writes go on restores after the server stops.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_giaoban");
+
+struct Server {
+    child: Child,
+    url: String,
+    passwords: Vec<(String, String)>,
+}
+
+fn start(data_dir: &std::path::Path) -> Server {
+    let mut child = Command::new(BIN)
+        .args(["demo", "--bind", "127.0.0.1:0"])
+        .env("GIAOBAN_DATA_DIR", data_dir)
+        .env_remove("GIAOBAN_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("giaoban demo starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut passwords = Vec::new();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("server printed its address")
+            .expect("line");
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.len() >= 3 && line.starts_with("  ") {
+            passwords.push((cols[0].to_owned(), cols[1].to_owned()));
+        }
+        if let Some(pos) = line.find("http://") {
+            break line[pos..].trim().to_owned();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server {
+        child,
+        url,
+        passwords,
+    }
+}
+
+fn stop(mut s: Server) {
+    let pid = s.child.id().to_string();
+    let status = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let code = s.child.wait().expect("wait");
+    assert!(code.success(), "graceful shutdown exits 0, got {code}");
+}
+
+fn run(args: &[&str], data_dir: &std::path::Path) -> (bool, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .env("GIAOBAN_DATA_DIR", data_dir)
+        .env_remove("GIAOBAN_DATABASE_URL")
+        .output()
+        .expect("run giaoban");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn demo_serves_signs_in_backs_up_under_writes_and_restores() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("demo");
+    let server = start(&data);
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let r = http
+        .get(format!("{}/healthz", server.url))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(r.status(), 200);
+    let admin_pw = server
+        .passwords
+        .iter()
+        .find(|(u, _)| u == "admin")
+        .map(|(_, p)| p.clone())
+        .expect("admin password printed");
+    let r = http
+        .post(format!("{}/api/v1/session", server.url))
+        .json(&json!({"username": "admin", "password": admin_pw}))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), 200);
+    let token = r.json::<Value>().await.expect("json")["csrf_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let units: Value = http
+        .get(format!("{}/api/v1/units", server.url))
+        .send()
+        .await
+        .expect("units")
+        .json()
+        .await
+        .expect("json");
+    let names: Vec<&str> = units["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|u| u["name"].as_str())
+        .collect();
+    for expected in [
+        "Huyện Cẩm Thủy",
+        "Xã Cẩm Ngọc",
+        "Huyện Thạch Hà",
+        "Xã Đỉnh Bàn",
+        "Huyện Sông Lô",
+        "Huyện Bạch Thông",
+    ] {
+        assert!(names.contains(&expected), "{expected} in the demo tree");
+    }
+    let cam_ngoc = units["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|u| u["name"] == "Xã Cẩm Ngọc")
+        .expect("Cẩm Ngọc")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    // While contact updates go on, take a backup with the CLI.
+    let writer = {
+        let http = http.clone();
+        let url = format!("{}/api/v1/units/{cam_ngoc}/contact", server.url);
+        let token = token.clone();
+        tokio::spawn(async move {
+            let mut ok = 0;
+            for i in 0..80 {
+                let r = http
+                    .put(&url)
+                    .header("x-csrf-token", &token)
+                    .json(&json!({"phone": format!("0237 {i:04}")}))
+                    .send()
+                    .await
+                    .expect("write");
+                assert_eq!(r.status(), 200);
+                ok += 1;
+            }
+            ok
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let backup = dir.path().join("backup.sqlite3");
+    let (ok, out) = run(&["backup", backup.to_str().expect("path")], &data);
+    assert!(ok, "backup: {out}");
+    assert!(out.contains("Đã sao lưu"), "{out}");
+    assert_eq!(writer.await.expect("writer"), 80);
+
+    // Restore is refused while the server holds the data directory.
+    let (ok, out) = run(&["restore", backup.to_str().expect("path"), "--yes"], &data);
+    assert!(
+        !ok && out.contains("đang được một máy chủ giaoban khác sử dụng"),
+        "{out}"
+    );
+    stop(server);
+
+    let (ok, out) = run(&["restore", backup.to_str().expect("path")], &data);
+    assert!(
+        !ok && out.contains("--yes"),
+        "restore asks for confirmation: {out}"
+    );
+    let (ok, out) = run(&["restore", backup.to_str().expect("path"), "--yes"], &data);
+    assert!(ok, "restore: {out}");
+
+    // The restored demo serves again, with the same accounts.
+    let server = start(&data);
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let r = http
+        .post(format!("{}/api/v1/session", server.url))
+        .json(&json!({"username": "admin", "password": admin_pw}))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), 200, "the restored database has the admin");
+    let unit: Value = http
+        .get(format!("{}/api/v1/units/{cam_ngoc}", server.url))
+        .send()
+        .await
+        .expect("unit")
+        .json()
+        .await
+        .expect("json");
+    let phone = unit["contact"]["phone"].as_str().unwrap_or("");
+    assert!(
+        phone.is_empty() || phone.starts_with("0237 "),
+        "a whole value from before the backup: {phone:?}"
+    );
+    stop(server);
+}
+
+#[test]
+fn bad_arguments_are_explained_not_panicked() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (ok, out) = run(&["backup"], dir.path());
+    assert!(!ok && out.contains("FILE"), "{out}");
+    let (ok, out) = run(&["--lang", "fr", "migrate"], dir.path());
+    assert!(!ok && out.contains("vi | en"), "{out}");
+    let (ok, out) = run(&["--database-url", "mysql://x", "migrate"], dir.path());
+    assert!(
+        !ok && out.contains("unsupported database URL") && out.contains("Cấu hình"),
+        "{out}"
+    );
+    let (ok, out) = run(&["restore", "/nonexistent/file", "--yes"], dir.path());
+    assert!(
+        !ok && out.contains("not a file") && out.contains("không hợp lệ"),
+        "{out}"
+    );
+    let (ok, out) = run(&["migrate"], dir.path());
+    assert!(ok, "{out}");
+}
