@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod deadline;
 pub mod lang;
 pub mod period;
+pub mod reading;
 pub mod task_status;
 pub mod tree;
 pub mod unit;

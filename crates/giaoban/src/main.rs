@@ -88,6 +88,18 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Read a conclusion notice or report (FILE, or standard input) and print the proposed meeting
+    /// details, tasks, figures, recommendations and warnings as JSON. Saves nothing.
+    Extract {
+        /// The document (UTF-8 or UTF-16 text); standard input when absent.
+        file: Option<PathBuf>,
+        /// The document's date, for texts that give no full date (ISO or dd/mm/yyyy).
+        #[arg(long)]
+        date: Option<String>,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
     /// Import data files.
     Import {
         #[command(subcommand)]
@@ -309,6 +321,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 store.engine().name()
             );
             store.close().await;
+            Ok(())
+        }
+        Command::Extract { file, date, pretty } => {
+            let bytes = match &file {
+                Some(f) => std::fs::read(f).with_context(|| f.display().to_string())?,
+                None => {
+                    let mut buf = Vec::new();
+                    std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
+                    buf
+                }
+            };
+            let text = giaoban_vntext::normalize::decode_text(&bytes);
+            let date = giaoban_domain::unit::parse_date("--date", date.as_deref().unwrap_or(""))
+                .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+            let store = open(&g).await?;
+            let units = store.units().await?;
+            store.close().await;
+            let (result, _) = giaoban_domain::reading::read_document(&text, &units, |_| true, date);
+            let json = if pretty {
+                serde_json::to_string_pretty(&result)?
+            } else {
+                serde_json::to_string(&result)?
+            };
+            println!("{json}");
             Ok(())
         }
         Command::Import {

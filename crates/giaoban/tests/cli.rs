@@ -234,3 +234,40 @@ fn bad_arguments_are_explained_not_panicked() {
     let (ok, out) = run(&["migrate"], dir.path());
     assert!(ok, "{out}");
 }
+
+#[test]
+fn extract_reads_seed_004_against_the_demo_directory() {
+    let dir = tempfile::tempdir().expect("dir");
+    let units = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/units.toml");
+    let (ok, out) = run(&["import", "units", units], dir.path());
+    assert!(ok, "{out}");
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../vntext/tests/seeds/004_b6c01a3b0295957f.txt"
+    );
+    let out = Command::new(BIN)
+        .args(["extract", seed])
+        .env("GIAOBAN_DATA_DIR", dir.path())
+        .env_remove("GIAOBAN_DATABASE_URL")
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let x: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let first = &x["tasks"][0];
+    assert_eq!(first["lead"][0]["resolution"]["kind"], "exact", "{first}");
+    assert_eq!(first["deadline"]["value"]["date"]["date"], "2023-03-27");
+    let warnings = x["warnings"].to_string();
+    assert!(
+        warnings.contains("2022") && warnings.contains("Phạm Viết Hoài"),
+        "{warnings}"
+    );
+    // Bytes that are not UTF-8 are read, never a panic.
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, [0xff, 0xfe, 0x00, 0xd8, b'G', 0x80, 0xc3]).expect("write");
+    let (ok, out) = run(&["extract", bad.to_str().expect("path")], dir.path());
+    assert!(ok, "{out}");
+}

@@ -690,3 +690,86 @@ async fn user_text_is_escaped_in_pages() {
     assert!(!html.contains("<script>alert(1)</script>"));
     assert!(html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"));
 }
+
+#[tokio::test]
+async fn pasted_notice_becomes_proposals_matched_within_its_district() {
+    let app = TestApp::spawn().await;
+    let (c, token) = app.signed_in("office").await;
+    let text = "Cẩm Thủy, ngày 28 tháng 3 năm 2023\n\nTHÔNG BÁO\n\
+        Ngày 24/03/2023, UBND huyện đã tổ chức phiên họp thường kỳ tháng 03, dưới sự chủ trì của Chủ tịch UBND huyện.\n\
+        Giao Phòng Tài chính Kế tiếp thu ý kiến của các đại biểu để hoàn chỉnh các dự thảo báo cáo kinh tế xã hội Quý I chậm nhất vào ngày 27/03/2023 trình Ban Thường Vụ.\n\
+        Toàn huyện gieo cấy 5.466,32ha lúa.";
+    let r = c
+        .post(app.url("/api/v1/extract"))
+        .header("x-csrf-token", &token)
+        .json(&json!({"text": text}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    let body = json_of(r).await;
+    assert_eq!(body["territory"], app.units.district.0.to_string());
+    let task = &body["extraction"]["tasks"][0];
+    assert_eq!(
+        task["lead"][0]["resolution"]["id"],
+        app.units.tckh.0.to_string()
+    );
+    assert_eq!(task["deadline"]["value"]["date"]["date"], "2023-03-27");
+    let figure = &body["extraction"]["figures"][0]["quantity"];
+    let span = (
+        figure["span"]["start"].as_u64().expect("start") as usize,
+        figure["span"]["end"].as_u64().expect("end") as usize,
+    );
+    assert!(text[span.0..span.1].contains("5.466,32"));
+
+    let r = c
+        .post(app.url("/api/v1/extract"))
+        .header("x-csrf-token", &token)
+        .json(&json!({"text": "   "}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 422);
+    assert_eq!(json_of(r).await["error"]["code"], "extract.empty");
+    let r = c
+        .post(app.url("/api/v1/extract"))
+        .header("x-csrf-token", &token)
+        .json(&json!({"text": "Giao xã", "document_date": "32/13/2023"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 422);
+    // The page shows the same proposals, highlighted, and saves nothing.
+    let page = c
+        .get(app.url("/extract"))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("html");
+    let form_token = page
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("token")
+        .to_owned();
+    let r = c
+        .post(app.url("/extract"))
+        .form(&[
+            ("text", text),
+            ("document_date", ""),
+            ("csrf_token", form_token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.expect("html");
+    assert!(
+        html.contains("Phòng Tài chính - Kế hoạch"),
+        "resolved unit name shown"
+    );
+    assert!(html.contains("27/03/2023"));
+    assert!(html.contains("<mark class=\"task\">"));
+}

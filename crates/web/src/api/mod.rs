@@ -3,6 +3,7 @@
 
 mod audit;
 mod dto;
+mod extract;
 mod levels;
 mod session;
 mod units;
@@ -20,6 +21,7 @@ use crate::error::AppError;
 
 pub use audit::{AuditQuery, page as audit_page};
 pub use dto::*;
+pub use extract::{MAX_TEXT_CHARS, run as run_extract};
 pub use session::{
     do_change_password as session_change_password, do_sign_in as session_sign_in,
     do_sign_out as session_sign_out,
@@ -44,6 +46,7 @@ pub use users::{
         (name = "units", description = "Đơn vị / units"),
         (name = "users", description = "Người dùng / users"),
         (name = "audit", description = "Nhật ký / audit trail"),
+        (name = "extract", description = "Đọc văn bản / reading pasted text"),
     )
 )]
 struct ApiDoc;
@@ -55,6 +58,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(units::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(extract::router())
 }
 
 /// A JSON body, parsed strictly (unknown fields are refused by the DTOs) with errors a person can

@@ -24,6 +24,8 @@ use crate::csrf;
 use crate::error::{AppError, ErrorInfo};
 use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
 
+mod extract;
+
 /// What every page's frame needs.
 pub struct Chrome {
     pub t: &'static Texts,
@@ -82,6 +84,10 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(users_page).post(users_create))
         .route("/users/{id}/reset-password", post(users_reset))
         .route("/audit", get(audit_page))
+        .route(
+            "/extract",
+            get(extract::extract_page).post(extract::extract_submit),
+        )
 }
 
 /// Pages and probes that need no session.
