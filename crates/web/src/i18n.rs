@@ -145,6 +145,16 @@ pub struct Texts {
     pub extract_highlighted: &'static str,
     pub extract_nothing_saved: &'static str,
     pub nav_extract: &'static str,
+    pub unit_name: &'static str,
+    pub short_name: &'static str,
+    pub one_per_line: &'static str,
+    pub edit_unit: &'static str,
+    pub new_unit: &'static str,
+    pub new_child_unit: &'static str,
+    pub levels: &'static str,
+    pub level_put: &'static str,
+    pub code: &'static str,
+    pub rank: &'static str,
 }
 
 pub static VI: Texts = Texts {
@@ -239,6 +249,16 @@ pub static VI: Texts = Texts {
     extract_highlighted: "Văn bản đã đánh dấu",
     extract_nothing_saved: "Chưa có gì được lưu. Việc tạo cuộc họp, kết luận và nhiệm vụ từ các đề xuất này sẽ có cùng chức năng quản lý nhiệm vụ.",
     nav_extract: "Đọc văn bản",
+    unit_name: "Tên chính thức",
+    short_name: "Tên ngắn",
+    one_per_line: "mỗi dòng một tên",
+    edit_unit: "Sửa đơn vị",
+    new_unit: "Thêm đơn vị",
+    new_child_unit: "Thêm đơn vị trực thuộc",
+    levels: "Cấp hành chính",
+    level_put: "Khai báo hoặc sửa cấp",
+    code: "Mã",
+    rank: "Thứ bậc",
 };
 
 pub static EN: Texts = Texts {
@@ -333,6 +353,16 @@ pub static EN: Texts = Texts {
     extract_highlighted: "Highlighted text",
     extract_nothing_saved: "Nothing has been saved. Creating the meeting, conclusion and tasks from these proposals comes with task management.",
     nav_extract: "Read a document",
+    unit_name: "Official name",
+    short_name: "Short name",
+    one_per_line: "one per line",
+    edit_unit: "Edit unit",
+    new_unit: "New unit",
+    new_child_unit: "Add a sub-unit",
+    levels: "Administrative levels",
+    level_put: "Add or change a level",
+    code: "Code",
+    rank: "Rank",
 };
 
 pub fn texts(lang: Lang) -> &'static Texts {

@@ -773,3 +773,160 @@ async fn pasted_notice_becomes_proposals_matched_within_its_district() {
     assert!(html.contains("27/03/2023"));
     assert!(html.contains("<mark class=\"task\">"));
 }
+
+fn form_token(html: &str) -> String {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("token in form")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn office_maintains_the_directory_through_the_pages() {
+    let app = TestApp::spawn().await;
+    let (c, _) = app.signed_in("office").await;
+    let district = app.units.district.0.to_string();
+    let page = c
+        .get(app.url(&format!("/units/new?parent={district}")))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(page.status(), 200);
+    let token = form_token(&page.text().await.expect("html"));
+    let r = c
+        .post(app.url("/units/new"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("kind", "commune"),
+            ("level", "xa"),
+            ("name", "Xã Cẩm Phú"),
+            ("aliases", "Cẩm Phú\n\nCam Phu"),
+            ("admin_code", "15181"),
+            ("parent_id", district.as_str()),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let id = location
+        .trim_start_matches("/units/")
+        .trim_end_matches("?saved=1")
+        .to_owned();
+    let unit = json_of(
+        c.get(app.url(&format!("/api/v1/units/{id}")))
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(unit["aliases"], json!(["Cẩm Phú", "Cam Phu"]));
+    let version = unit["version"].as_i64().expect("version");
+
+    // Two people edit at once: the second, stale form is refused and shown again with the reason.
+    let edit = c
+        .get(app.url(&format!("/units/{id}/edit")))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("html");
+    let token = form_token(&edit);
+    let submit = |name: &'static str, v: i64| {
+        let token = token.clone();
+        let district = district.clone();
+        let url = app.url(&format!("/units/{id}/edit"));
+        let c = c.clone();
+        async move {
+            c.post(url)
+                .form(&[
+                    ("csrf_token", token.as_str()),
+                    ("kind", "commune"),
+                    ("level", "xa"),
+                    ("name", name),
+                    ("admin_code", "15181"),
+                    ("parent_id", district.as_str()),
+                    ("version", &v.to_string()),
+                ])
+                .send()
+                .await
+                .expect("send")
+        }
+    };
+    assert_eq!(submit("Xã Cẩm Phú (mới)", version).await.status(), 303);
+    let stale = submit("Xã Cẩm Phú (cũ)", version).await;
+    assert_eq!(stale.status(), 409);
+    assert!(
+        stale
+            .text()
+            .await
+            .expect("html")
+            .contains("vừa được người khác thay đổi")
+    );
+    let unit = json_of(
+        c.get(app.url(&format!("/api/v1/units/{id}")))
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(unit["name"], "Xã Cẩm Phú (mới)", "the first save is kept");
+
+    // Office staff cannot place units outside their territory, nor edit levels.
+    let other = app.units.other_district.0;
+    assert_eq!(
+        c.get(app.url(&format!("/units/new?parent={other}")))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        403
+    );
+    let levels = c
+        .get(app.url("/levels"))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("html");
+    assert!(levels.contains("Huyện") && !levels.contains("level-form"));
+    let r = c
+        .post(app.url("/levels"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("code", "thon"),
+            ("rank", "4"),
+            ("name_vi", "Thôn"),
+            ("name_en", "Village"),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 403);
+
+    // A commune member sees no editing links and is refused the form.
+    let (m, _) = app.signed_in("camngoc").await;
+    let own = m
+        .get(app.url(&format!("/units/{}", app.units.cam_ngoc.0)))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("html");
+    assert!(!own.contains("edit-unit"));
+    assert_eq!(
+        m.get(app.url(&format!("/units/{}/edit", app.units.cam_ngoc.0)))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        403
+    );
+}

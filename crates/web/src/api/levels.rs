@@ -32,17 +32,13 @@ async fn list_levels(
     ))
 }
 
-/// Khai báo cấp hành chính. Creates or changes a level (administrators).
-#[utoipa::path(put, path = "/api/v1/levels/{code}", tag = "units", request_body = LevelWrite,
-    params(("code" = String, Path, description = "Level code, e.g. xa")),
-    responses((status = 200, body = LevelDto), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-async fn put_level(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    me: CurrentActor,
-    Path(code): Path<String>,
-    ApiJson(body): ApiJson<LevelWrite>,
-) -> Result<Json<LevelDto>, AppError> {
+/// Creates or changes a level for an administrator.
+pub async fn save_level(
+    state: &AppState,
+    me: &CurrentActor,
+    code: &str,
+    body: &LevelWrite,
+) -> Result<AdminLevel, AppError> {
     require_admin(me.user.role)?;
     let mut errs = giaoban_domain::unit::Invalids::default();
     let from = errs
@@ -58,7 +54,21 @@ async fn put_level(
         ))
         .flatten();
     errs.into_result()?;
-    let level = AdminLevel::parse(&code, body.rank, &body.name_vi, &body.name_en, from, to)?;
-    let saved = state.store.put_level(&me.audit(), &level).await?;
+    let level = AdminLevel::parse(code, body.rank, &body.name_vi, &body.name_en, from, to)?;
+    Ok(state.store.put_level(&me.audit(), &level).await?)
+}
+
+/// Khai báo cấp hành chính. Creates or changes a level (administrators).
+#[utoipa::path(put, path = "/api/v1/levels/{code}", tag = "units", request_body = LevelWrite,
+    params(("code" = String, Path, description = "Level code, e.g. xa")),
+    responses((status = 200, body = LevelDto), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn put_level(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<LevelWrite>,
+) -> Result<Json<LevelDto>, AppError> {
+    let saved = save_level(&state, &me, &code, &body).await?;
     Ok(Json(LevelDto::new(&saved, lang)))
 }

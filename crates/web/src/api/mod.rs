@@ -22,11 +22,15 @@ use crate::error::AppError;
 pub use audit::{AuditQuery, page as audit_page};
 pub use dto::*;
 pub use extract::{MAX_TEXT_CHARS, run as run_extract};
+pub use levels::save_level;
 pub use session::{
     do_change_password as session_change_password, do_sign_in as session_sign_in,
     do_sign_out as session_sign_out,
 };
-pub use units::{Selection, UnitQuery, detail as unit_detail, save_contact};
+pub use units::{
+    Selection, UnitQuery, check as check_unit, create as create_unit, detail as unit_detail,
+    save_contact, update as update_unit,
+};
 pub use users::{
     do_create_user as create_user_with_password, do_reset_password as reset_user_password,
     visible_users,

@@ -226,26 +226,68 @@ async fn create_unit(
     me: CurrentActor,
     ApiJson(body): ApiJson<UnitWrite>,
 ) -> Result<(StatusCode, Json<UnitDto>), AppError> {
-    let draft = UnitDraft::parse(&body.input())?;
+    let unit = create(&state, &me, &body).await?;
     let units = state.store.units().await?;
-    let tree = UnitTree::new(&units);
-    match draft.parent_id {
-        Some(parent) => check(&me, &tree, parent, Permission::ManageUnits).map_err(|e| {
-            if matches!(e, AppError::NotFound) {
-                unknown_parent()
-            } else {
-                e
-            }
-        })?,
-        None => super::require_admin(me.user.role)?,
-    }
-    let unit = state.store.create_unit(&me.audit(), &draft).await?;
-    let depth = u32::try_from(tree.ancestry(draft.parent_id.unwrap_or(unit.id)).len()).unwrap_or(0);
+    let depth = u32::try_from(
+        UnitTree::new(&units)
+            .ancestry(unit.id)
+            .len()
+            .saturating_sub(1),
+    )
+    .unwrap_or(0);
     let active = unit.is_active_on(crate::today());
     Ok((
         StatusCode::CREATED,
         Json(UnitDto::new(&unit, lang, active, depth)),
     ))
+}
+
+/// Checks that the actor may place a unit under `parent` (administrators only for a root).
+fn check_parent(
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    parent: Option<UnitId>,
+) -> Result<(), AppError> {
+    match parent {
+        Some(parent) => check(me, tree, parent, Permission::ManageUnits).map_err(|e| {
+            if matches!(e, AppError::NotFound) {
+                unknown_parent()
+            } else {
+                e
+            }
+        }),
+        None => super::require_admin(me.user.role),
+    }
+}
+
+/// Creates a unit for a person: administrators anywhere, office staff in their territory.
+pub async fn create(
+    state: &AppState,
+    me: &CurrentActor,
+    body: &UnitWrite,
+) -> Result<Unit, AppError> {
+    let draft = UnitDraft::parse(&body.input())?;
+    let units = state.store.units().await?;
+    check_parent(me, &UnitTree::new(&units), draft.parent_id)?;
+    Ok(state.store.create_unit(&me.audit(), &draft).await?)
+}
+
+/// Replaces a unit's directory data for a person who may manage it and its new parent.
+pub async fn update(
+    state: &AppState,
+    me: &CurrentActor,
+    id: UnitId,
+    body: &UnitWrite,
+) -> Result<Unit, AppError> {
+    let draft = UnitDraft::parse(&body.input())?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    check(me, &tree, id, Permission::ManageUnits)?;
+    check_parent(me, &tree, draft.parent_id)?;
+    Ok(state
+        .store
+        .update_unit(&me.audit(), id, &draft, body.version)
+        .await?)
 }
 
 fn unknown_parent() -> AppError {
@@ -272,24 +314,7 @@ async fn update_unit(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<UnitWrite>,
 ) -> Result<Json<UnitDetailDto>, AppError> {
-    let draft = UnitDraft::parse(&body.input())?;
-    let units = state.store.units().await?;
-    let tree = UnitTree::new(&units);
-    check(&me, &tree, UnitId(id), Permission::ManageUnits)?;
-    match draft.parent_id {
-        Some(parent) => check(&me, &tree, parent, Permission::ManageUnits).map_err(|e| {
-            if matches!(e, AppError::NotFound) {
-                unknown_parent()
-            } else {
-                e
-            }
-        })?,
-        None => super::require_admin(me.user.role)?,
-    }
-    state
-        .store
-        .update_unit(&me.audit(), UnitId(id), &draft, body.version)
-        .await?;
+    update(&state, &me, UnitId(id), &body).await?;
     let units = state.store.units().await?;
     Ok(Json(detail(&me, &units, UnitId(id), lang)?))
 }

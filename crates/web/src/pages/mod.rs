@@ -24,6 +24,7 @@ use crate::csrf;
 use crate::error::{AppError, ErrorInfo};
 use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
 
+mod directory;
 mod extract;
 
 /// What every page's frame needs.
@@ -75,7 +76,19 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
         .route("/units", get(units_page))
+        .route(
+            "/units/new",
+            get(directory::new_unit_page).post(directory::new_unit_submit),
+        )
         .route("/units/{id}", get(unit_page))
+        .route(
+            "/units/{id}/edit",
+            get(directory::edit_unit_page).post(directory::edit_unit_submit),
+        )
+        .route(
+            "/levels",
+            get(directory::levels_page).post(directory::levels_submit),
+        )
         .route("/units/{id}/contact", post(contact_submit))
         .route(
             "/account/password",
@@ -347,6 +360,7 @@ struct UnitPage {
     merged_into: Option<api::UnitRef>,
     children: Vec<UnitDto>,
     may_write: bool,
+    may_manage: bool,
     users: Option<Vec<UserDto>>,
     saved: bool,
     error: Option<String>,
@@ -400,6 +414,7 @@ async fn unit_page_inner(
     render(&UnitPage {
         c: Chrome::new(lang, Some(me), session, &format!("/units/{id}")).await?,
         may_write: me.actor.may(Permission::WriteRecords, &ancestry),
+        may_manage: me.actor.may(Permission::ManageUnits, &ancestry),
         u: detail,
         merged_into,
         children,
