@@ -107,27 +107,10 @@ pub fn read_document(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::unit::{Contact, LevelCode, UnitKind};
+    use crate::unit::UnitKind;
 
     fn unit(kind: UnitKind, name: &str, parent: Option<UnitId>) -> Unit {
-        Unit {
-            id: UnitId::new(),
-            key: None,
-            kind,
-            level: LevelCode::parse("huyen").expect("code"),
-            name: name.into(),
-            short_name: None,
-            aliases: vec![],
-            abbreviations: vec![],
-            admin_code: None,
-            parent_id: parent,
-            active_from: None,
-            active_to: None,
-            merged_into: None,
-            note: None,
-            contact: Contact::default(),
-            version: 1,
-        }
+        crate::unit::sample_unit(kind, name, parent)
     }
 
     fn two_districts() -> Vec<Unit> {

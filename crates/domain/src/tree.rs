@@ -110,27 +110,9 @@ impl<'a> UnitTree<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::unit::{Contact, LevelCode};
 
     fn unit(kind: UnitKind, name: &str, parent: Option<&Unit>) -> Unit {
-        Unit {
-            id: UnitId::new(),
-            key: None,
-            kind,
-            level: LevelCode::parse("xa").expect("code"),
-            name: name.into(),
-            short_name: None,
-            aliases: vec![],
-            abbreviations: vec![],
-            admin_code: None,
-            parent_id: parent.map(|p| p.id),
-            active_from: None,
-            active_to: None,
-            merged_into: None,
-            note: None,
-            contact: Contact::default(),
-            version: 1,
-        }
+        crate::unit::sample_unit(kind, name, parent.map(|p| p.id))
     }
 
     #[test]

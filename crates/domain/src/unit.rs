@@ -791,6 +791,29 @@ impl UnitDraft {
     }
 }
 
+/// A unit for tests: the given kind, name and parent, everything else empty.
+#[cfg(test)]
+pub(crate) fn sample_unit(kind: UnitKind, name: &str, parent: Option<UnitId>) -> Unit {
+    Unit {
+        id: UnitId::new(),
+        key: None,
+        kind,
+        level: LevelCode("huyen".into()),
+        name: name.into(),
+        short_name: None,
+        aliases: vec![],
+        abbreviations: vec![],
+        admin_code: None,
+        parent_id: parent,
+        active_from: None,
+        active_to: None,
+        merged_into: None,
+        note: None,
+        contact: Contact::default(),
+        version: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -849,24 +872,7 @@ mod tests {
     }
 
     fn unit(kind: UnitKind, name: &str) -> Unit {
-        Unit {
-            id: UnitId::new(),
-            key: None,
-            kind,
-            level: LevelCode::parse("huyen").expect("code"),
-            name: name.into(),
-            short_name: None,
-            aliases: vec![],
-            abbreviations: vec![],
-            admin_code: None,
-            parent_id: None,
-            active_from: None,
-            active_to: None,
-            merged_into: None,
-            note: None,
-            contact: Contact::default(),
-            version: 1,
-        }
+        sample_unit(kind, name, None)
     }
 
     #[test]

@@ -180,6 +180,28 @@ macro_rules! check_draft {
     }};
 }
 
+/// Binds a draft's directory columns to `$q`, in the order key, kind, level, name, short name,
+/// match key, search key, administrative code, parent, active from/to, merged into, note (the
+/// insert and the update list them alike).
+macro_rules! bind_draft {
+    ($q:expr, $draft:expr) => {{
+        let d: &UnitDraft = $draft;
+        $q.bind(d.key.as_deref())
+            .bind(d.kind.code())
+            .bind(d.level.as_str())
+            .bind(d.name.as_str())
+            .bind(d.short_name.as_deref())
+            .bind(match_key(&d.name))
+            .bind(ascii_key(&d.name))
+            .bind(d.admin_code.as_deref())
+            .bind(d.parent_id.map(|p| p.0))
+            .bind(opt_date_to_db(d.active_from)?)
+            .bind(opt_date_to_db(d.active_to)?)
+            .bind(d.merged_into.map(|p| p.0))
+            .bind(d.note.as_deref())
+    }};
+}
+
 /// Replaces the written forms of a unit through `$ex`.
 macro_rules! write_names {
     ($ex:expr, $id:expr, $draft:expr) => {{
@@ -273,26 +295,14 @@ impl Store {
         write_tx!(self, tx => {
             check_draft!(tx, draft, None);
             let now = now_micros();
-            sqlx::query(
+            let insert = sqlx::query(
                 "INSERT INTO units (id, key, kind, level_code, name, short_name, match_key, search_key, \
                  admin_code, parent_id, active_from, active_to, merged_into, note, contact, version, \
                  created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16)",
             )
-            .bind(id.0)
-            .bind(draft.key.as_deref())
-            .bind(draft.kind.code())
-            .bind(draft.level.as_str())
-            .bind(draft.name.as_str())
-            .bind(draft.short_name.as_deref())
-            .bind(match_key(&draft.name))
-            .bind(ascii_key(&draft.name))
-            .bind(draft.admin_code.as_deref())
-            .bind(draft.parent_id.map(|p| p.0))
-            .bind(opt_date_to_db(draft.active_from)?)
-            .bind(opt_date_to_db(draft.active_to)?)
-            .bind(draft.merged_into.map(|p| p.0))
-            .bind(draft.note.as_deref())
+            .bind(id.0);
+            bind_draft!(insert, draft)
             .bind(Json(Contact::default()))
             .bind(now)
             .execute(&mut *tx)
@@ -327,26 +337,14 @@ impl Store {
                 return Err(StoreError::Conflict(Conflict::Version));
             }
             check_draft!(tx, draft, Some(id));
-            sqlx::query(
+            let update = sqlx::query(
                 "UPDATE units SET key = $2, kind = $3, level_code = $4, name = $5, short_name = $6, \
                  match_key = $7, search_key = $8, admin_code = $9, parent_id = $10, active_from = $11, \
                  active_to = $12, merged_into = $13, note = $14, version = version + 1, updated_at = $15 \
                  WHERE id = $1",
             )
-            .bind(id.0)
-            .bind(draft.key.as_deref())
-            .bind(draft.kind.code())
-            .bind(draft.level.as_str())
-            .bind(draft.name.as_str())
-            .bind(draft.short_name.as_deref())
-            .bind(match_key(&draft.name))
-            .bind(ascii_key(&draft.name))
-            .bind(draft.admin_code.as_deref())
-            .bind(draft.parent_id.map(|p| p.0))
-            .bind(opt_date_to_db(draft.active_from)?)
-            .bind(opt_date_to_db(draft.active_to)?)
-            .bind(draft.merged_into.map(|p| p.0))
-            .bind(draft.note.as_deref())
+            .bind(id.0);
+            bind_draft!(update, draft)
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;

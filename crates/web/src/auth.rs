@@ -346,6 +346,28 @@ impl FromRequestParts<crate::AppState> for CurrentActor {
 }
 
 impl CurrentActor {
+    /// Requires `perm` on the records of unit `id`: 404 for an unknown unit, 403 when not allowed.
+    pub async fn require(
+        &self,
+        store: &Store,
+        perm: giaoban_domain::access::Permission,
+        id: giaoban_domain::unit::UnitId,
+    ) -> Result<(), AppError> {
+        let ancestry: Vec<_> = store
+            .ancestry(id)
+            .await?
+            .into_iter()
+            .map(|(u, _)| u)
+            .collect();
+        if ancestry.is_empty() {
+            Err(AppError::NotFound)
+        } else if self.actor.may(perm, &ancestry) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     pub fn audit(&self) -> giaoban_domain::audit::AuditActor {
         giaoban_domain::audit::AuditActor::user(self.user.id, self.user.username.as_str())
     }

@@ -64,26 +64,12 @@ fn origin_ok(req: &Request) -> bool {
         .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
 }
 
-fn is_json(req: &Request) -> bool {
+/// Whether the request body is of the given media type (parameters such as charset ignored).
+fn content_type_is(req: &Request, media_type: &str) -> bool {
     req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        })
-}
-
-fn is_form(req: &Request) -> bool {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        })
+        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with(media_type))
 }
 
 /// The middleware. Runs inside the session layer.
@@ -97,7 +83,10 @@ pub async fn protect(session: Session, req: Request, next: Next) -> Response {
     if !origin_ok(&req) {
         return AppError::Csrf.into_response();
     }
-    if req.method() == Method::POST && req.uri().path() == "/api/v1/session" && is_json(&req) {
+    if req.method() == Method::POST
+        && req.uri().path() == "/api/v1/session"
+        && content_type_is(&req, "application/json")
+    {
         return next.run(req).await;
     }
     let expected = match session.get::<String>(SESSION_KEY).await {
@@ -111,7 +100,7 @@ pub async fn protect(session: Session, req: Request, next: Next) -> Response {
             AppError::Csrf.into_response()
         };
     }
-    if is_form(&req) {
+    if content_type_is(&req, "application/x-www-form-urlencoded") {
         let (parts, body) = req.into_parts();
         let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
             Ok(b) => b,

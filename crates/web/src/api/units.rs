@@ -340,19 +340,8 @@ pub async fn save_contact(
     id: UnitId,
     body: &ContactWrite,
 ) -> Result<Unit, AppError> {
-    let ancestry: Vec<UnitId> = state
-        .store
-        .ancestry(id)
-        .await?
-        .into_iter()
-        .map(|(u, _)| u)
-        .collect();
-    if ancestry.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    if !me.actor.may(Permission::WriteRecords, &ancestry) {
-        return Err(AppError::Forbidden);
-    }
+    me.require(&state.store, Permission::WriteRecords, id)
+        .await?;
     let contact = Contact::parse(
         &body.address,
         &body.phone,
@@ -376,19 +365,8 @@ async fn unit_users(
     me: CurrentActor,
     Path(id): Path<Uuid>,
 ) -> Result<Json<UserList>, AppError> {
-    let ancestry: Vec<UnitId> = state
-        .store
-        .ancestry(UnitId(id))
-        .await?
-        .into_iter()
-        .map(|(u, _)| u)
-        .collect();
-    if ancestry.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    if !me.actor.may(Permission::ReadRecords, &ancestry) {
-        return Err(AppError::Forbidden);
-    }
+    me.require(&state.store, Permission::ReadRecords, UnitId(id))
+        .await?;
     let users = state.store.users(Some(&[UnitId(id)])).await?;
     Ok(Json(UserList {
         items: users.iter().map(|u| UserDto::new(u, lang)).collect(),

@@ -124,16 +124,12 @@ async fn get_user(
 ) -> Result<Json<UserDto>, AppError> {
     let user = state.store.user(UserId(id)).await?;
     if user.id != me.user.id {
-        let ancestry: Vec<UnitId> = state
-            .store
-            .ancestry(user.unit_id)
-            .await?
-            .into_iter()
-            .map(|(u, _)| u)
-            .collect();
-        if me.user.role == Role::Member || !me.actor.may(Permission::ReadRecords, &ancestry) {
+        // Members see only themselves, even among their unit's colleagues.
+        if me.user.role == Role::Member {
             return Err(AppError::Forbidden);
         }
+        me.require(&state.store, Permission::ReadRecords, user.unit_id)
+            .await?;
     }
     Ok(Json(UserDto::new(&user, lang)))
 }

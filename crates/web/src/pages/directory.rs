@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use giaoban_domain::Lang;
 use giaoban_domain::access::Permission;
@@ -211,19 +210,6 @@ pub async fn new_unit_page(
     form_page(&state, lang, &me, &session, None, f, None).await
 }
 
-fn shown_again(e: &AppError, lang: Lang) -> Option<(StatusCode, String)> {
-    match e {
-        AppError::Invalid(_)
-        | AppError::Store(
-            giaoban_storage::StoreError::Conflict(_) | giaoban_storage::StoreError::Invalid(_),
-        ) => {
-            let info = e.info();
-            Some((info.status, lang.pick(&info.vi, &info.en).to_owned()))
-        }
-        _ => None,
-    }
-}
-
 pub async fn new_unit_submit(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -237,7 +223,7 @@ pub async fn new_unit_submit(
     };
     match result {
         Ok(u) => Ok(Redirect::to(&format!("/units/{}?saved=1", u.id)).into_response()),
-        Err(e) => match shown_again(&e, lang) {
+        Err(e) => match super::correctable(&e, lang) {
             Some((status, msg)) => Ok((
                 status,
                 form_page(&state, lang, &me, &session, None, f, Some(msg)).await?,
@@ -287,7 +273,7 @@ pub async fn edit_unit_submit(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/units/{id}?saved=1")).into_response()),
-        Err(e) => match shown_again(&e, lang) {
+        Err(e) => match super::correctable(&e, lang) {
             Some((status, msg)) => Ok((
                 status,
                 form_page(&state, lang, &me, &session, Some(UnitId(id)), f, Some(msg)).await?,
@@ -372,7 +358,7 @@ pub async fn levels_submit(
         Ok(_) => Ok(levels_inner(&state, lang, &me, &session, true, None)
             .await?
             .into_response()),
-        Err(e) => match shown_again(&e, lang) {
+        Err(e) => match super::correctable(&e, lang) {
             Some((status, msg)) => Ok((
                 status,
                 levels_inner(&state, lang, &me, &session, false, Some(msg)).await?,

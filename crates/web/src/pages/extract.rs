@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use giaoban_domain::Lang;
 use giaoban_vntext::date::{DateExpr, Found, Period, Recurrence};
@@ -303,17 +302,18 @@ pub async fn extract_submit(
             })?
             .into_response())
         }
-        Err(e @ AppError::Invalid(_)) => {
-            let info = e.info();
-            let page = render(&ExtractPage {
-                c,
-                text: f.text,
-                document_date: f.document_date,
-                error: Some(lang.pick(&info.vi, &info.en).to_owned()),
-                result: None,
-            })?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(e) => Err(e),
+        Err(e) => match super::correctable(&e, lang) {
+            Some((status, msg)) => {
+                let page = render(&ExtractPage {
+                    c,
+                    text: f.text,
+                    document_date: f.document_date,
+                    error: Some(msg),
+                    result: None,
+                });
+                Ok((status, page?).into_response())
+            }
+            None => Err(e),
+        },
     }
 }

@@ -63,6 +63,20 @@ impl Chrome {
     }
 }
 
+/// For errors a person can mend on the form they sent (invalid input, a clash with stored data): the
+/// status and the message to show with the form again. Other errors go to the error page.
+fn correctable(e: &AppError, lang: Lang) -> Option<(StatusCode, String)> {
+    use giaoban_storage::StoreError;
+    match e {
+        AppError::Invalid(_)
+        | AppError::Store(StoreError::Conflict(_) | StoreError::Invalid(_)) => {
+            let info = e.info();
+            Some((info.status, lang.pick(&info.vi, &info.en).to_owned()))
+        }
+        _ => None,
+    }
+}
+
 fn render(t: &impl Template) -> Result<Html<String>, AppError> {
     t.render()
         .map(Html)
@@ -477,23 +491,15 @@ async fn contact_submit(
     };
     match api::save_contact(&state, &me, UnitId(id), &body).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{id}?saved=1")).into_response()),
-        Err(
-            e @ (AppError::Invalid(_) | AppError::Store(giaoban_storage::StoreError::Conflict(_))),
-        ) => {
-            let info = e.info();
-            let page = unit_page_inner(
-                &state,
-                lang,
-                &me,
-                &session,
-                UnitId(id),
-                false,
-                Some(lang.pick(&info.vi, &info.en).to_owned()),
-            )
-            .await?;
-            Ok((info.status, page).into_response())
-        }
-        Err(e) => Err(e),
+        Err(e) => match correctable(&e, lang) {
+            Some((status, msg)) => {
+                let page =
+                    unit_page_inner(&state, lang, &me, &session, UnitId(id), false, Some(msg))
+                        .await?;
+                Ok((status, page).into_response())
+            }
+            None => Err(e),
+        },
     }
 }
 
@@ -550,15 +556,10 @@ async fn password_submit(
     };
     let (status, done, error) = match result {
         Ok(()) => (StatusCode::OK, true, None),
-        Err(e @ AppError::Invalid(_)) => {
-            let info = e.info();
-            (
-                info.status,
-                false,
-                Some(lang.pick(&info.vi, &info.en).to_owned()),
-            )
-        }
-        Err(e) => return Err(e),
+        Err(e) => match correctable(&e, lang) {
+            Some((status, msg)) => (status, false, Some(msg)),
+            None => return Err(e),
+        },
     };
     let page = render(&PasswordPage {
         c: Chrome::new(lang, Some(&me), &session, "/account/password").await?,
@@ -689,22 +690,13 @@ async fn users_create(
         )
         .await?
         .into_response()),
-        Err(
-            e @ (AppError::Invalid(_) | AppError::Store(giaoban_storage::StoreError::Conflict(_))),
-        ) => {
-            let info = e.info();
-            let page = users_page_inner(
-                &state,
-                lang,
-                &me,
-                &session,
-                None,
-                Some(lang.pick(&info.vi, &info.en).to_owned()),
-            )
-            .await?;
-            Ok((info.status, page).into_response())
-        }
-        Err(e) => Err(e),
+        Err(e) => match correctable(&e, lang) {
+            Some((status, msg)) => {
+                let page = users_page_inner(&state, lang, &me, &session, None, Some(msg)).await?;
+                Ok((status, page).into_response())
+            }
+            None => Err(e),
+        },
     }
 }
 
