@@ -933,3 +933,59 @@ async fn office_maintains_the_directory_through_the_pages() {
         403
     );
 }
+
+#[tokio::test]
+async fn signing_in_issues_a_new_session_id() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let session_cookie = |r: &reqwest::Response| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| {
+                v.strip_prefix("giaoban_session=")
+                    .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+            })
+    };
+    let page = c.get(app.url("/login")).send().await.expect("send");
+    let before = session_cookie(&page).expect("an anonymous session carries the form token");
+    let token = form_token(&page.text().await.expect("html"));
+    let r = c
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "camngoc"),
+            ("password", PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 303);
+    let after = session_cookie(&r).expect("a new session cookie at sign-in");
+    assert_ne!(
+        before, after,
+        "the pre-sign-in session id is not reused (session fixation)"
+    );
+    // The old id is worthless: a client holding only it is not signed in.
+    let stale = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = stale
+        .get(app.url("/api/v1/session"))
+        .header("cookie", format!("giaoban_session={before}"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 401);
+    // The CSRF token changed too: the one from the sign-in form no longer works.
+    let r = c
+        .put(app.url(&format!("/api/v1/units/{}/contact", app.units.cam_ngoc.0)))
+        .header("x-csrf-token", &token)
+        .json(&json!({"phone": "1"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 403);
+}
