@@ -102,9 +102,9 @@ pub async fn load(
     let in_file: HashMap<&str, &UnitEntry> =
         file.unit.iter().map(|u| (u.key.as_str(), u)).collect();
     let mut ids: HashMap<String, UnitId> = HashMap::new();
-    for u in store.units().await? {
-        if let Some(k) = u.key {
-            ids.insert(k, u.id);
+    for u in store.units().await?.iter() {
+        if let Some(k) = &u.key {
+            ids.insert(k.clone(), u.id);
         }
     }
     // Create in rounds: an entry is ready when what it refers to exists.

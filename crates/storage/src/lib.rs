@@ -23,6 +23,7 @@ pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -147,10 +148,15 @@ impl StoreConfig {
     }
 }
 
+/// The unit directory as last read, with the `units` revision it was read at.
+pub(crate) type CachedDirectory = (i64, Arc<Vec<giaoban_domain::unit::Unit>>);
+
 /// The application's storage. Cheap to clone (pools are shared).
 #[derive(Clone)]
 pub struct Store {
     pub(crate) db: Db,
+    /// The unit directory with the revision it was read at (see [`Store::units`]).
+    pub(crate) directory: Arc<RwLock<Option<CachedDirectory>>>,
 }
 
 impl Store {
@@ -212,7 +218,10 @@ impl Store {
                 Db::Postgres(pool)
             }
         };
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            directory: Arc::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {

@@ -6,6 +6,8 @@ use giaoban_domain::unit::{
 };
 use giaoban_vntext::normalize::{ascii_key, match_key};
 use sqlx::types::Json;
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 use crate::audit::{NewAudit, record_audit};
@@ -202,6 +204,15 @@ macro_rules! bind_draft {
     }};
 }
 
+/// Marks the directory changed, in the writing transaction `$ex`.
+macro_rules! bump_units_revision {
+    ($ex:expr) => {
+        sqlx::query("UPDATE revisions SET value = value + 1 WHERE name = 'units'")
+            .execute(&mut *$ex)
+            .await?;
+    };
+}
+
 /// Replaces the written forms of a unit through `$ex`.
 macro_rules! write_names {
     ($ex:expr, $id:expr, $draft:expr) => {{
@@ -240,8 +251,26 @@ fn snapshot(u: &Unit) -> Option<serde_json::Value> {
 impl Store {
     /// Every unit with its written forms, in no particular order. The directory is small (a province
     /// has a few hundred units, the country a few thousand), so callers filter and build trees in
-    /// memory.
-    pub async fn units(&self) -> Result<Vec<Unit>> {
+    /// memory. The copy is cached and checked against the `units` revision on every call: one
+    /// primary-key read, and never a stale directory after a write, on this server or another.
+    pub async fn units(&self) -> Result<Arc<Vec<Unit>>> {
+        let (revision,): (i64,) = with_pool!(self, pool =>
+            sqlx::query_as("SELECT value FROM revisions WHERE name = 'units'").fetch_one(pool).await)?;
+        if let Ok(cache) = self.directory.read()
+            && let Some((rev, units)) = cache.as_ref()
+            && *rev == revision
+        {
+            return Ok(units.clone());
+        }
+        // Loaded after the revision was read: a write in between makes the next call reload.
+        let units = Arc::new(self.load_units().await?);
+        if let Ok(mut cache) = self.directory.write() {
+            *cache = Some((revision, units.clone()));
+        }
+        Ok(units)
+    }
+
+    async fn load_units(&self) -> Result<Vec<Unit>> {
         let (rows, names): (Vec<UnitRow>, Vec<NameRow>) = with_pool!(self, pool => {
             let rows = sqlx::query_as(UNIT_COLUMNS).fetch_all(pool).await?;
             let names = sqlx::query_as(
@@ -309,6 +338,7 @@ impl Store {
             .await?;
             write_names!(tx, id.0, draft);
             let unit = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            bump_units_revision!(tx);
             record_audit!(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
@@ -350,6 +380,7 @@ impl Store {
             .await?;
             write_names!(tx, id.0, draft);
             let after = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            bump_units_revision!(tx);
             record_audit!(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
@@ -385,6 +416,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let after = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            bump_units_revision!(tx);
             record_audit!(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,

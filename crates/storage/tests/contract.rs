@@ -408,3 +408,38 @@ async fn backup_during_writes_is_consistent_and_restores() {
     );
     assert_eq!(s.units().await.expect("still there").len() as i64, total);
 }
+
+#[tokio::test]
+async fn the_cached_directory_is_never_stale_across_servers() {
+    let db = TestDb::new().await;
+    let a = &db.store;
+    let t = tree(a).await;
+    // A second server on the same database.
+    let b = Store::open(&db.config).await.expect("second store");
+    let first = a.units().await.expect("units");
+    assert_eq!(first.len(), 4);
+    let again = a.units().await.expect("units");
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &again),
+        "unchanged directory is served from the cache"
+    );
+    b.create_unit(
+        &actor(),
+        &draft("commune", "xa", "Xã Cẩm Tân", Some(t.district)),
+    )
+    .await
+    .expect("written by the other server");
+    assert_eq!(
+        a.units().await.expect("units").len(),
+        5,
+        "a write elsewhere is seen at once"
+    );
+    let contact = Contact::parse("", "0237 3876 999", "", "", "").expect("contact");
+    b.set_unit_contact(&actor(), t.commune, &contact, None)
+        .await
+        .expect("contact");
+    let seen = a.units().await.expect("units");
+    let commune = seen.iter().find(|u| u.id == t.commune).expect("commune");
+    assert_eq!(commune.contact.phone.as_deref(), Some("0237 3876 999"));
+    b.close().await;
+}

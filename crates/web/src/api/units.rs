@@ -50,7 +50,7 @@ pub struct UnitQuery {
 
 /// Units selected by a query, in tree order with depth relative to the start.
 pub struct Selection {
-    pub units: Vec<Unit>,
+    pub units: std::sync::Arc<Vec<Unit>>,
     pub as_of: Option<Date>,
 }
 

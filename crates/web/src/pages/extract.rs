@@ -289,8 +289,8 @@ pub async fn extract_submit(
                 .store
                 .units()
                 .await?
-                .into_iter()
-                .map(|u| (u.id.to_string(), u.name))
+                .iter()
+                .map(|u| (u.id.to_string(), u.name.clone()))
                 .collect();
             let result = proposals(&f.text, &x, &names, lang);
             Ok(render(&ExtractPage {
