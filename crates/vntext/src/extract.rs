@@ -1030,6 +1030,20 @@ const BAN_UNITS: &[&str] = &[
 /// Words between assignees.
 const SEPARATORS: &[&str] = &[",", "và", "cùng"];
 
+/// Kinds of bodies enumerated after "các" ("các xã, thị trấn", "các phòng, ban, ngành").
+const COLLECTIVE_NOUNS: &[&str] = &[
+    "xã",
+    "thị trấn",
+    "phường",
+    "phòng",
+    "ban",
+    "ngành",
+    "đơn vị",
+    "cơ quan",
+    "địa phương",
+    "đoàn thể",
+];
+
 /// Tails that qualify a unit without changing it.
 const UNIT_TAILS: &[&str] = &[
     "của huyện",
@@ -1173,6 +1187,18 @@ impl TaskParser<'_, '_> {
         (out, k)
     }
 
+    /// "UBND các xã", "BCĐ NTM các xã", "Ban chỉ đạo cấp xã": a district body's name followed by
+    /// the communes names the communes' own bodies, not the registry unit.
+    fn lower_level_follows(&self, k: usize) -> bool {
+        let k = self.any_at(k, &["của", "ở"]).unwrap_or(k);
+        let k = self.any_at(k, &["các", "cấp"]).unwrap_or(k);
+        self.any_at(
+            k,
+            &["xã", "thị trấn", "phường", "thôn", "xóm", "tổ dân phố"],
+        )
+        .is_some()
+    }
+
     fn assignee(&self, k: usize) -> Option<(Assignee, usize)> {
         let first = self.toks.get(k)?;
         if !first.word {
@@ -1182,6 +1208,7 @@ impl TaskParser<'_, '_> {
         if let Some((n, resolution)) = self.registry.best_match(&words)
             && n > 0
             && let Some(&last) = idx.get(n - 1)
+            && !self.lower_level_follows(last + 1)
         {
             let span = self.view.span(first.start, self.toks[last].end);
             return Some((
@@ -1206,11 +1233,18 @@ impl TaskParser<'_, '_> {
                     j += 1;
                     continue;
                 }
-                // "UBND các xã, thị trấn" is one group of units, not two.
+                // "UBND các xã, thị trấn", "các phòng, ban, ngành, đơn vị": one enumerated group
+                // of bodies, not several units.
                 if self.s().get(t.start..t.end) == Some(",")
                     && j > k
-                    && self.keys.get(j - 1).is_some_and(|w| w == "xã")
-                    && let Some(n) = self.word_at(j + 1, "thị trấn")
+                    && (self.any_at(k, &["các"]).is_some()
+                        || self.keys.get(j - 1).is_some_and(|w| w == "xã"))
+                    && self.keys.get(j - 1).is_some_and(|w| {
+                        COLLECTIVE_NOUNS
+                            .iter()
+                            .any(|c| c.rsplit(' ').next() == Some(w.as_str()))
+                    })
+                    && let Some(n) = self.any_at(j + 1, COLLECTIVE_NOUNS)
                 {
                     j = n;
                     continue;
@@ -1389,13 +1423,37 @@ fn tasks(view: &FoldedText<'_>, registry: &UnitRegistry, dates: &[Found<DateExpr
                 break;
             }
             let Some(last) = out.last() else { break };
-            let (lead, coordinating) = (last.lead.clone(), last.coordinating.clone());
+            let (lead, mut coordinating) = (last.lead.clone(), last.coordinating.clone());
             let e = clause_end(s, p);
+            // "…; Phối hợp MTTQ và các đoàn thể chỉ đạo …": the same lead, with the units
+            // after "phối hợp (với)" as coordinating.
+            let mut action_start = p;
+            if any_word(s, p, &["phối hợp"]).is_some() {
+                let toks = tokens(s, p, e);
+                let keys = toks
+                    .iter()
+                    .map(|t| match_key(s.get(t.start..t.end).unwrap_or("")))
+                    .collect();
+                let parser = TaskParser {
+                    view,
+                    registry,
+                    toks,
+                    keys,
+                };
+                if let Some(n) = parser.any_at(0, &["phối hợp với", "phối hợp cùng", "phối hợp"])
+                {
+                    let (c, n2) = parser.assignees(n);
+                    if !c.is_empty() {
+                        coordinating = c;
+                        action_start = parser.toks.get(n2).map_or(e, |t| t.start);
+                    }
+                }
+            }
             push_tasks(
                 view,
                 dates,
                 p,
-                p,
+                action_start,
                 e,
                 lead,
                 coordinating,

@@ -1,0 +1,94 @@
+//! Regressions for the engine fixes made while measuring F1 on the seeds (tests/f1.rs).
+
+use giaoban_vntext::extract::{Resolution, UnitRegistry, extract};
+
+fn registry() -> UnitRegistry {
+    UnitRegistry::new(&[
+        (
+            "ubnd".to_string(),
+            vec!["UBND huyện".to_string(), "UBND".to_string()],
+        ),
+        (
+            "bcd".to_string(),
+            vec!["BCĐ NTM".to_string(), "Ban Chỉ đạo".to_string()],
+        ),
+        ("mttq".to_string(), vec!["MTTQ".to_string()]),
+        (
+            "vpdp".to_string(),
+            vec!["Văn phòng điều phối NTM huyện".to_string()],
+        ),
+    ])
+}
+
+fn leads(text: &str) -> Vec<Vec<(String, Resolution)>> {
+    extract(text, &registry(), None)
+        .tasks
+        .iter()
+        .map(|t| {
+            t.lead
+                .iter()
+                .map(|a| (a.text.clone(), a.resolution.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A district body's name followed by "các xã" names the communes' bodies: not the registry unit.
+#[test]
+fn a_body_of_the_communes_is_not_the_district_body() {
+    let got = leads("Chủ tịch yêu cầu UBND các xã, thị trấn rà soát các tiêu chí.");
+    assert_eq!(
+        got,
+        vec![vec![(
+            "UBND các xã, thị trấn".to_string(),
+            Resolution::Unresolved
+        )]]
+    );
+    let got = leads("Chủ tịch UBND huyện yêu cầu BCĐ NTM các xã đẩy mạnh công tác tuyên truyền.");
+    assert_eq!(
+        got,
+        vec![vec![("BCĐ NTM các xã".to_string(), Resolution::Unresolved)]]
+    );
+    // The district body itself still resolves.
+    let got = leads("Giao BCĐ NTM tổng hợp kết quả.");
+    assert_eq!(
+        got,
+        vec![vec![(
+            "BCĐ NTM".to_string(),
+            Resolution::Exact {
+                id: "bcd".to_string()
+            }
+        )]]
+    );
+}
+
+/// "…; Phối hợp X và Y <verb> …" continues the previous lead with X and Y coordinating.
+#[test]
+fn a_continuation_opening_with_phoi_hop_names_coordinating_units() {
+    let x = extract(
+        "Giao văn phòng điều phối NTM huyện tổng hợp đăng ký hàng tuần; Phối hợp MTTQ và các \
+         đoàn thể chỉ đạo các xã thực hiện tiêu chí.",
+        &registry(),
+        None,
+    );
+    assert_eq!(x.tasks.len(), 2);
+    let t = &x.tasks[1];
+    assert!(t.continued);
+    assert_eq!(t.lead[0].text, "văn phòng điều phối NTM huyện");
+    let coordinating: Vec<&str> = t.coordinating.iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(coordinating, vec!["MTTQ", "các đoàn thể"]);
+    assert!(
+        t.action.text.starts_with("chỉ đạo các xã"),
+        "{}",
+        t.action.text
+    );
+}
+
+/// "các phòng, ban, ngành, đơn vị" is one enumerated group of bodies.
+#[test]
+fn an_enumeration_of_kinds_of_bodies_is_one_group() {
+    let got = leads("Yêu cầu các phòng, ban, ngành, đơn vị cấp huyện tăng cường phối hợp.");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].len(), 1);
+    assert_eq!(got[0][0].0, "các phòng, ban, ngành, đơn vị");
+}
