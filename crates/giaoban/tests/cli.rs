@@ -1,53 +1,14 @@
 //! The binary as a person runs it: the demo serves, its printed password signs in, the unit tree
 //! comes back over the API; a backup taken while writes go on restores after the server stops.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_giaoban");
+mod common;
 
-struct Server {
-    child: Child,
-    url: String,
-    passwords: Vec<(String, String)>,
-}
-
-fn start(data_dir: &std::path::Path) -> Server {
-    let mut child = Command::new(BIN)
-        .args(["demo", "--bind", "127.0.0.1:0"])
-        .env("GIAOBAN_DATA_DIR", data_dir)
-        .env_remove("GIAOBAN_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("giaoban demo starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let mut passwords = Vec::new();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("server printed its address")
-            .expect("line");
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols.len() >= 3 && line.starts_with("  ") {
-            passwords.push((cols[0].to_owned(), cols[1].to_owned()));
-        }
-        if let Some(pos) = line.find("http://") {
-            break line[pos..].trim().to_owned();
-        }
-    };
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server {
-        child,
-        url,
-        passwords,
-    }
-}
+use common::{BIN, Server, start};
 
 fn stop(mut s: Server) {
     let pid = s.child.id().to_string();

@@ -3,39 +3,15 @@
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_giaoban");
+mod common;
 
-fn start(data_dir: &std::path::Path) -> (Child, String, Vec<(String, String)>) {
-    let mut child = Command::new(BIN)
-        .args(["demo", "--bind", "127.0.0.1:0"])
-        .env("GIAOBAN_DATA_DIR", data_dir)
-        .env_remove("GIAOBAN_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("giaoban demo starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let mut passwords = Vec::new();
-    let url = loop {
-        let line = lines.next().expect("address printed").expect("line");
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols.len() >= 3 && line.starts_with("  ") {
-            passwords.push((cols[0].to_owned(), cols[1].to_owned()));
-        }
-        if let Some(pos) = line.find("http://") {
-            break line[pos..].trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, url, passwords)
-}
+use common::{BIN, start};
 
 async fn sign_in(url: &str, password: &str) -> (reqwest::Client, String) {
     let http = reqwest::Client::builder()
@@ -60,7 +36,11 @@ async fn sign_in(url: &str, password: &str) -> (reqwest::Client, String) {
 async fn sigkill_mid_burst_loses_no_acknowledged_write() {
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("demo");
-    let (mut child, url, passwords) = start(&data);
+    let common::Server {
+        mut child,
+        url,
+        passwords,
+    } = start(&data);
     let password = passwords
         .iter()
         .find(|(u, _)| u == "admin")
@@ -126,7 +106,7 @@ async fn sigkill_mid_burst_loses_no_acknowledged_write() {
     );
 
     // Restart on the same data and count what is there.
-    let (mut child, url, _) = start(&data);
+    let common::Server { mut child, url, .. } = start(&data);
     let (http, _) = sign_in(&url, &password).await;
     let found: Value = http
         .get(format!("{url}/api/v1/units?q=Xa%20Thu"))
