@@ -7,10 +7,13 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod conclusion;
 pub mod deadline;
 pub mod lang;
+pub mod meeting;
 pub mod period;
 pub mod reading;
+pub mod task;
 pub mod task_status;
 pub mod tree;
 pub mod unit;

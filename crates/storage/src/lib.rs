@@ -14,8 +14,12 @@ mod error;
 
 pub mod audit;
 pub mod backup;
+pub mod conclusions;
 pub mod levels;
+pub mod meetings;
+pub mod notifications;
 pub mod sessions;
+pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod units;

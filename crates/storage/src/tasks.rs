@@ -1,0 +1,756 @@
+//! Tasks and their follow-up: parties, progress history, occurrences of recurring tasks, extension
+//! requests and decisions, pauses and cancellations.
+
+use giaoban_domain::audit::{AuditAction, AuditActor};
+use giaoban_domain::deadline::{Deadline, DueMoment};
+use giaoban_domain::period::Period;
+use giaoban_domain::task::{
+    EventKind, ExtensionRequest, OccurrenceRecord, Progress, ProgressUpdate, SourceKind, Task,
+    TaskDraft, TaskId, TaskRole,
+};
+use giaoban_domain::unit::{Invalid, UnitId};
+use jiff::Timestamp;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::audit::{NewAudit, record_audit};
+use crate::convert::{date_from_db, date_to_db, now_micros, opt_date_to_db, ts_from_db};
+use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
+
+/// Which tasks to list. Every field narrows the list; the default lists every task.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    /// Tasks assigned by, or involving, a unit at or under this one.
+    pub within: Option<UnitId>,
+    /// Tasks in which exactly this unit has a part (lead, coordinating, monitoring).
+    pub party: Option<UnitId>,
+    pub conclusion_id: Option<Uuid>,
+    pub meeting_id: Option<Uuid>,
+    pub source_kind: Option<SourceKind>,
+    pub lead: Option<UnitId>,
+}
+
+/// The filter as a WHERE clause over `tasks t`, with `scope` the units under `$1`.
+const FILTER: &str = "WITH RECURSIVE scope(id) AS ( \
+        SELECT id FROM units WHERE id = $1 \
+        UNION ALL SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id) \
+    SELECT t.id FROM tasks t WHERE \
+        ($1 IS NULL OR t.assigner_unit_id IN (SELECT id FROM scope) \
+            OR EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id AND tu.unit_id IN (SELECT id FROM scope))) \
+        AND ($2 IS NULL OR EXISTS (SELECT 1 FROM task_units tp WHERE tp.task_id = t.id AND tp.unit_id = $2)) \
+        AND ($3 IS NULL OR t.conclusion_id = $3) \
+        AND ($4 IS NULL OR t.meeting_id = $4) \
+        AND ($5 IS NULL OR t.source_kind = $5) \
+        AND ($6 IS NULL OR t.lead_unit_id = $6)";
+
+macro_rules! bind_filter {
+    ($q:expr, $f:expr) => {{
+        let f: &TaskFilter = $f;
+        $q.bind(f.within.map(|u| u.0))
+            .bind(f.party.map(|u| u.0))
+            .bind(f.conclusion_id)
+            .bind(f.meeting_id)
+            .bind(f.source_kind.map(|k| k.code()))
+            .bind(f.lead.map(|u| u.0))
+    }};
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: Uuid,
+    parent_id: Option<Uuid>,
+    content: String,
+    source_kind: String,
+    conclusion_id: Option<Uuid>,
+    meeting_id: Option<Uuid>,
+    source_ref: Option<String>,
+    assigner_unit_id: Uuid,
+    assigner_name: Option<String>,
+    lead_unit_id: Uuid,
+    monitor_unit_id: Option<Uuid>,
+    deadline: Json<Deadline>,
+    assigned_on: time::Date,
+    percent: Option<i64>,
+    completed_at: Option<i64>,
+    completion_note: Option<String>,
+    paused: bool,
+    cancelled: bool,
+    created_at: i64,
+    version: i64,
+}
+
+const TASK_COLUMNS: &str = "SELECT id, parent_id, content, source_kind, conclusion_id, meeting_id, \
+    source_ref, assigner_unit_id, assigner_name, lead_unit_id, monitor_unit_id, deadline, assigned_on, \
+    percent, completed_at, completion_note, paused, cancelled, created_at, version FROM tasks";
+
+#[derive(sqlx::FromRow)]
+struct PartyRow {
+    task_id: Uuid,
+    unit_id: Uuid,
+    role: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct OccurrenceRow {
+    task_id: Uuid,
+    period: String,
+    completed_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ExtensionRow {
+    id: Uuid,
+    task_id: Uuid,
+    new_due: Json<DueMoment>,
+    reason: String,
+    requested_at: i64,
+    requested_by: String,
+    decided_at: Option<i64>,
+    decided_by: Option<String>,
+    approved: Option<bool>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UpdateRow {
+    id: Uuid,
+    at: i64,
+    kind: String,
+    by_name: String,
+    unit_id: Uuid,
+    percent: Option<i64>,
+    note: String,
+    occurrence: Option<String>,
+}
+
+fn extension_from_row(r: &ExtensionRow) -> Result<ExtensionRequest> {
+    Ok(ExtensionRequest {
+        id: r.id,
+        new_due: r.new_due.0,
+        reason: r.reason.clone(),
+        requested_at: ts_from_db(r.requested_at)?,
+        requested_by: r.requested_by.clone(),
+        decided_at: r.decided_at.map(ts_from_db).transpose()?,
+        decided_by: r.decided_by.clone(),
+        approved: r.approved,
+    })
+}
+
+fn assemble(
+    rows: Vec<TaskRow>,
+    parties: Vec<PartyRow>,
+    occurrences: Vec<OccurrenceRow>,
+    extensions: Vec<ExtensionRow>,
+) -> Result<Vec<Task>> {
+    use std::collections::HashMap;
+    let mut coordinating: HashMap<Uuid, Vec<UnitId>> = HashMap::new();
+    for p in parties {
+        match TaskRole::parse(&p.role) {
+            Some(TaskRole::Coordinate) => coordinating
+                .entry(p.task_id)
+                .or_default()
+                .push(UnitId(p.unit_id)),
+            Some(_) => {}
+            None => {
+                return Err(StoreError::Corrupt(format!(
+                    "task {} role {}",
+                    p.task_id, p.role
+                )));
+            }
+        }
+    }
+    let mut records: HashMap<Uuid, Vec<OccurrenceRecord>> = HashMap::new();
+    for o in occurrences {
+        let period = Period::parse(&o.period)
+            .map_err(|e| StoreError::Corrupt(format!("task {} occurrence: {e}", o.task_id)))?;
+        records
+            .entry(o.task_id)
+            .or_default()
+            .push(OccurrenceRecord {
+                period,
+                completed_at: Some(ts_from_db(o.completed_at)?),
+            });
+    }
+    // Extensions come ordered by request time: the last approved one is in force, an undecided
+    // one is pending.
+    let mut approved: HashMap<Uuid, ExtensionRequest> = HashMap::new();
+    let mut pending: HashMap<Uuid, ExtensionRequest> = HashMap::new();
+    for e in &extensions {
+        let ext = extension_from_row(e)?;
+        match e.approved {
+            Some(true) => {
+                approved.insert(e.task_id, ext);
+            }
+            None => {
+                pending.insert(e.task_id, ext);
+            }
+            Some(false) => {}
+        }
+    }
+    rows.into_iter()
+        .map(|r| {
+            let corrupt = |what: &str| StoreError::Corrupt(format!("task {} {what}", r.id));
+            Ok(Task {
+                id: TaskId(r.id),
+                content: r.content,
+                source_kind: SourceKind::parse(&r.source_kind)
+                    .map_err(|_| corrupt("source_kind"))?,
+                conclusion_id: r.conclusion_id,
+                meeting_id: r.meeting_id,
+                source_ref: r.source_ref,
+                assigner_unit_id: UnitId(r.assigner_unit_id),
+                assigner_name: r.assigner_name,
+                lead_unit_id: UnitId(r.lead_unit_id),
+                coordinating_unit_ids: coordinating.remove(&r.id).unwrap_or_default(),
+                monitor_unit_id: r.monitor_unit_id.map(UnitId),
+                parent_id: r.parent_id.map(TaskId),
+                deadline: r.deadline.0,
+                assigned_on: date_from_db(r.assigned_on)?,
+                percent: r
+                    .percent
+                    .map(|p| u8::try_from(p.clamp(0, 100)).unwrap_or(0)),
+                completed_at: r.completed_at.map(ts_from_db).transpose()?,
+                completion_note: r.completion_note,
+                paused: r.paused,
+                cancelled: r.cancelled,
+                extension: approved.remove(&r.id),
+                pending_extension: pending.remove(&r.id),
+                occurrence_records: records.remove(&r.id).unwrap_or_default(),
+                created_at: ts_from_db(r.created_at)?,
+                version: r.version,
+            })
+        })
+        .collect()
+}
+
+/// Loads tasks by a subquery of ids `$sub` (with its binds applied by `$bind`) through `$ex`.
+macro_rules! load_tasks {
+    ($ex:expr, $sub:expr, $q:ident => $bind:expr) => {{
+        let sub: &str = $sub;
+        let (rows, parties, occurrences, extensions) = {
+            let q = sqlx::AssertSqlSafe(format!(
+                "{sub_with} {TASK_COLUMNS} WHERE id IN (SELECT id FROM picked) ORDER BY created_at, id",
+                sub_with = with_picked(sub)
+            ));
+            let $q = sqlx::query_as(q);
+            let rows: Vec<TaskRow> = $bind.fetch_all(&mut *$ex).await?;
+            let q = sqlx::AssertSqlSafe(format!(
+                "{} SELECT task_id, unit_id, role FROM task_units WHERE task_id IN (SELECT id FROM picked)",
+                with_picked(sub)
+            ));
+            let $q = sqlx::query_as(q);
+            let parties: Vec<PartyRow> = $bind.fetch_all(&mut *$ex).await?;
+            let q = sqlx::AssertSqlSafe(format!(
+                "{} SELECT task_id, period, completed_at FROM task_occurrences WHERE task_id IN (SELECT id FROM picked)",
+                with_picked(sub)
+            ));
+            let $q = sqlx::query_as(q);
+            let occurrences: Vec<OccurrenceRow> = $bind.fetch_all(&mut *$ex).await?;
+            let q = sqlx::AssertSqlSafe(format!(
+                "{} SELECT id, task_id, new_due, reason, requested_at, requested_by, decided_at, \
+                 decided_by, approved FROM task_extensions WHERE task_id IN (SELECT id FROM picked) \
+                 ORDER BY requested_at, id",
+                with_picked(sub)
+            ));
+            let $q = sqlx::query_as(q);
+            let extensions: Vec<ExtensionRow> = $bind.fetch_all(&mut *$ex).await?;
+            (rows, parties, occurrences, extensions)
+        };
+        assemble(rows, parties, occurrences, extensions)
+    }};
+}
+
+/// Wraps a selection of task ids as the CTE `picked`. A selection that starts with its own
+/// `WITH RECURSIVE …` keeps it, with `picked` appended to it.
+fn with_picked(sub: &str) -> String {
+    match sub.strip_prefix("WITH RECURSIVE ") {
+        Some(rest) => {
+            // "scope(…) AS (…) SELECT …": split the CTE list from the final SELECT.
+            let select_at = rest.find(") SELECT ").map(|i| i + 2).unwrap_or(0);
+            let (ctes, select) = rest.split_at(select_at);
+            format!("WITH RECURSIVE {ctes}, picked(id) AS ({select})")
+        }
+        None => format!("WITH picked(id) AS ({sub})"),
+    }
+}
+
+const ONE_TASK: &str = "SELECT t.id FROM tasks t WHERE t.id = $1";
+
+macro_rules! load_task {
+    ($ex:expr, $id:expr) => {{
+        let id: Uuid = $id;
+        let mut tasks = load_tasks!($ex, ONE_TASK, q => q.bind(id))?;
+        tasks.pop()
+    }};
+}
+
+fn snapshot(t: &Task) -> Option<serde_json::Value> {
+    serde_json::to_value(t).ok()
+}
+
+fn not_involved() -> StoreError {
+    StoreError::Invalid(
+        Invalid::new(
+            "unit_id",
+            "task.unit_not_party",
+            "Đơn vị không có phần trong nhiệm vụ này.",
+            "The unit has no part in this task.",
+        )
+        .into(),
+    )
+}
+
+/// Inserts a history entry through `$ex`.
+macro_rules! record_event {
+    ($ex:expr, $task:expr, $actor:expr, $unit:expr, $kind:expr, $percent:expr, $note:expr, $occ:expr) => {{
+        let actor: &AuditActor = $actor;
+        let kind: EventKind = $kind;
+        let percent: Option<u8> = $percent;
+        let occ: Option<Period> = $occ;
+        sqlx::query(
+            "INSERT INTO task_updates (id, task_id, at, user_id, by_name, unit_id, kind, percent, note, occurrence) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(Uuid::now_v7())
+        .bind($task)
+        .bind(now_micros())
+        .bind(actor.user_id.map(|u| u.0))
+        .bind(actor.name.as_str())
+        .bind($unit)
+        .bind(kind.code())
+        .bind(percent.map(i64::from))
+        .bind($note)
+        .bind(occ.map(|p| p.code()))
+        .execute(&mut *$ex)
+        .await?;
+    }};
+}
+
+fn deadline_kind(d: &Deadline) -> &'static str {
+    match d {
+        Deadline::At { .. } => "at",
+        Deadline::Recurring(_) => "recurring",
+        Deadline::WithinPeriod(_) => "within_period",
+        Deadline::Standing => "standing",
+    }
+}
+
+/// What a manager does to a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskAction {
+    Pause,
+    Resume,
+    Cancel,
+    /// Reopen a completed (or cancelled) task: the completion is withdrawn.
+    Reopen,
+}
+
+impl Store {
+    pub async fn create_task(&self, actor: &AuditActor, draft: &TaskDraft) -> Result<Task> {
+        let id = Uuid::now_v7();
+        write_tx!(self, tx => {
+            if let Some(parent) = draft.parent_id {
+                let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM tasks WHERE id = $1")
+                    .bind(parent.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if found.is_none() {
+                    return Err(StoreError::Invalid(Invalid::new(
+                        "parent_id",
+                        "task.parent_unknown",
+                        "Nhiệm vụ cha không tồn tại.",
+                        "The parent task does not exist.",
+                    ).into()));
+                }
+            }
+            let now = now_micros();
+            sqlx::query(
+                "INSERT INTO tasks (id, parent_id, content, source_kind, conclusion_id, meeting_id, \
+                 source_ref, assigner_unit_id, assigner_name, lead_unit_id, monitor_unit_id, deadline, \
+                 deadline_kind, due_date, assigned_on, created_by, created_at, updated_at, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 1)",
+            )
+            .bind(id)
+            .bind(draft.parent_id.map(|p| p.0))
+            .bind(draft.content.as_str())
+            .bind(draft.source_kind.code())
+            .bind(draft.conclusion_id)
+            .bind(draft.meeting_id)
+            .bind(draft.source_ref.as_deref())
+            .bind(draft.assigner_unit_id.0)
+            .bind(draft.assigner_name.as_deref())
+            .bind(draft.lead_unit_id.0)
+            .bind(draft.monitor_unit_id.map(|u| u.0))
+            .bind(Json(draft.deadline))
+            .bind(deadline_kind(&draft.deadline))
+            .bind(opt_date_to_db(draft.deadline.due().map(|d| d.date))?)
+            .bind(date_to_db(draft.assigned_on)?)
+            .bind(actor.user_id.map(|u| u.0))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let mut parties = vec![(draft.lead_unit_id, TaskRole::Lead)];
+            parties.extend(draft.coordinating_unit_ids.iter().map(|u| (*u, TaskRole::Coordinate)));
+            if let Some(m) = draft.monitor_unit_id
+                && !parties.iter().any(|(u, _)| *u == m)
+            {
+                parties.push((m, TaskRole::Monitor));
+            }
+            for (unit, role) in parties {
+                sqlx::query("INSERT INTO task_units (task_id, unit_id, role) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(unit.0)
+                    .bind(role.code())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let task = load_task!(tx, id).ok_or(StoreError::NotFound)?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Create,
+                entity: "task",
+                entity_id: id.to_string(),
+                unit_id: Some(draft.lead_unit_id),
+                before: None,
+                after: snapshot(&task),
+            });
+            Ok(task)
+        })
+    }
+
+    pub async fn task(&self, id: TaskId) -> Result<Task> {
+        let found = with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            load_task!(conn, id.0)
+        });
+        found.ok_or(StoreError::NotFound)
+    }
+
+    /// The tasks the filter selects, oldest first.
+    pub async fn tasks(&self, filter: &TaskFilter) -> Result<Vec<Task>> {
+        with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            load_tasks!(conn, FILTER, q => bind_filter!(q, filter))
+        })
+    }
+
+    /// A task's history, oldest first.
+    pub async fn task_history(&self, id: TaskId) -> Result<Vec<ProgressUpdate>> {
+        let rows: Vec<UpdateRow> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT id, at, kind, by_name, unit_id, percent, note, occurrence FROM task_updates \
+             WHERE task_id = $1 ORDER BY at, id",
+        )
+        .bind(id.0)
+        .fetch_all(pool)
+        .await)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(ProgressUpdate {
+                    id: r.id,
+                    at: ts_from_db(r.at)?,
+                    kind: EventKind::parse(&r.kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("task event {} kind", r.id)))?,
+                    by_name: r.by_name,
+                    unit_id: UnitId(r.unit_id),
+                    percent: r
+                        .percent
+                        .map(|p| u8::try_from(p.clamp(0, 100)).unwrap_or(0)),
+                    note: r.note,
+                    occurrence: r
+                        .occurrence
+                        .as_deref()
+                        .map(Period::parse)
+                        .transpose()
+                        .map_err(|e| StoreError::Corrupt(format!("task event {}: {e}", r.id)))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records progress (or completion) reported by `unit` on the task. For a recurring task,
+    /// `occurrence` is the occurrence concerned (the caller picks the current one by default) and a
+    /// completion closes that occurrence only.
+    pub async fn report_progress(
+        &self,
+        actor: &AuditActor,
+        id: TaskId,
+        unit: UnitId,
+        progress: &Progress,
+        occurrence: Option<Period>,
+    ) -> Result<Task> {
+        write_tx!(self, tx => {
+            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            if progress.version.is_some_and(|v| v != before.version) {
+                return Err(StoreError::Conflict(Conflict::Version));
+            }
+            if !before.parties().iter().any(|(u, _)| *u == unit) {
+                return Err(not_involved());
+            }
+            let now = now_micros();
+            let recurring = matches!(before.deadline, Deadline::Recurring(_));
+            let kind = if progress.completed { EventKind::Completion } else { EventKind::Progress };
+            let note = match (&progress.evidence, progress.note.is_empty()) {
+                (Some(ev), true) => ev.clone(),
+                (Some(ev), false) => format!("{}\n{ev}", progress.note),
+                (None, _) => progress.note.clone(),
+            };
+            record_event!(tx, id.0, actor, unit.0, kind, progress.percent, note.as_str(), occurrence);
+            if progress.completed && recurring {
+                let Some(period) = occurrence else {
+                    return Err(StoreError::Invalid(Invalid::new(
+                        "occurrence",
+                        "task.occurrence_required",
+                        "Cần chỉ rõ lần thực hiện (kỳ) được báo cáo hoàn thành.",
+                        "Name the occurrence being reported done.",
+                    ).into()));
+                };
+                sqlx::query(
+                    "INSERT INTO task_occurrences (task_id, period, completed_at, note) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (task_id, period) DO NOTHING",
+                )
+                .bind(id.0)
+                .bind(period.code())
+                .bind(now)
+                .bind(note.as_str())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE tasks SET updated_at = $2, version = version + 1 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            } else if progress.completed {
+                sqlx::query(
+                    "UPDATE tasks SET completed_at = COALESCE(completed_at, $2), completion_note = $3, \
+                     percent = 100, updated_at = $2, version = version + 1 WHERE id = $1",
+                )
+                .bind(id.0)
+                .bind(now)
+                .bind(note.as_str())
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                sqlx::query(
+                    "UPDATE tasks SET percent = COALESCE($2, percent), updated_at = $3, \
+                     version = version + 1 WHERE id = $1",
+                )
+                .bind(id.0)
+                .bind(progress.percent.filter(|_| !recurring).map(i64::from))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let after = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "task",
+                entity_id: id.to_string(),
+                unit_id: Some(unit),
+                before: snapshot(&before),
+                after: snapshot(&after),
+            });
+            Ok(after)
+        })
+    }
+
+    /// The lead unit asks for a later deadline. One request may be pending at a time.
+    pub async fn request_extension(
+        &self,
+        actor: &AuditActor,
+        id: TaskId,
+        unit: UnitId,
+        new_due: DueMoment,
+        reason: &str,
+    ) -> Result<Task> {
+        write_tx!(self, tx => {
+            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            if before.pending_extension.is_some() {
+                return Err(StoreError::Invalid(Invalid::new(
+                    "new_due",
+                    "task.extension_pending",
+                    "Đã có một đề nghị gia hạn đang chờ quyết định.",
+                    "An extension request is already awaiting a decision.",
+                ).into()));
+            }
+            let now = now_micros();
+            sqlx::query(
+                "INSERT INTO task_extensions (id, task_id, new_due, reason, requested_at, requested_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(id.0)
+            .bind(Json(new_due))
+            .bind(reason)
+            .bind(now)
+            .bind(actor.name.as_str())
+            .execute(&mut *tx)
+            .await?;
+            let note = format!("{} — {reason}", new_due.label(giaoban_domain::Lang::Vi));
+            record_event!(tx, id.0, actor, unit.0, EventKind::ExtensionRequested, None, note.as_str(), None);
+            sqlx::query("UPDATE tasks SET updated_at = $2, version = version + 1 WHERE id = $1")
+                .bind(id.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let after = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "task",
+                entity_id: id.to_string(),
+                unit_id: Some(before.lead_unit_id),
+                before: snapshot(&before),
+                after: snapshot(&after),
+            });
+            Ok(after)
+        })
+    }
+
+    /// The assigner decides the pending extension request.
+    pub async fn decide_extension(
+        &self,
+        actor: &AuditActor,
+        id: TaskId,
+        unit: UnitId,
+        approve: bool,
+        note: &str,
+    ) -> Result<Task> {
+        write_tx!(self, tx => {
+            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            let Some(pending) = before.pending_extension.clone() else {
+                return Err(StoreError::Invalid(Invalid::new(
+                    "approve",
+                    "task.no_extension_pending",
+                    "Không có đề nghị gia hạn nào đang chờ.",
+                    "No extension request is awaiting a decision.",
+                ).into()));
+            };
+            let now = now_micros();
+            sqlx::query(
+                "UPDATE task_extensions SET decided_at = $2, decided_by = $3, approved = $4 WHERE id = $1",
+            )
+            .bind(pending.id)
+            .bind(now)
+            .bind(actor.name.as_str())
+            .bind(approve)
+            .execute(&mut *tx)
+            .await?;
+            if approve {
+                sqlx::query("UPDATE tasks SET due_date = $2 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(date_to_db(pending.new_due.date)?)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let kind = if approve { EventKind::ExtensionApproved } else { EventKind::ExtensionRejected };
+            let text = format!("{} {note}", pending.new_due.label(giaoban_domain::Lang::Vi));
+            record_event!(tx, id.0, actor, unit.0, kind, None, text.trim(), None);
+            sqlx::query("UPDATE tasks SET updated_at = $2, version = version + 1 WHERE id = $1")
+                .bind(id.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let after = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "task",
+                entity_id: id.to_string(),
+                unit_id: Some(before.lead_unit_id),
+                before: snapshot(&before),
+                after: snapshot(&after),
+            });
+            Ok(after)
+        })
+    }
+
+    /// Pauses, resumes, cancels or reopens a task.
+    pub async fn act_on_task(
+        &self,
+        actor: &AuditActor,
+        id: TaskId,
+        unit: UnitId,
+        action: TaskAction,
+        note: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Task> {
+        write_tx!(self, tx => {
+            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            if expected_version.is_some_and(|v| v != before.version) {
+                return Err(StoreError::Conflict(Conflict::Version));
+            }
+            let (sql, kind) = match action {
+                TaskAction::Pause => ("UPDATE tasks SET paused = TRUE, updated_at = $2, version = version + 1 WHERE id = $1", EventKind::Paused),
+                TaskAction::Resume => ("UPDATE tasks SET paused = FALSE, updated_at = $2, version = version + 1 WHERE id = $1", EventKind::Resumed),
+                TaskAction::Cancel => ("UPDATE tasks SET cancelled = TRUE, updated_at = $2, version = version + 1 WHERE id = $1", EventKind::Cancelled),
+                TaskAction::Reopen => ("UPDATE tasks SET cancelled = FALSE, completed_at = NULL, completion_note = NULL, updated_at = $2, version = version + 1 WHERE id = $1", EventKind::Reopened),
+            };
+            sqlx::query(sql).bind(id.0).bind(now_micros()).execute(&mut *tx).await?;
+            record_event!(tx, id.0, actor, unit.0, kind, None, note, None);
+            let after = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "task",
+                entity_id: id.to_string(),
+                unit_id: Some(before.lead_unit_id),
+                before: snapshot(&before),
+                after: snapshot(&after),
+            });
+            Ok(after)
+        })
+    }
+
+    /// Sets the moment a task was completed, for imports and the demo (history as it happened).
+    pub async fn record_completion_at(
+        &self,
+        actor: &AuditActor,
+        id: TaskId,
+        at: Timestamp,
+        occurrence: Option<Period>,
+        note: &str,
+    ) -> Result<()> {
+        write_tx!(self, tx => {
+            let micros = crate::convert::ts_to_db(at);
+            match occurrence {
+                Some(p) => {
+                    sqlx::query(
+                        "INSERT INTO task_occurrences (task_id, period, completed_at, note) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (task_id, period) DO UPDATE SET completed_at = $3, note = $4",
+                    )
+                    .bind(id.0)
+                    .bind(p.code())
+                    .bind(micros)
+                    .bind(note)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query(
+                        "UPDATE tasks SET completed_at = $2, completion_note = $3, percent = 100, \
+                         version = version + 1 WHERE id = $1",
+                    )
+                    .bind(id.0)
+                    .bind(micros)
+                    .bind(note)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "task",
+                entity_id: id.to_string(),
+                unit_id: None,
+                before: None,
+                after: Some(serde_json::json!({
+                    "completed_at": at.to_string(),
+                    "occurrence": occurrence.map(|p| p.code()),
+                    "note": note,
+                })),
+            });
+            Ok(())
+        })
+    }
+}
