@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod lang;
 pub mod period;
 pub mod reading;
+pub mod reminder;
 pub mod task_status;
 pub mod tree;
 pub mod unit;
