@@ -5,3 +5,4 @@
 //! domain and produces bytes; it reads nothing from the outside.
 
 pub mod dateline;
+pub mod ics;

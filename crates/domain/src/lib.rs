@@ -13,6 +13,7 @@ pub mod lang;
 pub mod meeting;
 pub mod period;
 pub mod reading;
+pub mod reminder;
 pub mod task;
 pub mod task_status;
 pub mod tree;

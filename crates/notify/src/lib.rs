@@ -1,0 +1,19 @@
+//! Notifications out of giaoban: e-mail over SMTP.
+//!
+//! This crate owns how a message leaves the system: the SMTP settings ([`SmtpConfig`], read from
+//! `GIAOBAN_SMTP_URL`), the [`Mailer`] that sends plain-text mail in UTF-8 (Vietnamese subjects are
+//! encoded per RFC 2047 by lettre), and its errors. What to send and when (reminders, notices) is
+//! decided elsewhere.
+//!
+//! With the cargo feature `testing`, [`testing::SmtpSink`] is a minimal SMTP server on
+//! 127.0.0.1:0 that keeps what it receives, so tests can drive the real mailer end to end.
+
+mod config;
+mod error;
+mod mailer;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use config::{ENV_VAR, SmtpConfig, Tls};
+pub use error::NotifyError;
+pub use mailer::Mailer;
