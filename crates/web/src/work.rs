@@ -1,0 +1,1729 @@
+//! The review-and-direction cycle as the pages and the API share it: meetings, recommendations,
+//! conclusion notices, tasks and their follow-up, boards, reminders and calendar feeds.
+//!
+//! Every function takes the signed-in actor and checks access itself, so a page and its API route
+//! cannot disagree about who may do what.
+
+use std::collections::HashMap;
+
+use giaoban_domain::Lang;
+use giaoban_domain::access::Permission;
+use giaoban_domain::calendar::{WorkCalendar, local_date, local_timestamp};
+use giaoban_domain::conclusion::{Conclusion, ConclusionDraft, ConclusionInput, check_issue};
+use giaoban_domain::deadline::{Deadline, DueMoment};
+use giaoban_domain::meeting::{
+    Answer, AnswerInput, Meeting, MeetingDraft, MeetingInput, Recommendation, RecommendationDraft,
+    RecommendationInput,
+};
+use giaoban_domain::period::Period;
+use giaoban_domain::reminder::due_reminders;
+use giaoban_domain::task::{
+    OccurrenceStatus, Progress, ProgressInput, ProgressUpdate, Task, TaskDraft, TaskId, TaskInput,
+    TaskRights, TaskRole, parse_extension, task_rights,
+};
+use giaoban_domain::task_status::{StatusPolicy, TaskStatus};
+use giaoban_domain::tree::UnitTree;
+use giaoban_domain::unit::{Invalid, Unit, UnitId, UnitKind};
+use giaoban_domain::user::Role;
+use giaoban_storage::Store;
+use giaoban_storage::meetings::NoticeTask;
+use giaoban_storage::tasks::{TaskAction, TaskFilter};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::CurrentActor;
+use crate::error::AppError;
+
+/// The classification settings used everywhere (due soon from 3 days before).
+pub fn policy() -> StatusPolicy {
+    StatusPolicy::default()
+}
+
+fn calendar() -> Result<&'static WorkCalendar, AppError> {
+    WorkCalendar::vietnam().map_err(|e| AppError::Internal(format!("work calendar: {e}")))
+}
+
+/// Reads an `as_of` parameter: a date (its end: 23:59:59 local) or an RFC 3339 instant; empty =
+/// now. Lets a board be seen as it stood on a past day.
+pub fn parse_as_of(raw: Option<&str>) -> Result<Timestamp, AppError> {
+    let s = raw.unwrap_or("").trim();
+    if s.is_empty() {
+        return Ok(Timestamp::now());
+    }
+    if let Ok(ts) = s.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    match giaoban_domain::unit::parse_date("as_of", s)? {
+        Some(d) => {
+            giaoban_domain::calendar::end_of_day(d).map_err(|e| AppError::Internal(e.to_string()))
+        }
+        None => Ok(Timestamp::now()),
+    }
+}
+
+// ----- unit helpers -----
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct UnitName {
+    pub id: Uuid,
+    pub name: String,
+}
+
+fn unit_name(tree: &UnitTree<'_>, id: UnitId) -> UnitName {
+    UnitName {
+        id: id.0,
+        name: tree
+            .get(id)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| id.to_string()),
+    }
+}
+
+fn require_unit(tree: &UnitTree<'_>, id: UnitId, field: &'static str) -> Result<(), AppError> {
+    if tree.get(id).is_some() {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            field,
+            "unit.unknown",
+            "Đơn vị không tồn tại.",
+            "The unit does not exist.",
+        )
+        .into())
+    }
+}
+
+fn may(me: &CurrentActor, tree: &UnitTree<'_>, perm: Permission, unit: UnitId) -> bool {
+    me.actor.may(perm, &tree.ancestry(unit))
+}
+
+/// The office that drafts a body's notices: the Văn phòng under it (or under its territory), else
+/// the body itself.
+pub fn office_of(units: &[Unit], host: UnitId) -> UnitId {
+    let tree = UnitTree::new(units);
+    let is_office = |u: &&Unit| {
+        u.kind == UnitKind::Department && {
+            let k = giaoban_vntext::normalize::ascii_key(&u.name);
+            k.starts_with("van phong")
+        }
+    };
+    let host_unit = tree.get(host);
+    let candidates = |parent: UnitId| {
+        units
+            .iter()
+            .filter(move |u| u.parent_id == Some(parent))
+            .find(is_office)
+            .map(|u| u.id)
+    };
+    candidates(host)
+        .or_else(|| host_unit.and_then(|h| h.parent_id).and_then(candidates))
+        .unwrap_or(host)
+}
+
+// ----- tasks -----
+
+/// A task as the pages and the API show it: the facts, the status as of a moment and what the
+/// viewer may do with it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskView {
+    pub id: Uuid,
+    pub content: String,
+    pub source_kind: String,
+    pub source_label: String,
+    pub conclusion_id: Option<Uuid>,
+    pub meeting_id: Option<Uuid>,
+    pub source_ref: Option<String>,
+    pub assigner: UnitName,
+    pub assigner_name: Option<String>,
+    pub lead: UnitName,
+    pub coordinating: Vec<UnitName>,
+    pub monitor: Option<UnitName>,
+    pub parent_id: Option<Uuid>,
+    /// The deadline as stored (`{"kind":"at","value":{…}}`, `recurring`, `within_period`, `standing`).
+    #[schema(value_type = Object)]
+    pub deadline: Deadline,
+    /// How officials write it.
+    pub deadline_label: String,
+    pub assigned_on: String,
+    pub percent: Option<u8>,
+    /// `completed_on_time`, `completed_late`, `in_progress`, `due_soon`, `overdue`, `standing`,
+    /// `paused`, `cancelled`.
+    pub status: String,
+    pub status_label: String,
+    /// The official category (1270/BC-TCTTTg) when the status counts under one.
+    pub official_category: Option<String>,
+    /// The deadline in force (after an approved extension), as written; for a recurring task the
+    /// occurrence's.
+    pub due_label: Option<String>,
+    pub due_date: Option<String>,
+    pub original_due_label: Option<String>,
+    pub extended: bool,
+    pub days_late: Option<i32>,
+    /// For a recurring task: the occurrence shown (period code).
+    pub occurrence: Option<String>,
+    pub completed_at: Option<String>,
+    pub completion_note: Option<String>,
+    pub pending_extension: Option<String>,
+    pub version: i64,
+    pub rights: RightsView,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema, Default)]
+pub struct RightsView {
+    pub report_progress: bool,
+    pub report_completion: bool,
+    pub manage: bool,
+}
+
+impl From<TaskRights> for RightsView {
+    fn from(r: TaskRights) -> Self {
+        RightsView {
+            report_progress: r.report_progress,
+            report_completion: r.report_completion,
+            manage: r.manage,
+        }
+    }
+}
+
+fn rights_of(me: &CurrentActor, tree: &UnitTree<'_>, task: &Task) -> TaskRights {
+    let assigner = tree.ancestry(task.assigner_unit_id);
+    let ancestries: Vec<(TaskRole, Vec<UnitId>)> = task
+        .parties()
+        .into_iter()
+        .map(|(u, r)| (r, tree.ancestry(u)))
+        .collect();
+    let parties: Vec<(TaskRole, &[UnitId])> =
+        ancestries.iter().map(|(r, a)| (*r, a.as_slice())).collect();
+    task_rights(&me.actor, &assigner, &parties)
+}
+
+fn ts_label(ts: Timestamp) -> String {
+    let dt = giaoban_domain::calendar::local_datetime(ts);
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        dt.day(),
+        dt.month(),
+        dt.year(),
+        dt.hour(),
+        dt.minute()
+    )
+}
+
+pub fn view_task(
+    task: &Task,
+    status: &OccurrenceStatus,
+    rights: TaskRights,
+    tree: &UnitTree<'_>,
+    lang: Lang,
+) -> TaskView {
+    let a = &status.assessment;
+    TaskView {
+        id: task.id.0,
+        content: task.content.clone(),
+        source_kind: task.source_kind.code().into(),
+        source_label: task.source_kind.label(lang).into(),
+        conclusion_id: task.conclusion_id,
+        meeting_id: task.meeting_id,
+        source_ref: task.source_ref.clone(),
+        assigner: unit_name(tree, task.assigner_unit_id),
+        assigner_name: task.assigner_name.clone(),
+        lead: unit_name(tree, task.lead_unit_id),
+        coordinating: task
+            .coordinating_unit_ids
+            .iter()
+            .map(|u| unit_name(tree, *u))
+            .collect(),
+        monitor: task.monitor_unit_id.map(|u| unit_name(tree, u)),
+        parent_id: task.parent_id.map(|p| p.0),
+        deadline: task.deadline,
+        deadline_label: task.deadline.label(lang),
+        assigned_on: task.assigned_on.to_string(),
+        percent: task.percent,
+        status: status_code(a.status).into(),
+        status_label: a.status.label(lang).into(),
+        official_category: a
+            .status
+            .official_category()
+            .and_then(|c| serde_json::to_value(c).ok())
+            .and_then(|v| v.as_str().map(str::to_owned)),
+        due_label: a.effective_due.map(|d| d.label(lang)),
+        due_date: a.effective_due.map(|d| d.date.to_string()),
+        original_due_label: a.original_due.filter(|_| a.extended).map(|d| d.label(lang)),
+        extended: a.extended,
+        days_late: a.days_late,
+        occurrence: status.occurrence.map(|o| o.period.code()),
+        completed_at: task.completed_at.map(ts_label),
+        completion_note: task.completion_note.clone(),
+        pending_extension: task
+            .pending_extension
+            .as_ref()
+            .map(|e| format!("{} — {}", e.new_due.label(lang), e.reason)),
+        version: task.version,
+        rights: rights.into(),
+    }
+}
+
+pub fn status_code(s: TaskStatus) -> &'static str {
+    match s {
+        TaskStatus::CompletedOnTime => "completed_on_time",
+        TaskStatus::CompletedLate => "completed_late",
+        TaskStatus::InProgress => "in_progress",
+        TaskStatus::DueSoon => "due_soon",
+        TaskStatus::Overdue => "overdue",
+        TaskStatus::Standing => "standing",
+        TaskStatus::Paused => "paused",
+        TaskStatus::Cancelled => "cancelled",
+    }
+}
+
+pub fn parse_status_filter(raw: &str) -> Result<TaskStatus, AppError> {
+    TaskStatus::ALL
+        .into_iter()
+        .find(|s| status_code(*s) == raw.trim())
+        .ok_or_else(|| {
+            Invalid::new(
+                "status",
+                "task.status_unknown",
+                format!("Trạng thái «{raw}» không hợp lệ."),
+                format!("Unknown status «{raw}»."),
+            )
+            .into()
+        })
+}
+
+/// Filters of the task lists.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TaskQuery {
+    /// Tasks in which this unit has a part.
+    pub unit: Option<Uuid>,
+    /// Status code (`overdue`, `due_soon`, `in_progress`, `completed_on_time`, `completed_late`,
+    /// `standing`, `paused`, `cancelled`) or `open` for every unfinished one.
+    pub status: Option<String>,
+    /// Period code (`2023Q1`, `2023M03`, `2023`): tasks whose deadline in force falls in it.
+    pub period: Option<String>,
+    /// `conclusion`, `meeting`, `document`, `instruction`.
+    pub source: Option<String>,
+    pub conclusion: Option<Uuid>,
+    pub meeting: Option<Uuid>,
+    /// The moment the statuses are computed at: a date (its end) or an RFC 3339 instant.
+    pub as_of: Option<String>,
+    /// Sent by the language switch of the pages; ignored here.
+    pub lang: Option<String>,
+}
+
+/// One task with its computed status, ready for lists and boards.
+pub struct Listed {
+    pub task: Task,
+    pub status: OccurrenceStatus,
+    pub view: TaskView,
+}
+
+/// The tasks the actor may read, filtered, each classified as of `as_of`.
+pub async fn list_tasks(
+    state: &AppState,
+    me: &CurrentActor,
+    q: &TaskQuery,
+    lang: Lang,
+) -> Result<(Vec<Listed>, Timestamp), AppError> {
+    let as_of = parse_as_of(q.as_of.as_deref())?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let mut filter = TaskFilter {
+        conclusion_id: q.conclusion,
+        meeting_id: q.meeting,
+        party: q.unit.map(UnitId),
+        ..TaskFilter::default()
+    };
+    if let Some(src) = q.source.as_deref().filter(|s| !s.is_empty()) {
+        filter.source_kind = Some(giaoban_domain::task::SourceKind::parse(src)?);
+    }
+    match me.actor.role {
+        Role::Admin => {}
+        Role::Member => {
+            // A member lists only its own unit's tasks, whatever it asks for.
+            if filter.party.is_some_and(|u| u != me.actor.unit_id) {
+                return Err(AppError::Forbidden);
+            }
+            filter.party = Some(me.actor.unit_id);
+        }
+        Role::Leader | Role::Office => filter.within = Some(me.actor.scope_root),
+    }
+    let status_filter = match q.status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("open") => Some(None),
+        Some(s) => Some(Some(parse_status_filter(s)?)),
+    };
+    let period = match q.period.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(Period::parse(code).map_err(|_| {
+            AppError::from(Invalid::new(
+                "period",
+                "period.invalid",
+                format!("Kỳ «{code}» không hợp lệ (ví dụ 2023Q1, 2023M03, 2023)."),
+                format!("Invalid period «{code}» (e.g. 2023Q1, 2023M03, 2023)."),
+            ))
+        })?),
+    };
+    let tasks = state.store.tasks(&filter).await?;
+    let mut out = Vec::new();
+    for task in tasks {
+        let rights = rights_of(me, &tree, &task);
+        if !rights.read {
+            continue;
+        }
+        let status = task
+            .assess(as_of, &policy())
+            .map_err(|e| AppError::Internal(format!("task {}: {e}", task.id)))?;
+        let st = status.assessment.status;
+        match status_filter {
+            Some(None) if !st.is_open() => continue,
+            Some(Some(want)) if want != st => continue,
+            _ => {}
+        }
+        if let Some(p) = period {
+            let due = status.assessment.effective_due.map(|d| d.date);
+            let keep = match due {
+                Some(d) => p.contains(d),
+                // Standing tasks are reviewed every period they were assigned by.
+                None => task.assigned_on <= p.end(),
+            };
+            if !keep {
+                continue;
+            }
+        }
+        let view = view_task(&task, &status, rights, &tree, lang);
+        out.push(Listed { task, status, view });
+    }
+    Ok((out, as_of))
+}
+
+/// A task with everything its page shows.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskDetail {
+    pub task: TaskView,
+    pub history: Vec<HistoryEntry>,
+    /// For a recurring task: each occurrence from the assignment to the next one due.
+    pub occurrences: Vec<OccurrenceView>,
+    pub subtasks: Vec<TaskView>,
+    pub as_of: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub by: String,
+    pub unit: UnitName,
+    pub percent: Option<u8>,
+    pub note: String,
+    pub occurrence: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OccurrenceView {
+    pub period: String,
+    pub period_label: String,
+    pub due_label: String,
+    pub due_date: String,
+    pub status: String,
+    pub status_label: String,
+}
+
+fn history_view(h: &ProgressUpdate, tree: &UnitTree<'_>, lang: Lang) -> HistoryEntry {
+    HistoryEntry {
+        at: ts_label(h.at),
+        kind: h.kind.code().into(),
+        kind_label: h.kind.label(lang).into(),
+        by: h.by_name.clone(),
+        unit: unit_name(tree, h.unit_id),
+        percent: h.percent,
+        note: h.note.clone(),
+        occurrence: h.occurrence.map(|p| p.code()),
+    }
+}
+
+/// Loads a task the actor may read (404 when unknown, 403 when not theirs).
+pub async fn readable_task(
+    state: &AppState,
+    me: &CurrentActor,
+    id: TaskId,
+) -> Result<(Task, TaskRights, std::sync::Arc<Vec<Unit>>), AppError> {
+    let task = state.store.task(id).await?;
+    let units = state.store.units().await?;
+    let rights = rights_of(me, &UnitTree::new(&units), &task);
+    if !rights.read {
+        return Err(AppError::Forbidden);
+    }
+    Ok((task, rights, units))
+}
+
+pub async fn task_detail(
+    state: &AppState,
+    me: &CurrentActor,
+    id: TaskId,
+    as_of: Option<&str>,
+    lang: Lang,
+) -> Result<TaskDetail, AppError> {
+    let as_of = parse_as_of(as_of)?;
+    let (task, rights, units) = readable_task(state, me, id).await?;
+    let tree = UnitTree::new(&units);
+    let status = task
+        .assess(as_of, &policy())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let history = state.store.task_history(id).await?;
+    let occurrences = task
+        .occurrences(as_of, &policy())
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .into_iter()
+        .rev()
+        .filter_map(|o| {
+            let occ = o.occurrence?;
+            Some(OccurrenceView {
+                period: occ.period.code(),
+                period_label: occ.period.label(lang),
+                due_label: occ.due.label(lang),
+                due_date: occ.due.date.to_string(),
+                status: status_code(o.assessment.status).into(),
+                status_label: o.assessment.status.label(lang).into(),
+            })
+        })
+        .collect();
+    let subtasks = state
+        .store
+        .tasks(&TaskFilter::default())
+        .await?
+        .into_iter()
+        .filter(|t| t.parent_id == Some(id))
+        .filter_map(|t| {
+            let r = rights_of(me, &tree, &t);
+            let s = t.assess(as_of, &policy()).ok()?;
+            r.read.then(|| view_task(&t, &s, r, &tree, lang))
+        })
+        .collect();
+    Ok(TaskDetail {
+        task: view_task(&task, &status, rights, &tree, lang),
+        history: history
+            .iter()
+            .rev()
+            .map(|h| history_view(h, &tree, lang))
+            .collect(),
+        occurrences,
+        subtasks,
+        as_of: ts_label(as_of),
+    })
+}
+
+/// A new task. The assigner must be a body the actor writes for; the units it names must be ones
+/// the actor can see. A task from a notice takes the notice's meeting.
+pub async fn create_task(
+    state: &AppState,
+    me: &CurrentActor,
+    input: &TaskInput,
+) -> Result<Task, AppError> {
+    let mut draft = TaskDraft::parse(input, crate::today())?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    require_unit(&tree, draft.assigner_unit_id, "assigner_unit_id")?;
+    if !may(me, &tree, Permission::WriteRecords, draft.assigner_unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    require_unit(&tree, draft.lead_unit_id, "lead_unit_id")?;
+    for u in &draft.coordinating_unit_ids {
+        require_unit(&tree, *u, "coordinating_unit_ids")?;
+    }
+    if let Some(m) = draft.monitor_unit_id {
+        require_unit(&tree, m, "monitor_unit_id")?;
+    }
+    for u in std::iter::once(draft.lead_unit_id)
+        .chain(draft.coordinating_unit_ids.iter().copied())
+        .chain(draft.monitor_unit_id)
+    {
+        if !may(me, &tree, Permission::ReadRecords, u) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    if let Some(cid) = draft.conclusion_id {
+        let c = state.store.conclusion(cid).await.map_err(|e| match e {
+            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
+                "conclusion_id",
+                "task.conclusion_unknown",
+                "Thông báo kết luận không tồn tại.",
+                "The conclusion notice does not exist.",
+            )),
+            other => other.into(),
+        })?;
+        draft.meeting_id = Some(c.meeting_id);
+    }
+    if let Some(mid) = draft.meeting_id {
+        state.store.meeting(mid).await.map_err(|e| match e {
+            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
+                "meeting_id",
+                "task.meeting_unknown",
+                "Cuộc họp không tồn tại.",
+                "The meeting does not exist.",
+            )),
+            other => other.into(),
+        })?;
+    }
+    Ok(state.store.create_task(&me.audit(), &draft).await?)
+}
+
+/// Progress or completion reported on a task by the actor's unit (or, for a manager, on behalf of
+/// the lead unit).
+pub async fn report_progress(
+    state: &AppState,
+    me: &CurrentActor,
+    id: TaskId,
+    input: &ProgressInput,
+) -> Result<Task, AppError> {
+    let (task, rights, _) = readable_task(state, me, id).await?;
+    if !rights.report_progress || (input.completed && !rights.report_completion) {
+        return Err(AppError::Forbidden);
+    }
+    let progress = Progress::parse(input, &task.deadline)?;
+    let occurrence = match (&task.deadline, progress.occurrence) {
+        (Deadline::Recurring(_), Some(p)) => Some(p),
+        (Deadline::Recurring(_), None) => task
+            .current_occurrence(Timestamp::now(), &policy())
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map(|o| o.period),
+        _ => None,
+    };
+    let unit = if task.parties().iter().any(|(u, _)| *u == me.actor.unit_id) {
+        me.actor.unit_id
+    } else {
+        task.lead_unit_id
+    };
+    Ok(state
+        .store
+        .report_progress(&me.audit(), id, unit, &progress, occurrence)
+        .await?)
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionWrite {
+    /// The new deadline (ISO or dd/mm/yyyy).
+    pub new_due: String,
+    /// Optional time ("17:00", "17h").
+    #[serde(default)]
+    pub new_time: Option<String>,
+    pub reason: String,
+}
+
+pub async fn request_extension(
+    state: &AppState,
+    me: &CurrentActor,
+    id: TaskId,
+    body: &ExtensionWrite,
+) -> Result<Task, AppError> {
+    let (task, rights, _) = readable_task(state, me, id).await?;
+    if !rights.report_completion {
+        return Err(AppError::Forbidden);
+    }
+    let status = task
+        .assess(Timestamp::now(), &policy())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let current = match task.deadline {
+        Deadline::Recurring(_) | Deadline::Standing => None,
+        _ => status.assessment.effective_due,
+    };
+    let (due, reason) = parse_extension(
+        &body.new_due,
+        body.new_time.as_deref(),
+        &body.reason,
+        current,
+    )?;
+    Ok(state
+        .store
+        .request_extension(&me.audit(), id, task.lead_unit_id, due, &reason)
+        .await?)
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionWrite {
+    pub approve: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub async fn decide_extension(
+    state: &AppState,
+    me: &CurrentActor,
+    id: TaskId,
+    body: &DecisionWrite,
+) -> Result<Task, AppError> {
+    let (task, rights, _) = readable_task(state, me, id).await?;
+    if !rights.manage {
+        return Err(AppError::Forbidden);
+    }
+    Ok(state
+        .store
+        .decide_extension(
+            &me.audit(),
+            id,
+            task.assigner_unit_id,
+            body.approve,
+            body.note.as_deref().unwrap_or("").trim(),
+        )
+        .await?)
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionWrite {
+    /// `pause`, `resume`, `cancel`, `reopen`.
+    pub action: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+pub async fn act_on_task(
+    state: &AppState,
+    me: &CurrentActor,
+    id: TaskId,
+    body: &ActionWrite,
+) -> Result<Task, AppError> {
+    let (task, rights, _) = readable_task(state, me, id).await?;
+    if !rights.manage {
+        return Err(AppError::Forbidden);
+    }
+    let action = match body.action.trim() {
+        "pause" => TaskAction::Pause,
+        "resume" => TaskAction::Resume,
+        "cancel" => TaskAction::Cancel,
+        "reopen" => TaskAction::Reopen,
+        other => {
+            return Err(Invalid::new(
+                "action",
+                "task.action_unknown",
+                format!("Thao tác «{other}» không hợp lệ."),
+                format!("Unknown action «{other}»."),
+            )
+            .into());
+        }
+    };
+    Ok(state
+        .store
+        .act_on_task(
+            &me.audit(),
+            id,
+            task.assigner_unit_id,
+            action,
+            body.note.as_deref().unwrap_or("").trim(),
+            body.version,
+        )
+        .await?)
+}
+
+// ----- boards -----
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Board {
+    pub as_of: String,
+    /// Totals by status code.
+    pub totals: HashMap<String, usize>,
+    /// Per unit (lead), counts by status code, units with the most overdue first.
+    pub units: Vec<UnitCounts>,
+    /// Overdue tasks, most days overdue first.
+    pub overdue: Vec<TaskView>,
+    /// Per conclusion notice: how far its tasks are.
+    pub conclusions: Vec<ConclusionProgress>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitCounts {
+    pub unit: UnitName,
+    pub counts: HashMap<String, usize>,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConclusionProgress {
+    pub conclusion_id: Uuid,
+    pub title: String,
+    pub number: Option<String>,
+    pub total: usize,
+    pub completed: usize,
+    pub overdue: usize,
+    /// Completed share, 0–100.
+    pub percent_done: u8,
+}
+
+pub async fn board(
+    state: &AppState,
+    me: &CurrentActor,
+    q: &TaskQuery,
+    lang: Lang,
+) -> Result<Board, AppError> {
+    let (listed, as_of) = list_tasks(state, me, q, lang).await?;
+    let mut totals: HashMap<String, usize> = HashMap::new();
+    let mut per_unit: HashMap<Uuid, UnitCounts> = HashMap::new();
+    let mut per_conclusion: HashMap<Uuid, (usize, usize, usize)> = HashMap::new();
+    for l in &listed {
+        let code = l.view.status.clone();
+        *totals.entry(code.clone()).or_default() += 1;
+        let entry = per_unit
+            .entry(l.view.lead.id)
+            .or_insert_with(|| UnitCounts {
+                unit: l.view.lead.clone(),
+                counts: HashMap::new(),
+                total: 0,
+            });
+        *entry.counts.entry(code).or_default() += 1;
+        entry.total += 1;
+        if let Some(c) = l.task.conclusion_id {
+            let e = per_conclusion.entry(c).or_default();
+            e.0 += 1;
+            if l.status.assessment.status.is_completed() {
+                e.1 += 1;
+            }
+            if l.status.assessment.status == TaskStatus::Overdue {
+                e.2 += 1;
+            }
+        }
+    }
+    let mut units: Vec<UnitCounts> = per_unit.into_values().collect();
+    units.sort_by(|a, b| {
+        let od = |u: &UnitCounts| u.counts.get("overdue").copied().unwrap_or(0);
+        od(b)
+            .cmp(&od(a))
+            .then_with(|| a.unit.name.cmp(&b.unit.name))
+    });
+    let mut overdue: Vec<TaskView> = listed
+        .iter()
+        .filter(|l| l.status.assessment.status == TaskStatus::Overdue)
+        .map(|l| l.view.clone())
+        .collect();
+    overdue.sort_by_key(|v| std::cmp::Reverse(v.days_late.unwrap_or(0)));
+    let notices = state.store.conclusions().await?;
+    let mut conclusions: Vec<ConclusionProgress> = per_conclusion
+        .into_iter()
+        .map(|(id, (total, done, late))| {
+            let c = notices.iter().find(|c| c.id == id);
+            ConclusionProgress {
+                conclusion_id: id,
+                title: c.map(|c| c.title.clone()).unwrap_or_default(),
+                number: c.and_then(|c| c.number.as_ref()).map(|n| n.display()),
+                total,
+                completed: done,
+                overdue: late,
+                percent_done: u8::try_from(done * 100 / total.max(1)).unwrap_or(100),
+            }
+        })
+        .collect();
+    conclusions.sort_by(|a, b| a.title.cmp(&b.title));
+    Ok(Board {
+        as_of: ts_label(as_of),
+        totals,
+        units,
+        overdue,
+        conclusions,
+    })
+}
+
+// ----- meetings -----
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeetingView {
+    pub id: Uuid,
+    pub kind: String,
+    pub kind_label: String,
+    pub title: String,
+    pub date: String,
+    pub date_label: String,
+    pub time: Option<String>,
+    pub place: Option<String>,
+    pub host: UnitName,
+    pub chair: Option<String>,
+    #[schema(value_type = Vec<Object>)]
+    pub participants: Vec<giaoban_domain::meeting::Person>,
+    pub invited: Vec<UnitName>,
+    pub agenda: Vec<String>,
+    pub minutes: Option<String>,
+    pub period: Option<String>,
+    pub period_label: Option<String>,
+    /// When the conclusion notice is due (5 working days after, Decision 45/2018).
+    pub notice_due: Option<String>,
+    pub version: i64,
+    pub can_edit: bool,
+}
+
+fn view_meeting(m: &Meeting, tree: &UnitTree<'_>, lang: Lang, can_edit: bool) -> MeetingView {
+    MeetingView {
+        id: m.id,
+        kind: m.kind.code().into(),
+        kind_label: m.kind.label(lang).into(),
+        title: m.title.clone(),
+        date: m.date.to_string(),
+        date_label: giaoban_domain::calendar::format_date_vi(m.date),
+        time: m.time.map(|t| format!("{:02}:{:02}", t.hour(), t.minute())),
+        place: m.place.clone(),
+        host: unit_name(tree, m.host_unit_id),
+        chair: m.chair.as_ref().map(|c| c.display()),
+        participants: m.participants.clone(),
+        invited: m
+            .invited_unit_ids
+            .iter()
+            .map(|u| unit_name(tree, *u))
+            .collect(),
+        agenda: m.agenda.clone(),
+        minutes: m.minutes.clone(),
+        period: m.period.map(|p| p.code()),
+        period_label: m.period.map(|p| p.label(lang)),
+        notice_due: calendar()
+            .ok()
+            .and_then(|c| m.notice_due(c).ok())
+            .map(|d| d.label(lang)),
+        version: m.version,
+        can_edit,
+    }
+}
+
+fn may_read_meeting(me: &CurrentActor, tree: &UnitTree<'_>, m: &Meeting) -> bool {
+    may(me, tree, Permission::ReadRecords, m.host_unit_id)
+        || m.invited_unit_ids.contains(&me.actor.unit_id)
+        || m.participants
+            .iter()
+            .any(|p| p.unit_id == Some(me.actor.unit_id))
+}
+
+pub async fn list_meetings(
+    state: &AppState,
+    me: &CurrentActor,
+    lang: Lang,
+) -> Result<Vec<MeetingView>, AppError> {
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    Ok(state
+        .store
+        .meetings()
+        .await?
+        .iter()
+        .filter(|m| may_read_meeting(me, &tree, m))
+        .map(|m| {
+            let edit = may(me, &tree, Permission::WriteRecords, m.host_unit_id);
+            view_meeting(m, &tree, lang, edit)
+        })
+        .collect())
+}
+
+pub async fn create_meeting(
+    state: &AppState,
+    me: &CurrentActor,
+    input: &MeetingInput,
+) -> Result<Meeting, AppError> {
+    let draft = MeetingDraft::parse(input)?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    require_unit(&tree, draft.host_unit_id, "host_unit_id")?;
+    for u in &draft.invited_unit_ids {
+        require_unit(&tree, *u, "invited_unit_ids")?;
+    }
+    if !may(me, &tree, Permission::WriteRecords, draft.host_unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    let due = calendar()?
+        .add_working_days(
+            draft.date,
+            giaoban_domain::deadline::CONCLUSION_NOTICE_WORKING_DAYS,
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let notice = NoticeTask {
+        office_unit_id: office_of(&units, draft.host_unit_id),
+        due: DueMoment::end_of(due),
+    };
+    Ok(state
+        .store
+        .create_meeting(&me.audit(), &draft, Some(notice))
+        .await?)
+}
+
+pub async fn update_meeting(
+    state: &AppState,
+    me: &CurrentActor,
+    id: Uuid,
+    input: &MeetingInput,
+) -> Result<Meeting, AppError> {
+    let draft = MeetingDraft::parse(input)?;
+    let before = state.store.meeting(id).await?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    if !may(me, &tree, Permission::WriteRecords, before.host_unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    if draft.host_unit_id != before.host_unit_id {
+        return Err(Invalid::new(
+            "host_unit_id",
+            "meeting.host_fixed",
+            "Không thể đổi đơn vị chủ trì cuộc họp.",
+            "The host of a meeting cannot change.",
+        )
+        .into());
+    }
+    Ok(state
+        .store
+        .update_meeting(&me.audit(), id, &draft, input.version)
+        .await?)
+}
+
+/// A meeting with what it reviews and what came of it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeetingDetail {
+    pub meeting: MeetingView,
+    /// Tasks from earlier meetings of the same host still open at this meeting, or finished since
+    /// the host's previous meeting.
+    pub review: Vec<TaskView>,
+    pub previous_meeting: Option<UnitName>,
+    pub recommendations: Vec<RecommendationView>,
+    pub conclusions: Vec<ConclusionView>,
+    /// Tasks assigned at this meeting (or by its notices).
+    pub tasks: Vec<TaskView>,
+}
+
+pub async fn meeting_detail(
+    state: &AppState,
+    me: &CurrentActor,
+    id: Uuid,
+    lang: Lang,
+) -> Result<MeetingDetail, AppError> {
+    let m = state.store.meeting(id).await?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    if !may_read_meeting(me, &tree, &m) {
+        return Err(AppError::Forbidden);
+    }
+    let can_edit = may(me, &tree, Permission::WriteRecords, m.host_unit_id);
+    let meetings = state.store.meetings().await?;
+    let earlier: Vec<&Meeting> = meetings
+        .iter()
+        .filter(|o| o.host_unit_id == m.host_unit_id && o.id != m.id && o.date < m.date)
+        .collect();
+    let previous = earlier.iter().max_by_key(|o| (o.date, o.created_at));
+    let at = m
+        .time
+        .map_or_else(
+            || local_timestamp(m.date, jiff::civil::Time::midnight()),
+            |t| local_timestamp(m.date, t),
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let since = match previous {
+        Some(p) => local_timestamp(p.date, jiff::civil::Time::midnight())
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+        None => Timestamp::MIN,
+    };
+    let all = state.store.tasks(&TaskFilter::default()).await?;
+    let mut review = Vec::new();
+    let mut tasks = Vec::new();
+    for t in &all {
+        let rights = rights_of(me, &tree, t);
+        if !rights.read {
+            continue;
+        }
+        if t.meeting_id == Some(m.id) {
+            let s = t
+                .assess(Timestamp::now(), &policy())
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            tasks.push(view_task(t, &s, rights, &tree, lang));
+        } else if t
+            .meeting_id
+            .is_some_and(|mid| earlier.iter().any(|e| e.id == mid))
+        {
+            let s = t
+                .assess(at, &policy())
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let finished_since = t.completed_at.is_some_and(|c| c >= since && c <= at)
+                || t.occurrence_records
+                    .iter()
+                    .any(|r| r.completed_at.is_some_and(|c| c >= since && c <= at));
+            if s.assessment.status.is_open() || finished_since {
+                review.push(view_task(t, &s, rights, &tree, lang));
+            }
+        }
+    }
+    let recommendations = state
+        .store
+        .recommendations()
+        .await?
+        .into_iter()
+        .filter(|r| r.meeting_id == Some(m.id))
+        .map(|r| view_recommendation(&r, &tree, lang, me))
+        .collect();
+    let conclusions = state
+        .store
+        .conclusions()
+        .await?
+        .into_iter()
+        .filter(|c| c.meeting_id == m.id)
+        .map(|c| view_conclusion(&c, &tree, lang, can_edit))
+        .collect();
+    Ok(MeetingDetail {
+        meeting: view_meeting(&m, &tree, lang, can_edit),
+        review,
+        previous_meeting: previous.map(|p| UnitName {
+            id: p.id,
+            name: format!(
+                "{} ({})",
+                p.title,
+                giaoban_domain::calendar::format_date_vi(p.date)
+            ),
+        }),
+        recommendations,
+        conclusions,
+        tasks,
+    })
+}
+
+// ----- recommendations -----
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecommendationView {
+    pub id: Uuid,
+    pub meeting_id: Option<Uuid>,
+    pub raised_by: UnitName,
+    pub addressed_to: Option<UnitName>,
+    pub content: String,
+    pub raised_on: String,
+    pub answer: Option<String>,
+    pub answered_on: Option<String>,
+    pub status: String,
+    pub status_label: String,
+    pub resolved_on: Option<String>,
+    pub version: i64,
+    pub can_answer: bool,
+}
+
+fn may_answer(me: &CurrentActor, tree: &UnitTree<'_>, r: &Recommendation) -> bool {
+    r.addressed_to_unit_id
+        .is_some_and(|u| may(me, tree, Permission::WriteRecords, u))
+        || (me.actor.role != Role::Member
+            && may(me, tree, Permission::WriteRecords, r.raised_by_unit_id))
+}
+
+fn view_recommendation(
+    r: &Recommendation,
+    tree: &UnitTree<'_>,
+    lang: Lang,
+    me: &CurrentActor,
+) -> RecommendationView {
+    RecommendationView {
+        id: r.id,
+        meeting_id: r.meeting_id,
+        raised_by: unit_name(tree, r.raised_by_unit_id),
+        addressed_to: r.addressed_to_unit_id.map(|u| unit_name(tree, u)),
+        content: r.content.clone(),
+        raised_on: r.raised_on.to_string(),
+        answer: r.answer.clone(),
+        answered_on: r.answered_on.map(|d| d.to_string()),
+        status: r.status.code().into(),
+        status_label: r.status.label(lang).into(),
+        resolved_on: r.resolved_on.map(|d| d.to_string()),
+        version: r.version,
+        can_answer: may_answer(me, tree, r),
+    }
+}
+
+pub async fn list_recommendations(
+    state: &AppState,
+    me: &CurrentActor,
+    lang: Lang,
+) -> Result<Vec<RecommendationView>, AppError> {
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    Ok(state
+        .store
+        .recommendations()
+        .await?
+        .iter()
+        .filter(|r| {
+            may(me, &tree, Permission::ReadRecords, r.raised_by_unit_id)
+                || r.addressed_to_unit_id
+                    .is_some_and(|u| may(me, &tree, Permission::ReadRecords, u))
+        })
+        .map(|r| view_recommendation(r, &tree, lang, me))
+        .collect())
+}
+
+pub async fn create_recommendation(
+    state: &AppState,
+    me: &CurrentActor,
+    input: &RecommendationInput,
+) -> Result<Recommendation, AppError> {
+    let draft = RecommendationDraft::parse(input, crate::today())?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    require_unit(&tree, draft.raised_by_unit_id, "raised_by_unit_id")?;
+    if let Some(u) = draft.addressed_to_unit_id {
+        require_unit(&tree, u, "addressed_to_unit_id")?;
+    }
+    if !may(me, &tree, Permission::WriteRecords, draft.raised_by_unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(mid) = draft.meeting_id {
+        state.store.meeting(mid).await?;
+    }
+    Ok(state
+        .store
+        .create_recommendation(&me.audit(), &draft)
+        .await?)
+}
+
+pub async fn answer_recommendation(
+    state: &AppState,
+    me: &CurrentActor,
+    id: Uuid,
+    input: &AnswerInput,
+) -> Result<Recommendation, AppError> {
+    let answer = Answer::parse(input)?;
+    let r = state.store.recommendation(id).await?;
+    let units = state.store.units().await?;
+    if !may_answer(me, &UnitTree::new(&units), &r) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(state
+        .store
+        .answer_recommendation(&me.audit(), id, &answer, crate::today())
+        .await?)
+}
+
+// ----- conclusions -----
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConclusionView {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub issuer: UnitName,
+    pub status: String,
+    pub status_label: String,
+    /// "45/TB-UBND" once issued.
+    pub number: Option<String>,
+    pub symbol: String,
+    pub issued_on: Option<String>,
+    pub place: Option<String>,
+    pub title: String,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
+    pub authority: String,
+    /// The two lines above the signature.
+    pub authority_lines: Vec<String>,
+    pub results: Option<String>,
+    pub shortcomings: Option<String>,
+    pub directions: Option<String>,
+    pub recipients: Vec<String>,
+    pub corrects_id: Option<Uuid>,
+    pub version: i64,
+    pub can_edit: bool,
+}
+
+fn view_conclusion(
+    c: &Conclusion,
+    tree: &UnitTree<'_>,
+    lang: Lang,
+    can_write: bool,
+) -> ConclusionView {
+    ConclusionView {
+        id: c.id,
+        meeting_id: c.meeting_id,
+        issuer: unit_name(tree, c.issuer_unit_id),
+        status: c.status.code().into(),
+        status_label: c.status.label(lang).into(),
+        number: c.number.as_ref().map(|n| n.display()),
+        symbol: c.symbol.clone(),
+        issued_on: c.issued_on.map(|d| d.to_string()),
+        place: c.place.clone(),
+        title: c.title.clone(),
+        signer_name: c.signer_name.clone(),
+        signer_title: c.signer_title.clone(),
+        authority: c.authority.code().into(),
+        authority_lines: c
+            .authority
+            .lines(c.signer_title.as_deref().unwrap_or(""))
+            .to_vec(),
+        results: c.results.clone(),
+        shortcomings: c.shortcomings.clone(),
+        directions: c.directions.clone(),
+        recipients: c.recipients.clone(),
+        corrects_id: c.corrects_id,
+        version: c.version,
+        can_edit: can_write && c.status == giaoban_domain::conclusion::ConclusionStatus::Draft,
+    }
+}
+
+/// A notice with its tasks.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConclusionDetail {
+    pub conclusion: ConclusionView,
+    pub meeting: MeetingView,
+    pub tasks: Vec<TaskView>,
+    /// Whether the viewer may add tasks to it.
+    pub can_assign: bool,
+}
+
+pub async fn conclusion_detail(
+    state: &AppState,
+    me: &CurrentActor,
+    id: Uuid,
+    lang: Lang,
+) -> Result<ConclusionDetail, AppError> {
+    let c = state.store.conclusion(id).await?;
+    let m = state.store.meeting(c.meeting_id).await?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let writes = may(me, &tree, Permission::WriteRecords, c.issuer_unit_id);
+    // Units with tasks in the notice read it too: it is addressed to them.
+    let tasks = state
+        .store
+        .tasks(&TaskFilter {
+            conclusion_id: Some(id),
+            ..TaskFilter::default()
+        })
+        .await?;
+    let involved = tasks.iter().any(|t| rights_of(me, &tree, t).read);
+    if !writes && !involved && !may_read_meeting(me, &tree, &m) {
+        return Err(AppError::Forbidden);
+    }
+    let now = Timestamp::now();
+    let views = tasks
+        .iter()
+        .filter_map(|t| {
+            let r = rights_of(me, &tree, t);
+            let s = t.assess(now, &policy()).ok()?;
+            r.read.then(|| view_task(t, &s, r, &tree, lang))
+        })
+        .collect();
+    Ok(ConclusionDetail {
+        conclusion: view_conclusion(&c, &tree, lang, writes),
+        meeting: view_meeting(&m, &tree, lang, writes),
+        tasks: views,
+        can_assign: writes,
+    })
+}
+
+pub async fn create_conclusion(
+    state: &AppState,
+    me: &CurrentActor,
+    input: &ConclusionInput,
+) -> Result<Conclusion, AppError> {
+    let draft = ConclusionDraft::parse(input)?;
+    let m = state
+        .store
+        .meeting(draft.meeting_id)
+        .await
+        .map_err(|e| match e {
+            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
+                "meeting_id",
+                "conclusion.meeting_unknown",
+                "Cuộc họp không tồn tại.",
+                "The meeting does not exist.",
+            )),
+            other => other.into(),
+        })?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    require_unit(&tree, draft.issuer_unit_id, "issuer_unit_id")?;
+    if !may(me, &tree, Permission::WriteRecords, draft.issuer_unit_id)
+        || !may(me, &tree, Permission::WriteRecords, m.host_unit_id)
+    {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(c) = draft.corrects_id {
+        let corrected = state.store.conclusion(c).await?;
+        if corrected.status != giaoban_domain::conclusion::ConclusionStatus::Issued {
+            return Err(Invalid::new(
+                "corrects_id",
+                "conclusion.corrects_draft",
+                "Chỉ đính chính một thông báo đã ban hành.",
+                "Only an issued notice can be corrected.",
+            )
+            .into());
+        }
+    }
+    Ok(state.store.create_conclusion(&me.audit(), &draft).await?)
+}
+
+pub async fn update_conclusion(
+    state: &AppState,
+    me: &CurrentActor,
+    id: Uuid,
+    input: &ConclusionInput,
+) -> Result<Conclusion, AppError> {
+    let draft = ConclusionDraft::parse(input)?;
+    let before = state.store.conclusion(id).await?;
+    let units = state.store.units().await?;
+    if !may(
+        me,
+        &UnitTree::new(&units),
+        Permission::WriteRecords,
+        before.issuer_unit_id,
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    if draft.meeting_id != before.meeting_id || draft.issuer_unit_id != before.issuer_unit_id {
+        return Err(Invalid::new(
+            "meeting_id",
+            "conclusion.meeting_fixed",
+            "Không thể chuyển thông báo sang cuộc họp hoặc cơ quan khác.",
+            "A notice cannot move to another meeting or issuer.",
+        )
+        .into());
+    }
+    Ok(state
+        .store
+        .update_conclusion(&me.audit(), id, &draft, input.version)
+        .await?)
+}
+
+pub async fn issue_conclusion(
+    state: &AppState,
+    me: &CurrentActor,
+    id: Uuid,
+    input: &giaoban_domain::conclusion::IssueInput,
+) -> Result<Conclusion, AppError> {
+    let before = state.store.conclusion(id).await?;
+    let m = state.store.meeting(before.meeting_id).await?;
+    let units = state.store.units().await?;
+    if !may(
+        me,
+        &UnitTree::new(&units),
+        Permission::WriteRecords,
+        before.issuer_unit_id,
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    let today = crate::today();
+    let raw = input.issued_on.clone();
+    Ok(state
+        .store
+        .issue_conclusion(&me.audit(), id, input.version, move |c| {
+            check_issue(c, raw.as_deref(), m.date, today)
+                .map_err(giaoban_storage::StoreError::Invalid)
+        })
+        .await?)
+}
+
+pub async fn list_conclusions(
+    state: &AppState,
+    me: &CurrentActor,
+    lang: Lang,
+) -> Result<Vec<ConclusionView>, AppError> {
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    Ok(state
+        .store
+        .conclusions()
+        .await?
+        .iter()
+        .filter(|c| may(me, &tree, Permission::ReadRecords, c.issuer_unit_id))
+        .map(|c| {
+            let w = may(me, &tree, Permission::WriteRecords, c.issuer_unit_id);
+            view_conclusion(c, &tree, lang, w)
+        })
+        .collect())
+}
+
+// ----- reminders -----
+
+/// What one reminder sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    pub tasks_checked: usize,
+    pub notifications: usize,
+    pub emails_sent: usize,
+    pub email_failures: usize,
+}
+
+/// Records the reminders due at `now` (7, 3 and 1 days before a deadline, and on missing it) for the
+/// lead unit of every open task, once each, and e-mails each new one to the unit's address when a
+/// mailer is configured. Safe to run as often as wanted: a reminder already recorded is skipped.
+pub async fn send_reminders(
+    store: &Store,
+    mailer: Option<&giaoban_notify::Mailer>,
+    now: Timestamp,
+) -> Result<SweepReport, AppError> {
+    let units = store.units().await?;
+    let tree = UnitTree::new(&units);
+    let tasks = store.tasks(&TaskFilter::default()).await?;
+    let mut report = SweepReport::default();
+    for t in &tasks {
+        let status = t
+            .assess(now, &policy())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let a = status.assessment;
+        if !matches!(
+            a.status,
+            TaskStatus::InProgress | TaskStatus::DueSoon | TaskStatus::Overdue
+        ) {
+            continue;
+        }
+        let Some(due) = a.effective_due else { continue };
+        report.tasks_checked += 1;
+        let occurrence = status
+            .occurrence
+            .map(|o| o.period.code())
+            .unwrap_or_default();
+        for kind in due_reminders(due, now, &[]) {
+            let label = due.label(Lang::Vi);
+            let Some(n) = store
+                .add_notification(t.lead_unit_id, t.id, &occurrence, kind.code(), &label)
+                .await?
+            else {
+                continue;
+            };
+            report.notifications += 1;
+            let Some(mailer) = mailer else { continue };
+            let Some(to) = tree
+                .get(t.lead_unit_id)
+                .and_then(|u| u.contact.email.clone())
+            else {
+                continue;
+            };
+            let subject = format!(
+                "[giaoban] {}: {}",
+                kind.label(Lang::Vi),
+                short(&t.content, 80)
+            );
+            let body = format!(
+                "Kính gửi: {unit}\n\nNhiệm vụ: {content}\nThời hạn: {label}\nNhắc việc: {kind}\n\n\
+                 Đề nghị đơn vị cập nhật tiến độ hoặc báo cáo hoàn thành trên hệ thống giaoban.\n\n\
+                 ---\nTask: {content}\nDeadline: {en}\nReminder: {kind_en}\n",
+                unit = tree.get(t.lead_unit_id).map_or("", |u| u.name.as_str()),
+                content = t.content,
+                kind = kind.label(Lang::Vi),
+                en = due.label(Lang::En),
+                kind_en = kind.label(Lang::En),
+            );
+            match mailer.send(&to, &subject, &body).await {
+                Ok(()) => {
+                    report.emails_sent += 1;
+                    store.mark_notification_emailed(n.id, None).await?;
+                }
+                Err(e) => {
+                    report.email_failures += 1;
+                    tracing::warn!(task = %t.id, error = %e, "reminder e-mail failed");
+                    store
+                        .mark_notification_emailed(n.id, Some(&e.to_string()))
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let cut: String = s.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    pub task: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub due_label: String,
+    pub occurrence: Option<String>,
+    pub created_at: String,
+    pub emailed: bool,
+}
+
+pub async fn notifications(
+    state: &AppState,
+    me: &CurrentActor,
+    lang: Lang,
+) -> Result<Vec<NotificationView>, AppError> {
+    let list = state.store.notifications(me.actor.unit_id, 100).await?;
+    let mut out = Vec::new();
+    for n in list {
+        let task = state.store.task(n.task_id).await.ok();
+        out.push(NotificationView {
+            id: n.id,
+            task_id: n.task_id.0,
+            task: task.map(|t| short(&t.content, 160)).unwrap_or_default(),
+            kind_label: giaoban_domain::reminder::ReminderKind::parse(&n.kind)
+                .map(|k| k.label(lang).to_owned())
+                .unwrap_or_else(|| n.kind.clone()),
+            kind: n.kind,
+            due_label: n.due_label,
+            occurrence: Some(n.occurrence).filter(|o| !o.is_empty()),
+            created_at: ts_label(n.created_at),
+            emailed: n.emailed_at.is_some(),
+        })
+    }
+    Ok(out)
+}
+
+// ----- calendar feed -----
+
+/// A new calendar secret for the user: 32 random bytes, hex; only its SHA-256 is stored.
+pub async fn new_calendar_token(state: &AppState, me: &CurrentActor) -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random: {e}")))?;
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    state
+        .store
+        .set_calendar_token(me.user.id, &token_hash(&token))
+        .await?;
+    Ok(token)
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// The iCalendar feed of a user's unit: the deadlines of its tasks (each occurrence of a recurring
+/// one, from 30 days back to 90 ahead) and the meetings it hosts or is invited to.
+pub async fn calendar_feed(state: &AppState, token: &str) -> Result<String, AppError> {
+    use giaoban_documents::ics::{CalendarFeed, FeedEvent, FeedWhen};
+    let token = token.trim_end_matches(".ics");
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let Some(user_id) = state
+        .store
+        .user_by_calendar_token(&token_hash(token))
+        .await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    let user = state.store.user(user_id).await?;
+    if !user.active {
+        return Err(AppError::NotFound);
+    }
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let unit = user.unit_id;
+    let unit_name = tree.get(unit).map_or_else(String::new, |u| u.name.clone());
+    let now = Timestamp::now();
+    let today = local_date(now);
+    let from = today.saturating_sub(jiff::Span::new().days(30));
+    let to = today.saturating_add(jiff::Span::new().days(90));
+    let tasks = state
+        .store
+        .tasks(&TaskFilter {
+            party: Some(unit),
+            ..TaskFilter::default()
+        })
+        .await?;
+    let mut events = Vec::new();
+    let when = |due: DueMoment| -> Result<FeedWhen, AppError> {
+        Ok(match due.time {
+            None => FeedWhen::AllDay(due.date),
+            Some(t) => FeedWhen::At {
+                start: local_timestamp(due.date, t)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+                minutes: 0,
+            },
+        })
+    };
+    let updated = |t: &Task| t.created_at;
+    for t in &tasks {
+        if t.cancelled {
+            continue;
+        }
+        let summary = format!("Hạn: {}", short(&t.content, 120));
+        match t.deadline {
+            Deadline::Recurring(rule) => {
+                for occ in rule.occurrences(from.max(t.assigned_on), to) {
+                    events.push(FeedEvent {
+                        uid: format!("task-{}-{}@giaoban", t.id, occ.period.code()),
+                        summary: summary.clone(),
+                        description: Some(format!("{}\n{}", t.deadline.label(Lang::Vi), t.content)),
+                        when: when(occ.due)?,
+                        url: None,
+                        updated: updated(t),
+                    });
+                }
+            }
+            _ => {
+                let s = t
+                    .assess(now, &policy())
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                let Some(due) = s.assessment.effective_due else {
+                    continue;
+                };
+                events.push(FeedEvent {
+                    uid: format!("task-{}@giaoban", t.id),
+                    summary,
+                    description: Some(format!("{}\n{}", due.label(Lang::Vi), t.content)),
+                    when: when(due)?,
+                    url: None,
+                    updated: updated(t),
+                });
+            }
+        }
+    }
+    for m in state.store.meetings().await? {
+        let concerned = m.host_unit_id == unit
+            || m.invited_unit_ids.contains(&unit)
+            || m.participants.iter().any(|p| p.unit_id == Some(unit));
+        if !concerned {
+            continue;
+        }
+        events.push(FeedEvent {
+            uid: format!("meeting-{}@giaoban", m.id),
+            summary: format!("{}: {}", m.kind.label(Lang::Vi), m.title),
+            description: m.place.clone(),
+            when: match m.time {
+                None => FeedWhen::AllDay(m.date),
+                Some(t) => FeedWhen::At {
+                    start: local_timestamp(m.date, t)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                    minutes: 120,
+                },
+            },
+            url: None,
+            updated: m.created_at,
+        });
+    }
+    Ok(CalendarFeed {
+        name: format!("giaoban — {unit_name}"),
+        events,
+    }
+    .to_ics())
+}
+
+/// Today's date (for a form's default) in ISO form.
+pub fn today_iso() -> String {
+    crate::today().to_string()
+}
+
+/// Parses a list of UUIDs from a form field (one per value).
+pub fn uuids(values: &[String]) -> Result<Vec<Uuid>, AppError> {
+    values
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            Uuid::parse_str(s).map_err(|_| {
+                AppError::from(Invalid::new(
+                    "unit",
+                    "unit.unknown",
+                    "Đơn vị không tồn tại.",
+                    "The unit does not exist.",
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The date a form uses as "as of" for a board (today when empty).
+pub fn board_date(raw: Option<&str>) -> Result<Date, AppError> {
+    Ok(giaoban_domain::unit::parse_date("as_of", raw.unwrap_or(""))?.unwrap_or_else(crate::today))
+}
