@@ -156,7 +156,7 @@ pub struct MeetingInput {
     pub agenda: Vec<String>,
     #[serde(default)]
     pub minutes: Option<String>,
-    /// Period code: `2023Q1`, `2023M03`, `2023H1`, `2023`…
+    /// Period code: `2023Q1`, `202303`, `2023S1`, `2023`…
     #[serde(default)]
     pub period: Option<String>,
     /// Optimistic concurrency on update.
@@ -252,12 +252,8 @@ impl MeetingDraft {
                     errors.push(Invalid::new(
                         "period",
                         "meeting.period_invalid",
-                        format!(
-                            "Kỳ báo cáo «{code}» không hợp lệ (ví dụ 2023Q1, 2023M03, 2023H1)."
-                        ),
-                        format!(
-                            "Invalid reporting period «{code}» (e.g. 2023Q1, 2023M03, 2023H1)."
-                        ),
+                        format!("Kỳ báo cáo «{code}» không hợp lệ (ví dụ 2023Q1, 202303, 2023S1)."),
+                        format!("Invalid reporting period «{code}» (e.g. 2023Q1, 202303, 2023S1)."),
                     ));
                     None
                 }

@@ -129,5 +129,15 @@ pub async fn ensure(store: &Store, lang: Lang) -> anyhow::Result<()> {
             u.username, password, u.role, unit.name
         );
     }
+    let records = crate::demo_cycle::ensure(store, &actor).await?;
+    println!(
+        "{} {} {}",
+        lang.pick("Đã tạo", "Created"),
+        records,
+        lang.pick(
+            "bản ghi cuộc họp, thông báo kết luận, nhiệm vụ và kiến nghị từ các văn bản mẫu.",
+            "meeting, notice, task and recommendation records from the seed documents."
+        )
+    );
     Ok(())
 }

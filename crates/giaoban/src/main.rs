@@ -3,6 +3,7 @@
 //! runs one command.
 
 mod demo;
+mod demo_cycle;
 mod units_file;
 
 use std::net::SocketAddr;
@@ -88,6 +89,14 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Record the deadline reminders due now (7, 3 and 1 days before, and on missing a deadline)
+    /// and e-mail them when GIAOBAN_SMTP_URL is set. The server does this every 10 minutes; this
+    /// runs it once (e.g. from cron on a deployment whose server runs elsewhere).
+    Remind {
+        /// Compute as of this moment instead of now (RFC 3339, or a date meaning its end).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
     /// Read a conclusion notice or report (FILE, or standard input) and print the proposed meeting
     /// details, tasks, figures, recommendations and warnings as JSON. Saves nothing.
     Extract {
@@ -312,6 +321,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Remind { as_of } => {
+            let store = open(&g).await?;
+            let mailer = mailer_from_env(lang)?;
+            let now = giaoban_web::work::parse_as_of(as_of.as_deref())
+                .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+            let report = giaoban_web::work::send_reminders(&store, mailer.as_ref(), now)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+            println!(
+                "{}: {} {}, {} {}, {} {}, {} {}",
+                lang.pick("Nhắc việc", "Reminders"),
+                report.tasks_checked,
+                lang.pick("nhiệm vụ có hạn đang mở", "open tasks with a deadline"),
+                report.notifications,
+                lang.pick("nhắc mới", "new reminders"),
+                report.emails_sent,
+                lang.pick("thư đã gửi", "e-mails sent"),
+                report.email_failures,
+                lang.pick("thư lỗi", "e-mails failed"),
+            );
+            store.close().await;
+            Ok(())
+        }
         Command::Migrate => {
             let store = open(&g).await?;
             println!(
@@ -490,6 +522,30 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
             }
         }
     });
+    let mailer = mailer_from_env(lang)?;
+    let remind_store = store.clone();
+    let reminder = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match giaoban_web::work::send_reminders(
+                &remind_store,
+                mailer.as_ref(),
+                jiff::Timestamp::now(),
+            )
+            .await
+            {
+                Ok(r) if r.notifications > 0 => tracing::info!(
+                    new = r.notifications,
+                    emailed = r.emails_sent,
+                    failed = r.email_failures,
+                    "deadline reminders"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "deadline reminders failed"),
+            }
+        }
+    });
     let addr = listener.local_addr()?;
     tracing::info!(
         engine = store.engine().name(),
@@ -501,9 +557,24 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
     );
     giaoban_web::serve(listener, app, shutdown_signal()).await?;
     purger.abort();
+    reminder.abort();
     store.close().await;
     tracing::info!("giaoban stopped");
     Ok(())
+}
+
+/// The SMTP mailer configured by GIAOBAN_SMTP_URL, if any.
+fn mailer_from_env(lang: Lang) -> anyhow::Result<Option<giaoban_notify::Mailer>> {
+    match giaoban_notify::SmtpConfig::from_env().map_err(|e| anyhow::anyhow!(e.message(lang)))? {
+        None => Ok(None),
+        Some(config) => {
+            tracing::info!(smtp = %config, "reminder e-mails enabled");
+            Ok(Some(
+                giaoban_notify::Mailer::new(&config)
+                    .map_err(|e| anyhow::anyhow!(e.message(lang)))?,
+            ))
+        }
+    }
 }
 
 async fn shutdown_signal() {

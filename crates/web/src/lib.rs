@@ -118,6 +118,7 @@ pub fn app(store: Store, config: WebConfig) -> Result<Router, AppError> {
         .layer(middleware::from_fn(csrf::protect))
         .layer(auth)
         .merge(pages::public_router())
+        .route("/calendar/{token}", axum::routing::get(calendar_feed))
         .layer(middleware::from_fn(error::render_errors))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -160,6 +161,21 @@ pub fn app(store: Store, config: WebConfig) -> Result<Router, AppError> {
         ))
         .with_state(state);
     Ok(router)
+}
+
+/// The iCalendar feed behind a user's secret (no session: calendar applications fetch it alone).
+async fn calendar_feed(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Result<impl axum::response::IntoResponse, AppError> {
+    let body = work::calendar_feed(&state, &token).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, giaoban_documents::ics::CONTENT_TYPE),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        body,
+    ))
 }
 
 /// Serves the application on a bound listener until `shutdown` completes, then finishes the

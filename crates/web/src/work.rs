@@ -305,7 +305,7 @@ pub struct TaskQuery {
     /// Status code (`overdue`, `due_soon`, `in_progress`, `completed_on_time`, `completed_late`,
     /// `standing`, `paused`, `cancelled`) or `open` for every unfinished one.
     pub status: Option<String>,
-    /// Period code (`2023Q1`, `2023M03`, `2023`): tasks whose deadline in force falls in it.
+    /// Period code (`2023Q1`, `202303`, `2023`): tasks whose deadline in force falls in it.
     pub period: Option<String>,
     /// `conclusion`, `meeting`, `document`, `instruction`.
     pub source: Option<String>,
@@ -365,8 +365,8 @@ pub async fn list_tasks(
             AppError::from(Invalid::new(
                 "period",
                 "period.invalid",
-                format!("Kỳ «{code}» không hợp lệ (ví dụ 2023Q1, 2023M03, 2023)."),
-                format!("Invalid period «{code}» (e.g. 2023Q1, 2023M03, 2023)."),
+                format!("Kỳ «{code}» không hợp lệ (ví dụ 2023Q1, 202303, 2023)."),
+                format!("Invalid period «{code}» (e.g. 2023Q1, 202303, 2023)."),
             ))
         })?),
     };

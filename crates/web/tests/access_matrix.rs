@@ -8,6 +8,9 @@
 //!   district (UBND, departments, communes), administrators everything;
 //! - directory changes: office staff in their district, administrators anywhere, nobody else;
 //! - users and levels are administered by administrators; members see only themselves.
+//! - meetings, notices, recommendations and tasks belong to units like records do: a member works on
+//!   its own unit's (a task: the unit leads it), leaders and office staff on their district's;
+//!   pausing, cancelling and deciding extensions is for the assigner's leaders and office only.
 
 mod common;
 
@@ -15,6 +18,11 @@ use std::collections::HashMap;
 
 use common::{PASSWORD, TestApp};
 use giaoban_domain::audit::AuditActor;
+use giaoban_domain::conclusion::{ConclusionDraft, ConclusionInput};
+use giaoban_domain::meeting::{
+    MeetingDraft, MeetingInput, RecommendationDraft, RecommendationInput,
+};
+use giaoban_domain::task::{TaskDraft, TaskInput};
 use giaoban_domain::unit::UnitId;
 use giaoban_domain::user::NewUser;
 use reqwest::{Method, StatusCode};
@@ -34,6 +42,9 @@ enum Rule {
     NotMembers,
     /// A user record: oneself, or a leader/office/admin whose territory holds the user's unit.
     UserRecord,
+    /// Managing a task of the target unit: administrators, and leaders and office staff of its
+    /// district; never members, not even the lead unit's.
+    ManageTask,
     /// Not part of the matrix, with the reason (covered elsewhere).
     Skip(&'static str),
 }
@@ -66,6 +77,36 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/api/v1/users/{id}/password-reset", Rule::AdminOnly),
     ("get", "/api/v1/audit", Rule::NotMembers),
     ("post", "/api/v1/extract", Rule::Anyone),
+    ("get", "/api/v1/meetings", Rule::Anyone),
+    ("post", "/api/v1/meetings", Rule::UnitRecords),
+    ("get", "/api/v1/meetings/{id}", Rule::UnitRecords),
+    ("put", "/api/v1/meetings/{id}", Rule::UnitRecords),
+    ("get", "/api/v1/recommendations", Rule::Anyone),
+    ("post", "/api/v1/recommendations", Rule::UnitRecords),
+    (
+        "post",
+        "/api/v1/recommendations/{id}/answer",
+        Rule::UnitRecords,
+    ),
+    ("get", "/api/v1/conclusions", Rule::Anyone),
+    ("post", "/api/v1/conclusions", Rule::UnitRecords),
+    ("get", "/api/v1/conclusions/{id}", Rule::UnitRecords),
+    ("put", "/api/v1/conclusions/{id}", Rule::UnitRecords),
+    ("post", "/api/v1/conclusions/{id}/issue", Rule::UnitRecords),
+    ("get", "/api/v1/tasks", Rule::Anyone),
+    ("post", "/api/v1/tasks", Rule::UnitRecords),
+    ("get", "/api/v1/tasks/{id}", Rule::UnitRecords),
+    ("post", "/api/v1/tasks/{id}/progress", Rule::UnitRecords),
+    ("post", "/api/v1/tasks/{id}/extension", Rule::UnitRecords),
+    (
+        "post",
+        "/api/v1/tasks/{id}/extension/decision",
+        Rule::ManageTask,
+    ),
+    ("post", "/api/v1/tasks/{id}/action", Rule::ManageTask),
+    ("get", "/api/v1/board", Rule::Anyone),
+    ("get", "/api/v1/notifications", Rule::Anyone),
+    ("post", "/api/v1/calendar/token", Rule::Anyone),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
@@ -129,7 +170,16 @@ fn expect(rule: Rule, path: &str, actor: &str, target: Target) -> Expect {
         Rule::NotMembers => Expect::Allowed,
         // A new unit under an unknown parent is a validation error for everyone.
         Rule::ManageUnits if !targeted && target == Target::Unknown => Expect::Status(422),
-        Rule::ManageUnits | Rule::UnitRecords | Rule::UserRecord if unknown => Expect::Status(404),
+        Rule::ManageUnits | Rule::UnitRecords | Rule::UserRecord | Rule::ManageTask if unknown => {
+            Expect::Status(404)
+        }
+        Rule::ManageTask => {
+            if !["tckh", "camngoc"].contains(&actor) && records(actor, target) {
+                Expect::Allowed
+            } else {
+                Expect::Forbidden
+            }
+        }
         Rule::ManageUnits => {
             if manages(actor, target) {
                 Expect::Allowed
@@ -153,6 +203,29 @@ fn expect(rule: Rule, path: &str, actor: &str, target: Target) -> Expect {
             }
         }
     }
+}
+
+fn meeting_input(host: UnitId) -> MeetingInput {
+    serde_json::from_value(meeting_json(host)).expect("meeting input")
+}
+
+fn meeting_json(host: UnitId) -> Value {
+    json!({"kind": "briefing", "title": "Giao ban tuần", "date": "2023-03-24", "host_unit_id": host.0})
+}
+
+fn notice_input(meeting: uuid::Uuid, issuer: UnitId) -> ConclusionInput {
+    serde_json::from_value(
+        json!({"meeting_id": meeting, "issuer_unit_id": issuer.0, "title": "Kết luận"}),
+    )
+    .expect("notice input")
+}
+
+fn task_input(unit: UnitId) -> TaskInput {
+    serde_json::from_value(json!({
+        "content": "Báo cáo kết quả", "assigner_unit_id": unit.0, "lead_unit_id": unit.0,
+        "deadline": "chậm nhất ngày 30/06/2099"
+    }))
+    .expect("task input")
 }
 
 #[tokio::test]
@@ -183,6 +256,72 @@ async fn every_operation_role_and_relation() {
         users.insert(t, u.id.to_string());
     }
     users.insert(Target::Unknown, uuid::Uuid::now_v7().to_string());
+    // In each target unit: a meeting it hosts, a draft notice it issues, a task it leads (assigned
+    // by itself), a recommendation it raises and receives.
+    let mut meetings: HashMap<Target, String> = HashMap::new();
+    let mut notices: HashMap<Target, String> = HashMap::new();
+    let mut tasks: HashMap<Target, String> = HashMap::new();
+    let mut recommendations: HashMap<Target, String> = HashMap::new();
+    let sys = AuditActor::system("test");
+    for t in [
+        Target::CamNgoc,
+        Target::CamTan,
+        Target::Tckh,
+        Target::OtherDistrict,
+    ] {
+        let unit = units[&t];
+        let m = store
+            .create_meeting(
+                &sys,
+                &MeetingDraft::parse(&meeting_input(unit)).expect("meeting"),
+                None,
+            )
+            .await
+            .expect("meeting");
+        let c = store
+            .create_conclusion(
+                &sys,
+                &ConclusionDraft::parse(&notice_input(m.id, unit)).expect("notice"),
+            )
+            .await
+            .expect("notice");
+        let task = store
+            .create_task(
+                &sys,
+                &TaskDraft::parse(&task_input(unit), giaoban_web::today()).expect("task"),
+            )
+            .await
+            .expect("task");
+        let r = store
+            .create_recommendation(
+                &sys,
+                &RecommendationDraft::parse(
+                    &RecommendationInput {
+                        meeting_id: Some(m.id),
+                        raised_by_unit_id: unit.0,
+                        addressed_to_unit_id: Some(unit.0),
+                        content: "Đề nghị hỗ trợ kinh phí".into(),
+                        raised_on: None,
+                    },
+                    giaoban_web::today(),
+                )
+                .expect("recommendation"),
+            )
+            .await
+            .expect("recommendation");
+        meetings.insert(t, m.id.to_string());
+        notices.insert(t, c.id.to_string());
+        tasks.insert(t, task.id.to_string());
+        recommendations.insert(t, r.id.to_string());
+    }
+    for map in [
+        &mut meetings,
+        &mut notices,
+        &mut tasks,
+        &mut recommendations,
+    ] {
+        map.insert(Target::Unknown, uuid::Uuid::now_v7().to_string());
+    }
 
     let doc: Value = app
         .client()
@@ -241,6 +380,14 @@ async fn every_operation_role_and_relation() {
                 counter += 1;
                 let id = if path.starts_with("/api/v1/users/") {
                     users[&target].clone()
+                } else if path.starts_with("/api/v1/meetings/") {
+                    meetings[&target].clone()
+                } else if path.starts_with("/api/v1/conclusions/") {
+                    notices[&target].clone()
+                } else if path.starts_with("/api/v1/tasks/") {
+                    tasks[&target].clone()
+                } else if path.starts_with("/api/v1/recommendations/") {
+                    recommendations[&target].clone()
                 } else {
                     units[&target].to_string()
                 };
@@ -271,6 +418,43 @@ async fn every_operation_role_and_relation() {
                     ("post", "/api/v1/users") => {
                         json!({"username": format!("new{counter}"), "display_name": "Người mới", "role": "member", "unit_id": app.units.cam_ngoc.0})
                     }
+                    ("post", "/api/v1/meetings") => meeting_json(units[&target]),
+                    ("put", "/api/v1/meetings/{id}") => {
+                        let host = units[&target];
+                        if target == Target::Unknown {
+                            meeting_json(app.units.cam_ngoc)
+                        } else {
+                            meeting_json(host)
+                        }
+                    }
+                    ("post", "/api/v1/recommendations") => {
+                        json!({"raised_by_unit_id": units[&target].0, "content": "Kiến nghị"})
+                    }
+                    ("post", "/api/v1/recommendations/{id}/answer") => {
+                        json!({"status": "answered", "answer": "Đã trả lời"})
+                    }
+                    ("post", "/api/v1/conclusions") => {
+                        json!({"meeting_id": meetings[&target], "issuer_unit_id": units[&target].0, "title": "Kết luận"})
+                    }
+                    ("put", "/api/v1/conclusions/{id}") => {
+                        let unit = if target == Target::Unknown {
+                            Target::CamNgoc
+                        } else {
+                            target
+                        };
+                        json!({"meeting_id": meetings[&unit], "issuer_unit_id": units[&unit].0, "title": "Kết luận (sửa)"})
+                    }
+                    ("post", "/api/v1/conclusions/{id}/issue") => json!({}),
+                    ("post", "/api/v1/tasks") => {
+                        json!({"content": "Việc", "assigner_unit_id": units[&target].0, "lead_unit_id": units[&target].0, "deadline": "thường xuyên"})
+                    }
+                    ("post", "/api/v1/tasks/{id}/progress") => json!({"note": "Đang làm"}),
+                    ("post", "/api/v1/tasks/{id}/extension") => {
+                        json!({"new_due": "2099-01-01", "reason": "Chờ số liệu"})
+                    }
+                    ("post", "/api/v1/tasks/{id}/extension/decision") => json!({"approve": false}),
+                    ("post", "/api/v1/tasks/{id}/action") => json!({"action": "pause"}),
+                    ("post", "/api/v1/calendar/token") => json!({}),
                     ("post", "/api/v1/extract") => {
                         json!({"text": "Giao Phòng Tài chính - Kế hoạch tổng hợp báo cáo."})
                     }

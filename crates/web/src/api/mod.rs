@@ -8,6 +8,7 @@ mod levels;
 mod session;
 mod units;
 mod users;
+mod work;
 
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
@@ -51,6 +52,9 @@ pub use users::{
         (name = "users", description = "Người dùng / users"),
         (name = "audit", description = "Nhật ký / audit trail"),
         (name = "extract", description = "Đọc văn bản / reading pasted text"),
+        (name = "meetings", description = "Cuộc họp, kiến nghị / meetings, recommendations"),
+        (name = "conclusions", description = "Thông báo kết luận / conclusion notices"),
+        (name = "tasks", description = "Nhiệm vụ, theo dõi, nhắc việc / tasks, boards, reminders"),
     )
 )]
 struct ApiDoc;
@@ -63,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(extract::router())
+        .merge(work::router())
 }
 
 /// A JSON body, parsed strictly (unknown fields are refused by the DTOs) with errors a person can

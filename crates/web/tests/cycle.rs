@@ -1,0 +1,675 @@
+//! The review-and-direction cycle over the API: a meeting, its notice numbered and frozen at issue,
+//! tasks assigned to units, each unit working only on its own tasks, extensions that keep the
+//! original deadline, boards as of a past day, reminders e-mailed over SMTP, and the calendar feed
+//! read back by an iCalendar parser.
+
+mod common;
+
+use common::TestApp;
+use giaoban_domain::audit::AuditActor;
+use giaoban_domain::task::{DeadlineInput, TaskDraft, TaskInput};
+use giaoban_domain::unit::Contact;
+use serde_json::{Value, json};
+
+async fn post(c: &reqwest::Client, token: &str, url: String, body: Value) -> (u16, Value) {
+    let r = c
+        .post(url)
+        .header("x-csrf-token", token)
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(c: &reqwest::Client, url: String) -> (u16, Value) {
+    let r = c.get(url).send().await.expect("get");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn meeting_body(app: &TestApp, title: &str, date: &str) -> Value {
+    json!({
+        "kind": "regular_session",
+        "title": title,
+        "date": date,
+        "time": "8h",
+        "place": "Hội trường UBND huyện",
+        "host_unit_id": app.units.ubnd.0,
+        "chair": {"name": "Phạm Viết Hoài", "title": "Chủ tịch UBND huyện"},
+        "agenda": ["Báo cáo kinh tế - xã hội quý I"],
+        "period": "2023Q1"
+    })
+}
+
+#[tokio::test]
+async fn meeting_notice_and_tasks_each_unit_works_on_its_own() {
+    let app = TestApp::spawn().await;
+    let u = &app.units;
+    let (office, ot) = app.signed_in("office").await;
+
+    // A meeting opens the office's task of issuing its notice within 5 working days.
+    let (s, m) = post(
+        &office,
+        &ot,
+        app.url("/api/v1/meetings"),
+        meeting_body(&app, "Phiên họp thường kỳ tháng 03/2023", "24/03/2023"),
+    )
+    .await;
+    assert_eq!(s, 201, "{m}");
+    let meeting_id = m["meeting"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(m["meeting"]["time"], "08:00");
+    // 24/03/2023 is a Friday: five working days later is Friday 31/03/2023.
+    assert_eq!(m["meeting"]["notice_due"], "chậm nhất ngày 31/03/2023");
+    let notice_task = m["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .find(|t| {
+            t["content"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("Ban hành thông báo kết luận"))
+        })
+        .expect("notice task")
+        .clone();
+    assert_eq!(notice_task["due_label"], "chậm nhất ngày 31/03/2023");
+
+    // A notice: drafted, issued under number 1 of the year, then frozen.
+    let notice = json!({
+        "meeting_id": meeting_id,
+        "issuer_unit_id": u.ubnd.0,
+        "title": "Kết luận của Chủ tịch UBND huyện tại phiên họp thường kỳ tháng 03/2023",
+        "signer_name": "Nguyễn Đình Hùng",
+        "signer_title": "Chánh Văn phòng",
+        "authority": "by_order",
+        "results": "Kinh tế tiếp tục phát triển.",
+        "recipients": ["TT Huyện ủy;", "Lưu: VT."]
+    });
+    let (s, c) = post(&office, &ot, app.url("/api/v1/conclusions"), notice.clone()).await;
+    assert_eq!(s, 201, "{c}");
+    let cid = c["conclusion"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(c["conclusion"]["status"], "draft");
+    assert_eq!(
+        c["conclusion"]["authority_lines"],
+        json!(["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"])
+    );
+    let (s, issued) = post(
+        &office,
+        &ot,
+        app.url(&format!("/api/v1/conclusions/{cid}/issue")),
+        json!({"issued_on": "27/03/2023"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{issued}");
+    assert_eq!(issued["conclusion"]["number"], "1/TB-UBND");
+    assert_eq!(issued["conclusion"]["issued_on"], "2023-03-27");
+    let r = office
+        .put(app.url(&format!("/api/v1/conclusions/{cid}")))
+        .header("x-csrf-token", &ot)
+        .json(&notice)
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(
+        body["error"]["fields"][0]["code"],
+        "conclusion.already_issued"
+    );
+    let (s, again) = post(
+        &office,
+        &ot,
+        app.url(&format!("/api/v1/conclusions/{cid}/issue")),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 422, "{again}");
+    // Issuing closed the office's notice task.
+    let (_, nt) = get(
+        &office,
+        app.url(&format!(
+            "/api/v1/tasks/{}",
+            notice_task["id"].as_str().expect("id")
+        )),
+    )
+    .await;
+    assert!(
+        nt["task"]["status"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("completed")),
+        "{nt}"
+    );
+    // The next notice of the same body and year takes number 2.
+    let (_, c2) = post(&office, &ot, app.url("/api/v1/conclusions"), notice).await;
+    let cid2 = c2["conclusion"]["id"].as_str().expect("id").to_owned();
+    let (_, issued2) = post(
+        &office,
+        &ot,
+        app.url(&format!("/api/v1/conclusions/{cid2}/issue")),
+        json!({"issued_on": "2023-03-28"}),
+    )
+    .await;
+    assert_eq!(issued2["conclusion"]["number"], "2/TB-UBND");
+
+    // Tasks: finance leads one; a commune leads another; the commune leads a third with finance
+    // coordinating.
+    let task = |content: &str, lead: uuid::Uuid, coord: Vec<uuid::Uuid>, deadline: &str| {
+        json!({
+            "content": content,
+            "conclusion_id": cid,
+            "assigner_unit_id": u.ubnd.0,
+            "lead_unit_id": lead,
+            "coordinating_unit_ids": coord,
+            "deadline": deadline,
+            "assigned_on": "24/03/2023"
+        })
+    };
+    let (s, a) = post(
+        &office,
+        &ot,
+        app.url("/api/v1/tasks"),
+        task(
+            "Hoàn chỉnh dự thảo báo cáo kinh tế - xã hội Quý I",
+            u.tckh.0,
+            vec![],
+            "chậm nhất ngày 27/03/2023",
+        ),
+    )
+    .await;
+    assert_eq!(s, 201, "{a}");
+    let a_id = a["task"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(a["task"]["meeting_id"], meeting_id.as_str());
+    let (_, b) = post(
+        &office,
+        &ot,
+        app.url("/api/v1/tasks"),
+        task(
+            "Rà soát tiêu chí nông thôn mới",
+            u.cam_ngoc.0,
+            vec![],
+            "trong quý II",
+        ),
+    )
+    .await;
+    let b_id = b["task"]["id"].as_str().expect("id").to_owned();
+    let (_, cc) = post(
+        &office,
+        &ot,
+        app.url("/api/v1/tasks"),
+        task(
+            "Thanh quyết toán kinh phí cống rãnh thoát nước",
+            u.cam_ngoc.0,
+            vec![u.tckh.0],
+            "thường xuyên",
+        ),
+    )
+    .await;
+    let c_id = cc["task"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(cc["task"]["status"], "standing");
+
+    // Finance lists its own task and the one it coordinates, never the commune's own.
+    let (fin, ft) = app.signed_in("tckh").await;
+    let (s, list) = get(&fin, app.url("/api/v1/tasks?as_of=2023-03-28")).await;
+    assert_eq!(s, 200);
+    let ids: Vec<&str> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|t| t["id"].as_str().expect("id"))
+        .collect();
+    assert!(ids.contains(&a_id.as_str()) && ids.contains(&c_id.as_str()));
+    assert!(!ids.contains(&b_id.as_str()), "{ids:?}");
+    let a_row = &list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|t| t["id"] == a_id.as_str())
+        .expect("a");
+    assert_eq!(a_row["status"], "overdue");
+    assert_eq!(a_row["days_late"], 1);
+
+    let (s, _) = get(&fin, app.url(&format!("/api/v1/tasks/{b_id}"))).await;
+    assert_eq!(s, 403);
+    let (s, _) = post(
+        &fin,
+        &ft,
+        app.url(&format!("/api/v1/tasks/{b_id}/progress")),
+        json!({"percent": "50", "note": "x"}),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, _) = get(
+        &fin,
+        app.url(&format!("/api/v1/tasks?unit={}", u.cam_ngoc.0)),
+    )
+    .await;
+    assert_eq!(s, 403);
+
+    let (s, upd) = post(
+        &fin,
+        &ft,
+        app.url(&format!("/api/v1/tasks/{a_id}/progress")),
+        json!({"percent": "63%", "note": "Đã tổng hợp ý kiến của 12/17 xã", "version": a["task"]["version"]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{upd}");
+    assert_eq!(upd["task"]["percent"], 63);
+    assert_eq!(upd["history"][0]["note"], "Đã tổng hợp ý kiến của 12/17 xã");
+    assert_eq!(upd["history"][0]["kind"], "progress");
+    // A stale version is refused, and nothing is lost.
+    let (s, _) = post(
+        &fin,
+        &ft,
+        app.url(&format!("/api/v1/tasks/{a_id}/progress")),
+        json!({"percent": "70", "note": "lại", "version": a["task"]["version"]}),
+    )
+    .await;
+    assert_eq!(s, 409);
+    // Coordinating: progress yes, completion no.
+    let (s, _) = post(
+        &fin,
+        &ft,
+        app.url(&format!("/api/v1/tasks/{c_id}/progress")),
+        json!({"note": "Đã hướng dẫn hồ sơ thanh toán cho xã"}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, _) = post(
+        &fin,
+        &ft,
+        app.url(&format!("/api/v1/tasks/{c_id}/progress")),
+        json!({"completed": true, "note": "Xong"}),
+    )
+    .await;
+    assert_eq!(s, 403);
+    // Bad input: every problem named, in Vietnamese (English on request).
+    let (s, bad) = post(
+        &fin,
+        &ft,
+        app.url(&format!("/api/v1/tasks/{a_id}/progress")),
+        json!({"percent": "120"}),
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert_eq!(bad["error"]["fields"][0]["code"], "task.percent_invalid");
+    let r = office
+        .post(app.url("/api/v1/tasks"))
+        .header("x-csrf-token", &ot)
+        .header("accept-language", "en")
+        .json(&task("Việc", u.tckh.0, vec![], "khi nào xong"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(
+        body["error"]["fields"][0]["code"],
+        "task.deadline_unreadable"
+    );
+    assert!(
+        body["error"]["fields"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Cannot read the deadline")),
+        "{body}"
+    );
+
+    // Extension: asked by the lead unit, approved by the office; the original stays on record.
+    let (s, ext) = post(
+        &fin,
+        &ft,
+        app.url(&format!("/api/v1/tasks/{a_id}/extension")),
+        json!({"new_due": "05/04/2023", "reason": "Chờ số liệu của Chi cục Thống kê"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{ext}");
+    assert!(ext["task"]["pending_extension"].is_string());
+    let (s, _) = post(
+        &fin,
+        &ft,
+        app.url(&format!("/api/v1/tasks/{a_id}/extension/decision")),
+        json!({"approve": true}),
+    )
+    .await;
+    assert_eq!(s, 403, "the lead unit cannot approve its own extension");
+    let (s, dec) = post(
+        &office,
+        &ot,
+        app.url(&format!("/api/v1/tasks/{a_id}/extension/decision")),
+        json!({"approve": true}),
+    )
+    .await;
+    assert_eq!(s, 200, "{dec}");
+    assert_eq!(dec["task"]["extended"], true);
+    assert_eq!(dec["task"]["due_label"], "chậm nhất ngày 05/04/2023");
+    assert_eq!(
+        dec["task"]["original_due_label"],
+        "chậm nhất ngày 27/03/2023"
+    );
+
+    // Completion by the lead unit.
+    let (s, done) = post(
+        &fin,
+        &ft,
+        app.url(&format!("/api/v1/tasks/{a_id}/progress")),
+        json!({"completed": true, "evidence": "Báo cáo số 45/BC-UBND đã trình Ban Thường vụ"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{done}");
+    assert_eq!(done["task"]["percent"], 100);
+    assert_eq!(done["history"][0]["kind"], "completion");
+
+    // The leader's board as of 28/03/2023: the finance task overdue then (the extension was
+    // approved later), the commune's within its deadline.
+    let (leader, _) = app.signed_in("leader").await;
+    let (s, board) = get(&leader, app.url("/api/v1/board?as_of=2023-03-28")).await;
+    assert_eq!(s, 200, "{board}");
+    assert_eq!(board["overdue"][0]["id"], a_id.as_str());
+    assert_eq!(board["totals"]["overdue"], 1);
+    let notice_progress = board["conclusions"]
+        .as_array()
+        .expect("conclusions")
+        .iter()
+        .find(|c| c["conclusion_id"] == cid.as_str())
+        .expect("notice progress");
+    assert_eq!(notice_progress["total"], 3);
+    assert_eq!(notice_progress["overdue"], 1);
+
+    // Every write is in the audit trail, with who did it.
+    let entries = app
+        .db
+        .store
+        .audit_entries(&giaoban_storage::audit::AuditFilter {
+            entity: None,
+            entity_id: None,
+            within: None,
+            before_micros: None,
+            limit: 500,
+        })
+        .await
+        .expect("audit");
+    for entity in ["meeting", "conclusion", "task"] {
+        assert!(
+            entries.iter().any(|e| e.entity == entity),
+            "audit has {entity}"
+        );
+    }
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.entity == "task" && e.actor_name == "tckh")
+    );
+
+    // A recommendation raised by the commune, answered by finance.
+    let (cn, ct) = app.signed_in("camngoc").await;
+    let (s, rec) = post(
+        &cn,
+        &ct,
+        app.url("/api/v1/recommendations"),
+        json!({"meeting_id": meeting_id, "raised_by_unit_id": u.cam_ngoc.0, "addressed_to_unit_id": u.tckh.0,
+               "content": "Đề nghị hướng dẫn thanh quyết toán công trình rãnh thoát nước"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{rec}");
+    assert_eq!(rec["status"], "awaiting");
+    let rid = rec["id"].as_str().expect("id").to_owned();
+    let (s, _) = post(
+        &cn,
+        &ct,
+        app.url(&format!("/api/v1/recommendations/{rid}/answer")),
+        json!({"status": "resolved", "answer": "tự trả lời"}),
+    )
+    .await;
+    assert_eq!(s, 403, "the commune cannot answer its own recommendation");
+    let (s, ans) = post(
+        &fin,
+        &ft,
+        app.url(&format!("/api/v1/recommendations/{rid}/answer")),
+        json!({"status": "answered", "answer": "Phòng sẽ hướng dẫn trực tiếp trong tuần"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{ans}");
+    assert_eq!(ans["status"], "answered");
+    let (s, md) = get(&office, app.url(&format!("/api/v1/meetings/{meeting_id}"))).await;
+    assert_eq!(s, 200);
+    assert_eq!(md["recommendations"][0]["status"], "answered");
+}
+
+#[tokio::test]
+async fn the_next_meeting_reviews_what_is_still_open() {
+    let app = TestApp::spawn().await;
+    let u = &app.units;
+    let (office, ot) = app.signed_in("office").await;
+    let (_, m1) = post(
+        &office,
+        &ot,
+        app.url("/api/v1/meetings"),
+        meeting_body(&app, "Phiên họp tháng 02", "2023-02-24"),
+    )
+    .await;
+    let m1_id = m1["meeting"]["id"].as_str().expect("id").to_owned();
+    let mut ids = Vec::new();
+    for (content, deadline) in [
+        ("Việc còn mở", "trong quý II/2023"),
+        ("Việc sẽ xong", "chậm nhất ngày 10/03/2023"),
+    ] {
+        let (s, t) = post(
+            &office,
+            &ot,
+            app.url("/api/v1/tasks"),
+            json!({"content": content, "meeting_id": m1_id, "assigner_unit_id": u.ubnd.0,
+                   "lead_unit_id": u.tckh.0, "deadline": deadline, "assigned_on": "2023-02-24"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{t}");
+        ids.push(t["task"]["id"].as_str().expect("id").to_owned());
+    }
+    let (_, m2) = post(
+        &office,
+        &ot,
+        app.url("/api/v1/meetings"),
+        meeting_body(&app, "Phiên họp tháng 03", "2023-03-24"),
+    )
+    .await;
+    let m2_id = m2["meeting"]["id"].as_str().expect("id").to_owned();
+    let (_, detail) = get(&office, app.url(&format!("/api/v1/meetings/{m2_id}"))).await;
+    let review: Vec<&str> = detail["review"]
+        .as_array()
+        .expect("review")
+        .iter()
+        .map(|t| t["content"].as_str().expect("content"))
+        .collect();
+    assert!(review.contains(&"Việc còn mở"), "{review:?}");
+    // Not done by 10/03: overdue at the second meeting, so it is reviewed too.
+    assert!(review.contains(&"Việc sẽ xong"), "{review:?}");
+    assert_eq!(detail["previous_meeting"]["id"], m1_id.as_str());
+    // The first meeting reviews nothing (no earlier meeting of the host).
+    let (_, d1) = get(&office, app.url(&format!("/api/v1/meetings/{m1_id}"))).await;
+    assert_eq!(d1["review"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn reminders_are_recorded_once_and_emailed_over_smtp() {
+    use giaoban_notify::testing::SmtpSink;
+    let app = TestApp::spawn().await;
+    let store = &app.db.store;
+    let actor = AuditActor::system("test");
+    let unit = store.unit(app.units.tckh).await.expect("unit");
+    store
+        .set_unit_contact(
+            &actor,
+            unit.id,
+            &Contact {
+                email: Some("tckh.camthuy@thanhhoa.gov.vn".into()),
+                ..Contact::default()
+            },
+            None,
+        )
+        .await
+        .expect("contact");
+    let today = giaoban_web::today();
+    let due = today.checked_add(jiff::Span::new().days(3)).expect("date");
+    let draft = TaskDraft::parse(
+        &TaskInput {
+            content: "Nộp báo cáo thu ngân sách quý".into(),
+            source_kind: None,
+            conclusion_id: None,
+            meeting_id: None,
+            source_ref: None,
+            assigner_unit_id: app.units.ubnd.0,
+            assigner_name: None,
+            lead_unit_id: app.units.tckh.0,
+            coordinating_unit_ids: vec![],
+            monitor_unit_id: None,
+            parent_id: None,
+            deadline: DeadlineInput::Text(due.to_string()),
+            assigned_on: Some(today.to_string()),
+        },
+        today,
+    )
+    .expect("draft");
+    store.create_task(&actor, &draft).await.expect("task");
+
+    let sink = SmtpSink::start().await.expect("sink");
+    let mailer =
+        giaoban_notify::Mailer::new(&sink.config("giaoban <giaoban@localhost>")).expect("mailer");
+    let now = jiff::Timestamp::now();
+    let first = giaoban_web::work::send_reminders(store, Some(&mailer), now)
+        .await
+        .expect("sweep");
+    assert_eq!(first.notifications, 1, "{first:?}");
+    assert_eq!(first.emails_sent, 1, "{first:?}");
+    // Run again: nothing new, nothing sent twice.
+    let again = giaoban_web::work::send_reminders(store, Some(&mailer), now)
+        .await
+        .expect("sweep");
+    assert_eq!(again.notifications, 0);
+    assert_eq!(again.emails_sent, 0);
+    // The day after the deadline: the "missed" reminder.
+    let after = giaoban_domain::calendar::end_of_day(due.tomorrow().expect("date")).expect("ts");
+    let late = giaoban_web::work::send_reminders(store, Some(&mailer), after)
+        .await
+        .expect("sweep");
+    assert_eq!(late.emails_sent, 1, "{late:?}");
+
+    let mails = sink
+        .wait_for(2, std::time::Duration::from_secs(10))
+        .await
+        .expect("two mails");
+    assert_eq!(mails.len(), 2);
+    let parsed: Vec<_> = mails
+        .iter()
+        .map(|m| {
+            assert_eq!(m.to, vec!["tckh.camthuy@thanhhoa.gov.vn".to_string()]);
+            let msg = mail_parser::MessageParser::default()
+                .parse(m.data.as_bytes())
+                .expect("mail");
+            (
+                msg.subject().unwrap_or("").to_owned(),
+                msg.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(parsed[0].0.contains("Còn 3 ngày"), "{:?}", parsed[0].0);
+    assert!(parsed[0].0.contains("Nộp báo cáo thu ngân sách quý"));
+    assert!(
+        parsed[0]
+            .1
+            .contains(&giaoban_domain::calendar::format_date_vi(due))
+    );
+    assert!(parsed[1].0.contains("quá hạn"), "{:?}", parsed[1].0);
+
+    // In the app, the unit's people see both reminders.
+    let (fin, _) = app.signed_in("tckh").await;
+    let (s, list) = get(&fin, app.url("/api/v1/notifications")).await;
+    assert_eq!(s, 200);
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(2), "{list}");
+    assert_eq!(list["items"][0]["emailed"], true);
+}
+
+#[tokio::test]
+async fn calendar_feed_parses_and_needs_its_secret() {
+    let app = TestApp::spawn().await;
+    let u = &app.units;
+    let (office, ot) = app.signed_in("office").await;
+    for (content, deadline) in [
+        (
+            "Nộp báo cáo kinh tế - xã hội, quyết toán",
+            "chậm nhất ngày 27/03/2026",
+        ),
+        (
+            "Tổng hợp đăng ký ra quân hàng tuần",
+            "trước 17h thứ Năm hàng tuần",
+        ),
+    ] {
+        let (s, t) = post(
+            &office,
+            &ot,
+            app.url("/api/v1/tasks"),
+            json!({"content": content, "assigner_unit_id": u.ubnd.0, "lead_unit_id": u.tckh.0,
+                   "deadline": deadline, "assigned_on": giaoban_web::today().to_string()}),
+        )
+        .await;
+        assert_eq!(s, 201, "{t}");
+    }
+    let (fin, ft) = app.signed_in("tckh").await;
+    let (s, tok) = post(&fin, &ft, app.url("/api/v1/calendar/token"), json!({})).await;
+    assert_eq!(s, 201, "{tok}");
+    let path = tok["path"].as_str().expect("path").to_owned();
+
+    // No session needed: a calendar application fetches the feed alone.
+    let r = reqwest::get(app.url(&path)).await.expect("feed");
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .starts_with("text/calendar")
+    );
+    let text = r.text().await.expect("text");
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let cal = parser.next().expect("one calendar").expect("parses");
+    let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
+        e.properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default()
+    };
+    let summaries: Vec<String> = cal.events.iter().map(|e| prop(e, "SUMMARY")).collect();
+    assert!(
+        summaries
+            .iter()
+            .any(|s| s.contains("Nộp báo cáo kinh tế - xã hội\\, quyết toán")
+                || s.contains("Nộp báo cáo kinh tế - xã hội, quyết toán")),
+        "{summaries:?}"
+    );
+    let dated = cal
+        .events
+        .iter()
+        .find(|e| prop(e, "SUMMARY").contains("Nộp báo cáo"))
+        .expect("dated task");
+    assert_eq!(prop(dated, "DTSTART"), "20260327");
+    // The weekly obligation: one event per Thursday in the window, each with its own UID.
+    let weekly: Vec<_> = cal
+        .events
+        .iter()
+        .filter(|e| prop(e, "SUMMARY").contains("ra quân"))
+        .collect();
+    assert!(weekly.len() >= 12, "{} weekly events", weekly.len());
+    let uids: std::collections::BTreeSet<String> = weekly.iter().map(|e| prop(e, "UID")).collect();
+    assert_eq!(uids.len(), weekly.len());
+
+    // A wrong or revoked secret gets nothing.
+    let wrong = format!("/calendar/{}.ics", "0".repeat(64));
+    assert_eq!(
+        reqwest::get(app.url(&wrong)).await.expect("get").status(),
+        404
+    );
+    let (_, tok2) = post(&fin, &ft, app.url("/api/v1/calendar/token"), json!({})).await;
+    assert_ne!(tok2["token"], tok["token"]);
+    assert_eq!(
+        reqwest::get(app.url(&path)).await.expect("get").status(),
+        404
+    );
+}
