@@ -121,9 +121,20 @@ impl Store {
         rows.into_iter().map(from_row).collect()
     }
 
-    /// Sets (or replaces) the SHA-256 of a user's calendar-feed secret.
-    pub async fn set_calendar_token(&self, user: UserId, token_hash: &[u8]) -> Result<()> {
+    /// Sets (or replaces) the SHA-256 of a user's calendar-feed secret. The audit entry records
+    /// that a secret was issued, never the secret.
+    pub async fn set_calendar_token(
+        &self,
+        actor: &giaoban_domain::audit::AuditActor,
+        user: UserId,
+        token_hash: &[u8],
+    ) -> Result<()> {
         write_tx!(self, tx => {
+            let replaced: Option<(i64,)> =
+                sqlx::query_as("SELECT created_at FROM calendar_tokens WHERE user_id = $1")
+                    .bind(user.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             sqlx::query(
                 "INSERT INTO calendar_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (user_id) DO UPDATE SET token_hash = $2, created_at = $3",
@@ -133,6 +144,19 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
+            crate::audit::record_audit!(&mut *tx, &crate::audit::NewAudit {
+                actor,
+                action: if replaced.is_some() {
+                    giaoban_domain::audit::AuditAction::Update
+                } else {
+                    giaoban_domain::audit::AuditAction::Create
+                },
+                entity: "calendar_token",
+                entity_id: user.to_string(),
+                unit_id: None,
+                before: None,
+                after: Some(serde_json::json!({"issued": true})),
+            });
         });
         Ok(())
     }

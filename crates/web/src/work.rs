@@ -529,26 +529,7 @@ pub async fn create_task(
 ) -> Result<Task, AppError> {
     let mut draft = TaskDraft::parse(input, crate::today())?;
     let units = state.store.units().await?;
-    let tree = UnitTree::new(&units);
-    require_unit(&tree, draft.assigner_unit_id, "assigner_unit_id")?;
-    if !may(me, &tree, Permission::WriteRecords, draft.assigner_unit_id) {
-        return Err(AppError::Forbidden);
-    }
-    require_unit(&tree, draft.lead_unit_id, "lead_unit_id")?;
-    for u in &draft.coordinating_unit_ids {
-        require_unit(&tree, *u, "coordinating_unit_ids")?;
-    }
-    if let Some(m) = draft.monitor_unit_id {
-        require_unit(&tree, m, "monitor_unit_id")?;
-    }
-    for u in std::iter::once(draft.lead_unit_id)
-        .chain(draft.coordinating_unit_ids.iter().copied())
-        .chain(draft.monitor_unit_id)
-    {
-        if !may(me, &tree, Permission::ReadRecords, u) {
-            return Err(AppError::Forbidden);
-        }
-    }
+    check_task_parties(me, &UnitTree::new(&units), &draft)?;
     if let Some(cid) = draft.conclusion_id {
         let c = state.store.conclusion(cid).await.map_err(|e| match e {
             giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
@@ -573,6 +554,213 @@ pub async fn create_task(
         })?;
     }
     Ok(state.store.create_task(&me.audit(), &draft).await?)
+}
+
+/// Checks that the units a task names exist, that the actor writes for its assigner, and that the
+/// actor can see every unit it involves.
+fn check_task_parties(
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    draft: &TaskDraft,
+) -> Result<(), AppError> {
+    require_unit(tree, draft.assigner_unit_id, "assigner_unit_id")?;
+    if !may(me, tree, Permission::WriteRecords, draft.assigner_unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    require_unit(tree, draft.lead_unit_id, "lead_unit_id")?;
+    for u in &draft.coordinating_unit_ids {
+        require_unit(tree, *u, "coordinating_unit_ids")?;
+    }
+    if let Some(m) = draft.monitor_unit_id {
+        require_unit(tree, m, "monitor_unit_id")?;
+    }
+    for u in std::iter::once(draft.lead_unit_id)
+        .chain(draft.coordinating_unit_ids.iter().copied())
+        .chain(draft.monitor_unit_id)
+    {
+        if !may(me, tree, Permission::ReadRecords, u) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    Ok(())
+}
+
+// ----- a read document, confirmed -----
+
+/// The notice part of a confirmed document (its meeting is the one being created).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeFields {
+    /// Default: the meeting's host.
+    #[serde(default)]
+    pub issuer_unit_id: Option<Uuid>,
+    #[serde(default)]
+    pub symbol: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    pub signer_name: Option<String>,
+    #[serde(default)]
+    pub signer_title: Option<String>,
+    #[serde(default)]
+    pub authority: Option<String>,
+    #[serde(default)]
+    pub results: Option<String>,
+    #[serde(default)]
+    pub shortcomings: Option<String>,
+    #[serde(default)]
+    pub directions: Option<String>,
+    #[serde(default)]
+    pub recipients: Vec<String>,
+}
+
+impl NoticeFields {
+    fn input(&self, meeting_id: Uuid, host: Uuid) -> ConclusionInput {
+        ConclusionInput {
+            meeting_id,
+            issuer_unit_id: self.issuer_unit_id.unwrap_or(host),
+            symbol: self.symbol.clone(),
+            place: self.place.clone(),
+            title: self.title.clone(),
+            signer_name: self.signer_name.clone(),
+            signer_title: self.signer_title.clone(),
+            authority: self.authority.clone(),
+            results: self.results.clone(),
+            shortcomings: self.shortcomings.clone(),
+            directions: self.directions.clone(),
+            recipients: self.recipients.clone(),
+            corrects_id: None,
+            version: None,
+        }
+    }
+}
+
+/// What a person confirms after reading a pasted notice: the meeting, its notice (as a draft) and
+/// the tasks and recommendations, as corrected on the review page.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentConfirm {
+    #[schema(value_type = Object)]
+    pub meeting: MeetingInput,
+    #[serde(default)]
+    pub conclusion: Option<NoticeFields>,
+    /// Each task as for `POST /api/v1/tasks`; its meeting and notice are the ones created here.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub tasks: Vec<TaskInput>,
+    /// Each recommendation as for `POST /api/v1/recommendations`, raised at the meeting.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub recommendations: Vec<RecommendationInput>,
+}
+
+/// Prefixes every message of a validation error with the item it is about ("Nhiệm vụ 3: …").
+fn in_item(e: AppError, vi: &str, en: &str, n: usize) -> AppError {
+    match e {
+        AppError::Invalid(mut list) => {
+            for i in &mut list.0 {
+                i.vi = format!("{vi} {n}: {}", i.vi);
+                i.en = format!("{en} {n}: {}", i.en);
+            }
+            AppError::Invalid(list)
+        }
+        other => other,
+    }
+}
+
+/// Creates the meeting, the draft notice, the tasks and the recommendations of a confirmed
+/// document. Everything is validated (fields, units, access) before the first write, so a mistake
+/// anywhere saves nothing; the notice stays a draft for the office to check and issue.
+pub async fn confirm_document(
+    state: &AppState,
+    me: &CurrentActor,
+    doc: &DocumentConfirm,
+) -> Result<Meeting, AppError> {
+    let meeting = MeetingDraft::parse(&doc.meeting)?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    require_unit(&tree, meeting.host_unit_id, "host_unit_id")?;
+    if !may(me, &tree, Permission::WriteRecords, meeting.host_unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    let placeholder = Uuid::nil();
+    let notice = match &doc.conclusion {
+        Some(n) => {
+            let d = ConclusionDraft::parse(&n.input(placeholder, meeting.host_unit_id.0))?;
+            require_unit(&tree, d.issuer_unit_id, "issuer_unit_id")?;
+            if !may(me, &tree, Permission::WriteRecords, d.issuer_unit_id) {
+                return Err(AppError::Forbidden);
+            }
+            Some(n)
+        }
+        None => None,
+    };
+    let mut tasks = Vec::new();
+    for (i, input) in doc.tasks.iter().enumerate() {
+        let mut input = input.clone();
+        input.conclusion_id = None;
+        input.meeting_id = Some(placeholder);
+        input.source_kind = None;
+        if input.assigned_on.is_none() {
+            input.assigned_on = Some(meeting.date.to_string());
+        }
+        let draft = TaskDraft::parse(&input, meeting.date)
+            .map_err(AppError::from)
+            .and_then(|d| check_task_parties(me, &tree, &d).map(|()| d))
+            .map_err(|e| in_item(e, "Nhiệm vụ", "Task", i + 1))?;
+        tasks.push(draft);
+    }
+    let mut recs = Vec::new();
+    for (i, input) in doc.recommendations.iter().enumerate() {
+        let d = RecommendationDraft::parse(input, meeting.date)
+            .map_err(|e| in_item(e.into(), "Kiến nghị", "Recommendation", i + 1))?;
+        require_unit(&tree, d.raised_by_unit_id, "raised_by_unit_id")
+            .map_err(|e| in_item(e, "Kiến nghị", "Recommendation", i + 1))?;
+        if !may(me, &tree, Permission::ReadRecords, d.raised_by_unit_id) {
+            return Err(AppError::Forbidden);
+        }
+        recs.push(d);
+    }
+
+    let due = calendar()?
+        .add_working_days(
+            meeting.date,
+            giaoban_domain::deadline::CONCLUSION_NOTICE_WORKING_DAYS,
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let audit = me.audit();
+    let created = state
+        .store
+        .create_meeting(
+            &audit,
+            &meeting,
+            Some(NoticeTask {
+                office_unit_id: office_of(&units, meeting.host_unit_id),
+                due: DueMoment::end_of(due),
+            }),
+        )
+        .await?;
+    let conclusion_id = match notice {
+        Some(n) => {
+            let d = ConclusionDraft::parse(&n.input(created.id, meeting.host_unit_id.0))?;
+            Some(state.store.create_conclusion(&audit, &d).await?.id)
+        }
+        None => None,
+    };
+    for mut t in tasks {
+        t.meeting_id = Some(created.id);
+        if let Some(c) = conclusion_id {
+            t.conclusion_id = Some(c);
+            t.source_kind = giaoban_domain::task::SourceKind::Conclusion;
+        }
+        state.store.create_task(&audit, &t).await?;
+    }
+    for mut r in recs {
+        r.meeting_id = Some(created.id);
+        state.store.create_recommendation(&audit, &r).await?;
+    }
+    Ok(created)
 }
 
 /// Progress or completion reported on a task by the actor's unit (or, for a manager, on behalf of
@@ -1577,7 +1765,7 @@ pub async fn new_calendar_token(state: &AppState, me: &CurrentActor) -> Result<S
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     state
         .store
-        .set_calendar_token(me.user.id, &token_hash(&token))
+        .set_calendar_token(&me.audit(), me.user.id, &token_hash(&token))
         .await?;
     Ok(token)
 }

@@ -107,6 +107,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/api/v1/board", Rule::Anyone),
     ("get", "/api/v1/notifications", Rule::Anyone),
     ("post", "/api/v1/calendar/token", Rule::Anyone),
+    ("post", "/api/v1/extract/confirm", Rule::UnitRecords),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
@@ -455,6 +456,11 @@ async fn every_operation_role_and_relation() {
                     ("post", "/api/v1/tasks/{id}/extension/decision") => json!({"approve": false}),
                     ("post", "/api/v1/tasks/{id}/action") => json!({"action": "pause"}),
                     ("post", "/api/v1/calendar/token") => json!({}),
+                    ("post", "/api/v1/extract/confirm") => json!({
+                        "meeting": meeting_json(units[&target]),
+                        "tasks": [{"content": "Việc", "assigner_unit_id": units[&target].0,
+                                   "lead_unit_id": units[&target].0, "deadline": "thường xuyên"}]
+                    }),
                     ("post", "/api/v1/extract") => {
                         json!({"text": "Giao Phòng Tài chính - Kế hoạch tổng hợp báo cáo."})
                     }

@@ -223,3 +223,128 @@ async fn browser_commune_updates_its_contact_on_a_phone() {
     })
     .await;
 }
+
+/// Creates a task assigned by the district's People's Committee to `lead`.
+async fn seed_task(
+    app: &TestApp,
+    content: &str,
+    lead: giaoban_domain::unit::UnitId,
+    deadline: &str,
+) -> String {
+    let draft = giaoban_domain::task::TaskDraft::parse(
+        &serde_json::from_value(serde_json::json!({
+            "content": content,
+            "assigner_unit_id": app.units.ubnd.0,
+            "lead_unit_id": lead.0,
+            "deadline": deadline,
+            "assigned_on": "2023-03-24",
+        }))
+        .expect("input"),
+        giaoban_web::today(),
+    )
+    .expect("draft");
+    app.db
+        .store
+        .create_task(&giaoban_domain::audit::AuditActor::system("test"), &draft)
+        .await
+        .expect("task")
+        .id
+        .to_string()
+}
+
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; run by scripts/test"]
+async fn browser_department_updates_progress_of_its_own_task_only() {
+    let app = TestApp::spawn().await;
+    let own = seed_task(
+        &app,
+        "Hoàn chỉnh dự thảo báo cáo kinh tế - xã hội Quý I",
+        app.units.tckh,
+        "chậm nhất ngày 27/03/2023",
+    )
+    .await;
+    let other = seed_task(
+        &app,
+        "Rà soát tiêu chí nông thôn mới của xã",
+        app.units.cam_ngoc,
+        "trong quý II/2023",
+    )
+    .await;
+    let driver = Driver::start();
+    let c = driver.client(1280, 900).await;
+    run_flow("department_task_progress", c, |c| async move {
+        let e = |e: fantoccini::error::CmdError| e.to_string();
+        sign_in(&c, &app, "tckh").await?;
+        // The task list shows the department's task and not the commune's.
+        c.goto(&app.url("/tasks")).await.map_err(e)?;
+        let body = c.find(Locator::Css("body")).await.map_err(e)?.text().await.map_err(e)?;
+        if !body.contains("Hoàn chỉnh dự thảo báo cáo") {
+            return Err(format!("own task missing from /tasks: {body}"));
+        }
+        if body.contains("Rà soát tiêu chí nông thôn mới") {
+            return Err("another unit's task is listed".into());
+        }
+        // Open it from the list, as a person would.
+        c.find(Locator::LinkText("Hoàn chỉnh dự thảo báo cáo kinh tế - xã hội Quý I"))
+            .await
+            .map_err(e)?
+            .click()
+            .await
+            .map_err(e)?;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id("progress-form"))
+            .await
+            .map_err(e)?;
+        let status = c.find(Locator::Id("task-status")).await.map_err(e)?.text().await.map_err(e)?;
+        if !status.contains("Quá hạn") {
+            return Err(format!("status shown: {status}"));
+        }
+        let percent = c.find(Locator::Id("progress-percent")).await.map_err(e)?;
+        percent.clear().await.map_err(e)?;
+        percent.send_keys("63").await.map_err(e)?;
+        c.find(Locator::Id("progress-note"))
+            .await
+            .map_err(e)?
+            .send_keys("Đã tổng hợp ý kiến của 12/17 xã, thị trấn")
+            .await
+            .map_err(e)?;
+        c.find(Locator::Id("progress-submit")).await.map_err(e)?.click().await.map_err(e)?;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id("task-history"))
+            .await
+            .map_err(e)?;
+        let shown = c.find(Locator::Id("task-percent")).await.map_err(e)?.text().await.map_err(e)?;
+        if !shown.contains("63") {
+            return Err(format!("percent shown after saving: {shown}"));
+        }
+        let history = c.find(Locator::Id("task-history")).await.map_err(e)?.text().await.map_err(e)?;
+        if !history.contains("Đã tổng hợp ý kiến của 12/17 xã, thị trấn") {
+            return Err(format!("history: {history}"));
+        }
+        // Another unit's task: refused, and no form to post progress with.
+        c.goto(&app.url(&format!("/tasks/{other}"))).await.map_err(e)?;
+        if c.find(Locator::Id("progress-form")).await.is_ok() {
+            return Err("progress form shown on another unit's task".into());
+        }
+        let body = c.find(Locator::Css("body")).await.map_err(e)?.text().await.map_err(e)?;
+        if body.contains("Rà soát tiêu chí nông thôn mới") {
+            return Err("another unit's task content shown".into());
+        }
+        println!("browser flow: department updates progress to 63% through the page; another unit's task refused");
+        Ok(())
+    })
+    .await;
+    let saved = app
+        .db
+        .store
+        .task(giaoban_domain::task::TaskId(own.parse().expect("uuid")))
+        .await
+        .expect("task");
+    assert_eq!(
+        saved.percent,
+        Some(63),
+        "the page's update reached the database"
+    );
+}

@@ -673,3 +673,70 @@ async fn calendar_feed_parses_and_needs_its_secret() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_confirmed_document_creates_everything_or_nothing() {
+    let app = TestApp::spawn().await;
+    let u = &app.units;
+    let (office, ot) = app.signed_in("office").await;
+    let mut doc = json!({
+        "meeting": meeting_body(&app, "Phiên họp thường kỳ tháng 03 năm 2023", "24/03/2023"),
+        "conclusion": {
+            "title": "Kết luận của Chủ tịch UBND huyện tại phiên họp thường kỳ tháng 03 năm 2023",
+            "signer_name": "Nguyễn Đình Hùng", "signer_title": "Chánh Văn phòng",
+            "recipients": ["TT Huyện ủy;", "Lưu: VT."]
+        },
+        "tasks": [
+            {"content": "Hoàn chỉnh các dự thảo báo cáo kinh tế - xã hội Quý I", "assigner_unit_id": u.ubnd.0,
+             "lead_unit_id": u.tckh.0, "deadline": "chậm nhất vào ngày 27/03/2023"},
+            {"content": "Rà soát tiêu chí nông thôn mới", "assigner_unit_id": u.ubnd.0,
+             "lead_unit_id": u.cam_ngoc.0, "coordinating_unit_ids": [u.tckh.0], "deadline": "sớm"}
+        ],
+        "recommendations": [
+            {"raised_by_unit_id": u.cam_ngoc.0, "addressed_to_unit_id": u.tckh.0,
+             "content": "Đề nghị hướng dẫn thanh quyết toán"}
+        ]
+    });
+    let (s, err) = post(
+        &office,
+        &ot,
+        app.url("/api/v1/extract/confirm"),
+        doc.clone(),
+    )
+    .await;
+    assert_eq!(s, 422, "{err}");
+    let msg = err["error"]["fields"][0]["message"].as_str().unwrap_or("");
+    assert!(msg.starts_with("Nhiệm vụ 2:"), "{msg}");
+    let (_, meetings) = get(&office, app.url("/api/v1/meetings")).await;
+    assert_eq!(
+        meetings["items"].as_array().map(Vec::len),
+        Some(0),
+        "nothing saved"
+    );
+    let (_, tasks) = get(&office, app.url("/api/v1/tasks")).await;
+    assert_eq!(tasks["total"], 0);
+
+    doc["tasks"][1]["deadline"] = json!("trong quý II/2023");
+    let (s, m) = post(&office, &ot, app.url("/api/v1/extract/confirm"), doc).await;
+    assert_eq!(s, 201, "{m}");
+    assert_eq!(m["conclusions"][0]["status"], "draft");
+    let notice_id = m["conclusions"][0]["id"]
+        .as_str()
+        .expect("notice")
+        .to_owned();
+    let from_notice: Vec<&Value> = m["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .filter(|t| t["conclusion_id"] == notice_id.as_str())
+        .collect();
+    assert_eq!(from_notice.len(), 2, "{m}");
+    assert!(from_notice.iter().all(|t| t["source_kind"] == "conclusion"));
+    assert_eq!(
+        m["recommendations"][0]["raised_by"]["id"],
+        u.cam_ngoc.0.to_string()
+    );
+    // The notice's own deadline is tracked as the office's task of the meeting.
+    assert!(m["tasks"].as_array().expect("tasks").iter().any(|t| t["source_kind"] == "meeting"
+        && t["due_label"] == "chậm nhất ngày 31/03/2023"));
+}

@@ -19,9 +19,9 @@ use crate::auth::CurrentActor;
 use crate::error::AppError;
 use crate::i18n::ReqLang;
 use crate::work::{
-    self, ActionWrite, Board, ConclusionDetail, ConclusionView, DecisionWrite, ExtensionWrite,
-    MeetingDetail, MeetingView, NotificationView, RecommendationView, TaskDetail, TaskQuery,
-    TaskView,
+    self, ActionWrite, Board, ConclusionDetail, ConclusionView, DecisionWrite, DocumentConfirm,
+    ExtensionWrite, MeetingDetail, MeetingView, NotificationView, RecommendationView, TaskDetail,
+    TaskQuery, TaskView,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -42,6 +42,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_board))
         .routes(routes!(list_notifications))
         .routes(routes!(calendar_token))
+        .routes(routes!(confirm_document))
+}
+
+/// Tạo từ văn bản: the meeting, its draft notice, tasks and recommendations read from a pasted
+/// document (`POST /api/v1/extract`) and corrected by a person, created in one step. Everything is
+/// checked before the first write: a mistake anywhere saves nothing.
+#[utoipa::path(post, path = "/api/v1/extract/confirm", tag = "extract", request_body = DocumentConfirm,
+    responses((status = 201, body = MeetingDetail), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn confirm_document(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    ApiJson(body): ApiJson<DocumentConfirm>,
+) -> Result<(StatusCode, Json<MeetingDetail>), AppError> {
+    let m = work::confirm_document(&state, &me, &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(work::meeting_detail(&state, &me, m.id, lang).await?),
+    ))
 }
 
 /// A meeting: `kind` (`briefing`, `review`, `annual_review`, `regular_session`, `thematic`),
