@@ -272,9 +272,11 @@ async fn browser_department_updates_progress_of_its_own_task_only() {
     .await;
     let driver = Driver::start();
     let c = driver.client(1280, 900).await;
+    // Borrowed, not moved: the database must outlive the flow for the check after it.
+    let app = &app;
     run_flow("department_task_progress", c, |c| async move {
         let e = |e: fantoccini::error::CmdError| e.to_string();
-        sign_in(&c, &app, "tckh").await?;
+        sign_in(&c, app, "tckh").await?;
         // The task list shows the department's task and not the commune's.
         c.goto(&app.url("/tasks")).await.map_err(e)?;
         let body = c.find(Locator::Css("body")).await.map_err(e)?.text().await.map_err(e)?;

@@ -26,6 +26,7 @@ use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
 
 mod directory;
 mod extract;
+mod work;
 
 /// What every page's frame needs.
 pub struct Chrome {
@@ -115,6 +116,48 @@ pub fn router() -> Router<AppState> {
             "/extract",
             get(extract::extract_page).post(extract::extract_submit),
         )
+        .route("/meetings", get(work::meetings_page))
+        .route(
+            "/meetings/new",
+            get(work::new_meeting_page).post(work::new_meeting_submit),
+        )
+        .route("/meetings/{id}", get(work::meeting_page))
+        .route(
+            "/meetings/{id}/edit",
+            get(work::edit_meeting_page).post(work::edit_meeting_submit),
+        )
+        .route(
+            "/meetings/{id}/conclusions/new",
+            get(work::new_conclusion_page).post(work::new_conclusion_submit),
+        )
+        .route(
+            "/recommendations",
+            get(work::recommendations_page).post(work::recommendation_submit),
+        )
+        .route("/recommendations/{id}/answer", post(work::answer_submit))
+        .route("/conclusions/{id}", get(work::conclusion_page))
+        .route(
+            "/conclusions/{id}/edit",
+            get(work::edit_conclusion_page).post(work::edit_conclusion_submit),
+        )
+        .route("/conclusions/{id}/issue", post(work::issue_submit))
+        .route("/tasks", get(work::tasks_page).post(work::new_task_submit))
+        .route(
+            "/tasks/new",
+            get(work::new_task_page).post(work::new_task_submit),
+        )
+        .route("/tasks/{id}", get(work::task_page))
+        .route("/tasks/{id}/progress", post(work::progress_submit))
+        .route("/tasks/{id}/extension", post(work::extension_submit))
+        .route(
+            "/tasks/{id}/extension/decision",
+            post(work::decision_submit),
+        )
+        .route("/tasks/{id}/action", post(work::action_submit))
+        .route("/board", get(work::board_page))
+        .route("/notifications", get(work::notifications_page))
+        .route("/calendar", get(work::calendar_page))
+        .route("/calendar/token", post(work::calendar_token_submit))
 }
 
 /// Pages and probes that need no session.

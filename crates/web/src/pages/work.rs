@@ -1,0 +1,2135 @@
+//! Pages of the review-and-direction cycle: meetings and their recommendations, conclusion notices,
+//! tasks and their follow-up, the leaders' board, reminders and the calendar feed.
+//!
+//! Every rule lives in [`crate::work`] (the API calls the same functions); these handlers read the
+//! forms, call it, and render. A form refused for its content is shown again as typed, with the
+//! messages next to the fields.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use giaoban_documents::dateline;
+use giaoban_domain::Lang;
+use giaoban_domain::access::Permission;
+use giaoban_domain::calendar::format_date_vi;
+use giaoban_domain::conclusion::{ConclusionDraft, ConclusionInput, IssueInput};
+use giaoban_domain::meeting::{
+    AnswerInput, MeetingDraft, MeetingInput, MeetingKind, PersonInput, RecommendationInput,
+    RecommendationStatus,
+};
+use giaoban_domain::task::{
+    DeadlineInput, ProgressInput, SourceKind, TaskDraft, TaskId, TaskInput,
+};
+use giaoban_domain::task_status::{OfficialCategory, TaskStatus};
+use giaoban_domain::tree::UnitTree;
+use giaoban_domain::unit::{Invalid, Invalids, Unit};
+use jiff::civil::Date;
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{Chrome, correctable, render};
+use crate::AppState;
+use crate::auth::CurrentActor;
+use crate::error::AppError;
+use crate::i18n::ReqLang;
+use crate::work::{
+    self, ActionWrite, ConclusionProgress, ConclusionView, DecisionWrite, ExtensionWrite,
+    MeetingDetail, MeetingView, NotificationView, RecommendationView, TaskDetail, TaskQuery,
+    TaskView,
+};
+
+// ----- shared helpers -----
+
+/// A submitted form as its pairs: a multi-select sends its key once per chosen value.
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn parse(body: &[u8]) -> Fields {
+        Fields(form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    /// The first value of `key`, as typed ("" when absent).
+    fn get(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every non-empty value of `key`.
+    fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == key && !v.is_empty())
+    }
+
+    fn version(&self) -> Option<i64> {
+        self.get("version").trim().parse().ok()
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn unknown_unit(field: &'static str) -> Invalid {
+    Invalid::new(
+        field,
+        "unit.unknown",
+        "Đơn vị không tồn tại.",
+        "The unit does not exist.",
+    )
+}
+
+/// An optional identifier from a form; a malformed one is recorded against its field.
+fn opt_uuid(field: &'static str, raw: &str, errors: &mut Invalids) -> Option<Uuid> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return None;
+    }
+    match Uuid::parse_str(s) {
+        Ok(u) => Some(u),
+        Err(_) => {
+            errors.push(unknown_unit(field));
+            None
+        }
+    }
+}
+
+/// A unit the form must name (the nil identifier stands in while the error is reported).
+fn req_unit(field: &'static str, raw: &str, errors: &mut Invalids) -> Uuid {
+    if raw.trim().is_empty() {
+        errors.push(Invalid::new(
+            field,
+            "unit.required",
+            "Cần chọn đơn vị.",
+            "Choose a unit.",
+        ));
+        return Uuid::nil();
+    }
+    opt_uuid(field, raw, errors).unwrap_or_else(Uuid::nil)
+}
+
+/// When the form itself was incomplete, report that together with what the domain says of the rest.
+fn merge_local<T>(mut local: Invalids, domain: Result<T, Invalids>) -> Result<(), AppError> {
+    if local.0.is_empty() {
+        return Ok(());
+    }
+    if let Err(d) = domain {
+        for e in d.0 {
+            if !local.0.iter().any(|l| l.field == e.field) {
+                local.push(e);
+            }
+        }
+    }
+    Err(AppError::Invalid(local))
+}
+
+/// "2023-03-27" → "27/03/2023"; anything else unchanged.
+fn dmy(iso: &str) -> String {
+    iso.parse::<Date>()
+        .map(format_date_vi)
+        .unwrap_or_else(|_| iso.to_owned())
+}
+
+/// The messages of a refused form: one summary and one per field.
+#[derive(Default)]
+pub struct FormErrors {
+    pub message: Option<String>,
+    fields: Vec<(&'static str, String)>,
+}
+
+impl FormErrors {
+    /// The messages about `field`, joined.
+    pub fn get(&self, field: &str) -> Option<String> {
+        let found: Vec<&str> = self
+            .fields
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+            .collect();
+        (!found.is_empty()).then(|| found.join(" "))
+    }
+}
+
+/// Splits a correctable error into the status and the messages a form shows; `None` for errors
+/// that go to the error page.
+fn form_errors(e: &AppError, lang: Lang) -> Option<(StatusCode, FormErrors)> {
+    let (status, message) = correctable(e, lang)?;
+    let fields = e
+        .info()
+        .fields
+        .iter()
+        .map(|f| (f.field, lang.pick(&f.vi, &f.en).to_owned()))
+        .collect();
+    Some((
+        status,
+        FormErrors {
+            message: Some(message),
+            fields,
+        },
+    ))
+}
+
+/// One option of a select.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn mark(choices: &[(String, String)], selected: &[String]) -> Vec<Opt> {
+    choices
+        .iter()
+        .map(|(v, l)| Opt {
+            value: v.clone(),
+            label: l.clone(),
+            selected: selected.iter().any(|s| s == v),
+        })
+        .collect()
+}
+
+fn mark_one(choices: &[(String, String)], selected: &str) -> Vec<Opt> {
+    mark(choices, &[selected.to_owned()])
+}
+
+/// Units in tree order, indented, active today: those the actor has `perm` on, or without one the
+/// units around the actor's scope (its parent's subtree and its ancestors), which is where a
+/// recommendation is addressed or a meeting invites.
+fn unit_choices(
+    me: &CurrentActor,
+    units: &[Unit],
+    perm: Option<Permission>,
+) -> Vec<(String, String)> {
+    let tree = UnitTree::new(units);
+    let today = crate::today();
+    let scope = tree.ancestry(me.actor.scope_root);
+    let anchor = scope.get(1).copied();
+    let near =
+        |u: &Unit| scope.contains(&u.id) || anchor.is_none_or(|a| tree.ancestry(u.id).contains(&a));
+    tree.preorder(None)
+        .into_iter()
+        .filter(|(u, _)| u.is_active_on(today))
+        .filter(|(u, _)| match perm {
+            Some(p) => me.actor.may(p, &tree.ancestry(u.id)),
+            None => near(u),
+        })
+        .map(|(u, depth)| {
+            (
+                u.id.to_string(),
+                format!("{}{}", "· ".repeat(depth as usize), u.name),
+            )
+        })
+        .collect()
+}
+
+fn code_choices<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|k| (code(*k).to_owned(), label(*k).to_owned()))
+        .collect()
+}
+
+/// Dates as people read them.
+fn tidy_task(mut v: TaskView) -> TaskView {
+    v.assigned_on = dmy(&v.assigned_on);
+    v.due_date = v.due_date.as_deref().map(dmy);
+    v
+}
+
+fn tidy_rec(mut r: RecommendationView) -> RecommendationView {
+    r.raised_on = dmy(&r.raised_on);
+    r.answered_on = r.answered_on.as_deref().map(dmy);
+    r.resolved_on = r.resolved_on.as_deref().map(dmy);
+    r
+}
+
+fn tidy_conclusion(mut c: ConclusionView) -> ConclusionView {
+    c.issued_on = c.issued_on.as_deref().map(dmy);
+    c
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Sends a correctable error back to the form (rendered by `again`), others to the error page.
+async fn or_again<F, Fut>(e: AppError, lang: Lang, again: F) -> Result<Response, AppError>
+where
+    F: FnOnce(FormErrors) -> Fut,
+    Fut: std::future::Future<Output = Result<Html<String>, AppError>>,
+{
+    match form_errors(&e, lang) {
+        Some((status, errs)) => Ok((status, again(errs).await?).into_response()),
+        None => Err(e),
+    }
+}
+
+// ----- task filters -----
+
+/// The filters of `/tasks` and `/board` as typed: the names of [`TaskQuery`], every one optional
+/// and possibly empty (a select's "all").
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FilterForm {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    conclusion: String,
+    #[serde(default)]
+    meeting: String,
+    #[serde(default)]
+    as_of: String,
+}
+
+impl FilterForm {
+    fn query(&self) -> Result<TaskQuery, AppError> {
+        let mut errors = Invalids::default();
+        let q = TaskQuery {
+            unit: opt_uuid("unit", &self.unit, &mut errors),
+            status: opt(&self.status),
+            period: opt(&self.period),
+            source: opt(&self.source),
+            conclusion: opt_uuid("conclusion", &self.conclusion, &mut errors),
+            meeting: opt_uuid("meeting", &self.meeting, &mut errors),
+            as_of: opt(&self.as_of),
+            lang: None,
+        };
+        errors.into_result()?;
+        Ok(q)
+    }
+}
+
+/// The filter form as the templates show it.
+pub struct FilterView {
+    pub units: Vec<Opt>,
+    pub statuses: Vec<Opt>,
+    pub sources: Vec<Opt>,
+    pub period: String,
+    pub as_of: String,
+    pub conclusion: String,
+    pub meeting: String,
+}
+
+fn filter_view(lang: Lang, me: &CurrentActor, units: &[Unit], f: &FilterForm) -> FilterView {
+    let t = crate::i18n::texts(lang);
+    let mut statuses = vec![
+        (String::new(), t.any.to_owned()),
+        ("open".to_owned(), t.open_tasks.to_owned()),
+    ];
+    statuses.extend(code_choices(&TaskStatus::ALL, work::status_code, |s| {
+        s.label(lang)
+    }));
+    let mut sources = vec![(String::new(), t.any.to_owned())];
+    sources.extend(code_choices(&SourceKind::ALL, SourceKind::code, |s| {
+        s.label(lang)
+    }));
+    let mut unit_list = vec![(String::new(), t.any.to_owned())];
+    unit_list.extend(unit_choices(me, units, Some(Permission::ReadRecords)));
+    FilterView {
+        units: mark_one(&unit_list, f.unit.trim()),
+        statuses: mark_one(&statuses, f.status.trim()),
+        sources: mark_one(&sources, f.source.trim()),
+        period: f.period.clone(),
+        as_of: f.as_of.clone(),
+        conclusion: f.conclusion.clone(),
+        meeting: f.meeting.clone(),
+    }
+}
+
+// ----- tasks -----
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    c: Chrome,
+    rows: Vec<TaskView>,
+    filters: FilterView,
+    as_of: String,
+    can_create: bool,
+    error: Option<String>,
+}
+
+pub async fn tasks_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Query(f): Query<FilterForm>,
+) -> Result<Response, AppError> {
+    let units = state.store.units().await?;
+    let result = match f.query() {
+        Ok(q) => work::list_tasks(&state, &me, &q, lang).await,
+        Err(e) => Err(e),
+    };
+    let (rows, as_of, error, status) = match result {
+        Ok((listed, as_of)) => (
+            listed.into_iter().map(|l| tidy_task(l.view)).collect(),
+            ts_label_of(as_of),
+            None,
+            StatusCode::OK,
+        ),
+        Err(e) => match correctable(&e, lang) {
+            Some((status, msg)) => (vec![], String::new(), Some(msg), status),
+            None => return Err(e),
+        },
+    };
+    let page = render(&TasksPage {
+        c: Chrome::new(lang, Some(&me), &session, "/tasks").await?,
+        rows,
+        filters: filter_view(lang, &me, &units, &f),
+        as_of,
+        can_create: !unit_choices(&me, &units, Some(Permission::WriteRecords)).is_empty(),
+        error,
+    })?;
+    Ok((status, page).into_response())
+}
+
+/// "28/03/2023 23:59".
+fn ts_label_of(ts: jiff::Timestamp) -> String {
+    let dt = giaoban_domain::calendar::local_datetime(ts);
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        dt.day(),
+        dt.month(),
+        dt.year(),
+        dt.hour(),
+        dt.minute()
+    )
+}
+
+/// The progress form as typed.
+#[derive(Default)]
+pub struct ProgressEcho {
+    pub percent: String,
+    pub note: String,
+    pub evidence: String,
+    pub completed: bool,
+    pub occurrence: String,
+}
+
+/// The extension form as typed.
+#[derive(Default)]
+pub struct ExtensionEcho {
+    pub new_due: String,
+    pub new_time: String,
+    pub reason: String,
+}
+
+/// Which form on the task page a refusal belongs to.
+#[derive(Default, PartialEq, Eq, Clone, Copy)]
+enum TaskForm {
+    #[default]
+    None,
+    Progress,
+    Extension,
+    Decision,
+    Action,
+}
+
+#[derive(Default)]
+struct TaskPageState {
+    form: TaskForm,
+    errs: FormErrors,
+    progress: ProgressEcho,
+    extension: ExtensionEcho,
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    c: Chrome,
+    d: TaskDetail,
+    t: TaskView,
+    occurrence_opts: Vec<Opt>,
+    actions: Vec<(&'static str, &'static str)>,
+    progress_errs: FormErrors,
+    extension_errs: FormErrors,
+    decision_errs: FormErrors,
+    action_errs: FormErrors,
+    pf: ProgressEcho,
+    ef: ExtensionEcho,
+    can_assign_sub: bool,
+    /// Whether progress and extensions can still be reported.
+    open: bool,
+}
+
+async fn task_page_inner(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    id: Uuid,
+    as_of: Option<&str>,
+    st: TaskPageState,
+) -> Result<Html<String>, AppError> {
+    let mut d = work::task_detail(state, me, TaskId(id), as_of, lang).await?;
+    let t = crate::i18n::texts(lang);
+    d.task = tidy_task(d.task);
+    d.task.official_category = d.task.official_category.take().map(|code| {
+        serde_json::from_value::<OfficialCategory>(serde_json::Value::String(code.clone()))
+            .map(|c| c.label(lang).to_owned())
+            .unwrap_or(code)
+    });
+    d.subtasks = d.subtasks.into_iter().map(tidy_task).collect();
+    for o in &mut d.occurrences {
+        o.due_date = dmy(&o.due_date);
+    }
+    let task = d.task.clone();
+    let occ_choices: Vec<(String, String)> = d
+        .occurrences
+        .iter()
+        .map(|o| {
+            (
+                o.period.clone(),
+                format!("{} — {}", o.period_label, o.due_label),
+            )
+        })
+        .collect();
+    let chosen = if st.progress.occurrence.is_empty() {
+        task.occurrence.clone().unwrap_or_default()
+    } else {
+        st.progress.occurrence.clone()
+    };
+    let actions = match task.status.as_str() {
+        "paused" => vec![("resume", t.resume), ("cancel", t.cancel_task)],
+        "cancelled" | "completed_on_time" | "completed_late" => vec![("reopen", t.reopen)],
+        _ => vec![("pause", t.pause), ("cancel", t.cancel_task)],
+    };
+    // A finished or cancelled task takes no more reports (a recurring one goes on, occurrence by
+    // occurrence).
+    let open = !d.occurrences.is_empty()
+        || !matches!(
+            task.status.as_str(),
+            "cancelled" | "completed_on_time" | "completed_late"
+        );
+    let units = state.store.units().await?;
+    let can_assign_sub = !unit_choices(me, &units, Some(Permission::WriteRecords)).is_empty();
+    let (mut p, mut e, mut dec, mut a) = Default::default();
+    match st.form {
+        TaskForm::Progress => p = st.errs,
+        TaskForm::Extension => e = st.errs,
+        TaskForm::Decision => dec = st.errs,
+        TaskForm::Action => a = st.errs,
+        TaskForm::None => {}
+    }
+    let pf = if st.form == TaskForm::Progress {
+        st.progress
+    } else {
+        ProgressEcho {
+            percent: task.percent.map(|p| p.to_string()).unwrap_or_default(),
+            ..ProgressEcho::default()
+        }
+    };
+    render(&TaskPage {
+        c: Chrome::new(lang, Some(me), session, &format!("/tasks/{id}")).await?,
+        occurrence_opts: mark_one(&occ_choices, &chosen),
+        t: task,
+        d,
+        actions,
+        progress_errs: p,
+        extension_errs: e,
+        decision_errs: dec,
+        action_errs: a,
+        pf,
+        ef: st.extension,
+        can_assign_sub,
+        open,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct AsOfQuery {
+    as_of: Option<String>,
+}
+
+pub async fn task_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    Query(q): Query<AsOfQuery>,
+) -> Result<Html<String>, AppError> {
+    task_page_inner(
+        &state,
+        lang,
+        &me,
+        &session,
+        id,
+        q.as_of.as_deref(),
+        TaskPageState::default(),
+    )
+    .await
+}
+
+pub async fn progress_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = Fields::parse(&body);
+    let echo = ProgressEcho {
+        percent: f.get("percent"),
+        note: f.get("note"),
+        evidence: f.get("evidence"),
+        completed: f.has("completed"),
+        occurrence: f.get("occurrence"),
+    };
+    let input = ProgressInput {
+        percent: opt(&echo.percent),
+        note: echo.note.clone(),
+        completed: echo.completed,
+        evidence: opt(&echo.evidence),
+        occurrence: opt(&echo.occurrence),
+        version: f.version(),
+    };
+    match work::report_progress(&state, &me, TaskId(id), &input).await {
+        Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
+        Err(e) => {
+            or_again(e, lang, |errs| {
+                task_page_inner(
+                    &state,
+                    lang,
+                    &me,
+                    &session,
+                    id,
+                    None,
+                    TaskPageState {
+                        form: TaskForm::Progress,
+                        errs,
+                        progress: echo,
+                        ..TaskPageState::default()
+                    },
+                )
+            })
+            .await
+        }
+    }
+}
+
+pub async fn extension_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = Fields::parse(&body);
+    let echo = ExtensionEcho {
+        new_due: f.get("new_due"),
+        new_time: f.get("new_time"),
+        reason: f.get("reason"),
+    };
+    let write = ExtensionWrite {
+        new_due: echo.new_due.clone(),
+        new_time: opt(&echo.new_time),
+        reason: echo.reason.clone(),
+    };
+    match work::request_extension(&state, &me, TaskId(id), &write).await {
+        Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
+        Err(e) => {
+            or_again(e, lang, |errs| {
+                task_page_inner(
+                    &state,
+                    lang,
+                    &me,
+                    &session,
+                    id,
+                    None,
+                    TaskPageState {
+                        form: TaskForm::Extension,
+                        errs,
+                        extension: echo,
+                        ..TaskPageState::default()
+                    },
+                )
+            })
+            .await
+        }
+    }
+}
+
+pub async fn decision_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = Fields::parse(&body);
+    let write = DecisionWrite {
+        approve: f.get("approve").trim() == "true",
+        note: opt(&f.get("note")),
+    };
+    match work::decide_extension(&state, &me, TaskId(id), &write).await {
+        Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
+        Err(e) => {
+            or_again(e, lang, |errs| {
+                task_page_inner(
+                    &state,
+                    lang,
+                    &me,
+                    &session,
+                    id,
+                    None,
+                    TaskPageState {
+                        form: TaskForm::Decision,
+                        errs,
+                        ..TaskPageState::default()
+                    },
+                )
+            })
+            .await
+        }
+    }
+}
+
+pub async fn action_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = Fields::parse(&body);
+    let write = ActionWrite {
+        action: f.get("action"),
+        note: opt(&f.get("note")),
+        version: f.version(),
+    };
+    match work::act_on_task(&state, &me, TaskId(id), &write).await {
+        Ok(_) => Ok(see_other(&format!("/tasks/{id}"))),
+        Err(e) => {
+            or_again(e, lang, |errs| {
+                task_page_inner(
+                    &state,
+                    lang,
+                    &me,
+                    &session,
+                    id,
+                    None,
+                    TaskPageState {
+                        form: TaskForm::Action,
+                        errs,
+                        ..TaskPageState::default()
+                    },
+                )
+            })
+            .await
+        }
+    }
+}
+
+/// The task form as typed.
+#[derive(Default, Clone)]
+pub struct TaskFormEcho {
+    pub content: String,
+    pub source_kind: String,
+    pub conclusion_id: String,
+    pub meeting_id: String,
+    pub parent_id: String,
+    pub source_ref: String,
+    pub assigner_unit_id: String,
+    pub assigner_name: String,
+    pub lead_unit_id: String,
+    pub coordinating: Vec<String>,
+    pub monitor_unit_id: String,
+    pub deadline: String,
+    pub assigned_on: String,
+    /// Where to go once saved (a local path), e.g. back to the notice.
+    pub return_to: String,
+}
+
+impl TaskFormEcho {
+    fn read(f: &Fields) -> TaskFormEcho {
+        TaskFormEcho {
+            content: f.get("content"),
+            source_kind: f.get("source_kind"),
+            conclusion_id: f.get("conclusion_id"),
+            meeting_id: f.get("meeting_id"),
+            parent_id: f.get("parent_id"),
+            source_ref: f.get("source_ref"),
+            assigner_unit_id: f.get("assigner_unit_id"),
+            assigner_name: f.get("assigner_name"),
+            lead_unit_id: f.get("lead_unit_id"),
+            coordinating: f.all("coordinating_unit_ids"),
+            monitor_unit_id: f.get("monitor_unit_id"),
+            deadline: f.get("deadline"),
+            assigned_on: f.get("assigned_on"),
+            return_to: f.get("return_to"),
+        }
+    }
+
+    fn input(&self) -> Result<TaskInput, AppError> {
+        let mut errors = Invalids::default();
+        let mut coordinating = Vec::new();
+        for c in &self.coordinating {
+            if let Some(u) = opt_uuid("coordinating_unit_ids", c, &mut errors) {
+                coordinating.push(u);
+            }
+        }
+        let input = TaskInput {
+            content: self.content.clone(),
+            source_kind: opt(&self.source_kind),
+            conclusion_id: opt_uuid("conclusion_id", &self.conclusion_id, &mut errors),
+            meeting_id: opt_uuid("meeting_id", &self.meeting_id, &mut errors),
+            source_ref: opt(&self.source_ref),
+            assigner_unit_id: req_unit("assigner_unit_id", &self.assigner_unit_id, &mut errors),
+            assigner_name: opt(&self.assigner_name),
+            lead_unit_id: req_unit("lead_unit_id", &self.lead_unit_id, &mut errors),
+            coordinating_unit_ids: coordinating,
+            monitor_unit_id: opt_uuid("monitor_unit_id", &self.monitor_unit_id, &mut errors),
+            parent_id: opt_uuid("parent_id", &self.parent_id, &mut errors),
+            deadline: DeadlineInput::Text(self.deadline.clone()),
+            assigned_on: opt(&self.assigned_on),
+        };
+        merge_local(errors, TaskDraft::parse(&input, crate::today()))?;
+        Ok(input)
+    }
+}
+
+/// Only local paths are followed after saving.
+fn local_path(p: &str) -> Option<&str> {
+    (p.starts_with('/') && !p.starts_with("//") && !p.contains('\\')).then_some(p)
+}
+
+#[derive(Template)]
+#[template(path = "task_form.html")]
+struct TaskFormPage {
+    c: Chrome,
+    f: TaskFormEcho,
+    errs: FormErrors,
+    sources: Vec<Opt>,
+    assigners: Vec<Opt>,
+    leads: Vec<Opt>,
+    coordinating: Vec<Opt>,
+    monitors: Vec<Opt>,
+    /// The notice, meeting or parent task the new task comes from: link and name.
+    context: Option<(String, String)>,
+}
+
+async fn task_form_inner(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    f: TaskFormEcho,
+    errs: FormErrors,
+) -> Result<Html<String>, AppError> {
+    let t = crate::i18n::texts(lang);
+    let units = state.store.units().await?;
+    let writable = unit_choices(me, &units, Some(Permission::WriteRecords));
+    if writable.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let readable = unit_choices(me, &units, Some(Permission::ReadRecords));
+    let mut sources = vec![(String::new(), t.source_auto.to_owned())];
+    sources.extend(code_choices(&SourceKind::ALL, SourceKind::code, |s| {
+        s.label(lang)
+    }));
+    let mut optional = vec![(String::new(), "—".to_owned())];
+    optional.extend(readable.iter().cloned());
+    // Where the task comes from, named and linked (unreadable or malformed: not shown).
+    let id_of = |s: &str| Uuid::parse_str(s.trim()).ok();
+    let context = if let Some(cid) = id_of(&f.conclusion_id) {
+        work::conclusion_detail(state, me, cid, lang)
+            .await
+            .ok()
+            .map(|d| {
+                let n = d.conclusion;
+                let number = n.number.unwrap_or_else(|| t.draft.to_owned());
+                (
+                    format!("/conclusions/{cid}"),
+                    format!("{}: {number} — {}", t.conclusion, n.title),
+                )
+            })
+    } else if let Some(mid) = id_of(&f.meeting_id) {
+        work::meeting_detail(state, me, mid, lang)
+            .await
+            .ok()
+            .map(|d| {
+                let m = d.meeting;
+                (
+                    format!("/meetings/{mid}"),
+                    format!("{}: {} ({})", t.meeting, m.title, m.date_label),
+                )
+            })
+    } else if let Some(pid) = id_of(&f.parent_id) {
+        work::task_detail(state, me, TaskId(pid), None, lang)
+            .await
+            .ok()
+            .map(|d| {
+                (
+                    format!("/tasks/{pid}"),
+                    format!("{}: {}", t.parent_task, d.task.content),
+                )
+            })
+    } else {
+        None
+    };
+    render(&TaskFormPage {
+        c: Chrome::new(lang, Some(me), session, "/tasks/new").await?,
+        sources: mark_one(&sources, &f.source_kind),
+        assigners: mark_one(&writable, &f.assigner_unit_id),
+        leads: mark_one(&readable, &f.lead_unit_id),
+        coordinating: mark(&readable, &f.coordinating),
+        monitors: mark_one(&optional, &f.monitor_unit_id),
+        context,
+        f,
+        errs,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewTaskQuery {
+    conclusion: Option<Uuid>,
+    meeting: Option<Uuid>,
+    parent: Option<Uuid>,
+}
+
+pub async fn new_task_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Query(q): Query<NewTaskQuery>,
+) -> Result<Html<String>, AppError> {
+    let mut f = TaskFormEcho {
+        assigner_unit_id: me.actor.unit_id.to_string(),
+        ..TaskFormEcho::default()
+    };
+    if let Some(cid) = q.conclusion {
+        let d = work::conclusion_detail(&state, &me, cid, lang).await?;
+        f.conclusion_id = cid.to_string();
+        f.meeting_id = d.meeting.id.to_string();
+        f.assigner_unit_id = d.conclusion.issuer.id.to_string();
+        f.source_kind = SourceKind::Conclusion.code().into();
+        f.return_to = format!("/conclusions/{cid}");
+    } else if let Some(mid) = q.meeting {
+        let d = work::meeting_detail(&state, &me, mid, lang).await?;
+        f.meeting_id = mid.to_string();
+        f.assigner_unit_id = d.meeting.host.id.to_string();
+        f.assigner_name = d.meeting.chair.clone().unwrap_or_default();
+        f.source_kind = SourceKind::Meeting.code().into();
+        f.return_to = format!("/meetings/{mid}");
+    }
+    if let Some(pid) = q.parent {
+        let d = work::task_detail(&state, &me, TaskId(pid), None, lang).await?;
+        f.parent_id = pid.to_string();
+        f.assigner_unit_id = d.task.lead.id.to_string();
+        f.return_to = format!("/tasks/{pid}");
+    }
+    task_form_inner(&state, lang, &me, &session, f, FormErrors::default()).await
+}
+
+pub async fn new_task_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = TaskFormEcho::read(&Fields::parse(&body));
+    let result = match f.input() {
+        Ok(input) => work::create_task(&state, &me, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(task) => Ok(see_other(
+            local_path(&f.return_to).unwrap_or(&format!("/tasks/{}", task.id.0)),
+        )),
+        Err(e) => {
+            or_again(e, lang, |errs| {
+                task_form_inner(&state, lang, &me, &session, f, errs)
+            })
+            .await
+        }
+    }
+}
+
+// ----- board -----
+
+pub struct BoardUnit {
+    pub id: Uuid,
+    pub name: String,
+    /// Per status in [`TaskStatus::ALL`] order; empty for none.
+    pub counts: Vec<String>,
+    pub total: usize,
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    c: Chrome,
+    filters: FilterView,
+    as_of: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    totals: Vec<(&'static str, &'static str, usize)>,
+    total: usize,
+    units: Vec<BoardUnit>,
+    overdue: Vec<TaskView>,
+    conclusions: Vec<ConclusionProgress>,
+    error: Option<String>,
+}
+
+pub async fn board_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Query(f): Query<FilterForm>,
+) -> Result<Response, AppError> {
+    let units = state.store.units().await?;
+    let statuses: Vec<(&'static str, &'static str)> = TaskStatus::ALL
+        .iter()
+        .map(|s| (work::status_code(*s), s.label(lang)))
+        .collect();
+    let result = match f.query() {
+        Ok(q) => work::board(&state, &me, &q, lang).await,
+        Err(e) => Err(e),
+    };
+    let mut page = BoardPage {
+        c: Chrome::new(lang, Some(&me), &session, "/board").await?,
+        filters: filter_view(lang, &me, &units, &f),
+        as_of: String::new(),
+        statuses: statuses.clone(),
+        totals: vec![],
+        total: 0,
+        units: vec![],
+        overdue: vec![],
+        conclusions: vec![],
+        error: None,
+    };
+    let status = match result {
+        Ok(b) => {
+            let count = |m: &HashMap<String, usize>, code: &str| m.get(code).copied().unwrap_or(0);
+            page.as_of = b.as_of;
+            page.totals = statuses
+                .iter()
+                .map(|(code, label)| (*code, *label, count(&b.totals, code)))
+                .collect();
+            page.total = b.totals.values().sum();
+            page.units = b
+                .units
+                .into_iter()
+                .map(|u| BoardUnit {
+                    id: u.unit.id,
+                    name: u.unit.name,
+                    counts: statuses
+                        .iter()
+                        .map(|(c, _)| match count(&u.counts, c) {
+                            0 => String::new(),
+                            n => n.to_string(),
+                        })
+                        .collect(),
+                    total: u.total,
+                })
+                .collect();
+            page.overdue = b.overdue.into_iter().map(tidy_task).collect();
+            page.conclusions = b.conclusions;
+            StatusCode::OK
+        }
+        Err(e) => match correctable(&e, lang) {
+            Some((status, msg)) => {
+                page.error = Some(msg);
+                status
+            }
+            None => return Err(e),
+        },
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+// ----- meetings -----
+
+#[derive(Template)]
+#[template(path = "meetings.html")]
+struct MeetingsPage {
+    c: Chrome,
+    rows: Vec<MeetingView>,
+    can_create: bool,
+}
+
+pub async fn meetings_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    let mut rows = work::list_meetings(&state, &me, lang).await?;
+    rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.time.cmp(&a.time)));
+    let units = state.store.units().await?;
+    render(&MeetingsPage {
+        c: Chrome::new(lang, Some(&me), &session, "/meetings").await?,
+        rows,
+        can_create: !unit_choices(&me, &units, Some(Permission::WriteRecords)).is_empty(),
+    })
+}
+
+/// "Lê Văn Hoa - Chủ tịch UBND huyện" → name and title.
+fn split_person(line: &str) -> (String, String) {
+    let line = line.trim();
+    for sep in [" - ", " – ", " — "] {
+        if let Some((n, t)) = line.split_once(sep) {
+            return (n.trim().to_owned(), t.trim().to_owned());
+        }
+    }
+    (line.to_owned(), String::new())
+}
+
+/// The meeting form as typed.
+#[derive(Default, Clone)]
+pub struct MeetingFormEcho {
+    pub kind: String,
+    pub title: String,
+    pub date: String,
+    pub time: String,
+    pub place: String,
+    pub host_unit_id: String,
+    pub chair_name: String,
+    pub chair_title: String,
+    pub participants: String,
+    pub invited: Vec<String>,
+    pub agenda: String,
+    pub minutes: String,
+    pub period: String,
+    pub version: Option<i64>,
+}
+
+impl MeetingFormEcho {
+    fn read(f: &Fields) -> MeetingFormEcho {
+        MeetingFormEcho {
+            kind: f.get("kind"),
+            title: f.get("title"),
+            date: f.get("date"),
+            time: f.get("time"),
+            place: f.get("place"),
+            host_unit_id: f.get("host_unit_id"),
+            chair_name: f.get("chair_name"),
+            chair_title: f.get("chair_title"),
+            participants: f.get("participants"),
+            invited: f.all("invited_unit_ids"),
+            agenda: f.get("agenda"),
+            minutes: f.get("minutes"),
+            period: f.get("period"),
+            version: f.version(),
+        }
+    }
+
+    fn of(m: &MeetingView) -> MeetingFormEcho {
+        let (chair_name, chair_title) = m.chair.as_deref().map(split_person).unwrap_or_default();
+        MeetingFormEcho {
+            kind: m.kind.clone(),
+            title: m.title.clone(),
+            date: m.date_label.clone(),
+            time: m.time.clone().unwrap_or_default(),
+            place: m.place.clone().unwrap_or_default(),
+            host_unit_id: m.host.id.to_string(),
+            chair_name,
+            chair_title,
+            participants: m
+                .participants
+                .iter()
+                .map(|p| p.display())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            invited: m.invited.iter().map(|u| u.id.to_string()).collect(),
+            agenda: m.agenda.join("\n"),
+            minutes: m.minutes.clone().unwrap_or_default(),
+            period: m.period.clone().unwrap_or_default(),
+            version: Some(m.version),
+        }
+    }
+
+    fn input(&self) -> Result<MeetingInput, AppError> {
+        let mut errors = Invalids::default();
+        let person = |line: &str| {
+            let (name, title) = split_person(line);
+            PersonInput {
+                name,
+                title: opt(&title),
+                unit_id: None,
+            }
+        };
+        let mut invited = Vec::new();
+        for u in &self.invited {
+            if let Some(u) = opt_uuid("invited_unit_ids", u, &mut errors) {
+                invited.push(u);
+            }
+        }
+        let input = MeetingInput {
+            kind: self.kind.clone(),
+            title: self.title.clone(),
+            date: self.date.clone(),
+            time: opt(&self.time),
+            place: opt(&self.place),
+            host_unit_id: req_unit("host_unit_id", &self.host_unit_id, &mut errors),
+            chair: opt(&self.chair_name).map(|name| PersonInput {
+                name,
+                title: opt(&self.chair_title),
+                unit_id: None,
+            }),
+            participants: lines(&self.participants)
+                .iter()
+                .map(|l| person(l))
+                .collect(),
+            invited_unit_ids: invited,
+            agenda: lines(&self.agenda),
+            minutes: opt(&self.minutes),
+            period: opt(&self.period),
+            version: self.version,
+        };
+        merge_local(errors, MeetingDraft::parse(&input))?;
+        Ok(input)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "meeting_form.html")]
+struct MeetingFormPage {
+    c: Chrome,
+    heading: &'static str,
+    action: String,
+    f: MeetingFormEcho,
+    errs: FormErrors,
+    kinds: Vec<Opt>,
+    hosts: Vec<Opt>,
+    invited: Vec<Opt>,
+}
+
+async fn meeting_form_inner(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    editing: Option<Uuid>,
+    f: MeetingFormEcho,
+    errs: FormErrors,
+) -> Result<Html<String>, AppError> {
+    let t = crate::i18n::texts(lang);
+    let units = state.store.units().await?;
+    let mut hosts = unit_choices(me, &units, Some(Permission::WriteRecords));
+    if hosts.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    if editing.is_some() {
+        // The host cannot change: offer only the current one.
+        hosts.retain(|(id, _)| *id == f.host_unit_id);
+    }
+    let all = unit_choices(me, &units, None);
+    let kinds = code_choices(&MeetingKind::ALL, MeetingKind::code, |k| k.label(lang));
+    let (heading, action) = match editing {
+        Some(id) => (t.edit_meeting, format!("/meetings/{id}/edit")),
+        None => (t.new_meeting, "/meetings/new".to_owned()),
+    };
+    render(&MeetingFormPage {
+        c: Chrome::new(lang, Some(me), session, &action).await?,
+        heading,
+        action,
+        kinds: mark_one(&kinds, &f.kind),
+        hosts: mark_one(&hosts, &f.host_unit_id),
+        invited: mark(&all, &f.invited),
+        f,
+        errs,
+    })
+}
+
+pub async fn new_meeting_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    let f = MeetingFormEcho {
+        kind: MeetingKind::Briefing.code().into(),
+        date: format_date_vi(crate::today()),
+        host_unit_id: me.actor.unit_id.to_string(),
+        ..MeetingFormEcho::default()
+    };
+    meeting_form_inner(&state, lang, &me, &session, None, f, FormErrors::default()).await
+}
+
+pub async fn new_meeting_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = MeetingFormEcho::read(&Fields::parse(&body));
+    let result = match f.input() {
+        Ok(input) => work::create_meeting(&state, &me, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(m) => Ok(see_other(&format!("/meetings/{}", m.id))),
+        Err(e) => {
+            or_again(e, lang, |errs| {
+                meeting_form_inner(&state, lang, &me, &session, None, f, errs)
+            })
+            .await
+        }
+    }
+}
+
+pub async fn edit_meeting_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<Html<String>, AppError> {
+    let d = work::meeting_detail(&state, &me, id, lang).await?;
+    if !d.meeting.can_edit {
+        return Err(AppError::Forbidden);
+    }
+    let f = MeetingFormEcho::of(&d.meeting);
+    meeting_form_inner(
+        &state,
+        lang,
+        &me,
+        &session,
+        Some(id),
+        f,
+        FormErrors::default(),
+    )
+    .await
+}
+
+pub async fn edit_meeting_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = MeetingFormEcho::read(&Fields::parse(&body));
+    let result = match f.input() {
+        Ok(input) => work::update_meeting(&state, &me, id, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/meetings/{id}"))),
+        Err(e) => {
+            or_again(e, lang, |errs| {
+                meeting_form_inner(&state, lang, &me, &session, Some(id), f, errs)
+            })
+            .await
+        }
+    }
+}
+
+/// The recommendation form as typed.
+#[derive(Default, Clone)]
+pub struct RecEcho {
+    pub raised_by: String,
+    pub addressed_to: String,
+    pub content: String,
+}
+
+/// The forms on a page listing recommendations: the new one and, when an answer was refused, which
+/// recommendation it was for and what was typed.
+#[derive(Default)]
+struct RecForms {
+    new: RecEcho,
+    new_errs: FormErrors,
+    answer_for: Option<Uuid>,
+    answer_errs: FormErrors,
+    answer_text: String,
+    answer_status: String,
+}
+
+/// A recommendation with its answer form ready.
+pub struct RecRow {
+    pub r: RecommendationView,
+    pub statuses: Vec<Opt>,
+    pub answer_text: String,
+    pub errs: Option<FormErrors>,
+}
+
+fn rec_rows(lang: Lang, list: Vec<RecommendationView>, forms: &mut RecForms) -> Vec<RecRow> {
+    let statuses = code_choices(
+        &RecommendationStatus::ALL,
+        RecommendationStatus::code,
+        |s| s.label(lang),
+    );
+    list.into_iter()
+        .map(|r| {
+            let refused = forms.answer_for == Some(r.id);
+            let (text, status, errs) = if refused {
+                (
+                    forms.answer_text.clone(),
+                    forms.answer_status.clone(),
+                    Some(std::mem::take(&mut forms.answer_errs)),
+                )
+            } else {
+                let next = if r.status == "awaiting" {
+                    "answered".to_owned()
+                } else {
+                    r.status.clone()
+                };
+                (r.answer.clone().unwrap_or_default(), next, None)
+            };
+            RecRow {
+                statuses: mark_one(&statuses, &status),
+                answer_text: text,
+                errs,
+                r: tidy_rec(r),
+            }
+        })
+        .collect()
+}
+
+/// The choices of the new-recommendation form.
+pub struct RecChoices {
+    pub raised_by: Vec<Opt>,
+    pub addressed_to: Vec<Opt>,
+}
+
+fn rec_choices(me: &CurrentActor, units: &[Unit], echo: &RecEcho) -> Option<RecChoices> {
+    let writable = unit_choices(me, units, Some(Permission::WriteRecords));
+    if writable.is_empty() {
+        return None;
+    }
+    let mut to = vec![(String::new(), "—".to_owned())];
+    to.extend(unit_choices(me, units, None));
+    let raised = if echo.raised_by.is_empty() {
+        me.actor.unit_id.to_string()
+    } else {
+        echo.raised_by.clone()
+    };
+    Some(RecChoices {
+        raised_by: mark_one(&writable, &raised),
+        addressed_to: mark_one(&to, &echo.addressed_to),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+struct MeetingPage {
+    c: Chrome,
+    d: MeetingDetail,
+    m: MeetingView,
+    recs: Vec<RecRow>,
+    rec_new: RecEcho,
+    rec_errs: FormErrors,
+    rec_choices: Option<RecChoices>,
+    can_assign: bool,
+}
+
+async fn meeting_page_inner(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    id: Uuid,
+    mut forms: RecForms,
+) -> Result<Html<String>, AppError> {
+    let mut d = work::meeting_detail(state, me, id, lang).await?;
+    d.review = std::mem::take(&mut d.review)
+        .into_iter()
+        .map(tidy_task)
+        .collect();
+    d.tasks = std::mem::take(&mut d.tasks)
+        .into_iter()
+        .map(tidy_task)
+        .collect();
+    d.conclusions = std::mem::take(&mut d.conclusions)
+        .into_iter()
+        .map(tidy_conclusion)
+        .collect();
+    let recs = rec_rows(lang, std::mem::take(&mut d.recommendations), &mut forms);
+    let units = state.store.units().await?;
+    let can_assign = !unit_choices(me, &units, Some(Permission::WriteRecords)).is_empty();
+    render(&MeetingPage {
+        c: Chrome::new(lang, Some(me), session, &format!("/meetings/{id}")).await?,
+        m: d.meeting.clone(),
+        d,
+        recs,
+        rec_choices: rec_choices(me, &units, &forms.new),
+        rec_new: forms.new,
+        rec_errs: forms.new_errs,
+        can_assign,
+    })
+}
+
+pub async fn meeting_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<Html<String>, AppError> {
+    meeting_page_inner(&state, lang, &me, &session, id, RecForms::default()).await
+}
+
+// ----- recommendations -----
+
+#[derive(Template)]
+#[template(path = "recommendations.html")]
+struct RecommendationsPage {
+    c: Chrome,
+    recs: Vec<RecRow>,
+    rec_new: RecEcho,
+    rec_errs: FormErrors,
+    rec_choices: Option<RecChoices>,
+}
+
+async fn recommendations_inner(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    mut forms: RecForms,
+) -> Result<Html<String>, AppError> {
+    let mut list = work::list_recommendations(state, me, lang).await?;
+    list.sort_by(|a, b| b.raised_on.cmp(&a.raised_on));
+    let recs = rec_rows(lang, list, &mut forms);
+    let units = state.store.units().await?;
+    render(&RecommendationsPage {
+        c: Chrome::new(lang, Some(me), session, "/recommendations").await?,
+        recs,
+        rec_choices: rec_choices(me, &units, &forms.new),
+        rec_new: forms.new,
+        rec_errs: forms.new_errs,
+    })
+}
+
+pub async fn recommendations_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    recommendations_inner(&state, lang, &me, &session, RecForms::default()).await
+}
+
+/// Back to the meeting the form was on, or to the list.
+async fn rec_page_again(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    meeting: Option<Uuid>,
+    forms: RecForms,
+) -> Result<Html<String>, AppError> {
+    match meeting {
+        Some(m) => meeting_page_inner(state, lang, me, session, m, forms).await,
+        None => recommendations_inner(state, lang, me, session, forms).await,
+    }
+}
+
+pub async fn recommendation_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = Fields::parse(&body);
+    let echo = RecEcho {
+        raised_by: f.get("raised_by_unit_id"),
+        addressed_to: f.get("addressed_to_unit_id"),
+        content: f.get("content"),
+    };
+    let meeting = Uuid::parse_str(f.get("meeting_id").trim()).ok();
+    let mut errors = Invalids::default();
+    let input = RecommendationInput {
+        meeting_id: meeting,
+        raised_by_unit_id: req_unit("raised_by_unit_id", &echo.raised_by, &mut errors),
+        addressed_to_unit_id: opt_uuid("addressed_to_unit_id", &echo.addressed_to, &mut errors),
+        content: echo.content.clone(),
+        raised_on: None,
+    };
+    let result = match errors.into_result() {
+        Ok(()) => work::create_recommendation(&state, &me, &input).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&match meeting {
+            Some(m) => format!("/meetings/{m}#recommendations"),
+            None => "/recommendations".to_owned(),
+        })),
+        Err(e) => {
+            or_again(e, lang, |errs| {
+                rec_page_again(
+                    &state,
+                    lang,
+                    &me,
+                    &session,
+                    meeting,
+                    RecForms {
+                        new: echo,
+                        new_errs: errs,
+                        ..RecForms::default()
+                    },
+                )
+            })
+            .await
+        }
+    }
+}
+
+pub async fn answer_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = Fields::parse(&body);
+    let input = AnswerInput {
+        answer: opt(&f.get("answer")),
+        status: f.get("status"),
+        version: f.version(),
+    };
+    match work::answer_recommendation(&state, &me, id, &input).await {
+        Ok(r) => Ok(see_other(&match r.meeting_id {
+            Some(m) => format!("/meetings/{m}#rec-{id}"),
+            None => format!("/recommendations#rec-{id}"),
+        })),
+        Err(e) => {
+            let meeting = Uuid::parse_str(f.get("meeting_id").trim()).ok();
+            or_again(e, lang, |errs| {
+                rec_page_again(
+                    &state,
+                    lang,
+                    &me,
+                    &session,
+                    meeting,
+                    RecForms {
+                        answer_for: Some(id),
+                        answer_errs: errs,
+                        answer_text: f.get("answer"),
+                        answer_status: f.get("status"),
+                        ..RecForms::default()
+                    },
+                )
+            })
+            .await
+        }
+    }
+}
+
+// ----- conclusions -----
+
+/// The conclusion form as typed.
+#[derive(Default, Clone)]
+pub struct ConclusionFormEcho {
+    pub issuer_unit_id: String,
+    pub symbol: String,
+    pub place: String,
+    pub title: String,
+    pub signer_name: String,
+    pub signer_title: String,
+    pub authority: String,
+    pub results: String,
+    pub shortcomings: String,
+    pub directions: String,
+    pub recipients: String,
+    pub version: Option<i64>,
+}
+
+impl ConclusionFormEcho {
+    fn read(f: &Fields) -> ConclusionFormEcho {
+        ConclusionFormEcho {
+            issuer_unit_id: f.get("issuer_unit_id"),
+            symbol: f.get("symbol"),
+            place: f.get("place"),
+            title: f.get("title"),
+            signer_name: f.get("signer_name"),
+            signer_title: f.get("signer_title"),
+            authority: f.get("authority"),
+            results: f.get("results"),
+            shortcomings: f.get("shortcomings"),
+            directions: f.get("directions"),
+            recipients: f.get("recipients"),
+            version: f.version(),
+        }
+    }
+
+    fn of(c: &ConclusionView) -> ConclusionFormEcho {
+        ConclusionFormEcho {
+            issuer_unit_id: c.issuer.id.to_string(),
+            symbol: c.symbol.clone(),
+            place: c.place.clone().unwrap_or_default(),
+            title: c.title.clone(),
+            signer_name: c.signer_name.clone().unwrap_or_default(),
+            signer_title: c.signer_title.clone().unwrap_or_default(),
+            authority: c.authority.clone(),
+            results: c.results.clone().unwrap_or_default(),
+            shortcomings: c.shortcomings.clone().unwrap_or_default(),
+            directions: c.directions.clone().unwrap_or_default(),
+            recipients: c.recipients.join("\n"),
+            version: Some(c.version),
+        }
+    }
+
+    fn input(&self, meeting_id: Uuid) -> Result<ConclusionInput, AppError> {
+        let mut errors = Invalids::default();
+        let input = ConclusionInput {
+            meeting_id,
+            issuer_unit_id: req_unit("issuer_unit_id", &self.issuer_unit_id, &mut errors),
+            symbol: opt(&self.symbol),
+            place: opt(&self.place),
+            title: self.title.clone(),
+            signer_name: opt(&self.signer_name),
+            signer_title: opt(&self.signer_title),
+            authority: opt(&self.authority),
+            results: opt(&self.results),
+            shortcomings: opt(&self.shortcomings),
+            directions: opt(&self.directions),
+            recipients: lines(&self.recipients),
+            corrects_id: None,
+            version: self.version,
+        };
+        merge_local(errors, ConclusionDraft::parse(&input))?;
+        Ok(input)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "conclusion_form.html")]
+struct ConclusionFormPage {
+    c: Chrome,
+    heading: &'static str,
+    action: String,
+    meeting: MeetingView,
+    f: ConclusionFormEcho,
+    errs: FormErrors,
+    issuers: Vec<Opt>,
+    authorities: Vec<Opt>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn conclusion_form_inner(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    meeting: MeetingView,
+    editing: Option<Uuid>,
+    f: ConclusionFormEcho,
+    errs: FormErrors,
+) -> Result<Html<String>, AppError> {
+    let t = crate::i18n::texts(lang);
+    let units = state.store.units().await?;
+    let mut issuers = unit_choices(me, &units, Some(Permission::WriteRecords));
+    if editing.is_some() {
+        issuers.retain(|(id, _)| *id == f.issuer_unit_id);
+    }
+    if issuers.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let authorities = vec![
+        ("by_order".to_owned(), t.authority_by_order.to_owned()),
+        ("deputy".to_owned(), t.authority_deputy.to_owned()),
+        (
+            "on_behalf_of_body".to_owned(),
+            t.authority_on_behalf.to_owned(),
+        ),
+    ];
+    let (heading, action) = match editing {
+        Some(id) => (t.edit_conclusion, format!("/conclusions/{id}/edit")),
+        None => (
+            t.new_conclusion,
+            format!("/meetings/{}/conclusions/new", meeting.id),
+        ),
+    };
+    render(&ConclusionFormPage {
+        c: Chrome::new(lang, Some(me), session, &action).await?,
+        heading,
+        action,
+        meeting,
+        issuers: mark_one(&issuers, &f.issuer_unit_id),
+        authorities: mark_one(&authorities, &f.authority),
+        f,
+        errs,
+    })
+}
+
+pub async fn new_conclusion_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<Html<String>, AppError> {
+    let d = work::meeting_detail(&state, &me, id, lang).await?;
+    if !d.meeting.can_edit {
+        return Err(AppError::Forbidden);
+    }
+    let m = d.meeting;
+    // The customary subject line: "Kết luận của đồng chí …, Chủ tịch … tại …".
+    let title = match m.chair.as_deref().map(split_person) {
+        Some((name, title)) if !title.is_empty() => {
+            format!("Kết luận của đồng chí {name}, {title} tại {}", m.title)
+        }
+        Some((name, _)) => format!("Kết luận của đồng chí {name} tại {}", m.title),
+        None => format!("Kết luận tại {}", m.title),
+    };
+    let f = ConclusionFormEcho {
+        issuer_unit_id: m.host.id.to_string(),
+        symbol: "TB-UBND".into(),
+        title,
+        authority: "by_order".into(),
+        ..ConclusionFormEcho::default()
+    };
+    conclusion_form_inner(
+        &state,
+        lang,
+        &me,
+        &session,
+        m,
+        None,
+        f,
+        FormErrors::default(),
+    )
+    .await
+}
+
+pub async fn new_conclusion_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = ConclusionFormEcho::read(&Fields::parse(&body));
+    let result = match f.input(id) {
+        Ok(input) => work::create_conclusion(&state, &me, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(c) => Ok(see_other(&format!("/conclusions/{}", c.id))),
+        Err(e) => {
+            let m = work::meeting_detail(&state, &me, id, lang).await?.meeting;
+            or_again(e, lang, |errs| {
+                conclusion_form_inner(&state, lang, &me, &session, m, None, f, errs)
+            })
+            .await
+        }
+    }
+}
+
+pub async fn edit_conclusion_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<Html<String>, AppError> {
+    let d = work::conclusion_detail(&state, &me, id, lang).await?;
+    if !d.conclusion.can_edit {
+        return Err(AppError::Forbidden);
+    }
+    let f = ConclusionFormEcho::of(&d.conclusion);
+    conclusion_form_inner(
+        &state,
+        lang,
+        &me,
+        &session,
+        d.meeting,
+        Some(id),
+        f,
+        FormErrors::default(),
+    )
+    .await
+}
+
+pub async fn edit_conclusion_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let d = work::conclusion_detail(&state, &me, id, lang).await?;
+    let mut f = ConclusionFormEcho::read(&Fields::parse(&body));
+    // Neither the meeting nor the issuer moves: take them from the stored notice.
+    f.issuer_unit_id = d.conclusion.issuer.id.to_string();
+    let result = match f.input(d.meeting.id) {
+        Ok(input) => work::update_conclusion(&state, &me, id, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/conclusions/{id}"))),
+        Err(e) => {
+            or_again(e, lang, |errs| {
+                conclusion_form_inner(&state, lang, &me, &session, d.meeting, Some(id), f, errs)
+            })
+            .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "conclusion.html")]
+struct ConclusionPage {
+    c: Chrome,
+    n: ConclusionView,
+    meeting: MeetingView,
+    tasks: Vec<TaskView>,
+    can_assign: bool,
+    number_line: String,
+    place_date: String,
+    issued_on_default: String,
+    issue_errs: FormErrors,
+    issue_date: String,
+    assigners: Vec<Opt>,
+    assigner_name: String,
+    task_units: Vec<Opt>,
+}
+
+async fn conclusion_page_inner(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    id: Uuid,
+    issue_errs: FormErrors,
+    issue_date: Option<String>,
+) -> Result<Html<String>, AppError> {
+    let d = work::conclusion_detail(state, me, id, lang).await?;
+    let n = d.conclusion;
+    let issued: Option<Date> = n.issued_on.as_deref().and_then(|s| s.parse().ok());
+    let number_line = match &n.number {
+        Some(num) => format!("Số: {num}"),
+        None => dateline::number_line(None, &n.symbol),
+    };
+    let place = n.place.clone().unwrap_or_default();
+    let place_date = match issued {
+        Some(date) if !place.trim().is_empty() => {
+            dateline::place_date_line(&place, date, dateline::MonthStyle::default())
+        }
+        Some(date) => dateline::date_words(date, dateline::MonthStyle::default()),
+        None if !place.trim().is_empty() => format!("{place}, ngày    tháng    năm"),
+        None => "ngày    tháng    năm".to_owned(),
+    };
+    let (assigners, task_units) = if d.can_assign {
+        let units = state.store.units().await?;
+        (
+            mark_one(
+                &unit_choices(me, &units, Some(Permission::WriteRecords)),
+                &n.issuer.id.to_string(),
+            ),
+            mark(
+                &unit_choices(me, &units, Some(Permission::ReadRecords)),
+                &[],
+            ),
+        )
+    } else {
+        (vec![], vec![])
+    };
+    render(&ConclusionPage {
+        c: Chrome::new(lang, Some(me), session, &format!("/conclusions/{id}")).await?,
+        assigners,
+        assigner_name: d.meeting.chair.clone().unwrap_or_default(),
+        task_units,
+        n: tidy_conclusion(n),
+        meeting: d.meeting,
+        tasks: d.tasks.into_iter().map(tidy_task).collect(),
+        can_assign: d.can_assign,
+        number_line,
+        place_date,
+        issued_on_default: format_date_vi(crate::today()),
+        issue_errs,
+        issue_date: issue_date.unwrap_or_default(),
+    })
+}
+
+pub async fn conclusion_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<Html<String>, AppError> {
+    conclusion_page_inner(&state, lang, &me, &session, id, FormErrors::default(), None).await
+}
+
+pub async fn issue_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = Fields::parse(&body);
+    let input = IssueInput {
+        issued_on: opt(&f.get("issued_on")),
+        version: f.version(),
+    };
+    match work::issue_conclusion(&state, &me, id, &input).await {
+        Ok(_) => Ok(see_other(&format!("/conclusions/{id}"))),
+        Err(e) => {
+            or_again(e, lang, |errs| {
+                conclusion_page_inner(
+                    &state,
+                    lang,
+                    &me,
+                    &session,
+                    id,
+                    errs,
+                    Some(f.get("issued_on")),
+                )
+            })
+            .await
+        }
+    }
+}
+
+// ----- reminders and calendar -----
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    c: Chrome,
+    rows: Vec<NotificationView>,
+}
+
+pub async fn notifications_page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    let rows = work::notifications(&state, &me, lang).await?;
+    render(&NotificationsPage {
+        c: Chrome::new(lang, Some(&me), &session, "/notifications").await?,
+        rows,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+struct CalendarPage {
+    c: Chrome,
+    feed_url: Option<String>,
+}
+
+pub async fn calendar_page(
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    render(&CalendarPage {
+        c: Chrome::new(lang, Some(&me), &session, "/calendar").await?,
+        feed_url: None,
+    })
+}
+
+/// The address the browser used, when it is a plain host name (with its port).
+fn request_host(headers: &HeaderMap) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost")
+        .to_owned()
+}
+
+pub async fn calendar_token_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    headers: HeaderMap,
+) -> Result<Html<String>, AppError> {
+    let token = work::new_calendar_token(&state, &me).await?;
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    render(&CalendarPage {
+        c: Chrome::new(lang, Some(&me), &session, "/calendar").await?,
+        feed_url: Some(format!(
+            "{scheme}://{}/calendar/{token}.ics",
+            request_host(&headers)
+        )),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_split_on_the_dash() {
+        assert_eq!(
+            split_person("Lê Văn Hoa - Chủ tịch UBND huyện"),
+            ("Lê Văn Hoa".to_owned(), "Chủ tịch UBND huyện".to_owned())
+        );
+        assert_eq!(
+            split_person("  Trần Thị B  "),
+            ("Trần Thị B".to_owned(), String::new())
+        );
+    }
+
+    #[test]
+    fn repeated_keys_are_all_kept() {
+        let f =
+            Fields::parse(b"coordinating_unit_ids=a&coordinating_unit_ids=b&x=&note=h%E1%BB%8Dp");
+        assert_eq!(f.all("coordinating_unit_ids"), vec!["a", "b"]);
+        assert_eq!(f.get("note"), "họp");
+        assert!(!f.has("x"));
+    }
+
+    #[test]
+    fn iso_dates_read_day_first() {
+        assert_eq!(dmy("2023-03-27"), "27/03/2023");
+        assert_eq!(dmy("soon"), "soon");
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path("/conclusions/1"), Some("/conclusions/1"));
+        assert_eq!(local_path("//evil.example"), None);
+        assert_eq!(local_path("https://evil.example"), None);
+    }
+}
