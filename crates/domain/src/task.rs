@@ -182,28 +182,14 @@ pub fn parse_deadline_text(raw: &str, reference: Date) -> Result<Deadline, Inval
     if let Ok(date) = text.parse::<Date>() {
         return Ok(Deadline::At { date, time: None });
     }
-    use giaoban_vntext::date::{DateExpr, Period as TextPeriod, Recurrence, parse_date_expr};
+    use giaoban_vntext::date::{DateExpr, Recurrence, parse_date_expr};
     let found = parse_date_expr(text, reference).ok_or_else(invalid)?;
-    let period = |p: Result<Period, crate::period::PeriodError>| p.map_err(|_| invalid());
     Ok(match found.value {
         DateExpr::Date { date, time, .. } => Deadline::At { date, time },
         DateExpr::Standing => Deadline::Standing,
-        DateExpr::Period { period: p, .. } => Deadline::WithinPeriod(period(match p {
-            TextPeriod::Year { year } => Period::year_of(year),
-            TextPeriod::Quarter { year, quarter } => Period::quarter(year, quarter),
-            TextPeriod::Month { year, month } => Period::month(year, month),
-            TextPeriod::Half { year, half } => Period::half_year(year, half),
-            TextPeriod::FirstMonths { year, months: 9 } => Period::nine_months(year),
-            TextPeriod::FirstMonths { year, months: 6 } => Period::half_year(year, 1),
-            TextPeriod::FirstMonths { year, months } => {
-                // "3 tháng đầu năm" is the first quarter; other spans are the months themselves.
-                if months == 3 {
-                    Period::quarter(year, 1)
-                } else {
-                    Period::month(year, months)
-                }
-            }
-        })?),
+        DateExpr::Period { period: p, .. } => {
+            Deadline::WithinPeriod(period_of_text(&p).ok_or_else(invalid)?)
+        }
         DateExpr::Recurring(rule) => Deadline::Recurring(match rule {
             Recurrence::Weekly {
                 weekday: Some(w),
@@ -220,6 +206,24 @@ pub fn parse_deadline_text(raw: &str, reference: Date) -> Result<Deadline, Inval
             _ => return Err(invalid()),
         }),
     })
+}
+
+/// The reporting period a period written in a text stands for ("quý II/2023", "6 tháng đầu năm",
+/// "9 tháng"); `None` for spans that are not a reporting period.
+pub fn period_of_text(p: &giaoban_vntext::date::Period) -> Option<Period> {
+    use giaoban_vntext::date::Period as TextPeriod;
+    match *p {
+        TextPeriod::Year { year } => Period::year_of(year),
+        TextPeriod::Quarter { year, quarter } => Period::quarter(year, quarter),
+        TextPeriod::Month { year, month } => Period::month(year, month),
+        TextPeriod::Half { year, half } => Period::half_year(year, half),
+        TextPeriod::FirstMonths { year, months: 9 } => Period::nine_months(year),
+        TextPeriod::FirstMonths { year, months: 6 } => Period::half_year(year, 1),
+        // "3 tháng đầu năm" is the first quarter; other spans are the months themselves.
+        TextPeriod::FirstMonths { year, months: 3 } => Period::quarter(year, 1),
+        TextPeriod::FirstMonths { year, months } => Period::month(year, months),
+    }
+    .ok()
 }
 
 /// A task to create, validated.

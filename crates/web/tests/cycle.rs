@@ -740,3 +740,107 @@ async fn a_confirmed_document_creates_everything_or_nothing() {
     assert!(m["tasks"].as_array().expect("tasks").iter().any(|t| t["source_kind"] == "meeting"
         && t["due_label"] == "chậm nhất ngày 31/03/2023"));
 }
+
+#[tokio::test]
+async fn a_pasted_notice_becomes_a_meeting_and_tasks_through_the_page() {
+    let app = TestApp::spawn().await;
+    let u = &app.units;
+    let (office, ot) = app.signed_in("office").await;
+    let text = "UBND HUYỆN CẨM THỦY\nSố: /TB-UBND\nCẩm Thủy, ngày 27 tháng 3 năm 2023\nTHÔNG BÁO\n\
+        Kết luận của Chủ tịch UBND huyện tại phiên họp thường kỳ tháng 03 năm 2023\n\
+        Ngày 24/03/2023, UBND huyện đã tổ chức phiên họp thường kỳ tháng 03.\n\
+        Giao Phòng Tài chính - Kế hoạch tiếp thu ý kiến để hoàn chỉnh các dự thảo báo cáo kinh tế - xã hội Quý I chậm nhất vào ngày 27/03/2023.\n";
+    let r = office
+        .post(app.url("/extract"))
+        .form(&[
+            ("csrf_token", ot.as_str()),
+            ("text", text),
+            ("document_date", ""),
+        ])
+        .send()
+        .await
+        .expect("extract");
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.expect("html");
+    assert!(
+        html.contains("id=\"confirm-form\""),
+        "confirmation form offered"
+    );
+    // The finance department is proposed as the lead, and the deadline in the domain's words.
+    assert!(
+        html.contains(&format!("value=\"{}\" selected", u.tckh.0)),
+        "lead preselected"
+    );
+    assert!(
+        html.contains("value=\"chậm nhất ngày 27/03/2023\""),
+        "deadline proposed"
+    );
+    assert!(
+        html.contains("value=\"2023-03-24\""),
+        "meeting date proposed"
+    );
+
+    // The person confirms with one task row wrong: the page comes back, nothing saved.
+    let content = "Hoàn chỉnh các dự thảo báo cáo kinh tế - xã hội Quý I";
+    let host = u.ubnd.0.to_string();
+    let lead = u.tckh.0.to_string();
+    let mut form = vec![
+        ("csrf_token", ot.as_str()),
+        ("text", text),
+        ("kind", "regular_session"),
+        ("title", "Phiên họp thường kỳ tháng 03 năm 2023"),
+        ("date", "2023-03-24"),
+        ("host_unit_id", host.as_str()),
+        ("notice", "1"),
+        (
+            "notice_title",
+            "Kết luận tại phiên họp thường kỳ tháng 03 năm 2023",
+        ),
+        ("task_0_present", "1"),
+        ("task_0_include", "1"),
+        ("task_0_content", content),
+        ("task_0_lead", lead.as_str()),
+        ("task_0_deadline", "hạn chót mơ hồ"),
+    ];
+    let r = office
+        .post(app.url("/extract/confirm"))
+        .form(&form)
+        .send()
+        .await
+        .expect("confirm");
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("Nhiệm vụ 1:"), "the row is named");
+    assert!(
+        html.contains("hạn chót mơ hồ"),
+        "the typed value comes back"
+    );
+    let (_, meetings) = get(&office, app.url("/api/v1/meetings")).await;
+    assert_eq!(meetings["items"].as_array().map(Vec::len), Some(0));
+
+    form.pop();
+    form.push(("task_0_deadline", "chậm nhất ngày 27/03/2023"));
+    let r = office
+        .post(app.url("/extract/confirm"))
+        .form(&form)
+        .send()
+        .await
+        .expect("confirm");
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(to.starts_with("/meetings/"), "{to}");
+    let id = to.trim_start_matches("/meetings/");
+    let (_, m) = get(&office, app.url(&format!("/api/v1/meetings/{id}"))).await;
+    assert_eq!(m["conclusions"][0]["status"], "draft");
+    let task = m["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .find(|t| t["content"] == content)
+        .expect("task created");
+    assert_eq!(task["lead"]["id"], lead.as_str());
+    assert_eq!(task["deadline_label"], "chậm nhất ngày 27/03/2023");
+}

@@ -11,6 +11,7 @@ use giaoban_vntext::extract::{Assignee, Extraction, Resolution};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::work::{Fields, Opt, code_choices, lines, mark, mark_one, opt, unit_choices};
 use super::{Chrome, render};
 use crate::AppState;
 use crate::api;
@@ -51,6 +52,428 @@ struct ExtractPage {
     document_date: String,
     error: Option<String>,
     result: Option<Proposals>,
+    confirm: Option<ConfirmForm>,
+}
+
+/// The proposals as a person corrects them before creating the records: raw values, as typed.
+#[derive(Default, Clone)]
+pub struct ConfirmEcho {
+    kind: String,
+    title: String,
+    date: String,
+    time: String,
+    place: String,
+    host: String,
+    chair_name: String,
+    chair_title: String,
+    period: String,
+    notice: bool,
+    notice_title: String,
+    signer_name: String,
+    signer_title: String,
+    recipients: String,
+    tasks: Vec<TaskEcho>,
+    recs: Vec<RecEcho>,
+}
+
+#[derive(Default, Clone)]
+pub struct TaskEcho {
+    include: bool,
+    content: String,
+    lead: String,
+    coordinating: Vec<String>,
+    deadline: String,
+}
+
+#[derive(Default, Clone)]
+pub struct RecEcho {
+    include: bool,
+    content: String,
+    raised_by: String,
+    addressed_to: String,
+}
+
+pub struct ConfirmTask {
+    pub include: bool,
+    pub content: String,
+    pub lead: Vec<Opt>,
+    pub coordinating: Vec<Opt>,
+    pub deadline: String,
+}
+
+pub struct ConfirmRec {
+    pub include: bool,
+    pub content: String,
+    pub raised_by: Vec<Opt>,
+    pub addressed_to: Vec<Opt>,
+}
+
+/// The confirmation form, ready to render.
+pub struct ConfirmForm {
+    pub kinds: Vec<Opt>,
+    pub title: String,
+    pub date: String,
+    pub time: String,
+    pub place: String,
+    pub hosts: Vec<Opt>,
+    pub chair_name: String,
+    pub chair_title: String,
+    pub period: String,
+    pub notice: bool,
+    pub notice_title: String,
+    pub signer_name: String,
+    pub signer_title: String,
+    pub recipients: String,
+    pub tasks: Vec<ConfirmTask>,
+    pub recs: Vec<ConfirmRec>,
+    pub errors: Vec<String>,
+}
+
+fn confirm_form(
+    me: &CurrentActor,
+    units: &[giaoban_domain::unit::Unit],
+    e: &ConfirmEcho,
+    errors: Vec<String>,
+    lang: Lang,
+) -> ConfirmForm {
+    use giaoban_domain::access::Permission;
+    use giaoban_domain::meeting::MeetingKind;
+    let writable = unit_choices(me, units, Some(Permission::WriteRecords));
+    let readable = unit_choices(me, units, Some(Permission::ReadRecords));
+    let near = unit_choices(me, units, None);
+    let with_blank = |choices: &[(String, String)]| {
+        let mut v = vec![(String::new(), "—".to_owned())];
+        v.extend(choices.iter().cloned());
+        v
+    };
+    ConfirmForm {
+        kinds: mark_one(
+            &code_choices(&MeetingKind::ALL, MeetingKind::code, |k| k.label(lang)),
+            &e.kind,
+        ),
+        title: e.title.clone(),
+        date: e.date.clone(),
+        time: e.time.clone(),
+        place: e.place.clone(),
+        hosts: mark_one(&writable, &e.host),
+        chair_name: e.chair_name.clone(),
+        chair_title: e.chair_title.clone(),
+        period: e.period.clone(),
+        notice: e.notice,
+        notice_title: e.notice_title.clone(),
+        signer_name: e.signer_name.clone(),
+        signer_title: e.signer_title.clone(),
+        recipients: e.recipients.clone(),
+        tasks: e
+            .tasks
+            .iter()
+            .map(|t| ConfirmTask {
+                include: t.include,
+                content: t.content.clone(),
+                lead: mark_one(&with_blank(&readable), &t.lead),
+                coordinating: mark(&readable, &t.coordinating),
+                deadline: t.deadline.clone(),
+            })
+            .collect(),
+        recs: e
+            .recs
+            .iter()
+            .map(|r| ConfirmRec {
+                include: r.include,
+                content: r.content.clone(),
+                raised_by: mark_one(&with_blank(&readable), &r.raised_by),
+                addressed_to: mark_one(&with_blank(&near), &r.addressed_to),
+            })
+            .collect(),
+        errors,
+    }
+}
+
+/// A resolved assignee's unit id.
+fn resolved(a: &Assignee) -> Option<String> {
+    match &a.resolution {
+        Resolution::Exact { id } | Resolution::Prefix { id } => Some(id.clone()),
+        _ => None,
+    }
+}
+
+/// How a deadline read from the text is offered for confirmation: the domain's own words when they
+/// read back to the same deadline, else the words as written.
+fn deadline_words(text: &str, f: &Found<DateExpr>, reference: jiff::civil::Date) -> String {
+    use giaoban_domain::task::parse_deadline_text;
+    let written = text.get(f.span.start..f.span.end).unwrap_or("").trim();
+    let candidates = [written.to_owned(), deadline_vi(&f.value)];
+    for c in candidates {
+        if let Ok(d) = parse_deadline_text(&c, reference) {
+            let label = d.label(Lang::Vi);
+            return match parse_deadline_text(&label, reference) {
+                Ok(again) if again == d => label,
+                _ => c,
+            };
+        }
+    }
+    written.to_owned()
+}
+
+/// The first proposals of the confirmation form, from what was read.
+fn echo_from(
+    text: &str,
+    x: &Extraction,
+    territory: Option<giaoban_domain::unit::UnitId>,
+    me: &CurrentActor,
+    units: &[giaoban_domain::unit::Unit],
+) -> ConfirmEcho {
+    use giaoban_domain::unit::UnitKind;
+    use giaoban_vntext::normalize::ascii_key;
+    let head = ascii_key(&text.chars().take(3000).collect::<String>());
+    let kind = if head.contains("phien hop") {
+        "regular_session"
+    } else if head.contains("giao ban") {
+        "briefing"
+    } else if head.contains("tong ket") {
+        "annual_review"
+    } else if head.contains("so ket") || head.contains("danh gia") {
+        "review"
+    } else {
+        "thematic"
+    };
+    // The subject line: what follows "THÔNG BÁO", else the first line (a news headline).
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let title = lines
+        .iter()
+        .position(|l| ascii_key(l) == "thong bao")
+        .and_then(|i| lines.get(i + 1))
+        .or(lines.first())
+        .map(|l| {
+            l.trim_matches('*')
+                .trim()
+                .chars()
+                .take(400)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    let reference = x.document.reference_date.unwrap_or_else(crate::today);
+    let date = match x.meeting.date.as_ref().map(|d| &d.value) {
+        Some(DateExpr::Date { date, .. }) => date.to_string(),
+        _ => String::new(),
+    };
+    let time = match x.meeting.date.as_ref().map(|d| &d.value) {
+        Some(DateExpr::Date { time: Some(t), .. }) => format!("{:02}:{:02}", t.hour(), t.minute()),
+        _ => String::new(),
+    };
+    let period = match x.meeting.period.as_ref().map(|p| &p.value) {
+        Some(DateExpr::Period { period, .. }) => giaoban_domain::task::period_of_text(period)
+            .map(|p| p.code())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    // The host: the territory's People's Committee when the reader may write for it.
+    let tree = giaoban_domain::tree::UnitTree::new(units);
+    let host = territory
+        .and_then(|t| {
+            units
+                .iter()
+                .find(|u| u.parent_id == Some(t) && u.kind == UnitKind::PeopleCommittee)
+        })
+        .filter(|u| {
+            me.actor.may(
+                giaoban_domain::access::Permission::WriteRecords,
+                &tree.ancestry(u.id),
+            )
+        })
+        .map(|u| u.id.to_string())
+        .unwrap_or_default();
+    let chair = x.meeting.chairs.first();
+    let is_notice = x
+        .document
+        .number
+        .as_ref()
+        .is_some_and(|n| n.symbol.starts_with("TB"));
+    ConfirmEcho {
+        kind: kind.into(),
+        title: title.clone(),
+        date,
+        time,
+        place: x
+            .document
+            .place
+            .as_ref()
+            .map(|p| p.text.clone())
+            .unwrap_or_default(),
+        host,
+        chair_name: chair.map(|c| c.name.clone()).unwrap_or_default(),
+        chair_title: chair.and_then(|c| c.title.clone()).unwrap_or_default(),
+        period,
+        notice: is_notice,
+        notice_title: title,
+        signer_name: String::new(),
+        signer_title: String::new(),
+        recipients: String::new(),
+        tasks: x
+            .tasks
+            .iter()
+            .map(|t| TaskEcho {
+                include: true,
+                content: t.action.text.clone(),
+                lead: t.lead.iter().find_map(resolved).unwrap_or_default(),
+                coordinating: t.coordinating.iter().filter_map(resolved).collect(),
+                deadline: t
+                    .deadline
+                    .as_ref()
+                    .map(|d| deadline_words(text, d, reference))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        recs: x
+            .recommendations
+            .iter()
+            .map(|r| RecEcho {
+                include: false,
+                content: r.content.text.clone(),
+                raised_by: String::new(),
+                addressed_to: String::new(),
+            })
+            .collect(),
+    }
+}
+
+/// The form as submitted.
+fn echo_of(f: &Fields) -> ConfirmEcho {
+    let count = |prefix: &str| {
+        (0..)
+            .take_while(|i| f.has(&format!("{prefix}_{i}_present")))
+            .count()
+    };
+    ConfirmEcho {
+        kind: f.get("kind"),
+        title: f.get("title"),
+        date: f.get("date"),
+        time: f.get("time"),
+        place: f.get("place"),
+        host: f.get("host_unit_id"),
+        chair_name: f.get("chair_name"),
+        chair_title: f.get("chair_title"),
+        period: f.get("period"),
+        notice: f.has("notice"),
+        notice_title: f.get("notice_title"),
+        signer_name: f.get("signer_name"),
+        signer_title: f.get("signer_title"),
+        recipients: f.get("recipients"),
+        tasks: (0..count("task"))
+            .map(|i| TaskEcho {
+                include: f.has(&format!("task_{i}_include")),
+                content: f.get(&format!("task_{i}_content")),
+                lead: f.get(&format!("task_{i}_lead")),
+                coordinating: f.all(&format!("task_{i}_coordinating")),
+                deadline: f.get(&format!("task_{i}_deadline")),
+            })
+            .collect(),
+        recs: (0..count("rec"))
+            .map(|i| RecEcho {
+                include: f.has(&format!("rec_{i}_include")),
+                content: f.get(&format!("rec_{i}_content")),
+                raised_by: f.get(&format!("rec_{i}_raised_by")),
+                addressed_to: f.get(&format!("rec_{i}_addressed_to")),
+            })
+            .collect(),
+    }
+}
+
+fn uuid_field(raw: &str, field: &'static str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(raw.trim()).map_err(|_| {
+        AppError::from(giaoban_domain::unit::Invalid::new(
+            field,
+            "unit.required",
+            "Cần chọn đơn vị.",
+            "Choose a unit.",
+        ))
+    })
+}
+
+/// The records to create from the confirmed form (only the ticked tasks and recommendations).
+fn document_of(e: &ConfirmEcho) -> Result<crate::work::DocumentConfirm, AppError> {
+    use giaoban_domain::meeting::{MeetingInput, PersonInput, RecommendationInput};
+    use giaoban_domain::task::{DeadlineInput, TaskInput};
+    let host = uuid_field(&e.host, "host_unit_id")?;
+    let meeting = MeetingInput {
+        kind: e.kind.clone(),
+        title: e.title.clone(),
+        date: e.date.clone(),
+        time: opt(&e.time),
+        place: opt(&e.place),
+        host_unit_id: host,
+        chair: opt(&e.chair_name).map(|name| PersonInput {
+            name,
+            title: opt(&e.chair_title),
+            unit_id: None,
+        }),
+        participants: vec![],
+        invited_unit_ids: vec![],
+        agenda: vec![],
+        minutes: None,
+        period: opt(&e.period),
+        version: None,
+    };
+    let conclusion = e.notice.then(|| crate::work::NoticeFields {
+        title: e.notice_title.clone(),
+        place: opt(&e.place),
+        signer_name: opt(&e.signer_name),
+        signer_title: opt(&e.signer_title),
+        recipients: lines(&e.recipients),
+        ..Default::default()
+    });
+    let mut tasks = Vec::new();
+    for (i, t) in e.tasks.iter().enumerate().filter(|(_, t)| t.include) {
+        let lead = uuid_field(&t.lead, "lead_unit_id").map_err(|err| match err {
+            AppError::Invalid(mut l) => {
+                for x in &mut l.0 {
+                    x.vi = format!("Nhiệm vụ {}: {}", i + 1, x.vi);
+                    x.en = format!("Task {}: {}", i + 1, x.en);
+                }
+                AppError::Invalid(l)
+            }
+            other => other,
+        })?;
+        tasks.push(TaskInput {
+            content: t.content.clone(),
+            source_kind: None,
+            conclusion_id: None,
+            meeting_id: None,
+            source_ref: None,
+            assigner_unit_id: host,
+            assigner_name: opt(&e.chair_name),
+            lead_unit_id: lead,
+            coordinating_unit_ids: t
+                .coordinating
+                .iter()
+                .filter_map(|c| uuid::Uuid::parse_str(c).ok())
+                .collect(),
+            monitor_unit_id: None,
+            parent_id: None,
+            deadline: DeadlineInput::Text(t.deadline.clone()),
+            assigned_on: None,
+        });
+    }
+    let mut recommendations = Vec::new();
+    for r in e.recs.iter().filter(|r| r.include) {
+        recommendations.push(RecommendationInput {
+            meeting_id: None,
+            raised_by_unit_id: uuid_field(&r.raised_by, "raised_by_unit_id")?,
+            addressed_to_unit_id: uuid::Uuid::parse_str(r.addressed_to.trim()).ok(),
+            content: r.content.clone(),
+            raised_on: None,
+        });
+    }
+    Ok(crate::work::DocumentConfirm {
+        meeting,
+        conclusion,
+        tasks,
+        recommendations,
+    })
 }
 
 fn weekday_vi(w: jiff::civil::Weekday) -> &'static str {
@@ -265,6 +688,7 @@ pub async fn extract_page(
         document_date: String::new(),
         error: None,
         result: None,
+        confirm: None,
     })
 }
 
@@ -284,21 +708,22 @@ pub async fn extract_submit(
 ) -> Result<Response, AppError> {
     let c = Chrome::new(lang, Some(&me), &session, "/extract").await?;
     match api::run_extract(&state, &me, &f.text, Some(&f.document_date)).await {
-        Ok((x, _)) => {
-            let names = state
-                .store
-                .units()
-                .await?
+        Ok((x, territory)) => {
+            let units = state.store.units().await?;
+            let names = units
                 .iter()
                 .map(|u| (u.id.to_string(), u.name.clone()))
                 .collect();
             let result = proposals(&f.text, &x, &names, lang);
+            let echo = echo_from(&f.text, &x, territory, &me, &units);
+            let confirm = confirm_form(&me, &units, &echo, vec![], lang);
             Ok(render(&ExtractPage {
                 c,
                 text: f.text,
                 document_date: f.document_date,
                 error: None,
                 result: Some(result),
+                confirm: Some(confirm),
             })?
             .into_response())
         }
@@ -310,10 +735,69 @@ pub async fn extract_submit(
                     document_date: f.document_date,
                     error: Some(msg),
                     result: None,
+                    confirm: None,
                 });
                 Ok((status, page?).into_response())
             }
             None => Err(e),
         },
     }
+}
+
+/// Creates the meeting, notice, tasks and recommendations as corrected on the page; on a mistake
+/// the page comes back with every value as typed and the messages on top.
+pub async fn confirm_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let f = Fields::parse(&body);
+    let echo = echo_of(&f);
+    let result = match document_of(&echo) {
+        Ok(doc) => crate::work::confirm_document(&state, &me, &doc).await,
+        Err(e) => Err(e),
+    };
+    let e = match result {
+        Ok(m) => {
+            return Ok(axum::response::Redirect::to(&format!("/meetings/{}", m.id)).into_response());
+        }
+        Err(e) => e,
+    };
+    let Some((status, _)) = super::correctable(&e, lang) else {
+        return Err(e);
+    };
+    let messages: Vec<String> = match &e {
+        AppError::Invalid(list) => list
+            .0
+            .iter()
+            .map(|i| lang.pick(&i.vi, &i.en).to_owned())
+            .collect(),
+        other => super::correctable(other, lang)
+            .map(|(_, m)| vec![m])
+            .unwrap_or_default(),
+    };
+    let text = f.get("text");
+    let document_date = f.get("document_date");
+    let units = state.store.units().await?;
+    let result = match api::run_extract(&state, &me, &text, Some(&document_date)).await {
+        Ok((x, _)) => {
+            let names = units
+                .iter()
+                .map(|u| (u.id.to_string(), u.name.clone()))
+                .collect();
+            Some(proposals(&text, &x, &names, lang))
+        }
+        Err(_) => None,
+    };
+    let page = render(&ExtractPage {
+        c: Chrome::new(lang, Some(&me), &session, "/extract").await?,
+        text,
+        document_date,
+        error: None,
+        result,
+        confirm: Some(confirm_form(&me, &units, &echo, messages, lang)),
+    })?;
+    Ok((status, page).into_response())
 }

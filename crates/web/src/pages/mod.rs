@@ -116,6 +116,7 @@ pub fn router() -> Router<AppState> {
             "/extract",
             get(extract::extract_page).post(extract::extract_submit),
         )
+        .route("/extract/confirm", post(extract::confirm_submit))
         .route("/meetings", get(work::meetings_page))
         .route(
             "/meetings/new",

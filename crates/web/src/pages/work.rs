@@ -46,15 +46,15 @@ use crate::work::{
 // ----- shared helpers -----
 
 /// A submitted form as its pairs: a multi-select sends its key once per chosen value.
-struct Fields(Vec<(String, String)>);
+pub(super) struct Fields(Vec<(String, String)>);
 
 impl Fields {
-    fn parse(body: &[u8]) -> Fields {
+    pub(super) fn parse(body: &[u8]) -> Fields {
         Fields(form_urlencoded::parse(body).into_owned().collect())
     }
 
     /// The first value of `key`, as typed ("" when absent).
-    fn get(&self, key: &str) -> String {
+    pub(super) fn get(&self, key: &str) -> String {
         self.0
             .iter()
             .find(|(k, _)| k == key)
@@ -63,7 +63,7 @@ impl Fields {
     }
 
     /// Every non-empty value of `key`.
-    fn all(&self, key: &str) -> Vec<String> {
+    pub(super) fn all(&self, key: &str) -> Vec<String> {
         self.0
             .iter()
             .filter(|(k, v)| k == key && !v.trim().is_empty())
@@ -71,7 +71,7 @@ impl Fields {
             .collect()
     }
 
-    fn has(&self, key: &str) -> bool {
+    pub(super) fn has(&self, key: &str) -> bool {
         self.0.iter().any(|(k, v)| k == key && !v.is_empty())
     }
 
@@ -80,11 +80,11 @@ impl Fields {
     }
 }
 
-fn opt(s: &str) -> Option<String> {
+pub(super) fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-fn lines(s: &str) -> Vec<String> {
+pub(super) fn lines(s: &str) -> Vec<String> {
     s.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -198,7 +198,7 @@ pub struct Opt {
     pub selected: bool,
 }
 
-fn mark(choices: &[(String, String)], selected: &[String]) -> Vec<Opt> {
+pub(super) fn mark(choices: &[(String, String)], selected: &[String]) -> Vec<Opt> {
     choices
         .iter()
         .map(|(v, l)| Opt {
@@ -209,14 +209,14 @@ fn mark(choices: &[(String, String)], selected: &[String]) -> Vec<Opt> {
         .collect()
 }
 
-fn mark_one(choices: &[(String, String)], selected: &str) -> Vec<Opt> {
+pub(super) fn mark_one(choices: &[(String, String)], selected: &str) -> Vec<Opt> {
     mark(choices, &[selected.to_owned()])
 }
 
 /// Units in tree order, indented, active today: those the actor has `perm` on, or without one the
 /// units around the actor's scope (its parent's subtree and its ancestors), which is where a
 /// recommendation is addressed or a meeting invites.
-fn unit_choices(
+pub(super) fn unit_choices(
     me: &CurrentActor,
     units: &[Unit],
     perm: Option<Permission>,
@@ -243,7 +243,7 @@ fn unit_choices(
         .collect()
 }
 
-fn code_choices<T: Copy>(
+pub(super) fn code_choices<T: Copy>(
     all: &[T],
     code: impl Fn(T) -> &'static str,
     label: impl Fn(T) -> &'static str,
