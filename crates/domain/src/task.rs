@@ -226,6 +226,10 @@ pub fn period_of_text(p: &giaoban_vntext::date::Period) -> Option<Period> {
     .ok()
 }
 
+/// Years a task may be assigned in: the records kept go back to the 1990s; anything outside is a
+/// typing error (and would make a recurring task's occurrences run for centuries).
+pub const ASSIGNED_YEARS: std::ops::RangeInclusive<i16> = 1990..=2100;
+
 /// A task to create, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskDraft {
@@ -331,11 +335,50 @@ impl TaskDraft {
                 input.assigned_on.as_deref().unwrap_or(""),
             ))
             .map(|d| d.unwrap_or(today));
+        if let Some(d) = assigned_on
+            && !(ASSIGNED_YEARS.contains(&d.year()))
+        {
+            errors.push(Invalid::new(
+                "assigned_on",
+                "task.assigned_on_out_of_range",
+                format!(
+                    "Ngày giao {} nằm ngoài khoảng {}–{}.",
+                    crate::calendar::format_date_vi(d),
+                    ASSIGNED_YEARS.start(),
+                    ASSIGNED_YEARS.end()
+                ),
+                format!(
+                    "The assignment date {d} is outside {}–{}.",
+                    ASSIGNED_YEARS.start(),
+                    ASSIGNED_YEARS.end()
+                ),
+            ));
+        }
         let reference = assigned_on.unwrap_or(today);
         let deadline = match &input.deadline {
             DeadlineInput::Typed(d) => Some(*d),
             DeadlineInput::Text(t) => errors.take(parse_deadline_text(t, reference)),
         };
+        if let Some(due) = deadline.and_then(|d| d.due())
+            && !(ASSIGNED_YEARS.contains(&due.date.year()))
+        {
+            errors.push(Invalid::new(
+                "deadline",
+                "task.deadline_out_of_range",
+                format!(
+                    "Thời hạn {} nằm ngoài khoảng năm {}–{}.",
+                    crate::calendar::format_date_vi(due.date),
+                    ASSIGNED_YEARS.start(),
+                    ASSIGNED_YEARS.end()
+                ),
+                format!(
+                    "The deadline {} is outside the years {}–{}.",
+                    due.date,
+                    ASSIGNED_YEARS.start(),
+                    ASSIGNED_YEARS.end()
+                ),
+            ));
+        }
         let lead = UnitId(input.lead_unit_id);
         let mut coordinating: Vec<UnitId> = Vec::new();
         for id in input.coordinating_unit_ids.iter().map(|u| UnitId(*u)) {
@@ -1065,6 +1108,19 @@ mod tests {
         assert!(codes.contains(&"task.deadline_unreadable"), "{codes:?}");
         assert!(codes.contains(&"task.lead_also_coordinating"), "{codes:?}");
         assert!(codes.contains(&"task.conclusion_required"), "{codes:?}");
+
+        let mut far = input("trước 17h thứ Năm hàng tuần");
+        far.assigned_on = Some("01/01/0001".into());
+        let codes: Vec<&str> = TaskDraft::parse(&far, d(2023, 3, 24))
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|e| e.code)
+            .collect();
+        assert_eq!(codes, vec!["task.assigned_on_out_of_range"]);
+        let late =
+            TaskDraft::parse(&input("chậm nhất ngày 27/03/9999"), d(2023, 3, 24)).unwrap_err();
+        assert_eq!(late.0[0].code, "task.deadline_out_of_range");
 
         let ok = TaskDraft::parse(&input("chậm nhất ngày 27/03/2023"), d(2023, 3, 24)).unwrap();
         assert_eq!(ok.content, "Tham mưu bố trí kinh phí");
