@@ -731,6 +731,29 @@ impl Parser<'_> {
             }
             return None;
         }
+        // "sơ kết 6 tháng": the review of the first months of the year.
+        if let Some(e) = word(s, at, "sơ kết")
+            && let Some((n, e, _)) = digits(s, skip_spaces(s, e), 2)
+            && let Some(e) = word(s, skip_spaces(s, e), "tháng")
+            && any_word(s, skip_spaces(s, e), &["đầu năm", "cuối năm"]).is_none()
+        {
+            let year = self.doc.year();
+            let period = match n {
+                6 => Period::Half { year, half: 1 },
+                1..=11 => Period::FirstMonths {
+                    year,
+                    months: i8::try_from(n).ok()?,
+                },
+                _ => return None,
+            };
+            return Some((
+                DateExpr::Period {
+                    period,
+                    year_inferred: true,
+                },
+                e,
+            ));
+        }
         // "6 tháng đầu năm", "9 tháng đầu năm 2023", "6 tháng cuối năm".
         let (n, e, _) = digits(s, at, 2)?;
         let q = skip_spaces(s, e);

@@ -12,6 +12,15 @@
 //!   ("tham mưu", "tiếp thu", "chủ trì"…); "giao ban", "giao thông", "được giao" are not tasks; "chủ trì" and "phối hợp với" split
 //!   lead (chủ trì) and coordinating (phối hợp) units; the deadline is the strongest date
 //!   expression in the clause ([`crate::date`]); a clause with two deadlines is two tasks;
+//! - a directive also stands subject first ([`TaskKind::Directive`]): "<đơn vị> cần/phải …"
+//!   anywhere, "<đơn vị> <động từ> …" while the chair's directions run (after "kết luận", "theo
+//!   chỉ đạo", or another task); a sentence opening with an action verb after a task is a task
+//!   for the same units when it starts a paragraph, says "đồng thời", or has its own deadline or
+//!   coordination, and otherwise goes on with the task before it; a period framing the sentence
+//!   ("trong quý II, …") or a heading ("… trong Quý II như sau:") is the deadline of tasks
+//!   without one;
+//! - durations that frame an event or a campaign ("kỷ niệm 150 năm thành lập", "90 ngày cao
+//!   điểm", "sơ kết 6 tháng") are not figures;
 //! - units are resolved against the registry on [`match_key`] words, exactly or by a cut-off
 //!   prefix of at least two words ("Phòng Tài chính Kế" → "Phòng Tài chính - Kế hoạch"), and
 //!   reported as ambiguous when the prefix fits several units;
@@ -77,14 +86,15 @@ impl UnitRegistry {
     pub fn resolve(&self, mention: &str) -> Resolution {
         let words = key_words(mention);
         match self.best_match(&words) {
-            Some((n, resolution)) if n == words.len() => resolution,
+            Some((n, _, resolution)) if n == words.len() => resolution,
             _ => Resolution::Unresolved,
         }
     }
 
     /// The best name matching the start of `words`: how many words it consumes and the result.
     /// A full name beats a cut one; more words beat fewer.
-    fn best_match(&self, words: &[String]) -> Option<(usize, Resolution)> {
+    /// Also says whether the best name matched in full.
+    fn best_match(&self, words: &[String]) -> Option<(usize, bool, Resolution)> {
         // (consumed, full, id)
         let mut hits: Vec<(usize, bool, &str)> = Vec::new();
         for name in &self.names {
@@ -120,7 +130,7 @@ impl UnitRegistry {
             (1, false) => Resolution::Prefix { id: ids.remove(0) },
             _ => Resolution::Ambiguous { ids },
         };
-        Some((consumed, resolution))
+        Some((consumed, full, resolution))
     }
 }
 
@@ -183,6 +193,9 @@ pub enum TaskKind {
     Assignment,
     /// "yêu cầu <đơn vị> …": a directive to units, often broader.
     Request,
+    /// "<đơn vị> cần/phải/tập trung …": a directive written subject first, in a conclusion or
+    /// after another task.
+    Directive,
 }
 
 impl TaskKind {
@@ -190,6 +203,7 @@ impl TaskKind {
         match self {
             TaskKind::Assignment => "giao",
             TaskKind::Request => "yêu cầu",
+            TaskKind::Directive => "",
         }
     }
 }
@@ -407,10 +421,13 @@ pub fn extract(text: &str, registry: &UnitRegistry, document_date: Option<Date>)
     out.people = people(&view);
     out.meeting.chairs = chairs(&view, &out.people);
     out.tasks = tasks(&view, registry, &dates);
+    directives(&view, registry, &dates, &mut out.tasks);
+    heading_deadlines(&view, &dates, &mut out.tasks);
     out.recommendations = recommendations(&view, &out.people);
     let date_spans: Vec<Span> = dates.iter().map(|f| f.span).collect();
     out.figures = number::find_in_with(&view, &date_spans)
         .into_iter()
+        .filter(|q| !is_time_span(&view, q))
         .map(|q| Figure {
             measure: measure(&view, &q),
             quantity: q,
@@ -920,6 +937,10 @@ const ACTION_VERBS: &[&str] = &[
     "đẩy nhanh",
     "khảo sát",
     "nhân rộng",
+    "điều chỉnh",
+    "bổ sung",
+    "phân công",
+    "rà soát lại",
 ];
 
 /// First words of a unit or person an assignment can go to.
@@ -990,6 +1011,12 @@ const UNIT_HEADS: &[&str] = &[
     "quân sự",
     "ban chỉ huy",
     "thành viên",
+    "đơn vị",
+    "cấp ủy",
+    "cấp uỷ",
+    "chính quyền",
+    "toàn hệ thống",
+    "hệ thống chính trị",
 ];
 
 /// Second halves of compounds with "giao" that do not assign anything.
@@ -1030,19 +1057,28 @@ const BAN_UNITS: &[&str] = &[
 /// Words between assignees.
 const SEPARATORS: &[&str] = &[",", "và", "cùng"];
 
-/// Kinds of bodies enumerated after "các" ("các xã, thị trấn", "các phòng, ban, ngành").
-const COLLECTIVE_NOUNS: &[&str] = &[
-    "xã",
-    "thị trấn",
-    "phường",
-    "phòng",
-    "ban",
-    "ngành",
-    "đơn vị",
-    "cơ quan",
-    "địa phương",
-    "đoàn thể",
+/// Kinds of bodies enumerated after "các" ("các xã, thị trấn", "các phòng, ban, ngành"), by
+/// tier: an enumeration within one tier is one collective mention ("các phòng, ban, ngành, đơn
+/// vị"), across tiers it is several ("các địa phương, đơn vị" = the localities and the units).
+const COLLECTIVE_NOUNS: &[(&str, u8)] = &[
+    ("xã", 0),
+    ("thị trấn", 0),
+    ("phường", 0),
+    ("phòng", 1),
+    ("ban", 1),
+    ("ngành", 1),
+    ("đơn vị", 1),
+    ("cơ quan", 1),
+    ("đoàn thể", 1),
+    ("địa phương", 2),
 ];
+
+fn collective_tier(last_word: &str) -> Option<u8> {
+    COLLECTIVE_NOUNS
+        .iter()
+        .find(|(c, _)| c.rsplit(' ').next() == Some(last_word))
+        .map(|&(_, t)| t)
+}
 
 /// Tails that qualify a unit without changing it.
 const UNIT_TAILS: &[&str] = &[
@@ -1199,16 +1235,86 @@ impl TaskParser<'_, '_> {
         .is_some()
     }
 
+    /// Whether a unit mention can end before token `k`: the text goes on with punctuation, an
+    /// action verb, a separator or a level qualifier, not with more words of a name. A registry
+    /// name cut off before more name words ("Ban quản lý NTM" against "Ban quản lý dự án") is
+    /// another unit, not the registry's.
+    fn mention_ends(&self, k: usize) -> bool {
+        match self.toks.get(k) {
+            None => true,
+            Some(t) if !t.word => true,
+            Some(_) => {
+                self.any_at(k, ACTION_VERBS).is_some()
+                    || self.any_at(k, SEPARATORS).is_some()
+                    || self.any_at(k, UNIT_TAILS).is_some()
+                    || self.any_at(k, &["của", "ở", "tại"]).is_some()
+            }
+        }
+    }
+
+    /// After "của (các) xã, thị trấn" from the "của" at `k`: the token index past the
+    /// enumerated lower-level bodies.
+    fn lower_level_end(&self, k: usize) -> usize {
+        let mut j = self.any_at(k, &["của", "ở"]).unwrap_or(k);
+        j = self.any_at(j, &["các", "cấp"]).unwrap_or(j);
+        while let Some((n, 0)) = COLLECTIVE_NOUNS
+            .iter()
+            .find_map(|&(c, t)| self.word_at(j, c).map(|n| (n, t)))
+        {
+            j = n;
+            match self.toks.get(j) {
+                Some(t) if !t.word && self.s().get(t.start..t.end) == Some(",") => {
+                    let after = j + 1;
+                    if COLLECTIVE_NOUNS
+                        .iter()
+                        .any(|&(c, t)| t == 0 && self.word_at(after, c).is_some())
+                    {
+                        j = after;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        j
+    }
+
+    /// ", đô thị văn minh của các xã, thị trấn": more words of the same name after a comma,
+    /// closed by a lower-level qualifier. The token index past it, if so.
+    fn name_after_comma(&self, comma: usize) -> Option<usize> {
+        let mut j = comma + 1;
+        let mut n = 0;
+        while let Some(t) = self.toks.get(j) {
+            if !t.word || n > 6 {
+                return None;
+            }
+            if self.word_at(j, "của").is_some() && self.lower_level_follows(j) {
+                return (n > 0).then(|| self.lower_level_end(j));
+            }
+            if self.any_at(j, ACTION_VERBS).is_some()
+                || self.any_at(j, UNIT_HEADS).is_some()
+                || self.any_at(j, MODALS).is_some()
+            {
+                return None;
+            }
+            j += 1;
+            n += 1;
+        }
+        None
+    }
+
     fn assignee(&self, k: usize) -> Option<(Assignee, usize)> {
         let first = self.toks.get(k)?;
         if !first.word {
             return None;
         }
         let (words, idx) = self.words_from(k);
-        if let Some((n, resolution)) = self.registry.best_match(&words)
+        if let Some((n, full, resolution)) = self.registry.best_match(&words)
             && n > 0
             && let Some(&last) = idx.get(n - 1)
             && !self.lower_level_follows(last + 1)
+            && (full || self.mention_ends(last + 1))
         {
             let span = self.view.span(first.start, self.toks[last].end);
             return Some((
@@ -1239,12 +1345,18 @@ impl TaskParser<'_, '_> {
                     && j > k
                     && (self.any_at(k, &["các"]).is_some()
                         || self.keys.get(j - 1).is_some_and(|w| w == "xã"))
-                    && self.keys.get(j - 1).is_some_and(|w| {
-                        COLLECTIVE_NOUNS
-                            .iter()
-                            .any(|c| c.rsplit(' ').next() == Some(w.as_str()))
-                    })
-                    && let Some(n) = self.any_at(j + 1, COLLECTIVE_NOUNS)
+                    && let Some(tier) = self.keys.get(j - 1).and_then(|w| collective_tier(w))
+                    && let Some((n, next_tier)) = COLLECTIVE_NOUNS
+                        .iter()
+                        .find_map(|&(c, t)| self.word_at(j + 1, c).map(|n| (n, t)))
+                    && next_tier == tier
+                {
+                    j = n;
+                    continue;
+                }
+                if j > k
+                    && self.s().get(t.start..t.end) == Some(",")
+                    && let Some(n) = self.name_after_comma(j)
                 {
                     j = n;
                     continue;
@@ -1252,7 +1364,41 @@ impl TaskParser<'_, '_> {
                 break;
             }
             if j > k {
-                if self.any_at(j, ACTION_VERBS).is_some()
+                // "Ban chỉ đạo", "Ban quản lý" are names, not verbs after "ban".
+                if self.keys.get(j - 1).is_some_and(|w| w == "ban")
+                    && let Some(n) = self.any_at(j - 1, BAN_UNITS)
+                {
+                    j = n;
+                    continue;
+                }
+                // "Ban quản lý … của các xã, thị trấn": the communes' own bodies; the
+                // qualifier is part of the name.
+                if self.word_at(j, "của").is_some() && self.lower_level_follows(j) {
+                    j = self.lower_level_end(j);
+                    continue;
+                }
+                // "các cấp" (at every level) stays with its noun: "đoàn thể các cấp".
+                if self.keys.get(j - 1).is_some_and(|w| w == "các")
+                    && let Some(n) = self.word_at(j, "cấp")
+                {
+                    j = n;
+                    continue;
+                }
+                // "lãnh đạo, chỉ đạo" is the verb pair, not "lãnh đạo" (leaders) as a noun.
+                let lead_verb = self.word_at(j, "lãnh đạo").is_some_and(|n| {
+                    let n = if self.toks.get(n).is_some_and(|t| !t.word) {
+                        n + 1
+                    } else {
+                        n
+                    };
+                    self.word_at(n, "chỉ đạo").is_some()
+                });
+                // "tổ công tác" is a body; only "tổ chức" is the verb.
+                let team_noun =
+                    self.word_at(j, "tổ").is_some() && self.word_at(j + 1, "chức").is_none();
+                if lead_verb
+                    || (self.any_at(j, ACTION_VERBS).is_some() && !team_noun)
+                    || self.any_at(j, REPORT_MARKS).is_some()
                     || self.any_at(j, &["của", "cấp"]).is_some()
                 {
                     break;
@@ -1285,6 +1431,451 @@ impl TaskParser<'_, '_> {
     }
 }
 
+/// Words after a subject that make its clause a directive wherever it stands.
+const MODALS: &[&str] = &[
+    "cần phải",
+    "cần",
+    "phải",
+    "có trách nhiệm",
+    "chịu trách nhiệm",
+];
+
+/// Words that open a clause before its subject.
+const CONNECTIVES: &[&str] = &[
+    "đặc biệt là",
+    "đặc biệt",
+    "đồng thời",
+    "vì vậy",
+    "do đó",
+    "vậy",
+    "theo đó",
+    "sau đó",
+    "ngoài ra",
+    "bên cạnh đó",
+    "trong đó",
+];
+
+/// Words that make a clause a report of what is or was, not a directive.
+const REPORT_MARKS: &[&str] = &["đã", "đang", "được", "sẽ", "chưa", "không", "vẫn"];
+
+/// Words saying that the chair's directions follow.
+const DIRECTIVE_CUES: &[&str] = &[
+    "kết luận",
+    "theo chỉ đạo",
+    "phát biểu chỉ đạo",
+    "ý kiến chỉ đạo",
+    "nhấn mạnh",
+];
+
+impl TaskParser<'_, '_> {
+    /// Coordinating units named inside an action: "…, phối hợp (chặt chẽ) (cùng) với X …".
+    fn coordination_in(&self, from: usize) -> Vec<Assignee> {
+        for j in from..self.toks.len() {
+            let Some(mut n) = self.word_at(j, "phối hợp") else {
+                continue;
+            };
+            // At most two words of manner: "phối hợp chặt chẽ với".
+            for _ in 0..3 {
+                if let Some(e) = self.any_at(n, &["cùng với", "với", "cùng"]) {
+                    let (c, _) = self.assignees(e);
+                    if !c.is_empty() {
+                        return c;
+                    }
+                    break;
+                }
+                if self.toks.get(n).is_some_and(|t| t.word) {
+                    n += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        Vec::new()
+    }
+}
+
+fn parser_for<'a, 'v>(
+    view: &'a FoldedText<'v>,
+    registry: &'a UnitRegistry,
+    start: usize,
+    end: usize,
+) -> TaskParser<'a, 'v> {
+    let s = view.folded();
+    let toks = tokens(s, start, end);
+    let keys = toks
+        .iter()
+        .map(|t| match_key(s.get(t.start..t.end).unwrap_or("")))
+        .collect();
+    TaskParser {
+        view,
+        registry,
+        toks,
+        keys,
+    }
+}
+
+/// Skips bullets, spaces and opening connectives ("Đồng thời", "Đặc biệt", "vậy").
+fn skip_openers(s: &str, mut at: usize, end: usize) -> usize {
+    loop {
+        while at < end
+            && char_at(s, at).is_some_and(|c| c.is_whitespace() || matches!(c, '-' | '*' | '+'))
+        {
+            at += char_at(s, at).map_or(1, char::len_utf8);
+        }
+        match any_word(s, at, CONNECTIVES) {
+            Some((_, e)) if e <= end => {
+                at = e;
+                if char_at(s, at) == Some(',') {
+                    at += 1;
+                }
+            }
+            _ => return at,
+        }
+    }
+}
+
+/// First words of [`UNIT_HEADS`] and [`ACTION_VERBS`], to rule most positions out at once.
+static HEAD_FIRSTS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| first_words(UNIT_HEADS));
+static VERB_FIRSTS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| first_words(ACTION_VERBS));
+
+fn first_words(list: &[&'static str]) -> std::collections::HashSet<&'static str> {
+    list.iter().filter_map(|w| w.split(' ').next()).collect()
+}
+
+/// Whether one of `words` is at `at`; `firsts` holds their first words.
+fn opens_with(
+    s: &str,
+    at: usize,
+    words: &[&str],
+    firsts: &std::collections::HashSet<&'static str>,
+) -> bool {
+    let rest = s.get(at..).unwrap_or("");
+    let len = rest
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(rest.len(), |(i, _)| i);
+    firsts.contains(&rest[..len]) && any_word(s, at, words).is_some()
+}
+
+/// Where a subject may start in the clause `start..end`: its start and after its first four
+/// commas or colons that do not continue an enumeration of bodies ("các phòng, ban, ngành").
+fn subject_starts(s: &str, start: usize, end: usize) -> impl Iterator<Item = usize> + '_ {
+    let text = s.get(start..end).unwrap_or("");
+    let after_commas = text
+        .match_indices([',', ':'])
+        .filter(move |&(i, _)| {
+            let word_before = text[..i]
+                .trim_end()
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            collective_tier(word_before).is_none()
+        })
+        .take(4)
+        .map(move |(i, _)| skip_openers(s, skip_spaces(s, start + i + 1), end));
+    std::iter::once(start).chain(after_commas)
+}
+
+/// Whether a clause has a subject of its own or reports facts: "cần", "phải", "đã", "được"…
+/// among its first ten words.
+fn own_subject(clause: &str) -> bool {
+    clause
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(10)
+        .any(|w| matches!(w, "cần" | "phải" | "trách") || REPORT_MARKS.contains(&w))
+}
+
+/// Subject-first directives and subject-less continuations, around the tasks already found:
+/// "<đơn vị> cần/phải …" anywhere; "<đơn vị> <động từ> …" while the chair's directions run
+/// (after "yêu cầu", "kết luận", "theo chỉ đạo", or a task); a clause opening with an action
+/// verb right after a task is another task for the same units. Clauses are sentences and
+/// ';'-parts; a new paragraph that is neither ends the run.
+fn directives(
+    view: &FoldedText<'_>,
+    registry: &UnitRegistry,
+    dates: &[Found<DateExpr>],
+    out: &mut Vec<Task>,
+) {
+    let s = view.folded();
+    let found: Vec<Task> = std::mem::take(out);
+    let mut added: Vec<Task> = Vec::new();
+    let mut zone = false;
+    let mut prev: Option<(Vec<Assignee>, Vec<Assignee>)> = None;
+    let mut p = 0;
+    let mut new_paragraph = true;
+    let mut cursor = 0;
+    while p < s.len() {
+        let end = clause_end(s, p).max(p);
+        let item = view.span(p, end);
+        let next_paragraph = char_at(s, end) == Some('\n');
+        let next = end + 1;
+        let start = skip_openers(s, p, end);
+        if start >= end {
+            p = next;
+            new_paragraph = new_paragraph || next_paragraph;
+            continue;
+        }
+        // "Kết luận …, X chỉ rõ", "Theo chỉ đạo của …", "Phát biểu chỉ đạo, …" open a clause.
+        let cue = any_word(s, start, DIRECTIVE_CUES).is_some();
+        // The tasks found so far are in text order: skip those wholly before this clause.
+        while cursor < found.len() && found[cursor].span.end <= item.start {
+            cursor += 1;
+        }
+        let covering = found
+            .get(cursor..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|t| t.span.start < item.end)
+            .filter(|t| t.span.overlaps(&item))
+            .last();
+        if let Some(t) = covering {
+            zone = true;
+            // An assignment in brackets ("(Giao phòng … )") does not carry over to what follows.
+            let bracketed = view
+                .original()
+                .get(..t.span.start)
+                .unwrap_or("")
+                .trim_end_matches(|c: char| c.is_whitespace() || c == '*')
+                .ends_with('(');
+            prev = (!bracketed).then(|| (t.lead.clone(), t.coordinating.clone()));
+            p = next;
+            new_paragraph = next_paragraph;
+            continue;
+        }
+        let before = added.len();
+        // A clause after ';' is an item of its own only when it starts with a capital.
+        let after_semicolon = p > 0 && char_at(s, p - 1) == Some(';');
+        let capital = view
+            .span(start, end)
+            .slice(view.original())
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        // A subject: at the clause start or after one of its first commas or colons (not a
+        // comma inside an enumeration of bodies: "các phòng, ban, ngành").
+        // Cheap tests first: a subject opens with a unit word, a continuation with a verb.
+        let clause_text = s.get(start..end).unwrap_or("");
+        let worth = (zone
+            || cue
+            || ["cần", "phải", "trách nhiệm"]
+                .iter()
+                .any(|m| clause_text.contains(m)))
+            && subject_starts(s, start, end).any(|c| opens_with(s, c, UNIT_HEADS, &HEAD_FIRSTS));
+        let verb_first = prev.is_some() && opens_with(s, start, ACTION_VERBS, &VERB_FIRSTS);
+        if !worth && !verb_first {
+            if new_paragraph || own_subject(clause_text) {
+                prev = None;
+                zone = cue;
+            } else if cue {
+                zone = true;
+            }
+            new_paragraph = next_paragraph;
+            p = next;
+            continue;
+        }
+        let parser = parser_for(view, registry, start, end);
+        let mut candidates = vec![0];
+        candidates.extend(
+            parser
+                .toks
+                .iter()
+                .enumerate()
+                .filter(|&(i, t)| {
+                    !t.word
+                        && matches!(s.get(t.start..t.end), Some("," | ":"))
+                        && !(i > 0 && collective_tier(&parser.keys[i - 1]).is_some())
+                })
+                .map(|(i, _)| i + 1)
+                .take(4),
+        );
+        // "Đề nghị …" puts a request to others, not a directive.
+        if (after_semicolon && !capital) || word(s, start, "đề nghị").is_some() {
+            candidates.clear();
+        }
+        for c in candidates {
+            let c = match parser.toks.get(c) {
+                Some(t) => {
+                    let at = skip_openers(s, t.start, end);
+                    match parser.toks.iter().position(|t| t.start >= at) {
+                        Some(i) => i,
+                        None => continue,
+                    }
+                }
+                None => continue,
+            };
+            let (lead, mut k) = parser.assignees(c);
+            if lead.is_empty() {
+                continue;
+            }
+            let strong = match parser.any_at(k, MODALS) {
+                Some(n) => {
+                    k = n;
+                    true
+                }
+                None => false,
+            };
+            // Without "cần"/"phải", only in the chair's directions, and not after a report
+            // ("năm 2018 được Huyện ủy, HĐND … xác định").
+            let reported = (0..c).any(|i| parser.any_at(i, REPORT_MARKS).is_some());
+            if !strong && (!(zone || cue) || reported || parser.any_at(k, ACTION_VERBS).is_none()) {
+                continue;
+            }
+            let mut coordinating = Vec::new();
+            if let Some(n) = parser.word_at(k, "chủ trì") {
+                k = n;
+            }
+            if let Some(n) = parser.any_at(k, &["phối hợp với", "phối hợp cùng", "phối hợp"])
+            {
+                let (co, n2) = parser.assignees(n);
+                if !co.is_empty() {
+                    coordinating = co;
+                    k = n2;
+                }
+            }
+            if coordinating.is_empty() {
+                coordinating = parser.coordination_in(k);
+            }
+            let action_start = parser.toks.get(k).map_or(end, |t| t.start);
+            let subject_start = parser.toks[c].start;
+            push_tasks(
+                view,
+                dates,
+                subject_start,
+                action_start,
+                end,
+                lead,
+                coordinating,
+                TaskKind::Directive,
+                false,
+                &mut added,
+            );
+            break;
+        }
+        if added.len() == before
+            && let Some((lead, coordinating)) = &prev
+            && any_word(s, start, ACTION_VERBS).is_some()
+            && word(s, start, "giao").is_none()
+            && (!after_semicolon || capital)
+        {
+            let mut coordinating = coordinating.clone();
+            let mut action_start = start;
+            let mut own_coordination = false;
+            if let Some(n) = parser.any_at(0, &["phối hợp với", "phối hợp cùng", "phối hợp"])
+            {
+                let (co, n2) = parser.assignees(n);
+                if !co.is_empty() {
+                    coordinating = co;
+                    own_coordination = true;
+                    action_start = parser.toks.get(n2).map_or(end, |t| t.start);
+                }
+            }
+            // A sentence that goes on with the same work belongs to the task before it; it is
+            // a task of its own when it starts a paragraph or says "đồng thời", brings its
+            // own coordination, or its own deadline.
+            let clause = view.span(start, end);
+            let own_deadline = dates
+                .iter()
+                .any(|f| clause.contains(&f.span) && deadline_rank(f) > 0);
+            let also = any_word(s, skip_spaces(s, p), &["đồng thời"]).is_some();
+            let separate =
+                new_paragraph || after_semicolon || also || own_coordination || own_deadline;
+            if !separate {
+                if let Some(last) = added.last_mut() {
+                    let span = Span::new(last.action.span.start, clause.end);
+                    last.action = Located {
+                        text: span.slice(view.original()).to_string(),
+                        span,
+                    };
+                    last.span = Span::new(last.span.start, clause.end);
+                }
+                new_paragraph = next_paragraph;
+                p = next;
+                continue;
+            }
+            push_tasks(
+                view,
+                dates,
+                start,
+                action_start,
+                end,
+                lead.clone(),
+                coordinating,
+                TaskKind::Directive,
+                true,
+                &mut added,
+            );
+        }
+        if let Some(t) = added.get(before..).and_then(<[Task]>::last) {
+            zone = true;
+            prev = Some((t.lead.clone(), t.coordinating.clone()));
+        } else {
+            // A clause with its own subject or a report, or a new paragraph that is no
+            // directive, ends the run.
+            if new_paragraph || own_subject(clause_text) {
+                prev = None;
+                zone = cue;
+            } else if cue {
+                zone = true;
+            }
+        }
+        new_paragraph = next_paragraph;
+        p = next;
+    }
+    let mut all = found;
+    all.extend(added);
+    all.sort_by_key(|t| t.span.start);
+    *out = all;
+}
+
+/// A heading line ending with ':' that names a period ("Thống nhất một số nhiệm vụ … trong Quý
+/// II như sau:") frames the tasks under it, up to the next heading, when they have no deadline.
+fn heading_deadlines(view: &FoldedText<'_>, dates: &[Found<DateExpr>], tasks: &mut [Task]) {
+    let s = view.folded();
+    let junk = |c: char| c.is_whitespace() || c == '*';
+    let mut lines: Vec<(usize, usize, bool, bool)> = Vec::new(); // start, end, framing, heading
+    let mut at = 0;
+    for line in s.split('\n') {
+        let t = line.trim_matches(junk);
+        let colon = t.ends_with(':');
+        let heading = colon
+            || line.trim_start().starts_with('*')
+            || t.split_once('.')
+                .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        lines.push((at, at + line.len(), colon && line.len() < 400, heading));
+        at += line.len() + 1;
+    }
+    for (i, &(ls, le, framing, _)) in lines.iter().enumerate() {
+        if !framing {
+            continue;
+        }
+        let span = view.span(ls, le);
+        let Some(frame) = dates
+            .iter()
+            .find(|f| {
+                span.contains(&f.span)
+                    && matches!(f.value, DateExpr::Period { .. })
+                    && f.qualifier == Some(Qualifier::Within)
+            })
+            .copied()
+        else {
+            continue;
+        };
+        let scope_end = lines
+            .get(i + 1..)
+            .and_then(|rest| rest.iter().find(|l| l.3))
+            .map_or(s.len(), |l| l.0);
+        let scope = view.span(le, scope_end);
+        for t in tasks.iter_mut() {
+            if t.deadline.is_none() && scope.contains(&t.span) {
+                t.deadline = Some(frame);
+            }
+        }
+    }
+}
+
 /// The strength of a date expression as a task deadline (higher wins; 0 = not a deadline).
 fn deadline_rank(f: &Found<DateExpr>) -> u8 {
     let bounded = matches!(
@@ -1299,7 +1890,7 @@ fn deadline_rank(f: &Found<DateExpr>) -> u8 {
         | DateExpr::Recurring(Recurrence::Monthly { day: Some(_), .. }) => 5,
         DateExpr::Period { .. } if f.qualifier.is_some() => 4,
         DateExpr::Date { .. } => 3,
-        DateExpr::Standing => 1,
+        DateExpr::Standing | DateExpr::Recurring(_) => 1,
         _ => 0,
     }
 }
@@ -1332,6 +1923,7 @@ fn tasks(view: &FoldedText<'_>, registry: &UnitRegistry, dates: &[Found<DateExpr
                 }
                 after_trigger
             }
+            TaskKind::Directive => continue,
             // "yêu cầu: Lãnh đạo các xã, thị trấn cần …"
             TaskKind::Request => {
                 if ["theo", "đáp ứng", "đúng", "các", "những"]
@@ -1387,6 +1979,9 @@ fn tasks(view: &FoldedText<'_>, registry: &UnitRegistry, dates: &[Found<DateExpr
                 k = n2;
             }
         }
+        if coordinating.is_empty() {
+            coordinating = parser.coordination_in(k);
+        }
         let action_start = parser.toks.get(k).map_or(end, |t| t.start);
         push_tasks(
             view,
@@ -1407,6 +2002,17 @@ fn tasks(view: &FoldedText<'_>, registry: &UnitRegistry, dates: &[Found<DateExpr
             let mut p = cont;
             if char_at(s, p) == Some(';') {
                 p += 1;
+                // Only a capitalised clause after ';' is an item of its own.
+                let q = skip_spaces(s, p);
+                if !view
+                    .span(q, q + 4)
+                    .slice(view.original())
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+                {
+                    break;
+                }
             } else if char_at(s, p) == Some('.') || char_at(s, p) == Some('\n') {
                 while matches!(char_at(s, p), Some('.' | '\n' | ' ')) {
                     p += 1;
@@ -1482,6 +2088,19 @@ fn push_tasks(
     out: &mut Vec<Task>,
 ) {
     let clause = view.span(action_start, end);
+    // A period framing the sentence before its subject ("Để thực hiện … trong quý II, X yêu
+    // cầu …", "Theo chỉ đạo …, trong quý II, X tiếp tục …") is the deadline when the clause
+    // has none of its own.
+    let (frame_start, _) = sentence_bounds(view.folded(), start);
+    let frame = view.span(frame_start, start);
+    let framing = dates
+        .iter()
+        .rfind(|f| {
+            frame.contains(&f.span)
+                && matches!(f.value, DateExpr::Period { .. })
+                && f.qualifier == Some(Qualifier::Within)
+        })
+        .copied();
     let inside: Vec<Found<DateExpr>> = dates
         .iter()
         .filter(|f| clause.contains(&f.span) && deadline_rank(f) > 0)
@@ -1507,11 +2126,26 @@ fn push_tasks(
     let text = view.original();
     for (n, (ps, pe)) in pieces.into_iter().enumerate() {
         let piece = Span::new(ps, pe);
-        let deadline = inside
+        let mut deadline = inside
             .iter()
             .filter(|f| piece.contains(&f.span))
             .max_by_key(|f| (deadline_rank(f), std::cmp::Reverse(f.span.start)))
-            .copied();
+            .copied()
+            .or(framing);
+        // "giao ban hàng tuần, hàng tháng, hàng quý": a regime at several rhythms is standing.
+        if let Some(d) = deadline
+            && deadline_rank(&d) == 1
+            && inside
+                .iter()
+                .filter(|f| piece.contains(&f.span) && matches!(f.value, DateExpr::Recurring(_)))
+                .count()
+                >= 2
+        {
+            deadline = Some(Found {
+                value: DateExpr::Standing,
+                ..d
+            });
+        }
         let raw = piece.slice(text);
         let junk = |c: char| c.is_whitespace() || matches!(c, ',' | ';' | '-' | '*' | '(' | ')');
         let lead_trim = raw.len() - raw.trim_start_matches(junk).len();
@@ -1535,6 +2169,52 @@ fn push_tasks(
             span: Span::new(task_start, pe),
         });
     }
+}
+
+/// Words before a duration that make it the span of an anniversary, a review or a campaign
+/// ("kỷ niệm 150 năm", "tổng kết 10 năm", "trong 90 ngày"), not a measured result.
+const SPAN_BEFORE: &[&str] = &[
+    "kỷ niệm",
+    "tổng kết",
+    "sơ kết",
+    "chào mừng",
+    "trong",
+    "sau",
+    "qua",
+    "hướng tới",
+];
+
+/// Words after a duration with the same effect ("150 năm thành lập", "90 ngày cao điểm").
+const SPAN_AFTER: &[&str] = &[
+    "thành lập",
+    "thực hiện",
+    "triển khai",
+    "cao điểm",
+    "xây dựng",
+    "hình thành",
+    "ra đời",
+    "truyền thống",
+];
+
+/// A number of years, months or days framing an event or a period is a time span, not an
+/// indicator figure.
+fn is_time_span(view: &FoldedText<'_>, q: &Quantity) -> bool {
+    let Some(Unit::Known(u)) = &q.unit else {
+        return false;
+    };
+    if u.dimension() != number::Dimension::Duration {
+        return false;
+    }
+    let s = view.folded();
+    let start = folded_offset(view, q.span.start);
+    let end = folded_offset(view, q.span.end);
+    let before = s.get(..start).unwrap_or("").trim_end_matches(' ');
+    let spanned_before = SPAN_BEFORE.iter().any(|w| {
+        before
+            .strip_suffix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with(|c: char| !c.is_alphanumeric()))
+    });
+    spanned_before || any_word(s, skip_spaces(s, end), SPAN_AFTER).is_some()
 }
 
 /// What a figure measures: the words right after the unit up to punctuation (at most five),

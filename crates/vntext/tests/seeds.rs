@@ -259,9 +259,6 @@ fn seed_001_figures() {
             k("122072000000", KnownUnit::Dong),
             k("6", KnownUnit::Commune),
             k("1000", KnownUnit::PersonVisit),
-            k("10", KnownUnit::Year),
-            k("150", KnownUnit::Year),
-            k("150", KnownUnit::Year),
         ]
     );
     assert_eq!(x.figures[0].measure.as_deref(), Some("lúa"));
@@ -346,7 +343,7 @@ fn serialises_to_json() {
 
 #[test]
 fn requests_to_units_are_tasks_of_their_own_kind() {
-    let leads = |text: &str| -> Vec<(TaskKind, Vec<String>, Option<DateExpr>)> {
+    let all = |text: &str| -> Vec<(TaskKind, Vec<String>, Option<DateExpr>)> {
         extract(text, &UnitRegistry::default(), None)
             .tasks
             .iter()
@@ -359,7 +356,33 @@ fn requests_to_units_are_tasks_of_their_own_kind() {
             })
             .collect()
     };
+    // Subject-first directives ("Các cơ quan chuyên môn cần …") are checked below.
+    let leads = |text: &str| -> Vec<(TaskKind, Vec<String>, Option<DateExpr>)> {
+        all(text)
+            .into_iter()
+            .filter(|t| t.0 != TaskKind::Directive)
+            .collect()
+    };
     let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let directives = |text: &str| -> Vec<Vec<String>> {
+        all(text)
+            .into_iter()
+            .filter(|t| t.0 == TaskKind::Directive)
+            .map(|t| t.1)
+            .collect()
+    };
+    assert_eq!(
+        directives(SEED_002),
+        vec![
+            v(&["các xã"]),
+            v(&["Các cơ quan chuyên môn"]),
+            v(&["Bí thư các xã, thị trấn"]),
+            v(&["Bí thư các xã, thị trấn"]),
+            v(&["Các xã, thị trấn", "các ban, ngành, đơn vị"]),
+            v(&["Các phòng, ban, ngành, đơn vị"]),
+        ]
+    );
+    assert_eq!(directives(SEED_000), vec![v(&["UBND các xã"])]);
     assert_eq!(
         leads(SEED_000),
         vec![(
@@ -373,7 +396,14 @@ fn requests_to_units_are_tasks_of_their_own_kind() {
         vec![(
             TaskKind::Request,
             v(&["thành viên các đoàn công tác"]),
-            None
+            // "Để thực hiện tốt nhiệm vụ được phân công trong quý II, … yêu cầu …"
+            Some(DateExpr::Period {
+                period: giaoban_vntext::date::Period::Quarter {
+                    year: 2017,
+                    quarter: 2
+                },
+                year_inferred: true
+            })
         )]
     );
     assert_eq!(
