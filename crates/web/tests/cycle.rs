@@ -140,6 +140,25 @@ async fn meeting_notice_and_tasks_each_unit_works_on_its_own() {
             .is_some_and(|s| s.starts_with("completed")),
         "{nt}"
     );
+    // A correction is a new notice that refers to the issued one (page and API).
+    let r = office
+        .get(app.url(&format!(
+            "/meetings/{meeting_id}/conclusions/new?corrects={cid}"
+        )))
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("id=\"corrects-note\""), "correction form");
+    assert!(html.contains(&format!("name=\"corrects_id\" value=\"{cid}\"")));
+    let mut correction = notice.clone();
+    correction["corrects_id"] = json!(cid);
+    correction["title"] = json!("Đính chính Thông báo số 1/TB-UBND");
+    let (s, corr) = post(&office, &ot, app.url("/api/v1/conclusions"), correction).await;
+    assert_eq!(s, 201, "{corr}");
+    assert_eq!(corr["conclusion"]["corrects_id"], cid.as_str());
+    assert_eq!(corr["conclusion"]["status"], "draft");
     // The next notice of the same body and year takes number 2.
     let (_, c2) = post(&office, &ot, app.url("/api/v1/conclusions"), notice).await;
     let cid2 = c2["conclusion"]["id"].as_str().expect("id").to_owned();

@@ -1664,6 +1664,8 @@ pub struct ConclusionFormEcho {
     pub shortcomings: String,
     pub directions: String,
     pub recipients: String,
+    /// The issued notice this one corrects (đính chính), if any.
+    pub corrects_id: String,
     pub version: Option<i64>,
 }
 
@@ -1681,6 +1683,7 @@ impl ConclusionFormEcho {
             shortcomings: f.get("shortcomings"),
             directions: f.get("directions"),
             recipients: f.get("recipients"),
+            corrects_id: f.get("corrects_id"),
             version: f.version(),
         }
     }
@@ -1698,6 +1701,7 @@ impl ConclusionFormEcho {
             shortcomings: c.shortcomings.clone().unwrap_or_default(),
             directions: c.directions.clone().unwrap_or_default(),
             recipients: c.recipients.join("\n"),
+            corrects_id: c.corrects_id.map(|u| u.to_string()).unwrap_or_default(),
             version: Some(c.version),
         }
     }
@@ -1717,7 +1721,7 @@ impl ConclusionFormEcho {
             shortcomings: opt(&self.shortcomings),
             directions: opt(&self.directions),
             recipients: lines(&self.recipients),
-            corrects_id: None,
+            corrects_id: opt_uuid("corrects_id", &self.corrects_id, &mut errors),
             version: self.version,
         };
         merge_local(errors, ConclusionDraft::parse(&input))?;
@@ -1785,16 +1789,50 @@ async fn conclusion_form_inner(
     })
 }
 
+#[derive(Debug, Deserialize, Default)]
+pub struct NewConclusionQuery {
+    /// An issued notice to correct: the new draft starts as its copy and refers to it.
+    #[serde(default)]
+    corrects: Option<Uuid>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    lang: Option<String>,
+}
+
 pub async fn new_conclusion_page(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     me: CurrentActor,
     session: Session,
     Path(id): Path<Uuid>,
+    Query(q): Query<NewConclusionQuery>,
 ) -> Result<Html<String>, AppError> {
     let d = work::meeting_detail(&state, &me, id, lang).await?;
     if !d.meeting.can_edit {
         return Err(AppError::Forbidden);
+    }
+    if let Some(cid) = q.corrects {
+        let corrected = work::conclusion_detail(&state, &me, cid, lang)
+            .await?
+            .conclusion;
+        if corrected.meeting_id != id {
+            return Err(AppError::NotFound);
+        }
+        let mut f = ConclusionFormEcho::of(&corrected);
+        f.corrects_id = cid.to_string();
+        f.version = None;
+        f.title = format!("Đính chính: {}", corrected.title);
+        return conclusion_form_inner(
+            &state,
+            lang,
+            &me,
+            &session,
+            d.meeting,
+            None,
+            f,
+            FormErrors::default(),
+        )
+        .await;
     }
     let m = d.meeting;
     // The customary subject line: "Kết luận của đồng chí …, Chủ tịch … tại …".
