@@ -1082,6 +1082,8 @@ pub async fn board_page(
 struct MeetingsPage {
     c: Chrome,
     rows: Vec<MeetingView>,
+    /// Every notice the user may read, newest first.
+    notices: Vec<ConclusionView>,
     can_create: bool,
 }
 
@@ -1094,9 +1096,15 @@ pub async fn meetings_page(
     let mut rows = work::list_meetings(&state, &me, lang).await?;
     rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.time.cmp(&a.time)));
     let units = state.store.units().await?;
+    let notices = work::list_conclusions(&state, &me, lang)
+        .await?
+        .into_iter()
+        .map(tidy_conclusion)
+        .collect();
     render(&MeetingsPage {
         c: Chrome::new(lang, Some(&me), &session, "/meetings").await?,
         rows,
+        notices,
         can_create: !unit_choices(&me, &units, Some(Permission::WriteRecords)).is_empty(),
     })
 }
