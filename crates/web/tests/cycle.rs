@@ -140,6 +140,16 @@ async fn meeting_notice_and_tasks_each_unit_works_on_its_own() {
             .is_some_and(|s| s.starts_with("completed")),
         "{nt}"
     );
+    // The meetings page lists the notice under its number.
+    let html = office
+        .get(app.url("/meetings"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("id=\"notice-list\"") && html.contains("1/TB-UBND"));
     // A correction is a new notice that refers to the issued one (page and API).
     let r = office
         .get(app.url(&format!(
