@@ -1281,8 +1281,9 @@ impl TaskParser<'_, '_> {
     }
 
     /// ", đô thị văn minh của các xã, thị trấn": more words of the same name after a comma,
-    /// closed by a lower-level qualifier. The token index past it, if so.
-    fn name_after_comma(&self, comma: usize) -> Option<usize> {
+    /// closed by a lower-level qualifier. The token index past it and where the qualifier
+    /// starts, if so.
+    fn name_after_comma(&self, comma: usize) -> Option<(usize, usize)> {
         let mut j = comma + 1;
         let mut n = 0;
         while let Some(t) = self.toks.get(j) {
@@ -1290,7 +1291,7 @@ impl TaskParser<'_, '_> {
                 return None;
             }
             if self.word_at(j, "của").is_some() && self.lower_level_follows(j) {
-                return (n > 0).then(|| self.lower_level_end(j));
+                return (n > 0).then(|| (self.lower_level_end(j), j));
             }
             if self.any_at(j, ACTION_VERBS).is_some()
                 || self.any_at(j, UNIT_HEADS).is_some()
@@ -1329,6 +1330,7 @@ impl TaskParser<'_, '_> {
         self.any_at(k, UNIT_HEADS)?;
         // A unit not in the registry: words up to an action verb, a separator or punctuation.
         let mut j = k;
+        let mut qualifiers = 0;
         while let Some(t) = self.toks.get(j) {
             if !t.word {
                 // "Phòng Tài chính - Kế hoạch", "Phòng TN&MT": joiners inside a name.
@@ -1356,8 +1358,9 @@ impl TaskParser<'_, '_> {
                 }
                 if j > k
                     && self.s().get(t.start..t.end) == Some(",")
-                    && let Some(n) = self.name_after_comma(j)
+                    && let Some((n, qualifier)) = self.name_after_comma(j)
                 {
+                    qualifiers += n - qualifier;
                     j = n;
                     continue;
                 }
@@ -1374,7 +1377,9 @@ impl TaskParser<'_, '_> {
                 // "Ban quản lý … của các xã, thị trấn": the communes' own bodies; the
                 // qualifier is part of the name.
                 if self.word_at(j, "của").is_some() && self.lower_level_follows(j) {
-                    j = self.lower_level_end(j);
+                    let n = self.lower_level_end(j);
+                    qualifiers += n - j;
+                    j = n;
                     continue;
                 }
                 // "các cấp" (at every level) stays with its noun: "đoàn thể các cấp".
@@ -1413,8 +1418,9 @@ impl TaskParser<'_, '_> {
             }
             j += 1;
         }
-        // No action verb within a short noun phrase: not a unit mention.
-        if j == k || j - k > 12 {
+        // No action verb within a short noun phrase: not a unit mention. A lower-level
+        // qualifier ("của các xã, thị trấn") is a closed list and does not count.
+        if j == k || j - k - qualifiers > 12 {
             return None;
         }
         let span = self.view.span(first.start, self.toks[j - 1].end);

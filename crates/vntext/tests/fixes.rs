@@ -92,3 +92,22 @@ fn an_enumeration_of_kinds_of_bodies_is_one_group() {
     assert_eq!(got[0].len(), 1);
     assert_eq!(got[0][0].0, "các phòng, ban, ngành, đơn vị");
 }
+
+/// A lower-level qualifier ("của các xã, thị trấn") is a closed list: it does not count
+/// towards the length of a body's name, so a long name with one is still a subject.
+#[test]
+fn a_long_body_name_of_the_communes_is_a_subject() {
+    let got = leads(
+        "Kết luận buổi họp, Tổ công tác, Ban vận động khu dân cư văn hóa kiểu mẫu của các \
+         xã, thị trấn cần lập kế hoạch thực hiện.",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    let texts: Vec<&str> = got[0].iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "Tổ công tác",
+            "Ban vận động khu dân cư văn hóa kiểu mẫu của các xã, thị trấn"
+        ]
+    );
+}
