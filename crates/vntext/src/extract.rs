@@ -2109,7 +2109,11 @@ fn push_tasks(
         .copied();
     let inside: Vec<Found<DateExpr>> = dates
         .iter()
-        .filter(|f| clause.contains(&f.span) && deadline_rank(f) > 0)
+        .filter(|f| {
+            clause.contains(&f.span)
+                && deadline_rank(f) > 0
+                && !(deadline_rank(f) == 1 && subordinate_rhythm(view, action_start, f))
+        })
         .copied()
         .collect();
     // Two strong deadlines in one clause are two tasks: split after each.
@@ -2175,6 +2179,35 @@ fn push_tasks(
             span: Span::new(task_start, pe),
         });
     }
+}
+
+/// Whether a rhythm or "thường xuyên" in an action belongs to a part of it rather than to the
+/// task: after "để" it is the purpose's ("… để cụ thể hóa vào chương trình công tác hàng
+/// tháng"); "thường xuyên" right before a verb that follows an object modifies that verb
+/// ("phân công cán bộ thường xuyên bám sát"), while at the start of the action, after a comma
+/// or "và", or standing alone it is the task's regime.
+fn subordinate_rhythm(view: &FoldedText<'_>, action_start: usize, f: &Found<DateExpr>) -> bool {
+    let s = view.folded();
+    let fs = folded_offset(view, f.span.start);
+    let before = s.get(action_start..fs).unwrap_or("");
+    let mut words = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    if words.any(|w| w == "để") {
+        return true;
+    }
+    if f.value != DateExpr::Standing {
+        return false;
+    }
+    let fe = folded_offset(view, f.span.end);
+    let trimmed = before.trim_end();
+    let main_verb = trimmed.is_empty()
+        || trimmed.ends_with([',', ';', ':'])
+        || trimmed
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .is_some_and(|w| w == "và");
+    !main_verb && opens_with(s, skip_spaces(s, fe), ACTION_VERBS, &VERB_FIRSTS)
 }
 
 /// Words before a duration that make it the span of an anniversary, a review or a campaign

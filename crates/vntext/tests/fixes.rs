@@ -111,3 +111,57 @@ fn a_long_body_name_of_the_communes_is_a_subject() {
         ]
     );
 }
+
+fn deadlines(text: &str) -> Vec<Option<giaoban_vntext::date::DateExpr>> {
+    extract(text, &registry(), None)
+        .tasks
+        .iter()
+        .map(|t| t.deadline.map(|d| d.value))
+        .collect()
+}
+
+/// "thường xuyên" is the task's regime at the start of the action, between commas or at the
+/// end; right before a verb that follows an object it modifies that verb only.
+#[test]
+fn thuong_xuyen_inside_a_sub_clause_is_not_the_deadline() {
+    use giaoban_vntext::date::DateExpr;
+    assert_eq!(
+        deadlines(
+            "Chủ tịch yêu cầu các phòng chuyên môn rà soát hồ sơ, cử cán bộ thường xuyên theo dõi tiến độ."
+        ),
+        vec![None]
+    );
+    assert_eq!(
+        deadlines("Chủ tịch yêu cầu các phòng chuyên môn thường xuyên kiểm tra tiến độ."),
+        vec![Some(DateExpr::Standing)]
+    );
+    assert_eq!(
+        deadlines(
+            "Chủ tịch yêu cầu các phòng chuyên môn kiểm tra, thường xuyên, liên tục nhắc nhở."
+        ),
+        vec![Some(DateExpr::Standing)]
+    );
+    assert_eq!(
+        deadlines("Chủ tịch yêu cầu các phòng chuyên môn cập nhật số liệu thường xuyên."),
+        vec![Some(DateExpr::Standing)]
+    );
+}
+
+/// A rhythm after "để" belongs to the purpose, not to the task.
+#[test]
+fn a_rhythm_in_the_purpose_is_not_the_deadline() {
+    use giaoban_vntext::date::{DateExpr, Recurrence};
+    assert_eq!(
+        deadlines(
+            "Chủ tịch yêu cầu các phòng chuyên môn rà soát quy chế để đưa vào kế hoạch công tác hàng tháng."
+        ),
+        vec![None]
+    );
+    assert_eq!(
+        deadlines("Chủ tịch yêu cầu các phòng chuyên môn báo cáo kết quả hàng tháng để theo dõi."),
+        vec![Some(DateExpr::Recurring(Recurrence::Monthly {
+            day: None,
+            time: None
+        }))]
+    );
+}
