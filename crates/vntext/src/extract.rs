@@ -14,9 +14,10 @@
 //!   expression in the clause ([`crate::date`]); a clause with two deadlines is two tasks;
 //! - a directive also stands subject first ([`TaskKind::Directive`]): "<đơn vị> cần/phải …"
 //!   anywhere, "<đơn vị> <động từ> …" while the chair's directions run (after "kết luận", "theo
-//!   chỉ đạo", or another task); a sentence opening with an action verb after a task is a task
-//!   for the same units when it starts a paragraph, says "đồng thời", or has its own deadline or
-//!   coordination, and otherwise goes on with the task before it; a period framing the sentence
+//!   chỉ đạo", or another task); a sentence, ';'-part or paragraph opening with an action verb
+//!   after a task is a task for the same units when it is a bullet, says "đồng thời", or has its
+//!   own deadline or coordination, and otherwise goes on with the task before it (a news report
+//!   breaks one directive into paragraphs and ';'-parts at will); a period framing the sentence
 //!   ("trong quý II, …") or a heading ("… trong Quý II như sau:") is the deadline of tasks
 //!   without one;
 //! - durations that frame an event or a campaign ("kỷ niệm 150 năm thành lập", "90 ngày cao
@@ -1778,16 +1779,18 @@ fn directives(
                     action_start = parser.toks.get(n2).map_or(end, |t| t.start);
                 }
             }
-            // A sentence that goes on with the same work belongs to the task before it; it is
-            // a task of its own when it starts a paragraph or says "đồng thời", brings its
-            // own coordination, or its own deadline.
+            // A sentence, ';'-part or paragraph that goes on with the same work belongs to the
+            // task before it; it is a task of its own when it is an item of a list (a bullet),
+            // says "đồng thời", brings its own coordination, or its own deadline.
             let clause = view.span(start, end);
             let own_deadline = dates
                 .iter()
                 .any(|f| clause.contains(&f.span) && deadline_rank(f) > 0);
             let also = any_word(s, skip_spaces(s, p), &["đồng thời"]).is_some();
-            let separate =
-                new_paragraph || after_semicolon || also || own_coordination || own_deadline;
+            let bullet = new_paragraph
+                && s.get(p..start)
+                    .is_some_and(|o| o.contains(['-', '+', '*', '•']));
+            let separate = bullet || also || own_coordination || own_deadline;
             if !separate {
                 if let Some(last) = added.last_mut() {
                     let span = Span::new(last.action.span.start, clause.end);

@@ -165,3 +165,39 @@ fn a_rhythm_in_the_purpose_is_not_the_deadline() {
         }))]
     );
 }
+
+fn actions(text: &str) -> Vec<String> {
+    extract(text, &registry(), None)
+        .tasks
+        .iter()
+        .map(|t| t.action.text.clone())
+        .collect()
+}
+
+/// Prose that goes on with the same work, in a new sentence, a capitalised ';'-part or a new
+/// paragraph, belongs to the task before it; a bullet, "đồng thời", its own deadline or its own
+/// coordination make a task of its own.
+#[test]
+fn continuations_fold_unless_they_are_items_or_bring_their_own_terms() {
+    let got = actions(
+        "Kết luận cuộc họp, các phòng chuyên môn cần rà soát hồ sơ; Cập nhật số liệu lên hệ \
+         thống.\n\nHoàn thiện quy trình tiếp nhận.",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].ends_with("Hoàn thiện quy trình tiếp nhận"),
+        "{got:?}"
+    );
+
+    let got = actions(
+        "Kết luận cuộc họp, các phòng chuyên môn cần rà soát hồ sơ.\n- Cập nhật số liệu lên hệ \
+         thống.\n- Hoàn thiện quy trình tiếp nhận.",
+    );
+    assert_eq!(got.len(), 3, "{got:?}");
+
+    let got = actions(
+        "Kết luận cuộc họp, các phòng chuyên môn cần rà soát hồ sơ; Báo cáo kết quả trước ngày \
+         15/5/2024.",
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+}
