@@ -20,6 +20,9 @@
 //!   breaks one directive into paragraphs and ';'-parts at will); a period framing the sentence
 //!   ("trong quý II, …") or a heading ("… trong Quý II như sau:") is the deadline of tasks
 //!   without one;
+//! - "…, <việc> do X triển khai/thực hiện": a part of an action that opens with a noun phrase
+//!   and ends with "do X <verb>" is X's task (a "do X phụ trách" after a verb only qualifies
+//!   its object);
 //! - durations that frame an event or a campaign ("kỷ niệm 150 năm thành lập", "90 ngày cao
 //!   điểm", "sơ kết 6 tháng") are not figures;
 //! - units are resolved against the registry on [`match_key`] words, exactly or by a cut-off
@@ -423,6 +426,7 @@ pub fn extract(text: &str, registry: &UnitRegistry, document_date: Option<Date>)
     out.meeting.chairs = chairs(&view, &out.people);
     out.tasks = tasks(&view, registry, &dates);
     directives(&view, registry, &dates, &mut out.tasks);
+    passive_agents(&view, registry, &dates, &mut out.tasks);
     heading_deadlines(&view, &dates, &mut out.tasks);
     out.recommendations = recommendations(&view, &out.people);
     let date_spans: Vec<Span> = dates.iter().map(|f| f.span).collect();
@@ -1837,6 +1841,135 @@ fn directives(
     all.extend(added);
     all.sort_by_key(|t| t.span.start);
     *out = all;
+}
+
+/// Verbs of carrying out work after "do <đơn vị>" ("do cơ sở triển khai").
+const AGENT_VERBS: &[&str] = &[
+    "triển khai",
+    "thực hiện",
+    "tổ chức",
+    "chủ trì",
+    "đảm nhiệm",
+    "đảm nhận",
+    "phụ trách",
+];
+
+/// "…, ngày thứ 7 xây dựng NTM do cơ sở triển khai": a comma- or ';'-part of an action that
+/// opens with a noun phrase (not a verb) and ends with "do <X> <verb>" is work that X carries
+/// out: X leads it. Split off after the first part, it is a task of its own with the deadline
+/// found in it; as the first part of a task with no verb of its own, it gives the task to X.
+/// A "do X phụ trách" inside a part that opens with a verb qualifies an object ("rà soát các
+/// tiêu chí do phòng ngành phụ trách") and changes nothing.
+fn passive_agents(
+    view: &FoldedText<'_>,
+    registry: &UnitRegistry,
+    dates: &[Found<DateExpr>],
+    tasks: &mut Vec<Task>,
+) {
+    let s = view.folded();
+    let mut added = Vec::new();
+    for t in tasks.iter_mut() {
+        let a0 = folded_offset(view, t.action.span.start);
+        let a1 = folded_offset(view, t.action.span.end);
+        let action = s.get(a0..a1).unwrap_or("");
+        if !action.contains("do ") {
+            continue;
+        }
+        let mut part_start = a0;
+        for (i, piece) in action.split([',', ';']).enumerate() {
+            let ps = skip_spaces(s, part_start);
+            let pe = part_start + piece.len();
+            part_start = pe + 1;
+            let Some(agent) = agent_of(view, registry, ps, pe) else {
+                continue;
+            };
+            if opens_with(s, ps, ACTION_VERBS, &VERB_FIRSTS) {
+                continue;
+            }
+            if i == 0 {
+                t.lead = vec![agent];
+                t.coordinating.clear();
+                break;
+            }
+            // Split: the task keeps what comes before the part.
+            let cut = view.span(ps, ps).start;
+            let kept = view.original().get(t.action.span.start..cut).unwrap_or("");
+            let kept = kept.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';');
+            let rest = Span::new(cut, t.action.span.end);
+            let best = |span: Span| {
+                dates
+                    .iter()
+                    .filter(|f| span.contains(&f.span) && deadline_rank(f) > 0)
+                    .max_by_key(|f| (deadline_rank(f), std::cmp::Reverse(f.span.start)))
+                    .copied()
+            };
+            let kept_span = Span::new(t.action.span.start, t.action.span.start + kept.len());
+            if t.deadline.is_some_and(|d| rest.contains(&d.span)) {
+                t.deadline = best(kept_span);
+            }
+            added.push(Task {
+                lead: vec![agent],
+                coordinating: Vec::new(),
+                action: Located {
+                    text: rest.slice(view.original()).to_string(),
+                    span: rest,
+                },
+                deadline: best(rest),
+                kind: t.kind,
+                continued: true,
+                span: Span::new(cut, t.span.end),
+            });
+            t.action = Located {
+                text: kept.to_string(),
+                span: kept_span,
+            };
+            t.span = Span::new(t.span.start, kept_span.end);
+            break;
+        }
+    }
+    if !added.is_empty() {
+        tasks.extend(added);
+        tasks.sort_by_key(|t| t.span.start);
+    }
+}
+
+/// The agent X of a part `ps..pe` ending with "do X <verb of carrying out>".
+fn agent_of(
+    view: &FoldedText<'_>,
+    registry: &UnitRegistry,
+    ps: usize,
+    pe: usize,
+) -> Option<Assignee> {
+    let s = view.folded();
+    let toks = tokens(s, ps, pe);
+    let n = toks.len();
+    // The verb closes the part: "… do cơ sở triển khai".
+    let verb_at = (1..n).rev().take(3).find(|&j| {
+        any_word(s, toks[j].start, AGENT_VERBS)
+            .is_some_and(|(_, e)| s.get(e..pe).is_some_and(|r| r.trim().is_empty()))
+    })?;
+    let do_at = (0..verb_at)
+        .rev()
+        .take(7)
+        .find(|&j| word(s, toks[j].start, "do").is_some())?;
+    let agent = &toks[do_at + 1..verb_at];
+    if agent.is_empty()
+        || agent.iter().any(|t| !t.word)
+        || word(s, agent[0].start, "đó").is_some()
+        || agent
+            .iter()
+            .any(|t| any_word(s, t.start, ACTION_VERBS).is_some())
+    {
+        return None;
+    }
+    let span = view.span(agent[0].start, agent[agent.len() - 1].end);
+    let text = span.slice(view.original()).to_string();
+    let resolution = registry.resolve(&text);
+    Some(Assignee {
+        text,
+        span,
+        resolution,
+    })
 }
 
 /// A heading line ending with ':' that names a period ("Thống nhất một số nhiệm vụ … trong Quý

@@ -201,3 +201,49 @@ fn continuations_fold_unless_they_are_items_or_bring_their_own_terms() {
     );
     assert_eq!(got.len(), 2, "{got:?}");
 }
+
+/// "…, <việc> do X triển khai": a part that opens with a noun phrase and ends with "do X
+/// <verb>" is X's task; inside a part that opens with a verb it only qualifies an object.
+#[test]
+fn do_x_thuc_hien_makes_x_the_lead() {
+    use giaoban_vntext::date::{DateExpr, Recurrence};
+    use jiff::civil::Weekday;
+    let weekly = |w| {
+        Some(DateExpr::Recurring(Recurrence::Weekly {
+            weekday: Some(w),
+            time: None,
+        }))
+    };
+    let text = "Kết luận cuộc họp, các phòng chuyên môn cần tiếp dân vào thứ 2 hàng tuần, ngày \
+                thứ 6 đối thoại do UBND các xã tổ chức.";
+    assert_eq!(
+        leads(text)
+            .iter()
+            .map(|l| l[0].0.clone())
+            .collect::<Vec<_>>(),
+        vec!["các phòng chuyên môn", "UBND các xã"]
+    );
+    assert_eq!(
+        deadlines(text),
+        vec![weekly(Weekday::Monday), weekly(Weekday::Friday)]
+    );
+
+    let text = "Kết luận cuộc họp, các phòng chuyên môn cần rà soát hồ sơ, việc tiếp nhận hồ sơ \
+                trực tuyến do Trung tâm hành chính công thực hiện.";
+    let got = extract(text, &registry(), None).tasks;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].lead[0].text, "các phòng chuyên môn");
+    assert_eq!(got[0].action.text, "rà soát hồ sơ");
+    assert_eq!(got[1].lead[0].text, "Trung tâm hành chính công");
+
+    let got = leads(
+        "Kết luận cuộc họp, các phòng chuyên môn cần rà soát các tiêu chí do phòng phụ trách.",
+    );
+    assert_eq!(
+        got,
+        vec![vec![(
+            "các phòng chuyên môn".to_string(),
+            giaoban_vntext::extract::Resolution::Unresolved
+        )]]
+    );
+}
