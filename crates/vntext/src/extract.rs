@@ -1887,6 +1887,10 @@ fn passive_agents(
                 continue;
             }
             if i == 0 {
+                // Only a piece split off another task opens without its own verb by design.
+                if !t.continued {
+                    break;
+                }
                 t.lead = vec![agent];
                 t.coordinating.clear();
                 break;
