@@ -12,8 +12,9 @@
 //! - "nay" ("Sáng nay", "hôm nay") is the document date; an explicit date right after it wins
 //!   ("Sáng nay 8/4/2021");
 //! - "thứ 2" … "thứ 7" are Monday … Saturday, "chủ nhật" is Sunday; a weekday is only reported
-//!   with "hàng tuần" (a weekly rule) or with an explicit date next to it, because "thứ 5" is as
-//!   often an ordinal ("lần thứ 5");
+//!   with "hàng tuần" (a weekly rule), listed right after such a rule ("vào thứ 4 hàng tuần,
+//!   ngày thứ 7 …" = every Wednesday and every Saturday), or with an explicit date next to it,
+//!   because "thứ 5" is as often an ordinal ("lần thứ 5");
 //! - a time on its own ("trước 17h") is not reported: it needs a day or a rule to mean anything.
 //!
 //! Numbers that look like dates but are not ("5/12 xã", "45/2023/QĐ-UBND") are left alone.
@@ -279,6 +280,25 @@ pub(crate) fn scan(view: &FoldedText<'_>, doc: Date) -> Vec<Found<DateExpr>> {
                 span: view.span(at, end),
                 qualifier,
             });
+            let mut end = end;
+            if let DateExpr::Recurring(Recurrence::Weekly {
+                weekday: Some(_), ..
+            }) = value
+            {
+                // "vào thứ 4 hàng tuần, ngày thứ 7 …": the weekly rhythm carries over to the
+                // weekday listed right after it.
+                while let Some((day, start, e)) = p.listed_weekday(end) {
+                    out.push(Found {
+                        value: DateExpr::Recurring(Recurrence::Weekly {
+                            weekday: Some(day),
+                            time: None,
+                        }),
+                        span: view.span(start, e),
+                        qualifier: None,
+                    });
+                    end = e;
+                }
+            }
             at = end.max(at + 1);
             while at < s.len() && !s.is_char_boundary(at) {
                 at += 1;
@@ -523,6 +543,33 @@ impl Parser<'_> {
             found @ (DateExpr::Date { .. }, _) => Some(found),
             _ => None,
         }
+    }
+
+    /// ", (ngày) thứ 7" or "và (vào) thứ 7" right after a weekly rule, when that weekday has
+    /// no rule or date of its own: the weekday, its start and its end.
+    fn listed_weekday(&self, at: usize) -> Option<(Weekday, usize, usize)> {
+        let s = self.s;
+        let q = skip_spaces(s, at);
+        let q = if char_at(s, q) == Some(',') {
+            skip_spaces(s, q + 1)
+        } else {
+            skip_spaces(s, word(s, q, "và")?)
+        };
+        let start = q;
+        let q = word(s, q, "vào").map_or(q, |e| skip_spaces(s, e));
+        let q = word(s, q, "ngày").map_or(q, |e| skip_spaces(s, e));
+        if self.expression(q).is_some() {
+            return None;
+        }
+        let (day, e) = self.weekday(q)?;
+        // Another rule or a date after it ("thứ 7 hàng tháng", "thứ 7, ngày 5/6") is its own.
+        let after = skip_spaces(s, e);
+        if any_word(s, after, &["hàng", "hằng", "mỗi", "tuần", "tháng"]).is_some()
+            || self.expression(after).is_some()
+        {
+            return None;
+        }
+        Some((day, start, e))
     }
 
     fn weekday(&self, at: usize) -> Option<(Weekday, usize)> {
@@ -1031,6 +1078,37 @@ mod tests {
                     Some(Qualifier::On),
                     "vào thứ 4 hàng tuần"
                 ),
+                (
+                    DateExpr::Recurring(Recurrence::Weekly {
+                        weekday: Some(Weekday::Saturday),
+                        time: None
+                    }),
+                    None,
+                    "ngày thứ 7"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_weekday_listed_after_a_weekly_rule_is_weekly() {
+        let text = "họp vào thứ 2 hàng tuần và thứ Sáu; trực vào chủ nhật hàng tuần, lần thứ 5";
+        let got: Vec<(DateExpr, &str)> = find_dates(text, doc())
+            .iter()
+            .map(|f| (f.value, f.span.slice(text)))
+            .collect();
+        let weekly = |w| {
+            DateExpr::Recurring(Recurrence::Weekly {
+                weekday: Some(w),
+                time: None,
+            })
+        };
+        assert_eq!(
+            got,
+            vec![
+                (weekly(Weekday::Monday), "vào thứ 2 hàng tuần"),
+                (weekly(Weekday::Friday), "thứ Sáu"),
+                (weekly(Weekday::Sunday), "vào chủ nhật hàng tuần"),
             ]
         );
     }

@@ -14,11 +14,15 @@
 //!   expression in the clause ([`crate::date`]); a clause with two deadlines is two tasks;
 //! - a directive also stands subject first ([`TaskKind::Directive`]): "<đơn vị> cần/phải …"
 //!   anywhere, "<đơn vị> <động từ> …" while the chair's directions run (after "kết luận", "theo
-//!   chỉ đạo", or another task); a sentence opening with an action verb after a task is a task
-//!   for the same units when it starts a paragraph, says "đồng thời", or has its own deadline or
-//!   coordination, and otherwise goes on with the task before it; a period framing the sentence
+//!   chỉ đạo", or another task); a sentence, ';'-part or paragraph opening with an action verb
+//!   after a task is a task for the same units when it is a bullet, says "đồng thời", or has its
+//!   own deadline or coordination, and otherwise goes on with the task before it (a news report
+//!   breaks one directive into paragraphs and ';'-parts at will); a period framing the sentence
 //!   ("trong quý II, …") or a heading ("… trong Quý II như sau:") is the deadline of tasks
 //!   without one;
+//! - "…, <việc> do X triển khai/thực hiện": a part of an action that opens with a noun phrase
+//!   and ends with "do X <verb>" is X's task (a "do X phụ trách" after a verb only qualifies
+//!   its object);
 //! - durations that frame an event or a campaign ("kỷ niệm 150 năm thành lập", "90 ngày cao
 //!   điểm", "sơ kết 6 tháng") are not figures;
 //! - units are resolved against the registry on [`match_key`] words, exactly or by a cut-off
@@ -422,6 +426,7 @@ pub fn extract(text: &str, registry: &UnitRegistry, document_date: Option<Date>)
     out.meeting.chairs = chairs(&view, &out.people);
     out.tasks = tasks(&view, registry, &dates);
     directives(&view, registry, &dates, &mut out.tasks);
+    passive_agents(&view, registry, &dates, &mut out.tasks);
     heading_deadlines(&view, &dates, &mut out.tasks);
     out.recommendations = recommendations(&view, &out.people);
     let date_spans: Vec<Span> = dates.iter().map(|f| f.span).collect();
@@ -1281,8 +1286,9 @@ impl TaskParser<'_, '_> {
     }
 
     /// ", đô thị văn minh của các xã, thị trấn": more words of the same name after a comma,
-    /// closed by a lower-level qualifier. The token index past it, if so.
-    fn name_after_comma(&self, comma: usize) -> Option<usize> {
+    /// closed by a lower-level qualifier. The token index past it and where the qualifier
+    /// starts, if so.
+    fn name_after_comma(&self, comma: usize) -> Option<(usize, usize)> {
         let mut j = comma + 1;
         let mut n = 0;
         while let Some(t) = self.toks.get(j) {
@@ -1290,7 +1296,7 @@ impl TaskParser<'_, '_> {
                 return None;
             }
             if self.word_at(j, "của").is_some() && self.lower_level_follows(j) {
-                return (n > 0).then(|| self.lower_level_end(j));
+                return (n > 0).then(|| (self.lower_level_end(j), j));
             }
             if self.any_at(j, ACTION_VERBS).is_some()
                 || self.any_at(j, UNIT_HEADS).is_some()
@@ -1329,6 +1335,7 @@ impl TaskParser<'_, '_> {
         self.any_at(k, UNIT_HEADS)?;
         // A unit not in the registry: words up to an action verb, a separator or punctuation.
         let mut j = k;
+        let mut qualifiers = 0;
         while let Some(t) = self.toks.get(j) {
             if !t.word {
                 // "Phòng Tài chính - Kế hoạch", "Phòng TN&MT": joiners inside a name.
@@ -1356,8 +1363,9 @@ impl TaskParser<'_, '_> {
                 }
                 if j > k
                     && self.s().get(t.start..t.end) == Some(",")
-                    && let Some(n) = self.name_after_comma(j)
+                    && let Some((n, qualifier)) = self.name_after_comma(j)
                 {
+                    qualifiers += n - qualifier;
                     j = n;
                     continue;
                 }
@@ -1374,7 +1382,9 @@ impl TaskParser<'_, '_> {
                 // "Ban quản lý … của các xã, thị trấn": the communes' own bodies; the
                 // qualifier is part of the name.
                 if self.word_at(j, "của").is_some() && self.lower_level_follows(j) {
-                    j = self.lower_level_end(j);
+                    let n = self.lower_level_end(j);
+                    qualifiers += n - j;
+                    j = n;
                     continue;
                 }
                 // "các cấp" (at every level) stays with its noun: "đoàn thể các cấp".
@@ -1413,8 +1423,9 @@ impl TaskParser<'_, '_> {
             }
             j += 1;
         }
-        // No action verb within a short noun phrase: not a unit mention.
-        if j == k || j - k > 12 {
+        // No action verb within a short noun phrase: not a unit mention. A lower-level
+        // qualifier ("của các xã, thị trấn") is a closed list and does not count.
+        if j == k || j - k - qualifiers > 12 {
             return None;
         }
         let span = self.view.span(first.start, self.toks[j - 1].end);
@@ -1772,16 +1783,18 @@ fn directives(
                     action_start = parser.toks.get(n2).map_or(end, |t| t.start);
                 }
             }
-            // A sentence that goes on with the same work belongs to the task before it; it is
-            // a task of its own when it starts a paragraph or says "đồng thời", brings its
-            // own coordination, or its own deadline.
+            // A sentence, ';'-part or paragraph that goes on with the same work belongs to the
+            // task before it; it is a task of its own when it is an item of a list (a bullet),
+            // says "đồng thời", brings its own coordination, or its own deadline.
             let clause = view.span(start, end);
             let own_deadline = dates
                 .iter()
                 .any(|f| clause.contains(&f.span) && deadline_rank(f) > 0);
             let also = any_word(s, skip_spaces(s, p), &["đồng thời"]).is_some();
-            let separate =
-                new_paragraph || after_semicolon || also || own_coordination || own_deadline;
+            let bullet = new_paragraph
+                && s.get(p..start)
+                    .is_some_and(|o| o.contains(['-', '+', '*', '•']));
+            let separate = bullet || also || own_coordination || own_deadline;
             if !separate {
                 if let Some(last) = added.last_mut() {
                     let span = Span::new(last.action.span.start, clause.end);
@@ -1828,6 +1841,139 @@ fn directives(
     all.extend(added);
     all.sort_by_key(|t| t.span.start);
     *out = all;
+}
+
+/// Verbs of carrying out work after "do <đơn vị>" ("do cơ sở triển khai").
+const AGENT_VERBS: &[&str] = &[
+    "triển khai",
+    "thực hiện",
+    "tổ chức",
+    "chủ trì",
+    "đảm nhiệm",
+    "đảm nhận",
+    "phụ trách",
+];
+
+/// "…, ngày thứ 7 xây dựng NTM do cơ sở triển khai": a comma- or ';'-part of an action that
+/// opens with a noun phrase (not a verb) and ends with "do <X> <verb>" is work that X carries
+/// out: X leads it. Split off after the first part, it is a task of its own with the deadline
+/// found in it; as the first part of a task with no verb of its own, it gives the task to X.
+/// A "do X phụ trách" inside a part that opens with a verb qualifies an object ("rà soát các
+/// tiêu chí do phòng ngành phụ trách") and changes nothing.
+fn passive_agents(
+    view: &FoldedText<'_>,
+    registry: &UnitRegistry,
+    dates: &[Found<DateExpr>],
+    tasks: &mut Vec<Task>,
+) {
+    let s = view.folded();
+    let mut added = Vec::new();
+    for t in tasks.iter_mut() {
+        let a0 = folded_offset(view, t.action.span.start);
+        let a1 = folded_offset(view, t.action.span.end);
+        let action = s.get(a0..a1).unwrap_or("");
+        if !action.contains("do ") {
+            continue;
+        }
+        let mut part_start = a0;
+        for (i, piece) in action.split([',', ';']).enumerate() {
+            let ps = skip_spaces(s, part_start);
+            let pe = part_start + piece.len();
+            part_start = pe + 1;
+            let Some(agent) = agent_of(view, registry, ps, pe) else {
+                continue;
+            };
+            if opens_with(s, ps, ACTION_VERBS, &VERB_FIRSTS) {
+                continue;
+            }
+            if i == 0 {
+                // Only a piece split off another task opens without its own verb by design.
+                if !t.continued {
+                    break;
+                }
+                t.lead = vec![agent];
+                t.coordinating.clear();
+                break;
+            }
+            // Split: the task keeps what comes before the part.
+            let cut = view.span(ps, ps).start;
+            let kept = view.original().get(t.action.span.start..cut).unwrap_or("");
+            let kept = kept.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';');
+            let rest = Span::new(cut, t.action.span.end);
+            let best = |span: Span| {
+                dates
+                    .iter()
+                    .filter(|f| span.contains(&f.span) && deadline_rank(f) > 0)
+                    .max_by_key(|f| (deadline_rank(f), std::cmp::Reverse(f.span.start)))
+                    .copied()
+            };
+            let kept_span = Span::new(t.action.span.start, t.action.span.start + kept.len());
+            if t.deadline.is_some_and(|d| rest.contains(&d.span)) {
+                t.deadline = best(kept_span);
+            }
+            added.push(Task {
+                lead: vec![agent],
+                coordinating: Vec::new(),
+                action: Located {
+                    text: rest.slice(view.original()).to_string(),
+                    span: rest,
+                },
+                deadline: best(rest),
+                kind: t.kind,
+                continued: true,
+                span: Span::new(cut, t.span.end),
+            });
+            t.action = Located {
+                text: kept.to_string(),
+                span: kept_span,
+            };
+            t.span = Span::new(t.span.start, kept_span.end);
+            break;
+        }
+    }
+    if !added.is_empty() {
+        tasks.extend(added);
+        tasks.sort_by_key(|t| t.span.start);
+    }
+}
+
+/// The agent X of a part `ps..pe` ending with "do X <verb of carrying out>".
+fn agent_of(
+    view: &FoldedText<'_>,
+    registry: &UnitRegistry,
+    ps: usize,
+    pe: usize,
+) -> Option<Assignee> {
+    let s = view.folded();
+    let toks = tokens(s, ps, pe);
+    let n = toks.len();
+    // The verb closes the part: "… do cơ sở triển khai".
+    let verb_at = (1..n).rev().take(3).find(|&j| {
+        any_word(s, toks[j].start, AGENT_VERBS)
+            .is_some_and(|(_, e)| s.get(e..pe).is_some_and(|r| r.trim().is_empty()))
+    })?;
+    let do_at = (0..verb_at)
+        .rev()
+        .take(7)
+        .find(|&j| word(s, toks[j].start, "do").is_some())?;
+    let agent = &toks[do_at + 1..verb_at];
+    if agent.is_empty()
+        || agent.iter().any(|t| !t.word)
+        || word(s, agent[0].start, "đó").is_some()
+        || agent
+            .iter()
+            .any(|t| any_word(s, t.start, ACTION_VERBS).is_some())
+    {
+        return None;
+    }
+    let span = view.span(agent[0].start, agent[agent.len() - 1].end);
+    let text = span.slice(view.original()).to_string();
+    let resolution = registry.resolve(&text);
+    Some(Assignee {
+        text,
+        span,
+        resolution,
+    })
 }
 
 /// A heading line ending with ':' that names a period ("Thống nhất một số nhiệm vụ … trong Quý
@@ -2103,7 +2249,11 @@ fn push_tasks(
         .copied();
     let inside: Vec<Found<DateExpr>> = dates
         .iter()
-        .filter(|f| clause.contains(&f.span) && deadline_rank(f) > 0)
+        .filter(|f| {
+            clause.contains(&f.span)
+                && deadline_rank(f) > 0
+                && !(deadline_rank(f) == 1 && subordinate_rhythm(view, action_start, f))
+        })
         .copied()
         .collect();
     // Two strong deadlines in one clause are two tasks: split after each.
@@ -2169,6 +2319,35 @@ fn push_tasks(
             span: Span::new(task_start, pe),
         });
     }
+}
+
+/// Whether a rhythm or "thường xuyên" in an action belongs to a part of it rather than to the
+/// task: after "để" it is the purpose's ("… để cụ thể hóa vào chương trình công tác hàng
+/// tháng"); "thường xuyên" right before a verb that follows an object modifies that verb
+/// ("phân công cán bộ thường xuyên bám sát"), while at the start of the action, after a comma
+/// or "và", or standing alone it is the task's regime.
+fn subordinate_rhythm(view: &FoldedText<'_>, action_start: usize, f: &Found<DateExpr>) -> bool {
+    let s = view.folded();
+    let fs = folded_offset(view, f.span.start);
+    let before = s.get(action_start..fs).unwrap_or("");
+    let mut words = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    if words.any(|w| w == "để") {
+        return true;
+    }
+    if f.value != DateExpr::Standing {
+        return false;
+    }
+    let fe = folded_offset(view, f.span.end);
+    let trimmed = before.trim_end();
+    let main_verb = trimmed.is_empty()
+        || trimmed.ends_with([',', ';', ':'])
+        || trimmed
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .is_some_and(|w| w == "và");
+    !main_verb && opens_with(s, skip_spaces(s, fe), ACTION_VERBS, &VERB_FIRSTS)
 }
 
 /// Words before a duration that make it the span of an anniversary, a review or a campaign

@@ -92,3 +92,158 @@ fn an_enumeration_of_kinds_of_bodies_is_one_group() {
     assert_eq!(got[0].len(), 1);
     assert_eq!(got[0][0].0, "các phòng, ban, ngành, đơn vị");
 }
+
+/// A lower-level qualifier ("của các xã, thị trấn") is a closed list: it does not count
+/// towards the length of a body's name, so a long name with one is still a subject.
+#[test]
+fn a_long_body_name_of_the_communes_is_a_subject() {
+    let got = leads(
+        "Kết luận buổi họp, Tổ công tác, Ban vận động khu dân cư văn hóa kiểu mẫu của các \
+         xã, thị trấn cần lập kế hoạch thực hiện.",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    let texts: Vec<&str> = got[0].iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "Tổ công tác",
+            "Ban vận động khu dân cư văn hóa kiểu mẫu của các xã, thị trấn"
+        ]
+    );
+}
+
+fn deadlines(text: &str) -> Vec<Option<giaoban_vntext::date::DateExpr>> {
+    extract(text, &registry(), None)
+        .tasks
+        .iter()
+        .map(|t| t.deadline.map(|d| d.value))
+        .collect()
+}
+
+/// "thường xuyên" is the task's regime at the start of the action, between commas or at the
+/// end; right before a verb that follows an object it modifies that verb only.
+#[test]
+fn thuong_xuyen_inside_a_sub_clause_is_not_the_deadline() {
+    use giaoban_vntext::date::DateExpr;
+    assert_eq!(
+        deadlines(
+            "Chủ tịch yêu cầu các phòng chuyên môn rà soát hồ sơ, cử cán bộ thường xuyên theo dõi tiến độ."
+        ),
+        vec![None]
+    );
+    assert_eq!(
+        deadlines("Chủ tịch yêu cầu các phòng chuyên môn thường xuyên kiểm tra tiến độ."),
+        vec![Some(DateExpr::Standing)]
+    );
+    assert_eq!(
+        deadlines(
+            "Chủ tịch yêu cầu các phòng chuyên môn kiểm tra, thường xuyên, liên tục nhắc nhở."
+        ),
+        vec![Some(DateExpr::Standing)]
+    );
+    assert_eq!(
+        deadlines("Chủ tịch yêu cầu các phòng chuyên môn cập nhật số liệu thường xuyên."),
+        vec![Some(DateExpr::Standing)]
+    );
+}
+
+/// A rhythm after "để" belongs to the purpose, not to the task.
+#[test]
+fn a_rhythm_in_the_purpose_is_not_the_deadline() {
+    use giaoban_vntext::date::{DateExpr, Recurrence};
+    assert_eq!(
+        deadlines(
+            "Chủ tịch yêu cầu các phòng chuyên môn rà soát quy chế để đưa vào kế hoạch công tác hàng tháng."
+        ),
+        vec![None]
+    );
+    assert_eq!(
+        deadlines("Chủ tịch yêu cầu các phòng chuyên môn báo cáo kết quả hàng tháng để theo dõi."),
+        vec![Some(DateExpr::Recurring(Recurrence::Monthly {
+            day: None,
+            time: None
+        }))]
+    );
+}
+
+fn actions(text: &str) -> Vec<String> {
+    extract(text, &registry(), None)
+        .tasks
+        .iter()
+        .map(|t| t.action.text.clone())
+        .collect()
+}
+
+/// Prose that goes on with the same work, in a new sentence, a capitalised ';'-part or a new
+/// paragraph, belongs to the task before it; a bullet, "đồng thời", its own deadline or its own
+/// coordination make a task of its own.
+#[test]
+fn continuations_fold_unless_they_are_items_or_bring_their_own_terms() {
+    let got = actions(
+        "Kết luận cuộc họp, các phòng chuyên môn cần rà soát hồ sơ; Cập nhật số liệu lên hệ \
+         thống.\n\nHoàn thiện quy trình tiếp nhận.",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].ends_with("Hoàn thiện quy trình tiếp nhận"),
+        "{got:?}"
+    );
+
+    let got = actions(
+        "Kết luận cuộc họp, các phòng chuyên môn cần rà soát hồ sơ.\n- Cập nhật số liệu lên hệ \
+         thống.\n- Hoàn thiện quy trình tiếp nhận.",
+    );
+    assert_eq!(got.len(), 3, "{got:?}");
+
+    let got = actions(
+        "Kết luận cuộc họp, các phòng chuyên môn cần rà soát hồ sơ; Báo cáo kết quả trước ngày \
+         15/5/2024.",
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+}
+
+/// "…, <việc> do X triển khai": a part that opens with a noun phrase and ends with "do X
+/// <verb>" is X's task; inside a part that opens with a verb it only qualifies an object.
+#[test]
+fn do_x_thuc_hien_makes_x_the_lead() {
+    use giaoban_vntext::date::{DateExpr, Recurrence};
+    use jiff::civil::Weekday;
+    let weekly = |w| {
+        Some(DateExpr::Recurring(Recurrence::Weekly {
+            weekday: Some(w),
+            time: None,
+        }))
+    };
+    let text = "Kết luận cuộc họp, các phòng chuyên môn cần tiếp dân vào thứ 2 hàng tuần, ngày \
+                thứ 6 đối thoại do UBND các xã tổ chức.";
+    assert_eq!(
+        leads(text)
+            .iter()
+            .map(|l| l[0].0.clone())
+            .collect::<Vec<_>>(),
+        vec!["các phòng chuyên môn", "UBND các xã"]
+    );
+    assert_eq!(
+        deadlines(text),
+        vec![weekly(Weekday::Monday), weekly(Weekday::Friday)]
+    );
+
+    let text = "Kết luận cuộc họp, các phòng chuyên môn cần rà soát hồ sơ, việc tiếp nhận hồ sơ \
+                trực tuyến do Trung tâm hành chính công thực hiện.";
+    let got = extract(text, &registry(), None).tasks;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].lead[0].text, "các phòng chuyên môn");
+    assert_eq!(got[0].action.text, "rà soát hồ sơ");
+    assert_eq!(got[1].lead[0].text, "Trung tâm hành chính công");
+
+    let got = leads(
+        "Kết luận cuộc họp, các phòng chuyên môn cần rà soát các tiêu chí do phòng phụ trách.",
+    );
+    assert_eq!(
+        got,
+        vec![vec![(
+            "các phòng chuyên môn".to_string(),
+            giaoban_vntext::extract::Resolution::Unresolved
+        )]]
+    );
+}
