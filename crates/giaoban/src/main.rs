@@ -108,6 +108,10 @@ enum Command {
         /// Indent the JSON.
         #[arg(long)]
         pretty: bool,
+        /// `json` (everything, with spans) or `table` (meeting, tasks, figures and warnings as
+        /// lines to read).
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
+        format: ExtractFormat,
     },
     /// Import data files.
     Import {
@@ -132,6 +136,12 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExtractFormat {
+    Json,
+    Table,
 }
 
 #[derive(Subcommand)]
@@ -357,7 +367,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
-        Command::Extract { file, date, pretty } => {
+        Command::Extract {
+            file,
+            date,
+            pretty,
+            format,
+        } => {
             let bytes = match &file {
                 Some(f) => std::fs::read(f).with_context(|| f.display().to_string())?,
                 None => {
@@ -373,6 +388,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let units = store.units().await?;
             store.close().await;
             let (result, _) = giaoban_domain::reading::read_document(&text, &units, |_| true, date);
+            if format == ExtractFormat::Table {
+                print!("{}", extract_table(&text, &result, &units, lang));
+                return Ok(());
+            }
             let json = if pretty {
                 serde_json::to_string_pretty(&result)?
             } else {
@@ -561,6 +580,93 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
     store.close().await;
     tracing::info!("giaoban stopped");
     Ok(())
+}
+
+/// The reading as lines a person reads: the meeting, one line per task (lead | coordinating |
+/// deadline as written | action), the figures and the warnings.
+fn extract_table(
+    text: &str,
+    x: &giaoban_vntext::extract::Extraction,
+    units: &[giaoban_domain::unit::Unit],
+    lang: Lang,
+) -> String {
+    use giaoban_vntext::extract::{Assignee, Resolution};
+    use std::fmt::Write;
+    let written = |s: &giaoban_vntext::span::Span| text.get(s.start..s.end).unwrap_or("").trim();
+    let name = |a: &Assignee| match &a.resolution {
+        Resolution::Exact { id } | Resolution::Prefix { id } => units
+            .iter()
+            .find(|u| u.id.to_string() == *id)
+            .map_or_else(|| a.text.clone(), |u| u.name.clone()),
+        _ => format!("{} (?)", a.text),
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        lang.pick("Ngày họp", "Meeting date"),
+        x.meeting.date.as_ref().map_or("—", |d| written(&d.span))
+    );
+    for c in &x.meeting.chairs {
+        let _ = writeln!(
+            out,
+            "{}: {}{}",
+            lang.pick("Chủ trì", "Chair"),
+            c.name,
+            c.title
+                .as_deref()
+                .map(|t| format!(" – {t}"))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} ({})\n#\t{}\t{}\t{}\t{}",
+        lang.pick("Nhiệm vụ", "Tasks"),
+        x.tasks.len(),
+        lang.pick("Chủ trì", "Lead"),
+        lang.pick("Phối hợp", "Coordinating"),
+        lang.pick("Thời hạn", "Deadline"),
+        lang.pick("Nội dung", "Action")
+    );
+    for (i, t) in x.tasks.iter().enumerate() {
+        let lead: Vec<String> = t.lead.iter().map(name).collect();
+        let coord: Vec<String> = t.coordinating.iter().map(name).collect();
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}",
+            i + 1,
+            lead.join("; "),
+            coord.join("; "),
+            t.deadline.as_ref().map_or("—", |d| written(&d.span)),
+            t.action
+                .text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} ({})",
+        lang.pick("Số liệu", "Figures"),
+        x.figures.len()
+    );
+    for f in &x.figures {
+        let _ = writeln!(
+            out,
+            "{}\t{}",
+            written(&f.quantity.span),
+            f.measure.as_deref().unwrap_or("")
+        );
+    }
+    if !x.warnings.is_empty() {
+        let _ = writeln!(out, "\n{}", lang.pick("Cần kiểm tra", "To check"));
+        for w in &x.warnings {
+            let _ = writeln!(out, "- {}", w.message);
+        }
+    }
+    out
 }
 
 /// The SMTP mailer configured by GIAOBAN_SMTP_URL, if any.

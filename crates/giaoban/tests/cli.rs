@@ -226,6 +226,17 @@ fn extract_reads_seed_004_against_the_demo_directory() {
         warnings.contains("2022") && warnings.contains("Phạm Viết Hoài"),
         "{warnings}"
     );
+    // The same reading as a table to read: one line per task, the finance department first.
+    let (ok, out) = run(&["extract", "--format", "table", seed], dir.path());
+    assert!(ok, "{out}");
+    let first_task = out
+        .lines()
+        .find(|l| l.starts_with("1\t"))
+        .expect("task line");
+    let cols: Vec<&str> = first_task.split('\t').collect();
+    assert_eq!(cols[1], "Phòng Tài chính - Kế hoạch", "{first_task}");
+    assert_eq!(cols[3], "chậm nhất vào ngày 27/03/2023", "{first_task}");
+    assert!(out.contains("Nhiệm vụ (6)"), "{out}");
     // Bytes that are not UTF-8 are read, never a panic.
     let bad = dir.path().join("bad.txt");
     std::fs::write(&bad, [0xff, 0xfe, 0x00, 0xd8, b'G', 0x80, 0xc3]).expect("write");
