@@ -2,8 +2,8 @@
 
 use docx_rs::{
     AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table,
-    TableCell, TableLayoutType, TableRow, WidthType,
+    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableCell,
+    TableLayoutType, TableRow, WidthType,
 };
 
 use super::layout::*;
@@ -14,8 +14,21 @@ fn text_width() -> u32 {
     mm_to_twips(PAGE_WIDTH_MM) - mm_to_twips(MARGIN_LEFT_MM) - mm_to_twips(MARGIN_RIGHT_MM)
 }
 
+fn fonts() -> RunFonts {
+    RunFonts::new()
+        .ascii(FONT_FAMILY)
+        .hi_ansi(FONT_FAMILY)
+        .east_asia(FONT_FAMILY)
+        .cs(FONT_FAMILY)
+}
+
+/// A run with its font named on it too, so a reader that ignores the document defaults still sets
+/// it in Times New Roman.
 fn run(text: &str, pt: f32) -> Run {
-    Run::new().add_text(text).size(half_points(pt))
+    Run::new()
+        .add_text(text)
+        .size(half_points(pt))
+        .fonts(fonts())
 }
 
 fn centred(r: Run) -> Paragraph {
@@ -74,7 +87,11 @@ fn header(doc: &NoticeDoc) -> Table {
     let right_w = width - left_w;
 
     let mut left = Vec::new();
-    if let Some(sup) = doc.superior_body.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(sup) = doc
+        .superior_body
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
         left.push(centred(run(sup.trim(), HEADER_PT)));
     }
     for line in &doc.issuer_lines {
@@ -88,7 +105,11 @@ fn header(doc: &NoticeDoc) -> Table {
 
     let right = vec![
         centred(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", HEADER_PT).bold()),
-        centred(run("Độc lập - Tự do - Hạnh phúc", BODY_PT).bold().underline("single")),
+        centred(
+            run("Độc lập - Tự do - Hạnh phúc", BODY_PT)
+                .bold()
+                .underline("single"),
+        ),
         centred(run(&doc.place_date_line(), BODY_PT).italic())
             .line_spacing(LineSpacing::new().before(240).after(0)),
     ];
@@ -125,11 +146,6 @@ fn signature(doc: &NoticeDoc) -> Table {
 
 /// The notice as a .docx file.
 pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
-    let fonts = RunFonts::new()
-        .ascii(FONT_FAMILY)
-        .hi_ansi(FONT_FAMILY)
-        .east_asia(FONT_FAMILY)
-        .cs(FONT_FAMILY);
     let margin = |mm| i32::try_from(mm_to_twips(mm)).unwrap_or(0);
     let mut d = Docx::new()
         .page_size(mm_to_twips(PAGE_WIDTH_MM), mm_to_twips(PAGE_HEIGHT_MM))
@@ -140,7 +156,7 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
                 .left(margin(MARGIN_LEFT_MM))
                 .right(margin(MARGIN_RIGHT_MM)),
         )
-        .default_fonts(fonts)
+        .default_fonts(fonts())
         .default_size(half_points(BODY_PT))
         .add_table(header(doc));
 

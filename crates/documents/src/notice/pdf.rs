@@ -138,7 +138,11 @@ fn wrap(fonts: &Fonts, text: &str, style: Style, first: f32, rest: f32) -> Vec<V
     for word in text.split_whitespace() {
         let w = fonts.width(word, style);
         let limit = if lines.is_empty() { first } else { rest };
-        let needed = if line.is_empty() { w } else { width + space + w };
+        let needed = if line.is_empty() {
+            w
+        } else {
+            width + space + w
+        };
         if needed > limit && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
             width = w;
@@ -151,6 +155,14 @@ fn wrap(fonts: &Fonts, text: &str, style: Style, first: f32, rest: f32) -> Vec<V
         lines.push(line);
     }
     lines
+}
+
+/// Where a line goes: its left edge, its width and the top of its box, in pt.
+#[derive(Debug, Clone, Copy)]
+struct LineBox {
+    x: f32,
+    width: f32,
+    top: f32,
 }
 
 /// Pages being filled, top to bottom.
@@ -221,11 +233,9 @@ impl<'a> Writer<'a> {
         &mut self,
         words: &[String],
         style: Style,
-        x: f32,
-        width: f32,
         align: Align,
         last: bool,
-        top: f32,
+        LineBox { x, width, top }: LineBox,
     ) -> f32 {
         let lh = style.line_height();
         // Baseline at the ascent (0.891 em in Times New Roman / Liberation Serif) below the top.
@@ -274,13 +284,7 @@ impl<'a> Writer<'a> {
             .iter()
             .map(|item| match item {
                 Item::Para(p) => {
-                    let lines = wrap(
-                        self.fonts,
-                        &p.text,
-                        p.style,
-                        width - p.first_indent,
-                        width,
-                    );
+                    let lines = wrap(self.fonts, &p.text, p.style, width - p.first_indent, width);
                     p.before + lines.len() as f32 * p.style.line_height() + p.after
                 }
                 Item::Rule { before, after, .. } => before + after,
@@ -295,24 +299,20 @@ impl<'a> Writer<'a> {
             match item {
                 Item::Para(p) => {
                     y -= p.before;
-                    let lines = wrap(
-                        self.fonts,
-                        &p.text,
-                        p.style,
-                        width - p.first_indent,
-                        width,
-                    );
+                    let lines = wrap(self.fonts, &p.text, p.style, width - p.first_indent, width);
                     let n = lines.len();
                     for (i, words) in lines.iter().enumerate() {
                         let indent = if i == 0 { p.first_indent } else { 0.0 };
                         y -= self.set_line(
                             words,
                             p.style,
-                            x + indent,
-                            width - indent,
                             p.align,
                             i + 1 == n,
-                            y,
+                            LineBox {
+                                x: x + indent,
+                                width: width - indent,
+                                top: y,
+                            },
                         );
                     }
                     y -= p.after;
@@ -335,13 +335,7 @@ impl<'a> Writer<'a> {
     /// A paragraph across the text width, breaking pages between lines.
     fn paragraph(&mut self, p: &Para, x: f32, width: f32) {
         self.y -= p.before;
-        let lines = wrap(
-            self.fonts,
-            &p.text,
-            p.style,
-            width - p.first_indent,
-            width,
-        );
+        let lines = wrap(self.fonts, &p.text, p.style, width - p.first_indent, width);
         let n = lines.len();
         for (i, words) in lines.iter().enumerate() {
             if self.y - p.style.line_height() < self.bottom {
@@ -352,11 +346,13 @@ impl<'a> Writer<'a> {
             self.y -= self.set_line(
                 words,
                 p.style,
-                x + indent,
-                width - indent,
                 p.align,
                 i + 1 == n,
-                y,
+                LineBox {
+                    x: x + indent,
+                    width: width - indent,
+                    top: y,
+                },
             );
         }
         self.y -= p.after;
@@ -410,7 +406,11 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
 
     // Header: issuing body on the left, national title on the right.
     let mut left = Vec::new();
-    if let Some(sup) = doc.superior_body.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(sup) = doc
+        .superior_body
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
         left.push(Item::Para(Para::new(
             sup.trim(),
             regular(HEADER_PT),
@@ -462,7 +462,11 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
     );
     let rule_w = mm_to_pt(30.0);
     let rule_y = w.y - 1.0;
-    w.rule(x + (width - rule_w) / 2.0, x + (width + rule_w) / 2.0, rule_y);
+    w.rule(
+        x + (width - rule_w) / 2.0,
+        x + (width + rule_w) / 2.0,
+        rule_y,
+    );
     w.y -= 18.0;
 
     let body = |text: &str, style: Style| {
