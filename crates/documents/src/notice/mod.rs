@@ -151,8 +151,8 @@ impl NoticeDoc {
 
     /// The notice of a conclusion as stored, with its meeting and the tasks it assigns (in the order
     /// given). `unit_name` names a unit ("Phòng Tài chính - Kế hoạch"); an unknown unit prints as
-    /// "(đơn vị chưa xác định)". `issuer_name` is the issuing body ("UBND huyện Cẩm Thủy"); it is
-    /// printed in capitals.
+    /// "(đơn vị chưa xác định)". `issuer_name` is the issuing body as written in a sentence ("UBND
+    /// huyện Cẩm Thủy"); the header prints it in capitals.
     ///
     /// A draft keeps the blanks of the number and the day for the records office. The words of the
     /// records are printed as written: inconsistencies in them are for the drafter to correct.
@@ -171,7 +171,12 @@ impl NoticeDoc {
         let meeting_title = lower_first(meeting.title.trim());
 
         let mut body = Vec::new();
-        let mut intro = format!("Ngày {}, {}", short_date(meeting.date), meeting_title);
+        let mut intro = format!(
+            "Ngày {}, {} tổ chức {}",
+            short_date(meeting.date),
+            issuer_name.trim(),
+            meeting_title
+        );
         if let Some(place) = meeting.place.as_deref().filter(|p| !p.trim().is_empty()) {
             intro.push_str(&format!(" tại {}", place.trim()));
         }
