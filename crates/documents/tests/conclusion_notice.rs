@@ -190,6 +190,13 @@ fn pdf_text_reads_back_with_every_diacritic() {
         );
     }
     eprintln!("seed 004 notice PDF: {} bytes", bytes.len());
+    // To look at the page: GIAOBAN_NOTICE_OUT=/tmp/x cargo test -p giaoban-documents.
+    if let Some(dir) = std::env::var_os("GIAOBAN_NOTICE_OUT") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::write(dir.join("notice-004.pdf"), &bytes).expect("write the PDF");
+        std::fs::write(dir.join("notice-004.docx"), doc.to_docx().unwrap())
+            .expect("write the DOCX");
+    }
 }
 
 #[test]

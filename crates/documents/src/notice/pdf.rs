@@ -422,7 +422,7 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
     }
     left.push(Item::Rule {
         width: mm_to_pt(20.0),
-        before: 1.0,
+        before: 3.0,
         after: 6.0,
     });
     left.push(Item::Para(Para::new(
@@ -461,7 +461,7 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
         width,
     );
     let rule_w = mm_to_pt(30.0);
-    let rule_y = w.y - 1.0;
+    let rule_y = w.y - 3.0;
     w.rule(
         x + (width - rule_w) / 2.0,
         x + (width + rule_w) / 2.0,
