@@ -5,4 +5,8 @@
 //! domain and produces bytes; it reads nothing from the outside.
 
 pub mod dateline;
+pub mod fonts;
 pub mod ics;
+pub mod notice;
+
+pub use notice::{Block, DocumentError, NoticeDate, NoticeDoc, NoticeTask};

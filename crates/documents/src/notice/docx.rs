@@ -1,0 +1,195 @@
+//! The notice as a Word document, built with docx-rs (no OOXML written by hand).
+
+use docx_rs::{
+    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, ParagraphBorder,
+    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableCell,
+    TableLayoutType, TableRow, WidthType,
+};
+
+use super::layout::*;
+use super::{Block, DocumentError, NoticeDoc};
+
+/// Text width between the margins, in twips.
+fn text_width() -> u32 {
+    mm_to_twips(PAGE_WIDTH_MM) - mm_to_twips(MARGIN_LEFT_MM) - mm_to_twips(MARGIN_RIGHT_MM)
+}
+
+fn fonts() -> RunFonts {
+    RunFonts::new()
+        .ascii(FONT_FAMILY)
+        .hi_ansi(FONT_FAMILY)
+        .east_asia(FONT_FAMILY)
+        .cs(FONT_FAMILY)
+}
+
+/// A run with its font named on it too, so a reader that ignores the document defaults still sets
+/// it in Times New Roman.
+fn run(text: &str, pt: f32) -> Run {
+    Run::new()
+        .add_text(text)
+        .size(half_points(pt))
+        .fonts(fonts())
+}
+
+fn centred(r: Run) -> Paragraph {
+    Paragraph::new()
+        .add_run(r)
+        .align(AlignmentType::Center)
+        .line_spacing(LineSpacing::new().before(0).after(0))
+}
+
+/// A short centred rule: an empty paragraph whose bottom border is narrowed by indents.
+fn short_rule(column_width: u32, rule_width: u32) -> Paragraph {
+    let side = column_width.saturating_sub(rule_width) / 2;
+    let side = i32::try_from(side).unwrap_or(0);
+    let mut p = Paragraph::new()
+        .indent(Some(side), None, Some(side), None)
+        .line_spacing(LineSpacing::new().before(0).after(0).line(120))
+        .size(2);
+    p.property = p.property.set_borders(
+        ParagraphBorders::with_empty()
+            .set(ParagraphBorder::new(ParagraphBorderPosition::Bottom).size(6)),
+    );
+    p
+}
+
+/// Body paragraph: justified, first line indented, 6 pt after.
+fn body_paragraph(runs: Vec<Run>) -> Paragraph {
+    let indent = i32::try_from(mm_to_twips(FIRST_LINE_INDENT_MM)).unwrap_or(720);
+    let after = (PARAGRAPH_AFTER_PT * 20.0) as u32;
+    runs.into_iter().fold(
+        Paragraph::new()
+            .align(AlignmentType::Both)
+            .indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None)
+            .line_spacing(LineSpacing::new().before(0).after(after)),
+        Paragraph::add_run,
+    )
+}
+
+fn cell(width: u32, paragraphs: Vec<Paragraph>) -> TableCell {
+    paragraphs.into_iter().fold(
+        TableCell::new().width(width as usize, WidthType::Dxa),
+        TableCell::add_paragraph,
+    )
+}
+
+/// A borderless two-column table with fixed widths.
+fn two_columns(left_width: u32, left: TableCell, right_width: u32, right: TableCell) -> Table {
+    Table::without_borders(vec![TableRow::new(vec![left, right])])
+        .set_grid(vec![left_width as usize, right_width as usize])
+        .width((left_width + right_width) as usize, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+}
+
+fn header(doc: &NoticeDoc) -> Table {
+    let width = text_width();
+    let left_w = (width as f32 * HEADER_LEFT_SHARE).round() as u32;
+    let right_w = width - left_w;
+
+    let mut left = Vec::new();
+    if let Some(sup) = doc
+        .superior_body
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
+        left.push(centred(run(sup.trim(), HEADER_PT)));
+    }
+    for line in &doc.issuer_lines {
+        left.push(centred(run(line, HEADER_PT).bold()));
+    }
+    left.push(short_rule(left_w, mm_to_twips(20.0)));
+    left.push(
+        centred(run(&doc.number_line, HEADER_PT))
+            .line_spacing(LineSpacing::new().before(120).after(0)),
+    );
+
+    let right = vec![
+        centred(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", HEADER_PT).bold()),
+        centred(
+            run("Độc lập - Tự do - Hạnh phúc", BODY_PT)
+                .bold()
+                .underline("single"),
+        ),
+        centred(run(&doc.place_date_line(), BODY_PT).italic())
+            .line_spacing(LineSpacing::new().before(240).after(0)),
+    ];
+    two_columns(left_w, cell(left_w, left), right_w, cell(right_w, right))
+}
+
+fn signature(doc: &NoticeDoc) -> Table {
+    let width = text_width();
+    let left_w = width / 2;
+    let right_w = width - left_w;
+
+    let mut left = vec![
+        Paragraph::new()
+            .add_run(run("Nơi nhận:", RECIPIENTS_LABEL_PT).bold().italic())
+            .line_spacing(LineSpacing::new().before(0).after(0)),
+    ];
+    left.extend(doc.recipient_lines().iter().map(|l| {
+        Paragraph::new()
+            .add_run(run(l, RECIPIENTS_PT))
+            .line_spacing(LineSpacing::new().before(0).after(0))
+    }));
+
+    let mut right: Vec<Paragraph> = doc
+        .authority_lines
+        .iter()
+        .map(|l| centred(run(l, BODY_PT).bold()))
+        .collect();
+    // Room for the signature and the seal.
+    right.extend((0..4).map(|_| centred(run("", BODY_PT))));
+    right.push(centred(run(&doc.signer_name, BODY_PT).bold()));
+
+    two_columns(left_w, cell(left_w, left), right_w, cell(right_w, right))
+}
+
+/// The notice as a .docx file.
+pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
+    let margin = |mm| i32::try_from(mm_to_twips(mm)).unwrap_or(0);
+    let mut d = Docx::new()
+        .page_size(mm_to_twips(PAGE_WIDTH_MM), mm_to_twips(PAGE_HEIGHT_MM))
+        .page_margin(
+            PageMargin::new()
+                .top(margin(MARGIN_TOP_MM))
+                .bottom(margin(MARGIN_BOTTOM_MM))
+                .left(margin(MARGIN_LEFT_MM))
+                .right(margin(MARGIN_RIGHT_MM)),
+        )
+        .default_fonts(fonts())
+        .default_size(half_points(BODY_PT))
+        .add_table(header(doc));
+
+    d = d
+        .add_paragraph(
+            centred(run(&doc.title, BODY_PT).bold())
+                .line_spacing(LineSpacing::new().before(360).after(0)),
+        )
+        .add_paragraph(centred(run(&doc.subject, BODY_PT).bold()))
+        .add_paragraph(short_rule(text_width(), mm_to_twips(30.0)))
+        .add_paragraph(centred(run("", BODY_PT)));
+
+    for block in &doc.body {
+        d = d.add_paragraph(match block {
+            Block::Heading(h) => body_paragraph(vec![run(h, BODY_PT).bold()]),
+            Block::Paragraph(p) => body_paragraph(vec![run(p, BODY_PT)]),
+        });
+    }
+    if let Some(h) = &doc.tasks_heading {
+        d = d.add_paragraph(body_paragraph(vec![run(h, BODY_PT).bold()]));
+    }
+    for (task, assignment) in doc.task_lines() {
+        d = d
+            .add_paragraph(body_paragraph(vec![run(&task, BODY_PT)]))
+            .add_paragraph(body_paragraph(vec![run(&assignment, BODY_PT).italic()]));
+    }
+    for p in &doc.closing {
+        d = d.add_paragraph(body_paragraph(vec![run(p, BODY_PT)]));
+    }
+    d = d.add_table(signature(doc));
+
+    let mut out = std::io::Cursor::new(Vec::new());
+    d.pack(&mut out)
+        .map_err(|e| DocumentError::Docx(e.to_string()))?;
+    Ok(out.into_inner())
+}

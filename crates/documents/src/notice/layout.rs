@@ -1,0 +1,48 @@
+//! The page geometry and type sizes both writers share (Decree 30/2020, Appendix I): A4 portrait,
+//! margins within the decree's ranges, Times New Roman (or its metric twin) at 12–14 pt.
+
+/// A4 portrait, in millimetres.
+pub const PAGE_WIDTH_MM: f32 = 210.0;
+pub const PAGE_HEIGHT_MM: f32 = 297.0;
+
+/// Margins, in millimetres: top and bottom 20–25, left 30–35, right 15–20.
+pub const MARGIN_TOP_MM: f32 = 20.0;
+pub const MARGIN_BOTTOM_MM: f32 = 20.0;
+pub const MARGIN_LEFT_MM: f32 = 30.0;
+pub const MARGIN_RIGHT_MM: f32 = 15.0;
+
+/// Type sizes, in points.
+pub const BODY_PT: f32 = 14.0;
+/// Issuing body, national title, number: 13 pt.
+pub const HEADER_PT: f32 = 13.0;
+/// "Nơi nhận:" label.
+pub const RECIPIENTS_LABEL_PT: f32 = 12.0;
+/// The recipients themselves.
+pub const RECIPIENTS_PT: f32 = 11.0;
+
+/// First-line indent of body paragraphs: 1.27 cm.
+pub const FIRST_LINE_INDENT_MM: f32 = 12.7;
+/// Space after a body paragraph: 6 pt.
+pub const PARAGRAPH_AFTER_PT: f32 = 6.0;
+
+/// Share of the text width taken by the left header column (issuing body); the right one holds the
+/// national title, which is the longer line.
+pub const HEADER_LEFT_SHARE: f32 = 0.40;
+
+/// The font the documents ask for (DOCX) and whose metrics the embedded one matches (PDF).
+pub const FONT_FAMILY: &str = "Times New Roman";
+
+/// Millimetres to twentieths of a point (DOCX page units).
+pub fn mm_to_twips(mm: f32) -> u32 {
+    (mm / 25.4 * 1440.0).round() as u32
+}
+
+/// Millimetres to points (PDF units).
+pub fn mm_to_pt(mm: f32) -> f32 {
+    mm / 25.4 * 72.0
+}
+
+/// Points to half-points (DOCX font sizes).
+pub fn half_points(pt: f32) -> usize {
+    (pt * 2.0).round() as usize
+}

@@ -1,0 +1,551 @@
+//! The notice as a PDF, with printpdf: TrueType fonts embedded as CID fonts with a ToUnicode map,
+//! so the Vietnamese text is selectable and searchable. printpdf places text; the line breaking,
+//! justification and page breaks are done here from the font's advance widths.
+
+use printpdf::{
+    Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
+    Point, Pt, TextItem, TextMatrix,
+};
+use unicode_normalization::UnicodeNormalization;
+
+use super::layout::*;
+use super::{Block, DocumentError, NoticeDoc};
+use crate::fonts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Face {
+    Regular,
+    Bold,
+    Italic,
+    BoldItalic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Centre,
+    /// Justified, except the last line of the paragraph.
+    Justify,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    face: Face,
+    size: f32,
+    underline: bool,
+}
+
+impl Style {
+    fn new(face: Face, size: f32) -> Style {
+        Style {
+            face,
+            size,
+            underline: false,
+        }
+    }
+
+    /// Single line spacing of Times New Roman / Liberation Serif: ascent + descent + gap ≈ 1.15 em.
+    fn line_height(&self) -> f32 {
+        self.size * 1.15
+    }
+}
+
+/// A paragraph to set: text in one style, within a column.
+#[derive(Debug, Clone)]
+struct Para {
+    text: String,
+    style: Style,
+    align: Align,
+    first_indent: f32,
+    before: f32,
+    after: f32,
+}
+
+impl Para {
+    fn new(text: impl Into<String>, style: Style, align: Align) -> Para {
+        Para {
+            text: text.into().nfc().collect(),
+            style,
+            align,
+            first_indent: 0.0,
+            before: 0.0,
+            after: 0.0,
+        }
+    }
+
+    fn before(mut self, pt: f32) -> Para {
+        self.before = pt;
+        self
+    }
+
+    fn after(mut self, pt: f32) -> Para {
+        self.after = pt;
+        self
+    }
+}
+
+/// An item of a column: a paragraph, or a short centred rule of the given width.
+#[derive(Debug, Clone)]
+enum Item {
+    Para(Para),
+    Rule { width: f32, before: f32, after: f32 },
+}
+
+struct Fonts {
+    parsed: [ParsedFont; 4],
+    ids: [printpdf::FontId; 4],
+}
+
+impl Fonts {
+    fn index(face: Face) -> usize {
+        match face {
+            Face::Regular => 0,
+            Face::Bold => 1,
+            Face::Italic => 2,
+            Face::BoldItalic => 3,
+        }
+    }
+
+    fn font(&self, face: Face) -> &ParsedFont {
+        &self.parsed[Fonts::index(face)]
+    }
+
+    fn handle(&self, face: Face) -> PdfFontHandle {
+        PdfFontHandle::External(self.ids[Fonts::index(face)].clone())
+    }
+
+    /// Advance width of `text` in points.
+    fn width(&self, text: &str, style: Style) -> f32 {
+        let font = self.font(style.face);
+        let units: u32 = text
+            .chars()
+            .map(|c| {
+                let gid = font.lookup_glyph_index(c as u32).unwrap_or(0);
+                u32::from(font.get_glyph_width(gid).unwrap_or(0))
+            })
+            .sum();
+        units as f32 / f32::from(font.units_per_em.max(1)) * style.size
+    }
+}
+
+/// Breaks `text` into lines no wider than `first` (first line) and `rest` (the others), at spaces.
+/// A word wider than a line stays whole on its own line.
+fn wrap(fonts: &Fonts, text: &str, style: Style, first: f32, rest: f32) -> Vec<Vec<String>> {
+    let space = fonts.width(" ", style);
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    let mut line: Vec<String> = Vec::new();
+    let mut width = 0.0;
+    for word in text.split_whitespace() {
+        let w = fonts.width(word, style);
+        let limit = if lines.is_empty() { first } else { rest };
+        let needed = if line.is_empty() {
+            w
+        } else {
+            width + space + w
+        };
+        if needed > limit && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+            width = w;
+        } else {
+            width = needed;
+        }
+        line.push(word.to_string());
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Where a line goes: its left edge, its width and the top of its box, in pt.
+#[derive(Debug, Clone, Copy)]
+struct LineBox {
+    x: f32,
+    width: f32,
+    top: f32,
+}
+
+/// Pages being filled, top to bottom.
+struct Writer<'a> {
+    fonts: &'a Fonts,
+    pages: Vec<Vec<Op>>,
+    /// Baseline of the next line is `y - ascent`; `y` is the top of the free space, in pt.
+    y: f32,
+    top: f32,
+    bottom: f32,
+}
+
+impl<'a> Writer<'a> {
+    fn new(fonts: &'a Fonts) -> Writer<'a> {
+        let top = mm_to_pt(PAGE_HEIGHT_MM - MARGIN_TOP_MM);
+        Writer {
+            fonts,
+            pages: vec![Vec::new()],
+            y: top,
+            top,
+            bottom: mm_to_pt(MARGIN_BOTTOM_MM),
+        }
+    }
+
+    fn ops(&mut self) -> &mut Vec<Op> {
+        self.pages.last_mut().expect("always one page")
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = self.top;
+    }
+
+    fn text_op(&mut self, x: f32, baseline: f32, style: Style, items: Vec<TextItem>) {
+        let handle = self.fonts.handle(style.face);
+        self.ops().extend([
+            Op::StartTextSection,
+            Op::SetFont {
+                font: handle,
+                size: Pt(style.size),
+            },
+            Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(x), Pt(baseline)),
+            },
+            Op::ShowText { items },
+            Op::EndTextSection,
+        ]);
+    }
+
+    fn rule(&mut self, x1: f32, x2: f32, y: f32) {
+        let point = |x: f32| LinePoint {
+            p: Point { x: Pt(x), y: Pt(y) },
+            bezier: false,
+        };
+        self.ops().extend([
+            Op::SetOutlineThickness { pt: Pt(0.6) },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![point(x1), point(x2)],
+                    is_closed: false,
+                },
+            },
+        ]);
+    }
+
+    /// Sets one line of words at `top` (top of the line box); returns the line height.
+    fn set_line(
+        &mut self,
+        words: &[String],
+        style: Style,
+        align: Align,
+        last: bool,
+        LineBox { x, width, top }: LineBox,
+    ) -> f32 {
+        let lh = style.line_height();
+        // Baseline at the ascent (0.891 em in Times New Roman / Liberation Serif) below the top.
+        let baseline = top - style.size * 0.891;
+        let text = words.join(" ");
+        let natural = self.fonts.width(&text, style);
+        let (x0, items) = match align {
+            Align::Centre => (
+                x + (width - natural).max(0.0) / 2.0,
+                vec![TextItem::Text(text)],
+            ),
+            Align::Justify if !last && words.len() > 1 => {
+                let extra = (width - natural).max(0.0) / (words.len() - 1) as f32;
+                // TJ numbers are thousandths of an em, negative to the right.
+                let shift = -extra / style.size * 1000.0;
+                let mut items = Vec::with_capacity(words.len() * 2);
+                for (i, w) in words.iter().enumerate() {
+                    if i + 1 < words.len() {
+                        items.push(TextItem::Text(format!("{w} ")));
+                        items.push(TextItem::Offset(shift));
+                    } else {
+                        items.push(TextItem::Text(w.clone()));
+                    }
+                }
+                (x, items)
+            }
+            _ => (x, vec![TextItem::Text(text)]),
+        };
+        if !words.is_empty() {
+            self.text_op(x0, baseline, style, items);
+        }
+        if style.underline && !words.is_empty() {
+            let drawn = if matches!(align, Align::Justify) && !last {
+                width
+            } else {
+                natural
+            };
+            self.rule(x0, x0 + drawn, baseline - style.size * 0.12);
+        }
+        lh
+    }
+
+    /// Height a column of items takes in `width`.
+    fn measure(&self, items: &[Item], width: f32) -> f32 {
+        items
+            .iter()
+            .map(|item| match item {
+                Item::Para(p) => {
+                    let lines = wrap(self.fonts, &p.text, p.style, width - p.first_indent, width);
+                    p.before + lines.len() as f32 * p.style.line_height() + p.after
+                }
+                Item::Rule { before, after, .. } => before + after,
+            })
+            .sum()
+    }
+
+    /// Sets a column of items from `top` without page breaks; returns the height used.
+    fn column(&mut self, items: &[Item], x: f32, width: f32, top: f32) -> f32 {
+        let mut y = top;
+        for item in items {
+            match item {
+                Item::Para(p) => {
+                    y -= p.before;
+                    let lines = wrap(self.fonts, &p.text, p.style, width - p.first_indent, width);
+                    let n = lines.len();
+                    for (i, words) in lines.iter().enumerate() {
+                        let indent = if i == 0 { p.first_indent } else { 0.0 };
+                        y -= self.set_line(
+                            words,
+                            p.style,
+                            p.align,
+                            i + 1 == n,
+                            LineBox {
+                                x: x + indent,
+                                width: width - indent,
+                                top: y,
+                            },
+                        );
+                    }
+                    y -= p.after;
+                }
+                Item::Rule {
+                    width: w,
+                    before,
+                    after,
+                } => {
+                    y -= before;
+                    let x1 = x + (width - w) / 2.0;
+                    self.rule(x1, x1 + w, y);
+                    y -= after;
+                }
+            }
+        }
+        top - y
+    }
+
+    /// A paragraph across the text width, breaking pages between lines.
+    fn paragraph(&mut self, p: &Para, x: f32, width: f32) {
+        self.y -= p.before;
+        let lines = wrap(self.fonts, &p.text, p.style, width - p.first_indent, width);
+        let n = lines.len();
+        for (i, words) in lines.iter().enumerate() {
+            if self.y - p.style.line_height() < self.bottom {
+                self.new_page();
+            }
+            let indent = if i == 0 { p.first_indent } else { 0.0 };
+            let y = self.y;
+            self.y -= self.set_line(
+                words,
+                p.style,
+                p.align,
+                i + 1 == n,
+                LineBox {
+                    x: x + indent,
+                    width: width - indent,
+                    top: y,
+                },
+            );
+        }
+        self.y -= p.after;
+    }
+
+    /// Two columns side by side, kept on one page.
+    fn columns(&mut self, left: &[Item], left_w: f32, right: &[Item], x: f32, width: f32) {
+        let right_w = width - left_w;
+        let height = self.measure(left, left_w).max(self.measure(right, right_w));
+        if self.y - height < self.bottom && self.y < self.top {
+            self.new_page();
+        }
+        let top = self.y;
+        let used_left = self.column(left, x, left_w, top);
+        let used_right = self.column(right, x + left_w, right_w, top);
+        self.y = top - used_left.max(used_right);
+    }
+}
+
+fn load_fonts(doc: &mut PdfDocument) -> Result<Fonts, DocumentError> {
+    let parse = |bytes: &[u8], name: &str| {
+        ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
+            .ok_or_else(|| DocumentError::Pdf(format!("cannot read the font {name}")))
+    };
+    let parsed = [
+        parse(fonts::SERIF_REGULAR, "LiberationSerif-Regular")?,
+        parse(fonts::SERIF_BOLD, "LiberationSerif-Bold")?,
+        parse(fonts::SERIF_ITALIC, "LiberationSerif-Italic")?,
+        parse(fonts::SERIF_BOLD_ITALIC, "LiberationSerif-BoldItalic")?,
+    ];
+    let ids = [
+        doc.add_font(&parsed[0]),
+        doc.add_font(&parsed[1]),
+        doc.add_font(&parsed[2]),
+        doc.add_font(&parsed[3]),
+    ];
+    Ok(Fonts { parsed, ids })
+}
+
+/// The notice as a PDF file.
+pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
+    let mut pdf = PdfDocument::new(&doc.subject);
+    let fonts = load_fonts(&mut pdf)?;
+    let mut w = Writer::new(&fonts);
+
+    let x = mm_to_pt(MARGIN_LEFT_MM);
+    let width = mm_to_pt(PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM);
+    let regular = |size| Style::new(Face::Regular, size);
+    let bold = |size| Style::new(Face::Bold, size);
+    let italic = |size| Style::new(Face::Italic, size);
+
+    // Header: issuing body on the left, national title on the right.
+    let mut left = Vec::new();
+    if let Some(sup) = doc
+        .superior_body
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
+        left.push(Item::Para(Para::new(
+            sup.trim(),
+            regular(HEADER_PT),
+            Align::Centre,
+        )));
+    }
+    for line in &doc.issuer_lines {
+        left.push(Item::Para(Para::new(line, bold(HEADER_PT), Align::Centre)));
+    }
+    left.push(Item::Rule {
+        width: mm_to_pt(20.0),
+        before: 3.0,
+        after: 6.0,
+    });
+    left.push(Item::Para(Para::new(
+        &doc.number_line,
+        regular(HEADER_PT),
+        Align::Centre,
+    )));
+    let motto = Style {
+        underline: true,
+        ..bold(BODY_PT)
+    };
+    let right = vec![
+        Item::Para(Para::new(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            bold(HEADER_PT),
+            Align::Centre,
+        )),
+        Item::Para(Para::new(
+            "Độc lập - Tự do - Hạnh phúc",
+            motto,
+            Align::Centre,
+        )),
+        Item::Para(Para::new(doc.place_date_line(), italic(BODY_PT), Align::Centre).before(12.0)),
+    ];
+    w.columns(&left, width * HEADER_LEFT_SHARE, &right, x, width);
+
+    // Type, subject and its rule.
+    w.paragraph(
+        &Para::new(&doc.title, bold(BODY_PT), Align::Centre).before(18.0),
+        x,
+        width,
+    );
+    w.paragraph(
+        &Para::new(&doc.subject, bold(BODY_PT), Align::Centre),
+        x,
+        width,
+    );
+    let rule_w = mm_to_pt(30.0);
+    let rule_y = w.y - 3.0;
+    w.rule(
+        x + (width - rule_w) / 2.0,
+        x + (width + rule_w) / 2.0,
+        rule_y,
+    );
+    w.y -= 18.0;
+
+    let body = |text: &str, style: Style| {
+        let mut p = Para::new(text, style, Align::Justify).after(PARAGRAPH_AFTER_PT);
+        p.first_indent = mm_to_pt(FIRST_LINE_INDENT_MM);
+        p
+    };
+    for block in &doc.body {
+        let p = match block {
+            Block::Heading(h) => body(h, bold(BODY_PT)),
+            Block::Paragraph(t) => body(t, regular(BODY_PT)),
+        };
+        w.paragraph(&p, x, width);
+    }
+    if let Some(h) = &doc.tasks_heading {
+        w.paragraph(&body(h, bold(BODY_PT)), x, width);
+    }
+    for (task, assignment) in doc.task_lines() {
+        w.paragraph(&body(&task, regular(BODY_PT)), x, width);
+        w.paragraph(&body(&assignment, italic(BODY_PT)), x, width);
+    }
+    for p in &doc.closing {
+        w.paragraph(&body(p, regular(BODY_PT)), x, width);
+    }
+
+    // Recipients on the left, signature on the right.
+    let mut left = vec![Item::Para(Para::new(
+        "Nơi nhận:",
+        Style::new(Face::BoldItalic, RECIPIENTS_LABEL_PT),
+        Align::Left,
+    ))];
+    left.extend(
+        doc.recipient_lines()
+            .into_iter()
+            .map(|l| Item::Para(Para::new(l, regular(RECIPIENTS_PT), Align::Left))),
+    );
+    let mut right: Vec<Item> = doc
+        .authority_lines
+        .iter()
+        .map(|l| Item::Para(Para::new(l, bold(BODY_PT), Align::Centre)))
+        .collect();
+    // Room for the signature and the seal.
+    right.push(Item::Para(
+        Para::new(&doc.signer_name, bold(BODY_PT), Align::Centre).before(72.0),
+    ));
+    w.y -= 6.0;
+    w.columns(&left, width / 2.0, &right, x, width);
+
+    // Page numbers from page 2, centred in the top margin (Decree 30).
+    let number_style = regular(BODY_PT);
+    let count = w.pages.len();
+    for n in 2..=count {
+        let label = n.to_string();
+        let lw = fonts.width(&label, number_style);
+        let baseline = mm_to_pt(PAGE_HEIGHT_MM - MARGIN_TOP_MM / 2.0) - number_style.size / 3.0;
+        let handle = fonts.handle(Face::Regular);
+        w.pages[n - 1].extend([
+            Op::StartTextSection,
+            Op::SetFont {
+                font: handle,
+                size: Pt(number_style.size),
+            },
+            Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(x + (width - lw) / 2.0), Pt(baseline)),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(label)],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    let pages = w
+        .pages
+        .into_iter()
+        .map(|ops| PdfPage::new(Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM), ops))
+        .collect();
+    let mut warnings = Vec::new();
+    Ok(pdf
+        .with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut warnings))
+}
