@@ -113,6 +113,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
         format: ExtractFormat,
     },
+    /// Write an official document to a file (Decree 30/2020 layout).
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// Import data files.
     Import {
         #[command(subcommand)]
@@ -142,6 +147,26 @@ enum Command {
 enum ExtractFormat {
     Json,
     Table,
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// A conclusion notice (thông báo kết luận) by its id, as Word or PDF.
+    Notice {
+        /// The notice's id (as in its page's address).
+        id: uuid::Uuid,
+        #[arg(long, value_enum, default_value_t = NoticeFileFormat::Pdf)]
+        format: NoticeFileFormat,
+        /// The file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum NoticeFileFormat {
+    Docx,
+    Pdf,
 }
 
 #[derive(Subcommand)]
@@ -398,6 +423,36 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 serde_json::to_string(&result)?
             };
             println!("{json}");
+            Ok(())
+        }
+        Command::Export {
+            what: ExportWhat::Notice { id, format, out },
+        } => {
+            let store = open(&g).await?;
+            let format = match format {
+                NoticeFileFormat::Docx => giaoban_web::work::NoticeFormat::Docx,
+                NoticeFileFormat::Pdf => giaoban_web::work::NoticeFormat::Pdf,
+            };
+            let file = giaoban_web::work::notice_file_unchecked(&store, id, format)
+                .await
+                .map_err(|e| {
+                    let i = e.info();
+                    anyhow::anyhow!("{}", lang.pick(&i.vi, &i.en).to_owned())
+                })?;
+            store.close().await;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&out)
+                .with_context(|| out.display().to_string())?;
+            std::io::Write::write_all(&mut f, &file.bytes)
+                .with_context(|| out.display().to_string())?;
+            println!(
+                "{} {} ({} bytes)",
+                lang.pick("Đã ghi", "Wrote"),
+                out.display(),
+                file.bytes.len()
+            );
             Ok(())
         }
         Command::Import {

@@ -165,6 +165,43 @@ async fn demo_tasks_from_the_seeds_as_of_28_march_2023() {
         .expect("get");
     assert_eq!(r.status(), 403);
 
+    // The notice out as files, from the command line (while the server runs).
+    for (format, magic) in [("pdf", &b"%PDF"[..]), ("docx", &b"PK"[..])] {
+        let out = dir.path().join(format!("thong-bao.{format}"));
+        let status = std::process::Command::new(common::BIN)
+            .args([
+                "export",
+                "notice",
+                notice_id,
+                "--format",
+                format,
+                "--out",
+                out.to_str().expect("path"),
+            ])
+            .env("GIAOBAN_DATA_DIR", dir.path().join("demo"))
+            .env_remove("GIAOBAN_DATABASE_URL")
+            .status()
+            .expect("export");
+        assert!(status.success(), "export {format}");
+        let bytes = std::fs::read(&out).expect("file");
+        assert!(bytes.starts_with(magic), "{format}");
+    }
+    // An unknown notice: a message, not a panic.
+    let out = std::process::Command::new(common::BIN)
+        .args([
+            "export",
+            "notice",
+            "01800000-0000-7000-8000-000000000000",
+            "--out",
+            dir.path().join("none.pdf").to_str().expect("path"),
+        ])
+        .env("GIAOBAN_DATA_DIR", dir.path().join("demo"))
+        .env_remove("GIAOBAN_DATABASE_URL")
+        .output()
+        .expect("export");
+    assert!(!out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+
     let _ = server.child.kill();
     let _ = server.child.wait();
 }

@@ -1619,6 +1619,88 @@ pub async fn list_conclusions(
         .collect())
 }
 
+// ----- documents out -----
+
+/// A file to send: bytes, media type, and the file name (ASCII and Vietnamese).
+pub struct FileOut {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub ascii_name: String,
+    pub name: String,
+}
+
+/// The format of an exported notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeFormat {
+    Docx,
+    Pdf,
+}
+
+/// The conclusion notice as a Word or PDF file, laid out as Decree 30/2020 asks, for anyone who may
+/// read the notice.
+pub async fn notice_file(
+    state: &AppState,
+    me: &CurrentActor,
+    id: Uuid,
+    format: NoticeFormat,
+) -> Result<FileOut, AppError> {
+    // The same access as the notice's page.
+    conclusion_detail(state, me, id, Lang::Vi).await?;
+    notice_file_unchecked(&state.store, id, format).await
+}
+
+/// The notice file without an access check (the command line, which runs as the operator).
+pub async fn notice_file_unchecked(
+    store: &Store,
+    id: Uuid,
+    format: NoticeFormat,
+) -> Result<FileOut, AppError> {
+    let c = store.conclusion(id).await?;
+    let m = store.meeting(c.meeting_id).await?;
+    let units = store.units().await?;
+    let tree = UnitTree::new(&units);
+    let tasks = store
+        .tasks(&TaskFilter {
+            conclusion_id: Some(id),
+            ..TaskFilter::default()
+        })
+        .await?;
+    let issuer = tree
+        .get(c.issuer_unit_id)
+        .map_or_else(String::new, |u| u.name.clone());
+    let doc = giaoban_documents::NoticeDoc::from_records(
+        &c,
+        &m,
+        &tasks,
+        |u| tree.get(u).map(|x| x.name.clone()),
+        &issuer,
+    );
+    let (bytes, content_type, ext) = match format {
+        NoticeFormat::Docx => (
+            doc.to_docx(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        ),
+        NoticeFormat::Pdf => (doc.to_pdf(), "application/pdf", "pdf"),
+    };
+    let bytes = bytes.map_err(|e| AppError::Internal(format!("notice {id}: {e}")))?;
+    let number = c.number.as_ref().map_or_else(
+        || format!("du-thao-{}", c.symbol),
+        |n| format!("{}-{}", n.number, n.symbol),
+    );
+    let name = match &c.number {
+        Some(n) => format!("Thông báo {}-{}.{ext}", n.number, n.symbol),
+        None => format!("Dự thảo thông báo {}.{ext}", c.symbol),
+    };
+    Ok(FileOut {
+        bytes,
+        content_type,
+        ascii_name: format!("thong-bao-{number}.{ext}"),
+        name,
+    })
+}
+
 // ----- reminders -----
 
 /// What one reminder sweep did.

@@ -108,6 +108,11 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/api/v1/notifications", Rule::Anyone),
     ("post", "/api/v1/calendar/token", Rule::Anyone),
     ("post", "/api/v1/extract/confirm", Rule::UnitRecords),
+    (
+        "get",
+        "/api/v1/conclusions/{id}/document",
+        Rule::UnitRecords,
+    ),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
@@ -392,7 +397,10 @@ async fn every_operation_role_and_relation() {
                 } else {
                     units[&target].to_string()
                 };
-                let url = app.url(&path.replace("{id}", &id).replace("{code}", "thon"));
+                let mut url = app.url(&path.replace("{id}", &id).replace("{code}", "thon"));
+                if path.ends_with("/document") {
+                    url.push_str("?format=docx");
+                }
                 let body = match (*method, path.as_str()) {
                     ("put", "/api/v1/me/password") => {
                         json!({"current_password": "not the password", "new_password": "Giao ban thứ Năm 17h"})

@@ -140,6 +140,39 @@ async fn meeting_notice_and_tasks_each_unit_works_on_its_own() {
             .is_some_and(|s| s.starts_with("completed")),
         "{nt}"
     );
+    // The notice as Word and PDF files, with a Vietnamese file name.
+    for (format, magic, ct) in [
+        (
+            "docx",
+            &b"PK"[..],
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("pdf", &b"%PDF"[..], "application/pdf"),
+    ] {
+        let r = office
+            .get(app.url(&format!(
+                "/api/v1/conclusions/{cid}/document?format={format}"
+            )))
+            .send()
+            .await
+            .expect("file");
+        assert_eq!(r.status(), 200, "{format}");
+        assert_eq!(r.headers()["content-type"], ct);
+        let cd = r.headers()["content-disposition"]
+            .to_str()
+            .expect("cd")
+            .to_owned();
+        assert!(
+            cd.contains(&format!("filename=\"thong-bao-1-TB-UBND.{format}\"")),
+            "{cd}"
+        );
+        assert!(
+            cd.contains("filename*=UTF-8''Th%C3%B4ng%20b%C3%A1o%201%2DTB%2DUBND"),
+            "{cd}"
+        );
+        let bytes = r.bytes().await.expect("bytes");
+        assert!(bytes.starts_with(magic), "{format} starts with its magic");
+    }
     // The meetings page lists the notice under its number.
     let html = office
         .get(app.url("/meetings"))
@@ -181,6 +214,13 @@ async fn meeting_notice_and_tasks_each_unit_works_on_its_own() {
     .await;
     assert_eq!(issued2["conclusion"]["number"], "2/TB-UBND");
 
+    let (cn0, _) = app.signed_in("camngoc").await;
+    let r = cn0
+        .get(app.url(&format!("/api/v1/conclusions/{cid}/document?format=pdf")))
+        .send()
+        .await
+        .expect("file");
+    assert_eq!(r.status(), 403, "a commune with no part in the notice");
     // Tasks: finance leads one; a commune leads another; the commune leads a third with finance
     // coordinating.
     let task = |content: &str, lead: uuid::Uuid, coord: Vec<uuid::Uuid>, deadline: &str| {

@@ -43,6 +43,54 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_notifications))
         .routes(routes!(calendar_token))
         .routes(routes!(confirm_document))
+        .routes(routes!(notice_document))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    /// `docx` (to edit in Word or LibreOffice) or `pdf` (to publish).
+    pub format: work::NoticeFormat,
+}
+
+/// Văn bản thông báo: the notice as a Word or PDF file in the Decree 30/2020 layout, with a
+/// Vietnamese file name.
+#[utoipa::path(get, path = "/api/v1/conclusions/{id}/document", tag = "conclusions",
+    params(("id" = Uuid, Path, description = "Notice id"), DocumentQuery),
+    responses((status = 200, description = "The file (application/pdf or the Word media type)"),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+async fn notice_document(
+    State(state): State<AppState>,
+    me: CurrentActor,
+    Path(id): Path<Uuid>,
+    Query(q): Query<DocumentQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let f = work::notice_file(&state, &me, id, q.format).await?;
+    Ok(file_response(f))
+}
+
+/// A download: the media type and a Content-Disposition with both an ASCII file name and the
+/// Vietnamese one (RFC 6266 / RFC 5987).
+pub fn file_response(f: work::FileOut) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let encoded =
+        percent_encoding::utf8_percent_encode(&f.name, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{encoded}",
+        f.ascii_name.replace(['"', '\\'], "")
+    );
+    let mut resp = f.bytes.into_response();
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(f.content_type),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
 }
 
 /// Tạo từ văn bản: the meeting, its draft notice, tasks and recommendations read from a pasted
