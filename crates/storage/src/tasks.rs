@@ -325,6 +325,29 @@ macro_rules! record_event {
     }};
 }
 
+/// Reads a task back after a change through `$ex` and records the audit entry of the change (its
+/// state before and after), evaluating to the task as it now is.
+macro_rules! updated {
+    ($ex:expr, $actor:expr, $id:expr, $before:expr, $unit:expr) => {{
+        let id: TaskId = $id;
+        let before: &Task = $before;
+        let after = load_task!($ex, id.0).ok_or(StoreError::NotFound)?;
+        record_audit!(
+            &mut *$ex,
+            &NewAudit {
+                actor: $actor,
+                action: AuditAction::Update,
+                entity: "task",
+                entity_id: id.to_string(),
+                unit_id: Some($unit),
+                before: snapshot(before),
+                after: snapshot(&after),
+            }
+        );
+        after
+    }};
+}
+
 fn deadline_kind(d: &Deadline) -> &'static str {
     match d {
         Deadline::At { .. } => "at",
@@ -539,17 +562,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            let after = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
-                actor,
-                action: AuditAction::Update,
-                entity: "task",
-                entity_id: id.to_string(),
-                unit_id: Some(unit),
-                before: snapshot(&before),
-                after: snapshot(&after),
-            });
-            Ok(after)
+            Ok(updated!(tx, actor, id, &before, unit))
         })
     }
 
@@ -592,17 +605,7 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            let after = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
-                actor,
-                action: AuditAction::Update,
-                entity: "task",
-                entity_id: id.to_string(),
-                unit_id: Some(before.lead_unit_id),
-                before: snapshot(&before),
-                after: snapshot(&after),
-            });
-            Ok(after)
+            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
         })
     }
 
@@ -650,17 +653,7 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            let after = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
-                actor,
-                action: AuditAction::Update,
-                entity: "task",
-                entity_id: id.to_string(),
-                unit_id: Some(before.lead_unit_id),
-                before: snapshot(&before),
-                after: snapshot(&after),
-            });
-            Ok(after)
+            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
         })
     }
 
@@ -687,17 +680,7 @@ impl Store {
             };
             sqlx::query(sql).bind(id.0).bind(now_micros()).execute(&mut *tx).await?;
             record_event!(tx, id.0, actor, unit.0, kind, None, note, None);
-            let after = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
-                actor,
-                action: AuditAction::Update,
-                entity: "task",
-                entity_id: id.to_string(),
-                unit_id: Some(before.lead_unit_id),
-                before: snapshot(&before),
-                after: snapshot(&after),
-            });
-            Ok(after)
+            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
         })
     }
 
