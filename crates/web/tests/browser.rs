@@ -312,9 +312,13 @@ async fn browser_department_updates_progress_of_its_own_task_only() {
             .await
             .map_err(e)?;
         c.find(Locator::Id("progress-submit")).await.map_err(e)?.click().await.map_err(e)?;
+        // The history table is on the page before the save too: wait for the saved figure instead,
+        // which only the page after the redirect shows.
         c.wait()
             .at_most(Duration::from_secs(10))
-            .for_element(Locator::Id("task-history"))
+            .for_element(Locator::XPath(
+                "//*[@id='task-percent' and contains(normalize-space(.), '63')]",
+            ))
             .await
             .map_err(e)?;
         let shown = c.find(Locator::Id("task-percent")).await.map_err(e)?.text().await.map_err(e)?;
