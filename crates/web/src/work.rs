@@ -267,32 +267,21 @@ pub fn view_task(
     }
 }
 
+/// The status's code (`overdue`, `due_soon`…), as the domain names it.
 pub fn status_code(s: TaskStatus) -> &'static str {
-    match s {
-        TaskStatus::CompletedOnTime => "completed_on_time",
-        TaskStatus::CompletedLate => "completed_late",
-        TaskStatus::InProgress => "in_progress",
-        TaskStatus::DueSoon => "due_soon",
-        TaskStatus::Overdue => "overdue",
-        TaskStatus::Standing => "standing",
-        TaskStatus::Paused => "paused",
-        TaskStatus::Cancelled => "cancelled",
-    }
+    giaoban_domain::Localized::code(&s)
 }
 
 pub fn parse_status_filter(raw: &str) -> Result<TaskStatus, AppError> {
-    TaskStatus::ALL
-        .into_iter()
-        .find(|s| status_code(*s) == raw.trim())
-        .ok_or_else(|| {
-            Invalid::new(
-                "status",
-                "task.status_unknown",
-                format!("Trạng thái «{raw}» không hợp lệ."),
-                format!("Unknown status «{raw}»."),
-            )
-            .into()
-        })
+    giaoban_domain::task::parse_status(raw.trim()).ok_or_else(|| {
+        Invalid::new(
+            "status",
+            "task.status_unknown",
+            format!("Trạng thái «{raw}» không hợp lệ."),
+            format!("Unknown status «{raw}»."),
+        )
+        .into()
+    })
 }
 
 /// Filters of the task lists.
