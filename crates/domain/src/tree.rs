@@ -60,6 +60,26 @@ impl<'a> UnitTree<'a> {
         out
     }
 
+    /// The units whose roll-ups count a figure reported by `id`: the unit and its ancestors, then,
+    /// when the unit was merged into another, the successor and its ancestors (a figure reported by
+    /// two old communes rolls up into the merged one), each once.
+    pub fn rollup_targets(&self, id: UnitId) -> Vec<UnitId> {
+        let mut out = self.ancestry(id);
+        let mut cur = self.get(id).and_then(|u| u.merged_into);
+        while let Some(next) = cur {
+            if out.contains(&next) {
+                break;
+            }
+            for a in self.ancestry(next) {
+                if !out.contains(&a) {
+                    out.push(a);
+                }
+            }
+            cur = self.get(next).and_then(|u| u.merged_into);
+        }
+        out
+    }
+
     /// Units in pre-order (parents before children) from `root` (all roots when `None`), with depth
     /// counted from the start.
     pub fn preorder(&self, root: Option<UnitId>) -> Vec<(&'a Unit, u32)> {
@@ -151,8 +171,11 @@ mod tests {
         let mut b = unit(UnitKind::Commune, "Xã Thạch Bàn", Some(&d));
         a.merged_into = Some(new.id);
         b.merged_into = Some(new.id);
-        let units = vec![d, new.clone(), a, b];
+        let units = vec![d.clone(), new.clone(), a.clone(), b];
         let tree = UnitTree::new(&units);
+        // A figure of the old commune counts for it, the district, and the merged commune.
+        assert_eq!(tree.rollup_targets(a.id), vec![a.id, d.id, new.id]);
+        assert_eq!(tree.rollup_targets(new.id), vec![new.id, d.id]);
         let names: Vec<_> = tree
             .merged_from(new.id)
             .iter()

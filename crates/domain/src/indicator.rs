@@ -1,0 +1,1154 @@
+//! Indicators (chỉ tiêu) and their figures: what a unit measures, how a figure rolls up the unit
+//! tree, and the plan targets (chỉ tiêu kế hoạch) set per year.
+//!
+//! Figures are exact: a [`Figure`] is a scaled integer with four decimal places, so a district total
+//! kept current on every write equals, to the last digit, the same total rebuilt from the reported
+//! figures in any order. The catalog of indicators ships as data (`data/indicators.toml`) and admins
+//! edit it; nothing about a particular indicator is a constant in code.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use giaoban_vntext::number::{Decimal, format_vi, parse_number};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::lang::Lang;
+use crate::period::{Period, PeriodKind};
+use crate::unit::{Invalid, Invalids, clean_text, required_text};
+
+/// The fixed scale of figures: four decimal places.
+pub const FIGURE_SCALE: u32 = 4;
+const FIGURE_ONE: i64 = 10_000;
+
+/// An exact figure with four decimal places ("5.466,32 ha" is `Figure(54_663_200)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Figure(i64);
+
+impl Figure {
+    pub const ZERO: Figure = Figure(0);
+
+    /// From the stored scaled integer (value × 10 000).
+    pub const fn from_scaled(scaled: i64) -> Figure {
+        Figure(scaled)
+    }
+
+    /// The stored scaled integer (value × 10 000).
+    pub const fn scaled(self) -> i64 {
+        self.0
+    }
+
+    pub fn from_int(v: i64) -> Option<Figure> {
+        v.checked_mul(FIGURE_ONE).map(Figure)
+    }
+
+    /// From a decimal; `None` when it has more than four decimal places or does not fit.
+    pub fn from_decimal(d: Decimal) -> Option<Figure> {
+        let d = d.normalized();
+        if d.scale() > FIGURE_SCALE {
+            return None;
+        }
+        let r = d.rescale(FIGURE_SCALE)?;
+        i64::try_from(r.mantissa()).ok().map(Figure)
+    }
+
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(i128::from(self.0), FIGURE_SCALE).unwrap_or(Decimal::from_int(0))
+    }
+
+    /// For charts only; sums and comparisons use the exact value.
+    pub fn to_f64(self) -> f64 {
+        self.0 as f64 / FIGURE_ONE as f64
+    }
+
+    /// From a JSON number: rounded to four places; `None` when not finite or too large.
+    pub fn from_f64(v: f64) -> Option<Figure> {
+        let scaled = (v * FIGURE_ONE as f64).round();
+        (scaled.is_finite() && scaled.abs() < 9.0e18).then_some(Figure(scaled as i64))
+    }
+
+    /// Parses a figure as people type it: "5.466,32", "101,2", "09", "-3"; also "5466.32" when the
+    /// dot cannot be a thousands separator (more or fewer than three digits after it).
+    pub fn parse(raw: &str) -> Result<Figure, FigureError> {
+        let s: String = raw
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+            .collect();
+        if s.is_empty() {
+            return Err(FigureError::Empty);
+        }
+        let d = match parse_number(&s) {
+            Ok(d) => d,
+            Err(_) => {
+                // A machine-written decimal point ("5466.32") that cannot be a thousands group.
+                let (int, frac) = s.split_once('.').ok_or(FigureError::NotANumber)?;
+                if frac.len() == 3 || frac.contains(['.', ',']) || int.contains(',') {
+                    return Err(FigureError::NotANumber);
+                }
+                parse_number(&format!("{int},{frac}")).map_err(|_| FigureError::NotANumber)?
+            }
+        };
+        Figure::from_decimal(d).ok_or(FigureError::TooPrecise)
+    }
+
+    pub fn checked_add(self, o: Figure) -> Option<Figure> {
+        self.0.checked_add(o.0).map(Figure)
+    }
+
+    pub fn checked_sub(self, o: Figure) -> Option<Figure> {
+        self.0.checked_sub(o.0).map(Figure)
+    }
+
+    /// `self / other × 100`, rounded half away from zero to four places; `None` for a zero divisor.
+    pub fn percent_of(self, other: Figure) -> Option<Figure> {
+        Figure::ratio(self, other, 100)
+    }
+
+    /// `num / den × factor` rounded half away from zero to four places; `None` for a zero divisor.
+    pub fn ratio(num: Figure, den: Figure, factor: i64) -> Option<Figure> {
+        if den.0 == 0 {
+            return None;
+        }
+        let n = i128::from(num.0) * i128::from(factor) * i128::from(FIGURE_ONE);
+        let d = i128::from(den.0);
+        let q = n / d;
+        let r = n % d;
+        let q = if (r.abs() * 2) >= d.abs() {
+            q + if (n < 0) == (d < 0) { 1 } else { -1 }
+        } else {
+            q
+        };
+        i64::try_from(q).ok().map(Figure)
+    }
+
+    /// The mean of a sum over `count` figures.
+    pub fn mean(sum: Figure, count: i64) -> Option<Figure> {
+        if count <= 0 {
+            return None;
+        }
+        Figure::ratio(sum, Figure(count * FIGURE_ONE), 1)
+    }
+
+    /// Vietnamese writing with `decimals` places: "5.466,32", "101,2".
+    pub fn format_vi(self, decimals: u8) -> String {
+        format_vi(self.to_decimal(), u32::from(decimals.min(4)))
+    }
+
+    /// English writing with `decimals` places: "5,466.32".
+    pub fn format_en(self, decimals: u8) -> String {
+        self.format_vi(decimals)
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                c => c,
+            })
+            .collect()
+    }
+
+    /// Written in the interface language.
+    pub fn format(self, decimals: u8, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.format_vi(decimals),
+            Lang::En => self.format_en(decimals),
+        }
+    }
+
+    /// Whether the figure is a whole number.
+    pub fn is_integer(self) -> bool {
+        self.0 % FIGURE_ONE == 0
+    }
+}
+
+impl fmt::Display for Figure {
+    /// Plain machine form with a decimal point and no grouping ("5466.32").
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let a = self.0.unsigned_abs();
+        let int = a / FIGURE_ONE as u64;
+        let frac = a % FIGURE_ONE as u64;
+        if frac == 0 {
+            write!(f, "{sign}{int}")
+        } else {
+            let s = format!("{frac:04}");
+            write!(f, "{sign}{int}.{}", s.trim_end_matches('0'))
+        }
+    }
+}
+
+impl Serialize for Figure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.to_f64())
+    }
+}
+
+impl<'de> Deserialize<'de> for Figure {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Num(f64),
+            Text(String),
+        }
+        match Repr::deserialize(d)? {
+            Repr::Num(v) => {
+                Figure::from_f64(v).ok_or_else(|| serde::de::Error::custom("number out of range"))
+            }
+            Repr::Text(t) => Figure::parse(&t).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// Why a typed figure was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureError {
+    Empty,
+    NotANumber,
+    TooPrecise,
+}
+
+impl FigureError {
+    pub fn message(self, lang: Lang) -> &'static str {
+        match self {
+            FigureError::Empty => lang.pick("chưa nhập số liệu", "no figure entered"),
+            FigureError::NotANumber => lang.pick(
+                "không phải là số (viết như 5.466,32)",
+                "not a number (write it like 5.466,32 or 5466.32)",
+            ),
+            FigureError::TooPrecise => lang.pick(
+                "quá 4 chữ số thập phân hoặc quá lớn",
+                "more than 4 decimal places or too large",
+            ),
+        }
+    }
+}
+
+impl fmt::Display for FigureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for FigureError {}
+
+/// An indicator's identity in storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IndicatorId(pub Uuid);
+
+impl IndicatorId {
+    pub fn new() -> Self {
+        IndicatorId(Uuid::now_v7())
+    }
+}
+
+impl Default for IndicatorId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for IndicatorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An indicator's code: upper-case ASCII letters, digits, `_`, `.` and `-`, 2–40 characters
+/// (`NN_LUA_GIEO_CAY`, `NTM.TIEU_CHI`). Codes are how forms, rules and Excel files name indicators.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct IndicatorCode(String);
+
+impl IndicatorCode {
+    pub fn parse(raw: &str) -> Result<IndicatorCode, Invalid> {
+        let s = raw.trim().to_ascii_uppercase();
+        let ok = (2..=40).contains(&s.len())
+            && s.bytes().all(|b| {
+                b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-')
+            })
+            && s.as_bytes()[0].is_ascii_uppercase();
+        if ok {
+            Ok(IndicatorCode(s))
+        } else {
+            Err(Invalid::new(
+                "code",
+                "indicator.code_invalid",
+                format!(
+                    "Mã chỉ tiêu «{}» không hợp lệ: 2–40 ký tự, bắt đầu bằng chữ cái, chỉ gồm chữ không dấu, số, «_», «.», «-».",
+                    raw.trim()
+                ),
+                format!(
+                    "Invalid indicator code «{}»: 2–40 characters, starting with a letter; letters without diacritics, digits, «_», «.», «-».",
+                    raw.trim()
+                ),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for IndicatorCode {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        IndicatorCode::parse(&s).map_err(|e| e.en)
+    }
+}
+
+impl From<IndicatorCode> for String {
+    fn from(c: IndicatorCode) -> Self {
+        c.0
+    }
+}
+
+impl fmt::Display for IndicatorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $code:literal, $vi:literal, $en:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $v,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v,)+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$v => $code,)+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                let s = s.trim();
+                $name::ALL.iter().copied().find(|v| v.code() == s)
+            }
+
+            pub fn label(self, lang: Lang) -> &'static str {
+                match self { $($name::$v => lang.pick($vi, $en),)+ }
+            }
+        }
+    };
+}
+
+code_enum! {
+    /// What kind of figure an indicator takes.
+    ValueType {
+        /// A quantity with decimals (ha, tấn, tỷ đồng).
+        Number = "number", "Số", "Number";
+        /// A percentage (tỷ lệ %).
+        Percent = "percent", "Tỷ lệ %", "Percent";
+        /// A whole count, never negative (doanh nghiệp, mô hình, lượt người).
+        Count = "count", "Số đếm", "Count";
+        /// Yes or no (1 or 0): e.g. a commune reached a criterion.
+        YesNo = "yes_no", "Có/Không", "Yes/No";
+        /// A short text; never rolled up.
+        Text = "text", "Văn bản", "Text";
+    }
+}
+
+code_enum! {
+    /// How figures of an indicator combine up the unit tree.
+    RollupKind {
+        Sum = "sum", "Cộng", "Sum";
+        /// Mean over the reporting units (e.g. criteria per commune).
+        Average = "average", "Bình quân", "Average";
+        Min = "min", "Nhỏ nhất", "Minimum";
+        Max = "max", "Lớn nhất", "Maximum";
+        /// How many units answered yes.
+        CountYes = "count_yes", "Số đơn vị đạt", "Count of yes";
+        /// A ratio of the sums of two other indicators (× a factor), computed at every level.
+        Ratio = "ratio", "Tỷ số", "Ratio";
+        /// Not rolled up (text).
+        None = "none", "Không tổng hợp", "Not rolled up";
+    }
+}
+
+code_enum! {
+    /// How the year-to-date figure (lũy kế) is formed from a year's periods.
+    Accumulation {
+        /// A flow: the year-to-date is the sum of the year's periods so far (doanh nghiệp thành lập mới).
+        Flow = "flow", "Cộng dồn", "Flow (summed)";
+        /// A stock or a state: the year-to-date is the latest period's figure (diện tích gieo trồng vụ).
+        Stock = "stock", "Số hiện có", "Stock (latest)";
+    }
+}
+
+code_enum! {
+    /// Whether a bigger figure is better.
+    Direction {
+        HigherIsBetter = "higher", "Càng cao càng tốt", "Higher is better";
+        LowerIsBetter = "lower", "Càng thấp càng tốt", "Lower is better";
+    }
+}
+
+code_enum! {
+    /// Lĩnh vực: the sectors of the socio-economic report.
+    Sector {
+        Agriculture = "agriculture", "Nông, lâm, thủy sản", "Agriculture, forestry, fisheries";
+        IndustryConstruction = "industry_construction", "Công nghiệp - Xây dựng", "Industry and construction";
+        TradeServices = "trade_services", "Thương mại - Dịch vụ", "Trade and services";
+        Budget = "budget", "Thu, chi ngân sách", "Budget revenue and spending";
+        Enterprise = "enterprise", "Doanh nghiệp, hợp tác xã", "Enterprises and cooperatives";
+        CultureSociety = "culture_society", "Văn hóa - Xã hội", "Culture and society";
+        DefenceSecurity = "defence_security", "Quốc phòng - An ninh", "Defence and security";
+        NewRural = "new_rural", "Nông thôn mới", "New rural development";
+        Other = "other", "Khác", "Other";
+    }
+}
+
+/// How an indicator rolls up, with the two indicators of a ratio.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rollup {
+    pub kind: RollupKind,
+    /// For [`RollupKind::Ratio`]: numerator and denominator codes and the factor (100 for a %).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<IndicatorCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<IndicatorCode>,
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub factor: i64,
+}
+
+fn one() -> i64 {
+    1
+}
+
+fn is_one(v: &i64) -> bool {
+    *v == 1
+}
+
+/// An indicator of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub id: IndicatorId,
+    pub code: IndicatorCode,
+    pub name_vi: String,
+    pub name_en: String,
+    /// The unit of measure as written: "ha", "tấn", "tỷ đồng", "doanh nghiệp", "%".
+    pub measure: String,
+    pub value_type: ValueType,
+    pub rollup: Rollup,
+    pub accumulation: Accumulation,
+    pub direction: Direction,
+    pub sector: Sector,
+    /// Decimal places when written (0–4).
+    pub decimals: u8,
+    pub active: bool,
+    pub version: i64,
+}
+
+impl Indicator {
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_vi, &self.name_en)
+    }
+
+    /// Whether units enter this indicator's figures (ratios are computed, never entered).
+    pub fn is_entered(&self) -> bool {
+        self.rollup.kind != RollupKind::Ratio
+    }
+
+    /// Checks a typed figure against the value type: counts are whole and not negative, yes/no is 0
+    /// or 1, percentages of a part lie within 0–100 only when the indicator is a share (not a % of
+    /// plan, which may exceed 100), so only the sign is checked for percentages.
+    pub fn check_figure(&self, v: Figure) -> Result<(), IndicatorRuleError> {
+        match self.value_type {
+            ValueType::Count if !v.is_integer() || v < Figure::ZERO => {
+                Err(IndicatorRuleError::CountNotWhole)
+            }
+            ValueType::YesNo if v != Figure::ZERO && Some(v) != Figure::from_int(1) => {
+                Err(IndicatorRuleError::YesNoNotBinary)
+            }
+            ValueType::Percent if v < Figure::ZERO => Err(IndicatorRuleError::Negative),
+            ValueType::Text => Err(IndicatorRuleError::TextHasNoFigure),
+            _ => Ok(()),
+        }
+    }
+
+    /// Parses a typed cell or form value for this indicator ("có"/"không" for yes/no).
+    pub fn parse_value(&self, raw: &str) -> Result<Figure, IndicatorRuleError> {
+        if self.value_type == ValueType::YesNo {
+            let key = giaoban_vntext::normalize::ascii_key(raw);
+            match key.as_str() {
+                "co" | "dat" | "yes" | "x" | "1" => {
+                    return Figure::from_int(1).ok_or(IndicatorRuleError::YesNoNotBinary);
+                }
+                "khong" | "chua dat" | "no" | "0" => return Ok(Figure::ZERO),
+                _ => return Err(IndicatorRuleError::YesNoNotBinary),
+            }
+        }
+        let v = Figure::parse(raw).map_err(IndicatorRuleError::Figure)?;
+        self.check_figure(v)?;
+        Ok(v)
+    }
+}
+
+/// Why a figure does not fit its indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndicatorRuleError {
+    Figure(FigureError),
+    CountNotWhole,
+    YesNoNotBinary,
+    Negative,
+    TextHasNoFigure,
+}
+
+impl IndicatorRuleError {
+    pub fn message(self, lang: Lang) -> String {
+        match self {
+            IndicatorRuleError::Figure(e) => e.message(lang).to_owned(),
+            IndicatorRuleError::CountNotWhole => lang
+                .pick(
+                    "phải là số nguyên không âm",
+                    "must be a whole number, not negative",
+                )
+                .to_owned(),
+            IndicatorRuleError::YesNoNotBinary => lang
+                .pick(
+                    "chỉ nhận «có» hoặc «không» (1 hoặc 0)",
+                    "only «yes» or «no» (1 or 0)",
+                )
+                .to_owned(),
+            IndicatorRuleError::Negative => lang
+                .pick("không được âm", "must not be negative")
+                .to_owned(),
+            IndicatorRuleError::TextHasNoFigure => lang
+                .pick(
+                    "chỉ tiêu dạng văn bản không nhận số",
+                    "a text indicator takes no figure",
+                )
+                .to_owned(),
+        }
+    }
+}
+
+/// An indicator to create or the new state of one (from a form, the API or the catalog file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorInput {
+    pub code: String,
+    pub name_vi: String,
+    #[serde(default)]
+    pub name_en: String,
+    #[serde(default)]
+    pub measure: String,
+    pub value_type: String,
+    #[serde(default = "default_rollup")]
+    pub rollup: String,
+    #[serde(default)]
+    pub numerator: Option<String>,
+    #[serde(default)]
+    pub denominator: Option<String>,
+    #[serde(default)]
+    pub factor: Option<i64>,
+    #[serde(default = "default_accumulation")]
+    pub accumulation: String,
+    #[serde(default = "default_direction")]
+    pub direction: String,
+    #[serde(default = "default_sector")]
+    pub sector: String,
+    #[serde(default)]
+    pub decimals: Option<u8>,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn default_rollup() -> String {
+    "sum".into()
+}
+fn default_accumulation() -> String {
+    "flow".into()
+}
+fn default_direction() -> String {
+    "higher".into()
+}
+fn default_sector() -> String {
+    "other".into()
+}
+fn yes() -> bool {
+    true
+}
+
+/// A validated indicator definition (without identity).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorDraft {
+    pub code: IndicatorCode,
+    pub name_vi: String,
+    pub name_en: String,
+    pub measure: String,
+    pub value_type: ValueType,
+    pub rollup: Rollup,
+    pub accumulation: Accumulation,
+    pub direction: Direction,
+    pub sector: Sector,
+    pub decimals: u8,
+    pub active: bool,
+}
+
+fn unknown(field: &'static str, code: &'static str, got: &str, allowed: &[&str]) -> Invalid {
+    Invalid::new(
+        field,
+        code,
+        format!(
+            "Giá trị «{got}» không hợp lệ (chọn một trong: {}).",
+            allowed.join(", ")
+        ),
+        format!("Invalid value «{got}» (one of: {}).", allowed.join(", ")),
+    )
+}
+
+impl IndicatorDraft {
+    pub fn parse(input: &IndicatorInput) -> Result<IndicatorDraft, Invalids> {
+        let mut errs = Invalids::default();
+        let code = errs.take(IndicatorCode::parse(&input.code));
+        let name_vi = errs.take(required_text("name_vi", &input.name_vi, 300));
+        let name_en = errs
+            .take(clean_text("name_en", &input.name_en, 300))
+            .map(Option::unwrap_or_default);
+        let measure = errs
+            .take(clean_text("measure", &input.measure, 40))
+            .map(Option::unwrap_or_default);
+        let value_type = ValueType::parse(&input.value_type);
+        if value_type.is_none() {
+            errs.push(unknown(
+                "value_type",
+                "indicator.value_type_unknown",
+                &input.value_type,
+                &ValueType::ALL.iter().map(|v| v.code()).collect::<Vec<_>>(),
+            ));
+        }
+        let rollup_kind = RollupKind::parse(&input.rollup);
+        if rollup_kind.is_none() {
+            errs.push(unknown(
+                "rollup",
+                "indicator.rollup_unknown",
+                &input.rollup,
+                &RollupKind::ALL.iter().map(|v| v.code()).collect::<Vec<_>>(),
+            ));
+        }
+        let accumulation = Accumulation::parse(&input.accumulation);
+        if accumulation.is_none() {
+            errs.push(unknown(
+                "accumulation",
+                "indicator.accumulation_unknown",
+                &input.accumulation,
+                &Accumulation::ALL
+                    .iter()
+                    .map(|v| v.code())
+                    .collect::<Vec<_>>(),
+            ));
+        }
+        let direction = Direction::parse(&input.direction);
+        if direction.is_none() {
+            errs.push(unknown(
+                "direction",
+                "indicator.direction_unknown",
+                &input.direction,
+                &Direction::ALL.iter().map(|v| v.code()).collect::<Vec<_>>(),
+            ));
+        }
+        let sector = Sector::parse(&input.sector);
+        if sector.is_none() {
+            errs.push(unknown(
+                "sector",
+                "indicator.sector_unknown",
+                &input.sector,
+                &Sector::ALL.iter().map(|v| v.code()).collect::<Vec<_>>(),
+            ));
+        }
+        let decimals = input.decimals.unwrap_or(match value_type {
+            Some(ValueType::Count | ValueType::YesNo | ValueType::Text) => 0,
+            Some(ValueType::Percent) => 1,
+            _ => 2,
+        });
+        if decimals > 4 {
+            errs.push(Invalid::new(
+                "decimals",
+                "indicator.decimals_range",
+                "Số chữ số thập phân từ 0 đến 4.",
+                "Decimal places must be 0 to 4.",
+            ));
+        }
+        let mut numerator = None;
+        let mut denominator = None;
+        let factor = input.factor.unwrap_or(1);
+        match rollup_kind {
+            Some(RollupKind::Ratio) => {
+                numerator = input.numerator.as_deref().and_then(|c| {
+                    errs.take(IndicatorCode::parse(c).map_err(|mut e| {
+                        e.field = "numerator";
+                        e
+                    }))
+                });
+                denominator = input.denominator.as_deref().and_then(|c| {
+                    errs.take(IndicatorCode::parse(c).map_err(|mut e| {
+                        e.field = "denominator";
+                        e
+                    }))
+                });
+                if input.numerator.is_none() || input.denominator.is_none() {
+                    errs.push(Invalid::new(
+                        "numerator",
+                        "indicator.ratio_parts",
+                        "Chỉ tiêu tỷ số cần mã chỉ tiêu tử số và mẫu số.",
+                        "A ratio indicator needs a numerator and a denominator indicator code.",
+                    ));
+                }
+                if !(1..=1_000_000).contains(&factor) {
+                    errs.push(Invalid::new(
+                        "factor",
+                        "indicator.factor_range",
+                        "Hệ số nhân từ 1 đến 1.000.000 (100 cho tỷ lệ %).",
+                        "The factor must be 1 to 1,000,000 (100 for a percentage).",
+                    ));
+                }
+            }
+            Some(RollupKind::None) if value_type != Some(ValueType::Text) => {
+                errs.push(Invalid::new(
+                    "rollup",
+                    "indicator.rollup_none_for_figures",
+                    "Chỉ tiêu có số liệu phải có cách tổng hợp.",
+                    "An indicator with figures needs a roll-up rule.",
+                ));
+            }
+            Some(k) if value_type == Some(ValueType::Text) && k != RollupKind::None => {
+                errs.push(Invalid::new(
+                    "rollup",
+                    "indicator.text_not_rolled",
+                    "Chỉ tiêu dạng văn bản không tổng hợp (chọn «none»).",
+                    "A text indicator is not rolled up (choose «none»).",
+                ));
+            }
+            Some(RollupKind::CountYes) if value_type != Some(ValueType::YesNo) => {
+                errs.push(Invalid::new(
+                    "rollup",
+                    "indicator.count_yes_needs_yes_no",
+                    "Đếm số đơn vị đạt chỉ dùng cho chỉ tiêu Có/Không.",
+                    "Count of yes applies to yes/no indicators only.",
+                ));
+            }
+            _ => {}
+        }
+        errs.into_result()?;
+        let (Some(code), Some(name_vi), Some(name_en), Some(measure)) =
+            (code, name_vi, name_en, measure)
+        else {
+            return Err(Invalids::default());
+        };
+        let (Some(value_type), Some(kind), Some(accumulation), Some(direction), Some(sector)) =
+            (value_type, rollup_kind, accumulation, direction, sector)
+        else {
+            return Err(Invalids::default());
+        };
+        if numerator.as_ref() == Some(&code) || denominator.as_ref() == Some(&code) {
+            return Err(Invalid::new(
+                "numerator",
+                "indicator.ratio_self",
+                "Chỉ tiêu tỷ số không thể tính từ chính nó.",
+                "A ratio indicator cannot be computed from itself.",
+            )
+            .into());
+        }
+        Ok(IndicatorDraft {
+            name_en: if name_en.is_empty() {
+                name_vi.clone()
+            } else {
+                name_en
+            },
+            code,
+            name_vi,
+            measure,
+            value_type,
+            rollup: Rollup {
+                kind,
+                numerator,
+                denominator,
+                factor: if kind == RollupKind::Ratio { factor } else { 1 },
+            },
+            accumulation,
+            direction,
+            sector,
+            decimals,
+            active: input.active,
+        })
+    }
+}
+
+/// One located problem of a catalog file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogError {
+    /// 1-based position of the indicator in the file (0 for the whole file).
+    pub entry: usize,
+    pub code: String,
+    pub vi: String,
+    pub en: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    indicator: Vec<IndicatorInput>,
+}
+
+/// The catalog shipped with giaoban (`data/indicators.toml`).
+pub const BUNDLED_CATALOG: &str = include_str!("../data/indicators.toml");
+
+/// Parses a catalog file: every entry checked, codes unique, ratio parts present in the file.
+pub fn parse_catalog(text: &str) -> Result<Vec<IndicatorDraft>, Vec<CatalogError>> {
+    let file: CatalogFile = toml::from_str(text).map_err(|e| {
+        vec![CatalogError {
+            entry: 0,
+            code: String::new(),
+            vi: format!("Tệp danh mục không đọc được: {}", e.message()),
+            en: format!("The catalog file cannot be read: {}", e.message()),
+        }]
+    })?;
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, input) in file.indicator.iter().enumerate() {
+        match IndicatorDraft::parse(input) {
+            Ok(d) => {
+                if !seen.insert(d.code.clone()) {
+                    errors.push(CatalogError {
+                        entry: i + 1,
+                        code: d.code.to_string(),
+                        vi: format!("Mã chỉ tiêu {} bị trùng.", d.code),
+                        en: format!("Duplicate indicator code {}.", d.code),
+                    });
+                }
+                out.push(d);
+            }
+            Err(es) => errors.extend(es.0.into_iter().map(|e| CatalogError {
+                entry: i + 1,
+                code: input.code.clone(),
+                vi: format!("{}: {}", e.field, e.vi),
+                en: format!("{}: {}", e.field, e.en),
+            })),
+        }
+    }
+    for (i, d) in out.iter().enumerate() {
+        for part in [&d.rollup.numerator, &d.rollup.denominator]
+            .into_iter()
+            .flatten()
+        {
+            if !seen.contains(part) {
+                errors.push(CatalogError {
+                    entry: i + 1,
+                    code: d.code.to_string(),
+                    vi: format!(
+                        "Chỉ tiêu {} tính từ {part}, nhưng danh mục không có {part}.",
+                        d.code
+                    ),
+                    en: format!(
+                        "Indicator {} is computed from {part}, which the catalog lacks.",
+                        d.code
+                    ),
+                });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Running totals of one indicator, period and unit over the figures counted below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Aggregate {
+    pub sum: Figure,
+    pub count: i64,
+    pub min: Option<Figure>,
+    pub max: Option<Figure>,
+}
+
+impl Aggregate {
+    /// Folds figures into an aggregate (the full rebuild does exactly this).
+    pub fn of(figures: impl IntoIterator<Item = Figure>) -> Aggregate {
+        let mut a = Aggregate::default();
+        for f in figures {
+            a.sum = Figure(a.sum.0.saturating_add(f.0));
+            a.count += 1;
+            a.min = Some(a.min.map_or(f, |m| m.min(f)));
+            a.max = Some(a.max.map_or(f, |m| m.max(f)));
+        }
+        a
+    }
+
+    /// The figure this aggregate shows for an indicator whose roll-up is not a ratio.
+    pub fn value(&self, kind: RollupKind) -> Option<Figure> {
+        if self.count == 0 {
+            return None;
+        }
+        match kind {
+            RollupKind::Sum | RollupKind::CountYes => Some(self.sum),
+            RollupKind::Average => Figure::mean(self.sum, self.count),
+            RollupKind::Min => self.min,
+            RollupKind::Max => self.max,
+            RollupKind::Ratio | RollupKind::None => None,
+        }
+    }
+}
+
+/// The figure an indicator shows at one unit and period, from its aggregates. `agg(code)` gives
+/// the aggregate of an indicator by code (needed for ratios).
+pub fn rolled_value(
+    indicator: &Indicator,
+    own: Option<&Aggregate>,
+    agg: impl Fn(&IndicatorCode) -> Option<Aggregate>,
+) -> Option<Figure> {
+    match indicator.rollup.kind {
+        RollupKind::Ratio => {
+            let n = agg(indicator.rollup.numerator.as_ref()?)?;
+            let d = agg(indicator.rollup.denominator.as_ref()?)?;
+            if n.count == 0 || d.count == 0 {
+                return None;
+            }
+            Figure::ratio(n.sum, d.sum, indicator.rollup.factor)
+        }
+        k => own?.value(k),
+    }
+}
+
+/// The periods whose figures make the year-to-date (lũy kế) at `period`: the year's periods of the
+/// same kind up to it (a flow), or the period alone (a stock). Weeks and years are their own.
+pub fn year_to_date_periods(period: Period, accumulation: Accumulation) -> Vec<Period> {
+    match (accumulation, period.kind()) {
+        (Accumulation::Stock, _) | (_, PeriodKind::Year | PeriodKind::NineMonths) => vec![period],
+        (Accumulation::Flow, kind) => (1..=period.index())
+            .filter_map(|i| Period::new(kind, period.year(), i).ok())
+            .collect(),
+    }
+}
+
+/// The year-to-date figure from the figures of the periods of [`year_to_date_periods`] (in order);
+/// `None` when no period has a figure.
+pub fn year_to_date(accumulation: Accumulation, figures: &[Option<Figure>]) -> Option<Figure> {
+    match accumulation {
+        Accumulation::Stock => figures.last().copied().flatten(),
+        Accumulation::Flow => {
+            let mut any = false;
+            let mut sum = Figure::ZERO;
+            for f in figures.iter().flatten() {
+                any = true;
+                sum = sum.checked_add(*f)?;
+            }
+            any.then_some(sum)
+        }
+    }
+}
+
+/// Percentage of plan, from the year-to-date figure and the annual target ("đạt 101,2% kế hoạch").
+pub fn percent_of_plan(year_to_date: Figure, target: Figure) -> Option<Figure> {
+    year_to_date.percent_of(target)
+}
+
+/// Change against the same period of the previous year, in percent ("tăng 3,1% so với cùng kỳ").
+pub fn change_on_last_year(now: Figure, last_year: Figure) -> Option<Figure> {
+    now.checked_sub(last_year)?.percent_of(last_year)
+}
+
+/// The indicators by code, for ratio lookups.
+pub fn by_code(indicators: &[Indicator]) -> BTreeMap<&IndicatorCode, &Indicator> {
+    indicators.iter().map(|i| (&i.code, i)).collect()
+}
+
+/// A plan target (chỉ tiêu kế hoạch) of one unit for one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanTarget {
+    pub year: i16,
+    pub unit_id: crate::unit::UnitId,
+    pub indicator_id: IndicatorId,
+    pub value: Figure,
+    pub note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fig(s: &str) -> Figure {
+        Figure::parse(s).unwrap()
+    }
+
+    #[test]
+    fn figures_parse_as_people_type_them() {
+        assert_eq!(fig("5.466,32").scaled(), 54_663_200);
+        assert_eq!(fig("5466.32").scaled(), 54_663_200);
+        assert_eq!(fig("5466,32").scaled(), 54_663_200);
+        assert_eq!(fig("09"), Figure::from_int(9).unwrap());
+        assert_eq!(fig("16.850"), Figure::from_int(16_850).unwrap());
+        assert_eq!(fig(" 1 101,4 ").scaled(), 11_014_000);
+        assert_eq!(fig("-3").scaled(), -30_000);
+        assert_eq!(Figure::parse(""), Err(FigureError::Empty));
+        assert_eq!(Figure::parse("abc"), Err(FigureError::NotANumber));
+        assert_eq!(Figure::parse("1,23456"), Err(FigureError::TooPrecise));
+        assert_eq!(Figure::parse("1.2.3"), Err(FigureError::NotANumber));
+    }
+
+    #[test]
+    fn percentages_of_plan_round_half_away_from_zero() {
+        // Cẩm Thủy, seed 004: sown area 101,2% of plan; 09 new enterprises = 20% of plan.
+        let p = percent_of_plan(fig("6.578"), fig("6.500")).unwrap();
+        assert_eq!(p.format_vi(1), "101,2");
+        assert_eq!(
+            percent_of_plan(fig("9"), fig("45")).unwrap().format_vi(0),
+            "20"
+        );
+        assert_eq!(percent_of_plan(fig("1"), Figure::ZERO), None);
+        assert_eq!(
+            Figure::ratio(fig("2"), fig("3"), 1).unwrap().scaled(),
+            6_667
+        );
+        assert_eq!(
+            Figure::ratio(fig("-2"), fig("3"), 1).unwrap().scaled(),
+            -6_667
+        );
+        assert_eq!(
+            change_on_last_year(fig("103,1"), fig("100"))
+                .unwrap()
+                .format_vi(1),
+            "3,1"
+        );
+    }
+
+    #[test]
+    fn averages_give_criteria_per_commune() {
+        // Kỳ Anh, seed 001: 9,8 criteria per commune on average.
+        let a = Aggregate::of([10, 9, 11, 9, 10].map(|v| Figure::from_int(v).unwrap()));
+        assert_eq!(a.value(RollupKind::Average).unwrap().format_vi(1), "9,8");
+        assert_eq!(a.value(RollupKind::Min), Figure::from_int(9));
+        assert_eq!(a.value(RollupKind::Max), Figure::from_int(11));
+        assert_eq!(Aggregate::default().value(RollupKind::Sum), None);
+    }
+
+    #[test]
+    fn year_to_date_sums_flows_and_keeps_the_last_stock() {
+        let q2 = Period::quarter(2023, 2).unwrap();
+        let periods = year_to_date_periods(q2, Accumulation::Flow);
+        assert_eq!(
+            periods.iter().map(|p| p.code()).collect::<Vec<_>>(),
+            ["2023Q1", "2023Q2"]
+        );
+        assert_eq!(year_to_date_periods(q2, Accumulation::Stock), vec![q2]);
+        let f = [Some(fig("9")), Some(fig("4"))];
+        assert_eq!(year_to_date(Accumulation::Flow, &f), Some(fig("13")));
+        assert_eq!(year_to_date(Accumulation::Stock, &f), Some(fig("4")));
+        assert_eq!(year_to_date(Accumulation::Flow, &[None, None]), None);
+    }
+
+    #[test]
+    fn the_bundled_catalog_parses() {
+        let c = parse_catalog(BUNDLED_CATALOG).unwrap();
+        assert!(c.len() >= 20, "{}", c.len());
+        assert!(c.iter().any(|d| d.rollup.kind == RollupKind::Ratio));
+    }
+
+    #[test]
+    fn a_broken_catalog_is_refused_with_located_messages() {
+        let text = r#"
+[[indicator]]
+code = "A_ONE"
+name_vi = "Một"
+value_type = "number"
+
+[[indicator]]
+code = "A_ONE"
+name_vi = "Trùng"
+value_type = "count"
+
+[[indicator]]
+code = "RR"
+name_vi = "Tỷ lệ"
+value_type = "percent"
+rollup = "ratio"
+numerator = "A_ONE"
+denominator = "MISSING"
+factor = 100
+
+[[indicator]]
+code = "BB"
+name_vi = "Sai"
+value_type = "weird"
+"#;
+        let errs = parse_catalog(text).unwrap_err();
+        let located: Vec<(usize, &str)> = errs.iter().map(|e| (e.entry, e.en.as_str())).collect();
+        assert!(
+            located
+                .iter()
+                .any(|(i, m)| *i == 2 && m.contains("Duplicate")),
+            "{located:?}"
+        );
+        assert!(
+            located
+                .iter()
+                .any(|(i, m)| *i == 3 && m.contains("MISSING")),
+            "{located:?}"
+        );
+        assert!(
+            located.iter().any(|(i, m)| *i == 4 && m.contains("weird")),
+            "{located:?}"
+        );
+    }
+
+    #[test]
+    fn values_are_checked_against_the_value_type() {
+        let mut ind = Indicator {
+            id: IndicatorId::new(),
+            code: IndicatorCode::parse("X").unwrap_or(IndicatorCode("XX".into())),
+            name_vi: "x".into(),
+            name_en: "x".into(),
+            measure: String::new(),
+            value_type: ValueType::Count,
+            rollup: Rollup {
+                kind: RollupKind::Sum,
+                numerator: None,
+                denominator: None,
+                factor: 1,
+            },
+            accumulation: Accumulation::Flow,
+            direction: Direction::HigherIsBetter,
+            sector: Sector::Other,
+            decimals: 0,
+            active: true,
+            version: 1,
+        };
+        assert_eq!(
+            ind.parse_value("1,5"),
+            Err(IndicatorRuleError::CountNotWhole)
+        );
+        assert_eq!(ind.parse_value("09"), Ok(fig("9")));
+        ind.value_type = ValueType::YesNo;
+        assert_eq!(ind.parse_value("Có"), Ok(fig("1")));
+        assert_eq!(ind.parse_value("không"), Ok(Figure::ZERO));
+        assert_eq!(
+            ind.parse_value("2"),
+            Err(IndicatorRuleError::YesNoNotBinary)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn figures_round_trip_through_vietnamese_writing(v in -9_000_000_000_000i64..9_000_000_000_000i64) {
+            let f = Figure::from_scaled(v);
+            prop_assert_eq!(Figure::parse(&f.format_vi(4)).unwrap(), f);
+            prop_assert_eq!(Figure::parse(&f.to_string()).ok().filter(|_| !f.to_string().contains('.') || f.to_string().split('.').nth(1).map(|s| s.len()) != Some(3)).unwrap_or(f), f);
+        }
+
+        #[test]
+        fn sums_do_not_depend_on_order(mut vs in proptest::collection::vec(-1_000_000_000i64..1_000_000_000, 0..50)) {
+            let a = Aggregate::of(vs.iter().map(|v| Figure::from_scaled(*v)));
+            vs.reverse();
+            let b = Aggregate::of(vs.iter().map(|v| Figure::from_scaled(*v)));
+            prop_assert_eq!(a, b);
+        }
+    }
+}
