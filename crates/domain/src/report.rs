@@ -631,6 +631,30 @@ pub fn transition(
     }
 }
 
+/// A unit's report for one form and period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Submission {
+    pub id: SubmissionId,
+    pub form_id: FormId,
+    pub unit_id: crate::unit::UnitId,
+    pub period: Period,
+    pub status: SubmissionStatus,
+    /// Figures and texts by indicator code.
+    pub values: BTreeMap<IndicatorCode, EnteredValue>,
+    /// The narrative sections as written.
+    pub narrative: BTreeMap<SectionKind, String>,
+    /// When it was first sent (timeliness is judged on it).
+    pub first_sent_at: Option<Timestamp>,
+    pub sent_at: Option<Timestamp>,
+    /// When it was last returned, accepted or reopened, by whom and why.
+    pub decided_at: Option<Timestamp>,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+}
+
 /// A figure or text as entered on a form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]

@@ -1,0 +1,1186 @@
+//! Indicators, plan targets, report forms, submissions and the roll-up aggregates.
+//!
+//! Aggregates are kept current on write: when a submission starts to count (sent) its figures are
+//! added to the totals of its unit, every ancestor and, for a merged unit, its successor; when it
+//! stops counting (returned, reopened) they are taken away, and the minimum and maximum of the
+//! touched totals are recomputed from the counted figures. Figures are scaled integers, so the
+//! running totals equal [`Store::rebuild_aggregates`] exactly; a property test holds both to that.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use giaoban_domain::audit::{AuditAction, AuditActor};
+use giaoban_domain::indicator::{
+    Aggregate, Figure, Indicator, IndicatorCode, IndicatorDraft, IndicatorId, PlanTarget,
+};
+use giaoban_domain::period::Period;
+use giaoban_domain::report::{
+    EnteredValue, FormDefinition, FormId, ReportForm, SectionKind, Submission, SubmissionAction,
+    SubmissionError, SubmissionId, SubmissionStatus, transition,
+};
+use giaoban_domain::tree::UnitTree;
+use giaoban_domain::unit::{Invalid, UnitId};
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::audit::{NewAudit, record_audit};
+use crate::convert::{now_micros, ts_from_db, ts_to_db};
+use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
+
+const COUNTED: &str = "('submitted', 'accepted')";
+
+#[derive(sqlx::FromRow)]
+struct IndicatorRow {
+    id: Uuid,
+    code: String,
+    name_vi: String,
+    name_en: String,
+    measure: String,
+    value_type: String,
+    rollup: Json<giaoban_domain::indicator::Rollup>,
+    accumulation: String,
+    direction: String,
+    sector: String,
+    decimals: i64,
+    active: bool,
+    version: i64,
+}
+
+const INDICATOR_COLUMNS: &str = "SELECT id, code, name_vi, name_en, measure, value_type, rollup, \
+    accumulation, direction, sector, decimals, active, version FROM indicators";
+
+fn corrupt(what: &str, v: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {v}"))
+}
+
+fn indicator_from_row(r: IndicatorRow) -> Result<Indicator> {
+    use giaoban_domain::indicator::{Accumulation, Direction, Sector, ValueType};
+    Ok(Indicator {
+        id: IndicatorId(r.id),
+        code: IndicatorCode::parse(&r.code).map_err(|_| corrupt("indicator code", &r.code))?,
+        name_vi: r.name_vi,
+        name_en: r.name_en,
+        measure: r.measure,
+        value_type: ValueType::parse(&r.value_type)
+            .ok_or_else(|| corrupt("value type", &r.value_type))?,
+        rollup: r.rollup.0,
+        accumulation: Accumulation::parse(&r.accumulation)
+            .ok_or_else(|| corrupt("accumulation", &r.accumulation))?,
+        direction: Direction::parse(&r.direction)
+            .ok_or_else(|| corrupt("direction", &r.direction))?,
+        sector: Sector::parse(&r.sector).ok_or_else(|| corrupt("sector", &r.sector))?,
+        decimals: u8::try_from(r.decimals).unwrap_or(2),
+        active: r.active,
+        version: r.version,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct FormRow {
+    id: Uuid,
+    definition: Json<FormDefinition>,
+    active: bool,
+    version: i64,
+}
+
+const FORM_COLUMNS: &str = "SELECT id, definition, active, version FROM report_forms";
+
+fn form_from_row(r: FormRow) -> ReportForm {
+    ReportForm {
+        id: FormId(r.id),
+        def: r.definition.0,
+        active: r.active,
+        version: r.version,
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SubmissionRow {
+    id: Uuid,
+    form_id: Uuid,
+    unit_id: Uuid,
+    period: String,
+    status: String,
+    first_sent_at: Option<i64>,
+    sent_at: Option<i64>,
+    decided_at: Option<i64>,
+    decided_by: Option<String>,
+    reason: Option<String>,
+    narrative: Json<BTreeMap<SectionKind, String>>,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+const SUBMISSION_COLUMNS: &str = "SELECT id, form_id, unit_id, period, status, first_sent_at, \
+    sent_at, decided_at, decided_by, reason, narrative, created_at, updated_at, version \
+    FROM submissions";
+
+#[derive(sqlx::FromRow)]
+struct ValueRow {
+    code: String,
+    value: Option<i64>,
+    text_value: Option<String>,
+}
+
+const VALUE_COLUMNS: &str = "SELECT i.code, v.value, v.text_value \
+    FROM submission_values v JOIN indicators i ON i.id = v.indicator_id";
+
+fn submission_from_row(r: SubmissionRow, values: Vec<ValueRow>) -> Result<Submission> {
+    let mut map = BTreeMap::new();
+    for v in values {
+        let code = IndicatorCode::parse(&v.code).map_err(|_| corrupt("indicator code", &v.code))?;
+        let value = match (v.value, v.text_value) {
+            (Some(x), _) => EnteredValue::Figure(Figure::from_scaled(x)),
+            (None, Some(t)) => EnteredValue::Text(t),
+            (None, None) => continue,
+        };
+        map.insert(code, value);
+    }
+    Ok(Submission {
+        id: SubmissionId(r.id),
+        form_id: FormId(r.form_id),
+        unit_id: UnitId(r.unit_id),
+        period: Period::parse(&r.period).map_err(|_| corrupt("period", &r.period))?,
+        status: SubmissionStatus::parse(&r.status).ok_or_else(|| corrupt("status", &r.status))?,
+        values: map,
+        narrative: r.narrative.0,
+        first_sent_at: r.first_sent_at.map(ts_from_db).transpose()?,
+        sent_at: r.sent_at.map(ts_from_db).transpose()?,
+        decided_at: r.decided_at.map(ts_from_db).transpose()?,
+        decided_by: r.decided_by,
+        reason: r.reason,
+        created_at: ts_from_db(r.created_at)?,
+        updated_at: ts_from_db(r.updated_at)?,
+        version: r.version,
+    })
+}
+
+type SummaryRow = (Uuid, Uuid, String, Option<i64>, Option<i64>, Option<String>);
+
+/// A submission's place on the completeness board (no figures).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubmissionSummary {
+    pub id: SubmissionId,
+    pub unit_id: UnitId,
+    pub status: SubmissionStatus,
+    pub first_sent_at: Option<Timestamp>,
+    pub sent_at: Option<Timestamp>,
+    pub reason: Option<String>,
+}
+
+/// One stored aggregate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AggregateRow {
+    pub indicator_id: IndicatorId,
+    pub period: String,
+    pub unit_id: UnitId,
+    pub aggregate: Aggregate,
+}
+
+#[derive(sqlx::FromRow)]
+struct AggRow {
+    indicator_id: Uuid,
+    period: String,
+    unit_id: Uuid,
+    sum_value: i64,
+    count_value: i64,
+    min_value: Option<i64>,
+    max_value: Option<i64>,
+}
+
+fn agg_from_row(r: AggRow) -> AggregateRow {
+    AggregateRow {
+        indicator_id: IndicatorId(r.indicator_id),
+        period: r.period,
+        unit_id: UnitId(r.unit_id),
+        aggregate: Aggregate {
+            sum: Figure::from_scaled(r.sum_value),
+            count: r.count_value,
+            min: r.min_value.map(Figure::from_scaled),
+            max: r.max_value.map(Figure::from_scaled),
+        },
+    }
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RebuildSummary {
+    pub figures: u64,
+    pub aggregates: u64,
+}
+
+fn invalid(field: &'static str, code: &'static str, vi: String, en: String) -> StoreError {
+    StoreError::Invalid(Invalid::new(field, code, vi, en).into())
+}
+
+/// Turns a refused submission change into the storage error the web layer explains.
+pub fn submission_error(e: SubmissionError) -> StoreError {
+    use giaoban_domain::Localized;
+    let code = e.code();
+    StoreError::Invalid(
+        Invalid::new(
+            "status",
+            code,
+            e.message(giaoban_domain::Lang::Vi),
+            e.message(giaoban_domain::Lang::En),
+        )
+        .into(),
+    )
+}
+
+/// Adds (`sign` = 1) or takes away (`sign` = -1) figures from the aggregates of their targets.
+/// `$items` is a slice of `(IndicatorId, period code, target unit, figure)`.
+macro_rules! add_to_aggregates {
+    ($tx:expr, $items:expr) => {{
+        for (ind, period, target, fig) in $items {
+            let v = fig.scaled();
+            sqlx::query(
+                "INSERT INTO aggregates (indicator_id, period, unit_id, sum_value, count_value, min_value, max_value) \
+                 VALUES ($1, $2, $3, $4, 1, $4, $4) \
+                 ON CONFLICT (unit_id, period, indicator_id) DO UPDATE SET \
+                   sum_value = aggregates.sum_value + excluded.sum_value, \
+                   count_value = aggregates.count_value + 1, \
+                   min_value = CASE WHEN aggregates.min_value IS NULL OR excluded.min_value < aggregates.min_value \
+                               THEN excluded.min_value ELSE aggregates.min_value END, \
+                   max_value = CASE WHEN aggregates.max_value IS NULL OR excluded.max_value > aggregates.max_value \
+                               THEN excluded.max_value ELSE aggregates.max_value END",
+            )
+            .bind(ind.0)
+            .bind(period.as_str())
+            .bind(target.0)
+            .bind(v)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// Takes figures away from the aggregates of their targets, drops emptied totals and recomputes
+/// the minimum and maximum of the others from the figures still counted.
+macro_rules! remove_from_aggregates {
+    ($tx:expr, $items:expr, $tree:expr) => {{
+        let tree: &UnitTree = $tree;
+        let mut touched: HashMap<(IndicatorId, String), HashSet<UnitId>> = HashMap::new();
+        for (ind, period, target, fig) in $items {
+            sqlx::query(
+                "UPDATE aggregates SET sum_value = sum_value - $4, count_value = count_value - 1 \
+                 WHERE indicator_id = $1 AND period = $2 AND unit_id = $3",
+            )
+            .bind(ind.0)
+            .bind(period.as_str())
+            .bind(target.0)
+            .bind(fig.scaled())
+            .execute(&mut *$tx)
+            .await?;
+            touched
+                .entry((*ind, period.clone()))
+                .or_default()
+                .insert(*target);
+        }
+        sqlx::query("DELETE FROM aggregates WHERE count_value <= 0")
+            .execute(&mut *$tx)
+            .await?;
+        for ((ind, period), targets) in touched {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT s.unit_id, v.value FROM submission_values v \
+                 JOIN submissions s ON s.id = v.submission_id \
+                 WHERE v.indicator_id = $1 AND s.period = $2 AND s.status IN {COUNTED} \
+                 AND v.value IS NOT NULL"
+            ));
+            let rows: Vec<(Uuid, i64)> = sqlx::query_as(sql)
+                .bind(ind.0)
+                .bind(period.as_str())
+                .fetch_all(&mut *$tx)
+                .await?;
+            let mut bounds: HashMap<UnitId, (i64, i64)> = HashMap::new();
+            for (unit, v) in rows {
+                for t in tree.rollup_targets(UnitId(unit)) {
+                    if targets.contains(&t) {
+                        let e = bounds.entry(t).or_insert((v, v));
+                        e.0 = e.0.min(v);
+                        e.1 = e.1.max(v);
+                    }
+                }
+            }
+            for t in targets {
+                if let Some((lo, hi)) = bounds.get(&t) {
+                    sqlx::query(
+                        "UPDATE aggregates SET min_value = $4, max_value = $5 \
+                         WHERE indicator_id = $1 AND period = $2 AND unit_id = $3",
+                    )
+                    .bind(ind.0)
+                    .bind(period.as_str())
+                    .bind(t.0)
+                    .bind(*lo)
+                    .bind(*hi)
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+            }
+        }
+    }};
+}
+
+/// Loads one submission with its values through `$ex`.
+macro_rules! load_submission {
+    ($ex:expr, $id:expr) => {{
+        let id: Uuid = $id;
+        let sql = sqlx::AssertSqlSafe(format!("{SUBMISSION_COLUMNS} WHERE id = $1"));
+        let row: Option<SubmissionRow> = sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(&mut *$ex)
+            .await?;
+        match row {
+            None => None,
+            Some(row) => {
+                let sql =
+                    sqlx::AssertSqlSafe(format!("{VALUE_COLUMNS} WHERE v.submission_id = $1"));
+                let values: Vec<ValueRow> =
+                    sqlx::query_as(sql).bind(id).fetch_all(&mut *$ex).await?;
+                Some(submission_from_row(row, values)?)
+            }
+        }
+    }};
+}
+
+fn snapshot<T: Serialize>(v: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}
+
+/// The figures of a submission as aggregate items for every roll-up target of its unit.
+fn items_of(
+    s: &Submission,
+    ids: &HashMap<&IndicatorCode, IndicatorId>,
+    tree: &UnitTree,
+) -> Vec<(IndicatorId, String, UnitId, Figure)> {
+    let targets = tree.rollup_targets(s.unit_id);
+    let period = s.period.code();
+    let mut out = Vec::new();
+    for (code, v) in &s.values {
+        let (EnteredValue::Figure(f), Some(id)) = (v, ids.get(code)) else {
+            continue;
+        };
+        for t in &targets {
+            out.push((*id, period.clone(), *t, *f));
+        }
+    }
+    out
+}
+
+impl Store {
+    // ── Indicators ──────────────────────────────────────────────────────────────────────────
+
+    /// The whole catalog, by code.
+    pub async fn indicators(&self) -> Result<Vec<Indicator>> {
+        let sql = sqlx::AssertSqlSafe(format!("{INDICATOR_COLUMNS} ORDER BY code"));
+        let rows: Vec<IndicatorRow> =
+            with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+        rows.into_iter().map(indicator_from_row).collect()
+    }
+
+    pub async fn indicator(&self, id: IndicatorId) -> Result<Indicator> {
+        let sql = sqlx::AssertSqlSafe(format!("{INDICATOR_COLUMNS} WHERE id = $1"));
+        let row: Option<IndicatorRow> =
+            with_pool!(self, pool => sqlx::query_as(sql).bind(id.0).fetch_optional(pool).await)?;
+        indicator_from_row(row.ok_or(StoreError::NotFound)?)
+    }
+
+    /// Checks that the parts of a ratio exist in the catalog.
+    async fn check_ratio_parts(&self, draft: &IndicatorDraft) -> Result<()> {
+        let codes: HashSet<IndicatorCode> = self
+            .indicators()
+            .await?
+            .into_iter()
+            .map(|i| i.code)
+            .collect();
+        for part in [&draft.rollup.numerator, &draft.rollup.denominator]
+            .into_iter()
+            .flatten()
+        {
+            if !codes.contains(part) {
+                return Err(invalid(
+                    "numerator",
+                    "indicator.ratio_part_unknown",
+                    format!("Không có chỉ tiêu mã {part} để tính tỷ số."),
+                    format!("No indicator with code {part} to compute the ratio from."),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn create_indicator(
+        &self,
+        actor: &AuditActor,
+        draft: &IndicatorDraft,
+    ) -> Result<Indicator> {
+        self.check_ratio_parts(draft).await?;
+        let id = IndicatorId::new();
+        let now = now_micros();
+        write_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO indicators (id, code, name_vi, name_en, measure, value_type, rollup, \
+                 accumulation, direction, sector, decimals, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+            )
+            .bind(id.0)
+            .bind(draft.code.as_str())
+            .bind(draft.name_vi.as_str())
+            .bind(draft.name_en.as_str())
+            .bind(draft.measure.as_str())
+            .bind(draft.value_type.code())
+            .bind(Json(&draft.rollup))
+            .bind(draft.accumulation.code())
+            .bind(draft.direction.code())
+            .bind(draft.sector.code())
+            .bind(i64::from(draft.decimals))
+            .bind(draft.active)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Create,
+                entity: "indicator",
+                entity_id: id.to_string(),
+                unit_id: None,
+                before: None,
+                after: snapshot(draft),
+            });
+        });
+        self.indicator(id).await
+    }
+
+    /// Changes an indicator. The value type and roll-up rule cannot change once figures exist
+    /// (the totals would no longer mean what they say): create a new indicator instead.
+    pub async fn update_indicator(
+        &self,
+        actor: &AuditActor,
+        id: IndicatorId,
+        draft: &IndicatorDraft,
+        expected_version: i64,
+    ) -> Result<Indicator> {
+        let before = self.indicator(id).await?;
+        self.check_ratio_parts(draft).await?;
+        if before.value_type != draft.value_type || before.rollup != draft.rollup {
+            let (n,): (i64,) = with_pool!(self, pool => sqlx::query_as(
+                "SELECT COUNT(*) FROM submission_values WHERE indicator_id = $1")
+                .bind(id.0).fetch_one(pool).await)?;
+            if n > 0 {
+                return Err(invalid(
+                    "value_type",
+                    "indicator.type_locked",
+                    format!(
+                        "Chỉ tiêu đã có {n} số liệu: không đổi được kiểu số liệu hay cách tổng hợp; hãy tạo chỉ tiêu mới."
+                    ),
+                    format!(
+                        "The indicator has {n} figures: its value type and roll-up cannot change; create a new indicator."
+                    ),
+                ));
+            }
+        }
+        let updated = write_tx!(self, tx => {
+            let updated = sqlx::query(
+                "UPDATE indicators SET code = $3, name_vi = $4, name_en = $5, measure = $6, \
+                 value_type = $7, rollup = $8, accumulation = $9, direction = $10, sector = $11, \
+                 decimals = $12, active = $13, updated_at = $14, version = version + 1 \
+                 WHERE id = $1 AND version = $2",
+            )
+            .bind(id.0)
+            .bind(expected_version)
+            .bind(draft.code.as_str())
+            .bind(draft.name_vi.as_str())
+            .bind(draft.name_en.as_str())
+            .bind(draft.measure.as_str())
+            .bind(draft.value_type.code())
+            .bind(Json(&draft.rollup))
+            .bind(draft.accumulation.code())
+            .bind(draft.direction.code())
+            .bind(draft.sector.code())
+            .bind(i64::from(draft.decimals))
+            .bind(draft.active)
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 1 {
+                record_audit!(&mut *tx, &NewAudit {
+                    actor,
+                    action: AuditAction::Update,
+                    entity: "indicator",
+                    entity_id: id.to_string(),
+                    unit_id: None,
+                    before: snapshot(&before),
+                    after: snapshot(draft),
+                });
+            }
+            updated
+        });
+        if updated == 0 {
+            return Err(StoreError::Conflict(Conflict::Version));
+        }
+        self.indicator(id).await
+    }
+
+    /// Adds the catalog entries whose codes are not stored yet (ratios after their parts); returns
+    /// how many were added. Existing indicators are left as the admins edited them.
+    pub async fn load_catalog(
+        &self,
+        actor: &AuditActor,
+        drafts: &[IndicatorDraft],
+    ) -> Result<usize> {
+        let existing: HashSet<IndicatorCode> = self
+            .indicators()
+            .await?
+            .into_iter()
+            .map(|i| i.code)
+            .collect();
+        let mut added = 0;
+        let (plain, ratios): (Vec<_>, Vec<_>) =
+            drafts.iter().partition(|d| d.rollup.numerator.is_none());
+        for d in plain.into_iter().chain(ratios) {
+            if !existing.contains(&d.code) {
+                self.create_indicator(actor, d).await?;
+                added += 1;
+            }
+        }
+        Ok(added)
+    }
+
+    // ── Plan targets ────────────────────────────────────────────────────────────────────────
+
+    /// Sets (or replaces) a unit's target for a year.
+    pub async fn set_target(&self, actor: &AuditActor, target: &PlanTarget) -> Result<PlanTarget> {
+        let before = self
+            .targets(target.year, &[target.unit_id])
+            .await?
+            .into_iter()
+            .find(|t| t.indicator_id == target.indicator_id);
+        write_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO plan_targets (year, unit_id, indicator_id, value, note, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (year, unit_id, indicator_id) DO UPDATE SET \
+                 value = excluded.value, note = excluded.note, updated_at = excluded.updated_at",
+            )
+            .bind(i64::from(target.year))
+            .bind(target.unit_id.0)
+            .bind(target.indicator_id.0)
+            .bind(target.value.scaled())
+            .bind(target.note.as_deref())
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: if before.is_some() { AuditAction::Update } else { AuditAction::Create },
+                entity: "plan_target",
+                entity_id: format!("{}/{}/{}", target.year, target.unit_id, target.indicator_id),
+                unit_id: Some(target.unit_id),
+                before: before.as_ref().and_then(snapshot),
+                after: snapshot(target),
+            });
+        });
+        Ok(target.clone())
+    }
+
+    /// Removes a target.
+    pub async fn delete_target(
+        &self,
+        actor: &AuditActor,
+        year: i16,
+        unit: UnitId,
+        indicator: IndicatorId,
+    ) -> Result<()> {
+        let before = self
+            .targets(year, &[unit])
+            .await?
+            .into_iter()
+            .find(|t| t.indicator_id == indicator)
+            .ok_or(StoreError::NotFound)?;
+        write_tx!(self, tx => {
+            sqlx::query("DELETE FROM plan_targets WHERE year = $1 AND unit_id = $2 AND indicator_id = $3")
+                .bind(i64::from(year))
+                .bind(unit.0)
+                .bind(indicator.0)
+                .execute(&mut *tx)
+                .await?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Delete,
+                entity: "plan_target",
+                entity_id: format!("{year}/{unit}/{indicator}"),
+                unit_id: Some(unit),
+                before: snapshot(&before),
+                after: None,
+            });
+        });
+        Ok(())
+    }
+
+    /// The targets of a year for the given units.
+    pub async fn targets(&self, year: i16, units: &[UnitId]) -> Result<Vec<PlanTarget>> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = (0..units.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT year, unit_id, indicator_id, value, note FROM plan_targets \
+             WHERE year = $1 AND unit_id IN ({placeholders})"
+        );
+        let rows: Vec<(i64, Uuid, Uuid, i64, Option<String>)> = with_pool!(self, pool => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(i64::from(year));
+            for u in units {
+                q = q.bind(u.0);
+            }
+            q.fetch_all(pool).await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(y, u, i, v, note)| PlanTarget {
+                year: i16::try_from(y).unwrap_or(year),
+                unit_id: UnitId(u),
+                indicator_id: IndicatorId(i),
+                value: Figure::from_scaled(v),
+                note,
+            })
+            .collect())
+    }
+
+    // ── Forms ───────────────────────────────────────────────────────────────────────────────
+
+    pub async fn forms(&self) -> Result<Vec<ReportForm>> {
+        let sql = sqlx::AssertSqlSafe(format!("{FORM_COLUMNS} ORDER BY code"));
+        let rows: Vec<FormRow> =
+            with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(form_from_row).collect())
+    }
+
+    pub async fn form(&self, id: FormId) -> Result<ReportForm> {
+        let sql = sqlx::AssertSqlSafe(format!("{FORM_COLUMNS} WHERE id = $1"));
+        let row: Option<FormRow> =
+            with_pool!(self, pool => sqlx::query_as(sql).bind(id.0).fetch_optional(pool).await)?;
+        Ok(form_from_row(row.ok_or(StoreError::NotFound)?))
+    }
+
+    pub async fn form_by_code(&self, code: &str) -> Result<ReportForm> {
+        let sql = sqlx::AssertSqlSafe(format!("{FORM_COLUMNS} WHERE code = $1"));
+        let row: Option<FormRow> = with_pool!(self, pool =>
+            sqlx::query_as(sql).bind(code.trim().to_ascii_uppercase()).fetch_optional(pool).await)?;
+        Ok(form_from_row(row.ok_or(StoreError::NotFound)?))
+    }
+
+    /// A figure must be counted once per unit and period: two active forms of the same period kind
+    /// may not share an indicator.
+    async fn check_form_overlap(&self, def: &FormDefinition, except: Option<FormId>) -> Result<()> {
+        let mine: HashSet<&IndicatorCode> = def.items.iter().map(|i| &i.code).collect();
+        for other in self.forms().await? {
+            if Some(other.id) == except || !other.active || other.def.period_kind != def.period_kind
+            {
+                continue;
+            }
+            if let Some(shared) = other.def.items.iter().find(|i| mine.contains(&i.code)) {
+                return Err(invalid(
+                    "items",
+                    "form.indicator_on_other_form",
+                    format!(
+                        "Chỉ tiêu {} đã có trên biểu mẫu {} cùng kỳ báo cáo: mỗi số liệu chỉ được báo cáo một lần.",
+                        shared.code, other.def.code
+                    ),
+                    format!(
+                        "Indicator {} is already on form {} of the same period kind: each figure is reported once.",
+                        shared.code, other.def.code
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn create_form(
+        &self,
+        actor: &AuditActor,
+        def: &FormDefinition,
+    ) -> Result<ReportForm> {
+        self.check_form_overlap(def, None).await?;
+        let id = FormId::new();
+        let now = now_micros();
+        write_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO report_forms (id, code, definition, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5)",
+            )
+            .bind(id.0)
+            .bind(def.code.as_str())
+            .bind(Json(def))
+            .bind(true)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Create,
+                entity: "report_form",
+                entity_id: id.to_string(),
+                unit_id: None,
+                before: None,
+                after: snapshot(def),
+            });
+        });
+        self.form(id).await
+    }
+
+    pub async fn update_form(
+        &self,
+        actor: &AuditActor,
+        id: FormId,
+        def: &FormDefinition,
+        active: bool,
+        expected_version: i64,
+    ) -> Result<ReportForm> {
+        let before = self.form(id).await?;
+        if active {
+            self.check_form_overlap(def, Some(id)).await?;
+        }
+        let updated = write_tx!(self, tx => {
+            let n = sqlx::query(
+                "UPDATE report_forms SET code = $3, definition = $4, active = $5, updated_at = $6, \
+                 version = version + 1 WHERE id = $1 AND version = $2",
+            )
+            .bind(id.0)
+            .bind(expected_version)
+            .bind(def.code.as_str())
+            .bind(Json(def))
+            .bind(active)
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                record_audit!(&mut *tx, &NewAudit {
+                    actor,
+                    action: AuditAction::Update,
+                    entity: "report_form",
+                    entity_id: id.to_string(),
+                    unit_id: None,
+                    before: snapshot(&before),
+                    after: snapshot(def),
+                });
+            }
+            n
+        });
+        if updated == 0 {
+            return Err(StoreError::Conflict(Conflict::Version));
+        }
+        self.form(id).await
+    }
+
+    // ── Submissions ─────────────────────────────────────────────────────────────────────────
+
+    pub async fn submission(&self, id: SubmissionId) -> Result<Submission> {
+        let found = with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            load_submission!(conn, id.0)
+        });
+        found.ok_or(StoreError::NotFound)
+    }
+
+    /// The unit's submission for a form and period, if it has started one.
+    pub async fn find_submission(
+        &self,
+        form: FormId,
+        unit: UnitId,
+        period: Period,
+    ) -> Result<Option<Submission>> {
+        let id: Option<(Uuid,)> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT id FROM submissions WHERE form_id = $1 AND unit_id = $2 AND period = $3")
+            .bind(form.0).bind(unit.0).bind(period.code()).fetch_optional(pool).await)?;
+        match id {
+            None => Ok(None),
+            Some((id,)) => self.submission(SubmissionId(id)).await.map(Some),
+        }
+    }
+
+    /// Every submission of a form for a period (for the completeness board).
+    pub async fn submissions_for(
+        &self,
+        form: FormId,
+        period: Period,
+    ) -> Result<Vec<SubmissionSummary>> {
+        let rows: Vec<SummaryRow> = with_pool!(self, pool => sqlx::query_as(
+                "SELECT id, unit_id, status, first_sent_at, sent_at, reason FROM submissions \
+                 WHERE form_id = $1 AND period = $2")
+                .bind(form.0).bind(period.code()).fetch_all(pool).await)?;
+        rows.into_iter()
+            .map(|(id, unit, status, first, sent, reason)| {
+                Ok(SubmissionSummary {
+                    id: SubmissionId(id),
+                    unit_id: UnitId(unit),
+                    status: SubmissionStatus::parse(&status)
+                        .ok_or_else(|| corrupt("status", &status))?,
+                    first_sent_at: first.map(ts_from_db).transpose()?,
+                    sent_at: sent.map(ts_from_db).transpose()?,
+                    reason,
+                })
+            })
+            .collect()
+    }
+
+    /// Saves a unit's figures and narrative for a form and period as a draft (creating the
+    /// submission when needed). Refused while the report is sent or accepted: its figures count
+    /// and are locked. The values replace the previous ones as a whole.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_submission(
+        &self,
+        actor: &AuditActor,
+        form: &ReportForm,
+        unit: UnitId,
+        period: Period,
+        values: &BTreeMap<IndicatorCode, EnteredValue>,
+        narrative: &BTreeMap<SectionKind, String>,
+        expected_version: Option<i64>,
+    ) -> Result<Submission> {
+        giaoban_domain::report::check_period(&form.def, period).map_err(submission_error)?;
+        let ids: HashMap<IndicatorCode, IndicatorId> = self
+            .indicators()
+            .await?
+            .into_iter()
+            .map(|i| (i.code, i.id))
+            .collect();
+        let existing = self.find_submission(form.id, unit, period).await?;
+        if let Some(s) = &existing {
+            if !s.status.is_editable() {
+                return Err(submission_error(SubmissionError::Locked(s.status)));
+            }
+            if expected_version.is_some_and(|v| v != s.version) {
+                return Err(StoreError::Conflict(Conflict::Version));
+            }
+        }
+        let id = existing.as_ref().map_or_else(SubmissionId::new, |s| s.id);
+        let now = now_micros();
+        write_tx!(self, tx => {
+            match &existing {
+                None => {
+                    sqlx::query(
+                        "INSERT INTO submissions (id, form_id, unit_id, period, status, narrative, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $6)",
+                    )
+                    .bind(id.0)
+                    .bind(form.id.0)
+                    .bind(unit.0)
+                    .bind(period.code())
+                    .bind(Json(narrative))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Some(s) => {
+                    let n = sqlx::query(
+                        "UPDATE submissions SET narrative = $3, updated_at = $4, version = version + 1 \
+                         WHERE id = $1 AND version = $2 AND status IN ('draft', 'returned')",
+                    )
+                    .bind(id.0)
+                    .bind(s.version)
+                    .bind(Json(narrative))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if n == 0 {
+                        return Err(StoreError::Conflict(Conflict::Version));
+                    }
+                    sqlx::query("DELETE FROM submission_values WHERE submission_id = $1")
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            for (code, v) in values {
+                let ind = ids.get(code).ok_or_else(|| invalid(
+                    "values",
+                    "submission.unknown_indicator",
+                    format!("Không có chỉ tiêu mã {code}."),
+                    format!("No indicator with code {code}."),
+                ))?;
+                let (num, text) = match v {
+                    EnteredValue::Figure(f) => (Some(f.scaled()), None),
+                    EnteredValue::Text(t) => (None, Some(t.as_str())),
+                };
+                sqlx::query(
+                    "INSERT INTO submission_values (submission_id, indicator_id, value, text_value) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id.0)
+                .bind(ind.0)
+                .bind(num)
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let after = load_submission!(tx, id.0).ok_or(StoreError::NotFound)?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: if existing.is_some() { AuditAction::Update } else { AuditAction::Create },
+                entity: "submission",
+                entity_id: id.to_string(),
+                unit_id: Some(unit),
+                before: existing.as_ref().and_then(snapshot),
+                after: snapshot(&after),
+            });
+        });
+        self.submission(id).await
+    }
+
+    /// Sends, returns, accepts or reopens a submission at `at`, keeping the aggregates current in
+    /// the same transaction.
+    pub async fn act_on_submission(
+        &self,
+        actor: &AuditActor,
+        id: SubmissionId,
+        action: &SubmissionAction,
+        expected_version: i64,
+        at: Timestamp,
+    ) -> Result<Submission> {
+        let before = self.submission(id).await?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict(Conflict::Version));
+        }
+        let next = transition(before.status, action).map_err(submission_error)?;
+        let units = self.units().await?;
+        let tree = UnitTree::new(&units);
+        let indicators = self.indicators().await?;
+        let ids: HashMap<&IndicatorCode, IndicatorId> =
+            indicators.iter().map(|i| (&i.code, i.id)).collect();
+        let items = items_of(&before, &ids, &tree);
+        let counts_now = next.is_counted();
+        let counted_before = before.status.is_counted();
+        let at = ts_to_db(at);
+        let reason = match action {
+            SubmissionAction::Return { reason } | SubmissionAction::Reopen { reason } => {
+                Some(reason.trim().to_owned())
+            }
+            _ => None,
+        };
+        let after = write_tx!(self, tx => {
+            if counts_now && !counted_before {
+                // The same figure must not count twice through another form of the unit.
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) FROM submission_values v JOIN submissions s ON s.id = v.submission_id \
+                     WHERE s.unit_id = $1 AND s.period = $2 AND s.id <> $3 AND s.status IN {COUNTED} \
+                     AND v.indicator_id IN (SELECT indicator_id FROM submission_values WHERE submission_id = $3)"
+                ));
+                let (dup,): (i64,) = sqlx::query_as(sql)
+                    .bind(before.unit_id.0)
+                    .bind(before.period.code())
+                    .bind(id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if dup > 0 {
+                    return Err(invalid(
+                        "values",
+                        "submission.counted_twice",
+                        "Đơn vị đã gửi số liệu của chỉ tiêu này cho cùng kỳ qua biểu mẫu khác.".into(),
+                        "The unit already sent figures of these indicators for the period on another form.".into(),
+                    ));
+                }
+            }
+            let n = match action {
+                SubmissionAction::Submit => sqlx::query(
+                    "UPDATE submissions SET status = $3, sent_at = $4, \
+                     first_sent_at = COALESCE(first_sent_at, $4), updated_at = $5, version = version + 1 \
+                     WHERE id = $1 AND version = $2",
+                )
+                .bind(id.0)
+                .bind(expected_version)
+                .bind(next.code())
+                .bind(at)
+                .bind(now_micros())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+                _ => sqlx::query(
+                    "UPDATE submissions SET status = $3, decided_at = $4, decided_by = $5, reason = $6, \
+                     updated_at = $7, version = version + 1 WHERE id = $1 AND version = $2",
+                )
+                .bind(id.0)
+                .bind(expected_version)
+                .bind(next.code())
+                .bind(at)
+                .bind(actor.name.as_str())
+                .bind(reason.as_deref())
+                .bind(now_micros())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+            };
+            if n == 0 {
+                return Err(StoreError::Conflict(Conflict::Version));
+            }
+            if counts_now && !counted_before {
+                add_to_aggregates!(tx, &items);
+            } else if counted_before && !counts_now {
+                remove_from_aggregates!(tx, &items, &tree);
+            }
+            let after = load_submission!(tx, id.0).ok_or(StoreError::NotFound)?;
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "submission",
+                entity_id: id.to_string(),
+                unit_id: Some(before.unit_id),
+                before: snapshot(&before),
+                after: snapshot(&after),
+            });
+            after
+        });
+        Ok(after)
+    }
+
+    // ── Aggregates ──────────────────────────────────────────────────────────────────────────
+
+    /// The aggregates of the given units and periods (every indicator).
+    pub async fn aggregates(
+        &self,
+        units: &[UnitId],
+        periods: &[String],
+    ) -> Result<Vec<AggregateRow>> {
+        if units.is_empty() || periods.is_empty() {
+            return Ok(Vec::new());
+        }
+        let up = (0..units.len())
+            .map(|i| format!("${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let pp = (0..periods.len())
+            .map(|i| format!("${}", i + 1 + units.len()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT indicator_id, period, unit_id, sum_value, count_value, min_value, max_value \
+             FROM aggregates WHERE unit_id IN ({up}) AND period IN ({pp})"
+        );
+        let rows: Vec<AggRow> = with_pool!(self, pool => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for u in units {
+                q = q.bind(u.0);
+            }
+            for p in periods {
+                q = q.bind(p.as_str());
+            }
+            q.fetch_all(pool).await
+        })?;
+        Ok(rows.into_iter().map(agg_from_row).collect())
+    }
+
+    /// Every aggregate, ordered (for comparing with a rebuild).
+    pub async fn all_aggregates(&self) -> Result<Vec<AggregateRow>> {
+        let rows: Vec<AggRow> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT indicator_id, period, unit_id, sum_value, count_value, min_value, max_value \
+             FROM aggregates ORDER BY indicator_id, period, unit_id").fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(agg_from_row).collect())
+    }
+
+    /// Recomputes every aggregate from the counted figures, in one transaction.
+    pub async fn rebuild_aggregates(&self, actor: &AuditActor) -> Result<RebuildSummary> {
+        let units = self.units().await?;
+        let tree = UnitTree::new(&units);
+        let mut targets: HashMap<UnitId, Vec<UnitId>> = HashMap::new();
+        let summary = write_tx!(self, tx => {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT v.indicator_id, s.period, s.unit_id, v.value FROM submission_values v \
+                 JOIN submissions s ON s.id = v.submission_id \
+                 WHERE s.status IN {COUNTED} AND v.value IS NOT NULL"
+            ));
+            let rows: Vec<(Uuid, String, Uuid, i64)> = sqlx::query_as(sql).fetch_all(&mut *tx).await?;
+            let mut folded: BTreeMap<(Uuid, String, Uuid), Aggregate> = BTreeMap::new();
+            for (ind, period, unit, v) in &rows {
+                let ts = targets
+                    .entry(UnitId(*unit))
+                    .or_insert_with(|| tree.rollup_targets(UnitId(*unit)));
+                for t in ts.iter() {
+                    let a = folded.entry((*ind, period.clone(), t.0)).or_default();
+                    let f = Figure::from_scaled(*v);
+                    *a = Aggregate {
+                        sum: a.sum.checked_add(f).unwrap_or(a.sum),
+                        count: a.count + 1,
+                        min: Some(a.min.map_or(f, |m| m.min(f))),
+                        max: Some(a.max.map_or(f, |m| m.max(f))),
+                    };
+                }
+            }
+            sqlx::query("DELETE FROM aggregates").execute(&mut *tx).await?;
+            for ((ind, period, unit), a) in &folded {
+                sqlx::query(
+                    "INSERT INTO aggregates (indicator_id, period, unit_id, sum_value, count_value, min_value, max_value) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(*ind)
+                .bind(period.as_str())
+                .bind(*unit)
+                .bind(a.sum.scaled())
+                .bind(a.count)
+                .bind(a.min.map(Figure::scaled))
+                .bind(a.max.map(Figure::scaled))
+                .execute(&mut *tx)
+                .await?;
+            }
+            let summary = RebuildSummary { figures: rows.len() as u64, aggregates: folded.len() as u64 };
+            record_audit!(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "aggregates",
+                entity_id: "rebuild".into(),
+                unit_id: None,
+                before: None,
+                after: snapshot(&summary),
+            });
+            summary
+        });
+        Ok(summary)
+    }
+
+    /// Records a reminder about a report unless the same one was recorded before; true when new.
+    pub async fn add_report_reminder(
+        &self,
+        form: FormId,
+        unit: UnitId,
+        period: Period,
+        kind: &str,
+    ) -> Result<bool> {
+        let n = write_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO report_reminders (form_id, unit_id, period, kind, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (form_id, unit_id, period, kind) DO NOTHING",
+            )
+            .bind(form.0)
+            .bind(unit.0)
+            .bind(period.code())
+            .bind(kind)
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
+    /// The report reminders of a unit, newest first: (form, period, kind, when).
+    pub async fn report_reminders(
+        &self,
+        unit: UnitId,
+        limit: u32,
+    ) -> Result<Vec<(FormId, String, String, Timestamp)>> {
+        let rows: Vec<(Uuid, String, String, i64)> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT form_id, period, kind, created_at FROM report_reminders WHERE unit_id = $1 \
+             ORDER BY created_at DESC LIMIT $2")
+            .bind(unit.0).bind(i64::from(limit)).fetch_all(pool).await)?;
+        rows.into_iter()
+            .map(|(f, p, k, at)| Ok((FormId(f), p, k, ts_from_db(at)?)))
+            .collect()
+    }
+}
