@@ -45,6 +45,9 @@ enum Rule {
     /// Managing a task of the target unit: administrators, and leaders and office staff of its
     /// district; never members, not even the lead unit's.
     ManageTask,
+    /// Setting a unit's plan target: from above (leaders, office staff, administrators whose
+    /// territory holds the unit), never by members; an unknown unit is a validation error.
+    SetTarget,
     /// Not part of the matrix, with the reason (covered elsewhere).
     Skip(&'static str),
 }
@@ -113,7 +116,48 @@ const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/conclusions/{id}/document",
         Rule::UnitRecords,
     ),
+    ("get", "/api/v1/indicators", Rule::Anyone),
+    ("post", "/api/v1/indicators", Rule::AdminOnly),
+    ("put", "/api/v1/indicators/{id}", Rule::AdminOnly),
+    ("get", "/api/v1/targets", Rule::UnitRecords),
+    ("put", "/api/v1/targets", Rule::SetTarget),
+    ("get", "/api/v1/forms", Rule::Anyone),
+    ("post", "/api/v1/forms", Rule::NotMembers),
+    ("get", "/api/v1/forms/{id}", Rule::Anyone),
+    ("put", "/api/v1/forms/{id}", Rule::NotMembers),
+    (
+        "get",
+        "/api/v1/forms/{id}/periods/{period}/units/{unit}",
+        Rule::UnitRecords,
+    ),
+    (
+        "put",
+        "/api/v1/forms/{id}/periods/{period}/units/{unit}",
+        Rule::UnitRecords,
+    ),
+    ("post", "/api/v1/submissions/{id}/action", Rule::UnitRecords),
+    (
+        "get",
+        "/api/v1/forms/{id}/periods/{period}/completeness",
+        Rule::Anyone,
+    ),
+    ("get", "/api/v1/rollups", Rule::UnitRecords),
+    ("get", "/api/v1/rollups/series", Rule::UnitRecords),
+    ("post", "/api/v1/aggregates/rebuild", Rule::AdminOnly),
 ];
+
+/// Operations whose target unit is given in the query or the body rather than the path.
+const QUERY_TARGETED: &[(&str, &str)] = &[
+    ("get", "/api/v1/targets"),
+    ("put", "/api/v1/targets"),
+    ("get", "/api/v1/rollups"),
+    ("get", "/api/v1/rollups/series"),
+];
+
+/// Whether the operation is aimed at one record or unit (and so run against every target).
+fn is_targeted(method: &str, path: &str) -> bool {
+    path.contains("{id}") || path.contains("{unit}") || QUERY_TARGETED.contains(&(method, path))
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
 enum Target {
@@ -162,12 +206,21 @@ enum Expect {
     Status(u16),
 }
 
-fn expect(rule: Rule, path: &str, actor: &str, target: Target) -> Expect {
-    let targeted = path.contains("{id}");
+fn expect(rule: Rule, method: &str, path: &str, actor: &str, target: Target) -> Expect {
+    let targeted = is_targeted(method, path);
     let unknown = targeted && target == Target::Unknown;
     match rule {
         Rule::Skip(_) => unreachable!("skipped rules are not run"),
-        Rule::Anyone if unknown => Expect::Status(404),
+        Rule::SetTarget if target == Target::Unknown => Expect::Status(422),
+        Rule::SetTarget => {
+            if !["tckh", "camngoc"].contains(&actor) && records(actor, target) {
+                Expect::Allowed
+            } else {
+                Expect::Forbidden
+            }
+        }
+        // Forms are not units: a form id is always a known one, the target is the unit.
+        Rule::Anyone if unknown && !path.starts_with("/api/v1/forms/") => Expect::Status(404),
         Rule::Anyone => Expect::Allowed,
         Rule::AdminOnly if actor != "admin" => Expect::Forbidden,
         Rule::AdminOnly if unknown => Expect::Status(404),
@@ -329,6 +382,64 @@ async fn every_operation_role_and_relation() {
         map.insert(Target::Unknown, uuid::Uuid::now_v7().to_string());
     }
 
+    // A quarterly form every kind of target unit reports on, and a draft report of each target.
+    store
+        .load_catalog(
+            &sys,
+            &giaoban_domain::indicator::parse_catalog(giaoban_domain::indicator::BUNDLED_CATALOG)
+                .expect("catalog"),
+        )
+        .await
+        .expect("load catalog");
+    let catalog = store.indicators().await.expect("indicators");
+    let indicator_id = catalog
+        .iter()
+        .find(|i| i.code.as_str() == "DN_THANH_LAP_MOI")
+        .expect("indicator")
+        .id
+        .to_string();
+    let form_json = json!({
+        "code": "KTXH_QUY", "name_vi": "Báo cáo KT-XH quý", "period_kind": "quarter",
+        "window_rule": "decree09",
+        "submission_rule": {"rule": "working_days_after_window", "days": 2},
+        "reporter_kinds": ["commune", "department", "district"],
+        "items": [{"code": "DN_THANH_LAP_MOI"}, {"code": "NN_LUA_GIEO_CAY"}]
+    });
+    let form = store
+        .create_form(
+            &sys,
+            &giaoban_domain::report::FormDefinition::parse(
+                &serde_json::from_value(form_json.clone()).expect("form input"),
+                &catalog,
+            )
+            .expect("form"),
+        )
+        .await
+        .expect("form");
+    let form_id = form.id.to_string();
+    let mut submissions: HashMap<Target, String> = HashMap::new();
+    for t in [
+        Target::CamNgoc,
+        Target::CamTan,
+        Target::Tckh,
+        Target::OtherDistrict,
+    ] {
+        let s = store
+            .save_submission(
+                &sys,
+                &form,
+                units[&t],
+                giaoban_domain::period::Period::quarter(2023, 1).expect("q"),
+                &Default::default(),
+                &Default::default(),
+                None,
+            )
+            .await
+            .expect("submission");
+        submissions.insert(t, s.id.to_string());
+    }
+    submissions.insert(Target::Unknown, uuid::Uuid::now_v7().to_string());
+
     let doc: Value = app
         .client()
         .get(app.url("/api/v1/openapi.json"))
@@ -375,7 +486,7 @@ async fn every_operation_role_and_relation() {
             continue;
         }
         let targets: &[Target] =
-            if path.contains("{id}") || (*method == "post" && path == "/api/v1/units") {
+            if is_targeted(method, path) || (*method == "post" && path == "/api/v1/units") {
                 &TARGETS
             } else {
                 &[Target::CamNgoc]
@@ -394,12 +505,41 @@ async fn every_operation_role_and_relation() {
                     tasks[&target].clone()
                 } else if path.starts_with("/api/v1/recommendations/") {
                     recommendations[&target].clone()
+                } else if path.starts_with("/api/v1/forms/") {
+                    form_id.clone()
+                } else if path.starts_with("/api/v1/submissions/") {
+                    submissions[&target].clone()
+                } else if path.starts_with("/api/v1/indicators/") {
+                    if target == Target::Unknown {
+                        uuid::Uuid::now_v7().to_string()
+                    } else {
+                        indicator_id.clone()
+                    }
                 } else {
                     units[&target].to_string()
                 };
-                let mut url = app.url(&path.replace("{id}", &id).replace("{code}", "thon"));
+                let mut url = app.url(
+                    &path
+                        .replace("{id}", &id)
+                        .replace("{code}", "thon")
+                        .replace("{period}", "2023Q1")
+                        .replace("{unit}", &units[&target].to_string()),
+                );
                 if path.ends_with("/document") {
                     url.push_str("?format=docx");
+                }
+                let unit_q = units[&target].to_string();
+                match (*method, path.as_str()) {
+                    ("get", "/api/v1/targets") => {
+                        url.push_str(&format!("?year=2023&unit={unit_q}"))
+                    }
+                    ("get", "/api/v1/rollups") => {
+                        url.push_str(&format!("?unit={unit_q}&period=2023Q1"))
+                    }
+                    ("get", "/api/v1/rollups/series") => url.push_str(&format!(
+                        "?unit={unit_q}&indicator={indicator_id}&period=2023Q1"
+                    )),
+                    _ => {}
                 }
                 let body = match (*method, path.as_str()) {
                     ("put", "/api/v1/me/password") => {
@@ -464,6 +604,32 @@ async fn every_operation_role_and_relation() {
                     ("post", "/api/v1/tasks/{id}/extension/decision") => json!({"approve": false}),
                     ("post", "/api/v1/tasks/{id}/action") => json!({"action": "pause"}),
                     ("post", "/api/v1/calendar/token") => json!({}),
+                    ("post", "/api/v1/indicators") => json!({
+                        "code": format!("THU_{counter}"), "name_vi": "Chỉ tiêu thử", "value_type": "count"
+                    }),
+                    ("put", "/api/v1/indicators/{id}") => json!({
+                        "code": "DN_THANH_LAP_MOI", "name_vi": "Doanh nghiệp thành lập mới",
+                        "value_type": "count", "measure": "doanh nghiệp", "sector": "enterprise", "version": 1
+                    }),
+                    ("put", "/api/v1/targets") => json!({
+                        "year": 2023, "unit_id": units[&target].0, "indicator_code": "DN_THANH_LAP_MOI", "value": "45"
+                    }),
+                    ("post", "/api/v1/forms") => json!({
+                        "code": format!("BM_{counter}"), "name_vi": "Biểu thử", "period_kind": "year",
+                        "submission_rule": {"rule": "working_days_after_window", "days": 5},
+                        "reporter_kinds": ["commune"], "items": [{"code": "NS_THU_NOI_DIA"}]
+                    }),
+                    ("put", "/api/v1/forms/{id}") => {
+                        let mut f = form_json.clone();
+                        f["version"] = json!(1);
+                        f
+                    }
+                    ("put", "/api/v1/forms/{id}/periods/{period}/units/{unit}") => json!({
+                        "values": {"DN_THANH_LAP_MOI": "9"}, "narrative": {"results": "Kết quả quý I"}
+                    }),
+                    ("post", "/api/v1/submissions/{id}/action") => {
+                        json!({"action": "submit", "version": 1})
+                    }
                     ("post", "/api/v1/extract/confirm") => json!({
                         "meeting": meeting_json(units[&target]),
                         "tasks": [{"content": "Việc", "assigner_unit_id": units[&target].0,
@@ -484,7 +650,7 @@ async fn every_operation_role_and_relation() {
                     req = req.json(&body);
                 }
                 let status = req.send().await.expect("send").status();
-                let expected = expect(*rule, path, actor, target);
+                let expected = expect(*rule, method, path, actor, target);
                 let ok = match expected {
                     Expect::Allowed => {
                         status != StatusCode::UNAUTHORIZED

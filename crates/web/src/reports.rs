@@ -1,0 +1,1365 @@
+//! Plan targets and periodic reports as the pages and the API share them: the indicator catalog,
+//! targets, report forms, data entry and the life of a submission, the completeness board (who is
+//! late), roll-ups with year-to-date, % of plan and the same period last year, and reminders.
+//!
+//! Every function takes the signed-in actor and checks access itself. Reporting units enter their
+//! own figures; the level above (leaders and office staff of an enclosing territory) returns or
+//! accepts them; targets are set from above, never by the unit itself.
+
+use std::collections::{BTreeMap, HashMap};
+
+use giaoban_domain::Lang;
+use giaoban_domain::access::Permission;
+use giaoban_domain::calendar::{WorkCalendar, local_date};
+use giaoban_domain::indicator::{
+    Aggregate, Figure, Indicator, IndicatorDraft, IndicatorId, IndicatorInput, PlanTarget,
+    RollupKind, ValueType, change_on_last_year, percent_of_plan, rolled_value, year_to_date,
+    year_to_date_periods,
+};
+use giaoban_domain::meeting::RecommendationDraft;
+use giaoban_domain::period::Period;
+use giaoban_domain::report::{
+    Completeness, EnteredValue, FormDefinition, FormId, FormInput, ReportForm, SectionKind,
+    Submission, SubmissionAction, SubmissionId, SubmissionStatus, Timeliness, check_period,
+    check_values, parse_values, split_recommendations,
+};
+use giaoban_domain::tree::UnitTree;
+use giaoban_domain::unit::{Invalid, Invalids, Unit, UnitId};
+use giaoban_domain::user::Role;
+use giaoban_storage::Store;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::CurrentActor;
+use crate::error::AppError;
+
+fn calendar() -> Result<&'static WorkCalendar, AppError> {
+    WorkCalendar::vietnam().map_err(|e| AppError::Internal(format!("work calendar: {e}")))
+}
+
+fn may(me: &CurrentActor, tree: &UnitTree<'_>, perm: Permission, unit: UnitId) -> bool {
+    me.actor.may(perm, &tree.ancestry(unit))
+}
+
+/// Whether the actor reviews the unit's reports: a leader, office staff or admin whose territory
+/// encloses the unit, not the unit itself.
+fn reviews(me: &CurrentActor, tree: &UnitTree<'_>, unit: UnitId) -> bool {
+    if me.actor.role == Role::Member {
+        return false;
+    }
+    let Some(parent) = tree.get(unit).and_then(|u| u.parent_id) else {
+        return me.actor.is_admin();
+    };
+    (me.actor.unit_id != unit || me.actor.is_admin())
+        && may(me, tree, Permission::WriteRecords, parent)
+}
+
+fn manages_catalog(me: &CurrentActor) -> bool {
+    me.actor.role == Role::Admin
+}
+
+fn manages_forms(me: &CurrentActor) -> bool {
+    matches!(me.actor.role, Role::Admin | Role::Office | Role::Leader)
+}
+
+fn bad(field: &'static str, code: &'static str, vi: String, en: String) -> AppError {
+    AppError::Invalid(Invalid::new(field, code, vi, en).into())
+}
+
+pub fn parse_period(raw: &str) -> Result<Period, AppError> {
+    Period::parse(raw.trim()).map_err(|_| {
+        bad(
+            "period",
+            "period.invalid",
+            format!(
+                "Kỳ báo cáo «{}» không hợp lệ (ví dụ: 2023Q1, 202303, 2023S1, 2023N9, 2023W12, 2023).",
+                raw.trim()
+            ),
+            format!(
+                "Invalid reporting period «{}» (e.g. 2023Q1, 202303, 2023S1, 2023N9, 2023W12, 2023).",
+                raw.trim()
+            ),
+        )
+    })
+}
+
+fn figure_label(f: Option<Figure>, decimals: u8, lang: Lang) -> String {
+    f.map(|f| f.format(decimals, lang)).unwrap_or_default()
+}
+
+fn ts_label(ts: Timestamp) -> String {
+    let dt = giaoban_domain::calendar::local_datetime(ts);
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        dt.day(),
+        dt.month(),
+        dt.year(),
+        dt.hour(),
+        dt.minute()
+    )
+}
+
+// ── Catalog ─────────────────────────────────────────────────────────────────────────────────
+
+/// An indicator as shown.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct IndicatorView {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub measure: String,
+    pub value_type: String,
+    pub value_type_label: String,
+    pub rollup: String,
+    pub rollup_label: String,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+    pub factor: i64,
+    pub accumulation: String,
+    pub direction: String,
+    pub sector: String,
+    pub sector_label: String,
+    pub decimals: u8,
+    pub active: bool,
+    pub version: i64,
+}
+
+pub fn view_indicator(i: &Indicator, lang: Lang) -> IndicatorView {
+    IndicatorView {
+        id: i.id.0,
+        code: i.code.to_string(),
+        name: i.name(lang).to_owned(),
+        name_vi: i.name_vi.clone(),
+        name_en: i.name_en.clone(),
+        measure: i.measure.clone(),
+        value_type: i.value_type.code().into(),
+        value_type_label: i.value_type.label(lang).into(),
+        rollup: i.rollup.kind.code().into(),
+        rollup_label: i.rollup.kind.label(lang).into(),
+        numerator: i.rollup.numerator.as_ref().map(|c| c.to_string()),
+        denominator: i.rollup.denominator.as_ref().map(|c| c.to_string()),
+        factor: i.rollup.factor,
+        accumulation: i.accumulation.code().into(),
+        direction: i.direction.code().into(),
+        sector: i.sector.code().into(),
+        sector_label: i.sector.label(lang).into(),
+        decimals: i.decimals,
+        active: i.active,
+        version: i.version,
+    }
+}
+
+pub async fn list_indicators(state: &AppState, lang: Lang) -> Result<Vec<IndicatorView>, AppError> {
+    Ok(state
+        .store
+        .indicators()
+        .await?
+        .iter()
+        .map(|i| view_indicator(i, lang))
+        .collect())
+}
+
+pub async fn create_indicator(
+    state: &AppState,
+    me: &CurrentActor,
+    input: &IndicatorInput,
+) -> Result<Indicator, AppError> {
+    if !manages_catalog(me) {
+        return Err(AppError::Forbidden);
+    }
+    let draft = IndicatorDraft::parse(input)?;
+    Ok(state.store.create_indicator(&me.audit(), &draft).await?)
+}
+
+pub async fn update_indicator(
+    state: &AppState,
+    me: &CurrentActor,
+    id: Uuid,
+    input: &IndicatorInput,
+    version: i64,
+) -> Result<Indicator, AppError> {
+    if !manages_catalog(me) {
+        return Err(AppError::Forbidden);
+    }
+    let draft = IndicatorDraft::parse(input)?;
+    Ok(state
+        .store
+        .update_indicator(&me.audit(), IndicatorId(id), &draft, version)
+        .await?)
+}
+
+// ── Targets ─────────────────────────────────────────────────────────────────────────────────
+
+/// A target as shown, with the indicator.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TargetView {
+    pub year: i16,
+    pub unit_id: Uuid,
+    pub indicator_id: Uuid,
+    pub indicator_code: String,
+    pub indicator_name: String,
+    pub measure: String,
+    /// The target as a number.
+    pub value: f64,
+    /// The target as officials write it ("6.500").
+    pub value_label: String,
+    pub note: Option<String>,
+}
+
+/// A target to set: the indicator by code, the value as a number or as typed ("6.500").
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TargetWrite {
+    pub year: i16,
+    pub unit_id: Uuid,
+    pub indicator_code: String,
+    #[schema(value_type = String)]
+    pub value: serde_json::Value,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub async fn list_targets(
+    state: &AppState,
+    me: &CurrentActor,
+    year: i16,
+    unit: UnitId,
+    lang: Lang,
+) -> Result<Vec<TargetView>, AppError> {
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    if tree.get(unit).is_none() {
+        return Err(AppError::NotFound);
+    }
+    if !may(me, &tree, Permission::ReadRecords, unit) {
+        return Err(AppError::Forbidden);
+    }
+    let inds: HashMap<IndicatorId, Indicator> = state
+        .store
+        .indicators()
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let mut out: Vec<TargetView> = state
+        .store
+        .targets(year, &[unit])
+        .await?
+        .into_iter()
+        .filter_map(|t| {
+            let i = inds.get(&t.indicator_id)?;
+            Some(TargetView {
+                year: t.year,
+                unit_id: t.unit_id.0,
+                indicator_id: i.id.0,
+                indicator_code: i.code.to_string(),
+                indicator_name: i.name(lang).to_owned(),
+                measure: i.measure.clone(),
+                value: t.value.to_f64(),
+                value_label: t.value.format(i.decimals, lang),
+                note: t.note,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.indicator_code.cmp(&b.indicator_code));
+    Ok(out)
+}
+
+pub async fn set_target(
+    state: &AppState,
+    me: &CurrentActor,
+    w: &TargetWrite,
+) -> Result<PlanTarget, AppError> {
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let unit = UnitId(w.unit_id);
+    if tree.get(unit).is_none() {
+        return Err(bad(
+            "unit_id",
+            "unit.unknown",
+            "Đơn vị không tồn tại.".into(),
+            "The unit does not exist.".into(),
+        ));
+    }
+    // Targets are set from above (or by the district for itself), never by a reporting unit.
+    if me.actor.role == Role::Member || !may(me, &tree, Permission::WriteRecords, unit) {
+        return Err(AppError::Forbidden);
+    }
+    if !(1990..=2100).contains(&w.year) {
+        return Err(bad(
+            "year",
+            "target.year_range",
+            "Năm kế hoạch từ 1990 đến 2100.".into(),
+            "The plan year must be 1990 to 2100.".into(),
+        ));
+    }
+    let ind = find_indicator(&state.store, &w.indicator_code).await?;
+    if ind.value_type == ValueType::Text {
+        return Err(bad(
+            "indicator_code",
+            "target.text_indicator",
+            "Chỉ tiêu dạng văn bản không có kế hoạch số.".into(),
+            "A text indicator has no numeric target.".into(),
+        ));
+    }
+    let value = match &w.value {
+        serde_json::Value::Number(n) => n.as_f64().and_then(Figure::from_f64),
+        serde_json::Value::String(s) => ind.parse_value(s).ok(),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        bad(
+            "value",
+            "target.value_invalid",
+            "Chỉ tiêu kế hoạch phải là số (ví dụ 6.500 hoặc 6.500,5).".into(),
+            "The target must be a number (e.g. 6500 or 6500.5).".into(),
+        )
+    })?;
+    let note = giaoban_domain::unit::clean_text("note", w.note.as_deref().unwrap_or(""), 500)?;
+    let t = PlanTarget {
+        year: w.year,
+        unit_id: unit,
+        indicator_id: ind.id,
+        value,
+        note,
+    };
+    Ok(state.store.set_target(&me.audit(), &t).await?)
+}
+
+async fn find_indicator(store: &Store, code: &str) -> Result<Indicator, AppError> {
+    let key = code.trim().to_ascii_uppercase();
+    store
+        .indicators()
+        .await?
+        .into_iter()
+        .find(|i| i.code.as_str() == key)
+        .ok_or_else(|| {
+            bad(
+                "indicator_code",
+                "indicator.unknown",
+                format!("Không có chỉ tiêu mã «{}».", code.trim()),
+                format!("No indicator with code «{}».", code.trim()),
+            )
+        })
+}
+
+// ── Forms ───────────────────────────────────────────────────────────────────────────────────
+
+/// A form as shown.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FormView {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub period_kind: String,
+    pub period_kind_label: String,
+    pub window_rule: String,
+    pub window_label: String,
+    pub deadline_label: String,
+    pub reporter_kinds: Vec<String>,
+    pub indicator_codes: Vec<String>,
+    pub sections: Vec<String>,
+    pub active: bool,
+    pub version: i64,
+    /// The whole definition, as stored.
+    #[schema(value_type = Object)]
+    pub definition: serde_json::Value,
+}
+
+pub fn view_form(f: &ReportForm, lang: Lang) -> FormView {
+    FormView {
+        id: f.id.0,
+        code: f.def.code.clone(),
+        name: f.name(lang).to_owned(),
+        period_kind: serde_json::to_value(f.def.period_kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        period_kind_label: f.def.period_kind.label(lang).to_owned(),
+        window_rule: serde_json::to_value(f.def.window_rule)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        window_label: f.def.window_rule.label(lang).to_owned(),
+        deadline_label: f.def.submission_rule.label(lang),
+        reporter_kinds: f
+            .def
+            .reporter_kinds
+            .iter()
+            .map(|k| k.label(lang).to_owned())
+            .collect(),
+        indicator_codes: f.def.items.iter().map(|i| i.code.to_string()).collect(),
+        sections: f
+            .def
+            .sections
+            .iter()
+            .map(|s| s.label(lang).to_owned())
+            .collect(),
+        active: f.active,
+        version: f.version,
+        definition: serde_json::to_value(&f.def).unwrap_or_default(),
+    }
+}
+
+pub async fn list_forms(state: &AppState, lang: Lang) -> Result<Vec<FormView>, AppError> {
+    Ok(state
+        .store
+        .forms()
+        .await?
+        .iter()
+        .map(|f| view_form(f, lang))
+        .collect())
+}
+
+pub async fn get_form(state: &AppState, id: Uuid) -> Result<ReportForm, AppError> {
+    Ok(state.store.form(FormId(id)).await?)
+}
+
+pub async fn create_form(
+    state: &AppState,
+    me: &CurrentActor,
+    input: &FormInput,
+) -> Result<ReportForm, AppError> {
+    if !manages_forms(me) {
+        return Err(AppError::Forbidden);
+    }
+    let catalog = state.store.indicators().await?;
+    let def = FormDefinition::parse(input, &catalog)?;
+    Ok(state.store.create_form(&me.audit(), &def).await?)
+}
+
+pub async fn update_form(
+    state: &AppState,
+    me: &CurrentActor,
+    id: Uuid,
+    input: &FormInput,
+    active: bool,
+    version: i64,
+) -> Result<ReportForm, AppError> {
+    if !manages_forms(me) {
+        return Err(AppError::Forbidden);
+    }
+    let catalog = state.store.indicators().await?;
+    let def = FormDefinition::parse(input, &catalog)?;
+    Ok(state
+        .store
+        .update_form(&me.audit(), FormId(id), &def, active, version)
+        .await?)
+}
+
+// ── Entry ───────────────────────────────────────────────────────────────────────────────────
+
+/// One indicator on the entry page.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EntryItem {
+    pub code: String,
+    pub name: String,
+    pub measure: String,
+    pub value_type: String,
+    pub required: bool,
+    /// The stored value as the person would type it ("5.466,32", "có", a text).
+    pub value: String,
+    /// The stored value as a number, when it is one.
+    pub number: Option<f64>,
+}
+
+/// One narrative section on the entry page.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EntrySection {
+    pub code: String,
+    pub label: String,
+    pub text: String,
+}
+
+/// The data-entry view of one unit's report for a form and period.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EntryView {
+    pub form_id: Uuid,
+    pub form_code: String,
+    pub form_name: String,
+    pub period: String,
+    pub period_label: String,
+    pub window_label: String,
+    /// "16/03/2023" (and time) — when the report is due.
+    pub due_label: String,
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub submission_id: Option<Uuid>,
+    pub status: String,
+    pub status_label: String,
+    pub timeliness: String,
+    pub timeliness_label: String,
+    pub first_sent_at: Option<String>,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+    pub version: Option<i64>,
+    pub items: Vec<EntryItem>,
+    pub sections: Vec<EntrySection>,
+    pub can_edit: bool,
+    pub can_submit: bool,
+    pub can_review: bool,
+}
+
+fn entered_label(v: &EnteredValue, ind: &Indicator, lang: Lang) -> (String, Option<f64>) {
+    match v {
+        EnteredValue::Text(t) => (t.clone(), None),
+        EnteredValue::Figure(f) if ind.value_type == ValueType::YesNo => (
+            if *f == Figure::ZERO {
+                lang.pick("không", "no")
+            } else {
+                lang.pick("có", "yes")
+            }
+            .to_owned(),
+            Some(f.to_f64()),
+        ),
+        EnteredValue::Figure(f) => (f.format(ind.decimals, lang), Some(f.to_f64())),
+    }
+}
+
+/// Everything needed to look at one unit's report.
+struct EntryContext {
+    form: ReportForm,
+    period: Period,
+    unit: Unit,
+    catalog: Vec<Indicator>,
+    submission: Option<Submission>,
+    due: Timestamp,
+    due_label: String,
+}
+
+async fn entry_context(
+    state: &AppState,
+    me: &CurrentActor,
+    form: Uuid,
+    period: &str,
+    unit: Uuid,
+) -> Result<(EntryContext, bool, bool), AppError> {
+    let form = state.store.form(FormId(form)).await?;
+    let period = parse_period(period)?;
+    check_period(&form.def, period).map_err(|e| {
+        use giaoban_domain::Localized;
+        bad("period", e.code(), e.message(Lang::Vi), e.message(Lang::En))
+    })?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let unit = tree.get(UnitId(unit)).cloned().ok_or(AppError::NotFound)?;
+    if !may(me, &tree, Permission::ReadRecords, unit.id) {
+        return Err(AppError::Forbidden);
+    }
+    if !form.is_reporter(unit.kind) {
+        return Err(bad(
+            "unit_id",
+            "report.not_a_reporter",
+            format!(
+                "{} không báo cáo theo biểu mẫu {}.",
+                unit.name, form.def.code
+            ),
+            format!("{} does not report on form {}.", unit.name, form.def.code),
+        ));
+    }
+    let writes = may(me, &tree, Permission::WriteRecords, unit.id);
+    let review = reviews(me, &tree, unit.id);
+    let due_moment = form
+        .due(period, calendar()?)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let due = due_moment
+        .instant()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let submission = state
+        .store
+        .find_submission(form.id, unit.id, period)
+        .await?;
+    let catalog = state.store.indicators().await?;
+    Ok((
+        EntryContext {
+            form,
+            period,
+            unit,
+            catalog,
+            submission,
+            due,
+            due_label: due_moment.label(Lang::Vi),
+        },
+        writes,
+        review,
+    ))
+}
+
+pub async fn entry(
+    state: &AppState,
+    me: &CurrentActor,
+    form: Uuid,
+    period: &str,
+    unit: Uuid,
+    lang: Lang,
+) -> Result<EntryView, AppError> {
+    let (cx, writes, review) = entry_context(state, me, form, period, unit).await?;
+    let by_code: HashMap<&str, &Indicator> =
+        cx.catalog.iter().map(|i| (i.code.as_str(), i)).collect();
+    let s = cx.submission.as_ref();
+    let items = cx
+        .form
+        .def
+        .items
+        .iter()
+        .filter_map(|item| {
+            let ind = by_code.get(item.code.as_str())?;
+            let (value, number) = s
+                .and_then(|s| s.values.get(&item.code))
+                .map(|v| entered_label(v, ind, lang))
+                .unwrap_or_default();
+            Some(EntryItem {
+                code: item.code.to_string(),
+                name: ind.name(lang).to_owned(),
+                measure: ind.measure.clone(),
+                value_type: ind.value_type.code().into(),
+                required: item.required,
+                value,
+                number,
+            })
+        })
+        .collect();
+    let sections = cx
+        .form
+        .def
+        .sections
+        .iter()
+        .map(|k| EntrySection {
+            code: k.code().into(),
+            label: k.label(lang).into(),
+            text: s
+                .and_then(|s| s.narrative.get(k).cloned())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let status = s.map_or(SubmissionStatus::Draft, |s| s.status);
+    let t = Timeliness::assess(cx.due, s.and_then(|s| s.first_sent_at), Timestamp::now());
+    let editable = s.is_none_or(|s| s.status.is_editable());
+    Ok(EntryView {
+        form_id: cx.form.id.0,
+        form_code: cx.form.def.code.clone(),
+        form_name: cx.form.name(lang).to_owned(),
+        period: cx.period.code(),
+        period_label: cx.period.label(lang),
+        window_label: {
+            let w = cx
+                .form
+                .window(cx.period)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            w.label(lang)
+        },
+        due_label: if lang == Lang::Vi {
+            cx.due_label.clone()
+        } else {
+            ts_label(cx.due)
+        },
+        unit_id: cx.unit.id.0,
+        unit_name: cx.unit.name.clone(),
+        submission_id: s.map(|s| s.id.0),
+        status: if s.is_some() { status.code() } else { "none" }.into(),
+        status_label: if s.is_some() {
+            status.label(lang)
+        } else {
+            lang.pick("Chưa lập", "Not started")
+        }
+        .into(),
+        timeliness: t.code().into(),
+        timeliness_label: t.label(lang),
+        first_sent_at: s.and_then(|s| s.first_sent_at).map(ts_label),
+        decided_by: s.and_then(|s| s.decided_by.clone()),
+        reason: s.and_then(|s| s.reason.clone()),
+        version: s.map(|s| s.version),
+        items,
+        sections,
+        can_edit: writes && editable,
+        can_submit: writes && editable && s.is_some(),
+        can_review: review && s.is_some_and(|s| s.status.is_counted()),
+    })
+}
+
+/// Figures and narrative as typed on the entry page or sent to the API.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct EntryWrite {
+    /// Values by indicator code, as typed ("5.466,32", "có") — numbers are accepted too.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub values: BTreeMap<String, serde_json::Value>,
+    /// Narrative sections by code (`results`, `shortcomings`, `next_tasks`, `recommendations`).
+    #[serde(default)]
+    pub narrative: BTreeMap<String, String>,
+    /// The version read, to refuse overwriting someone else's change.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+fn raw_values(w: &EntryWrite) -> BTreeMap<String, String> {
+    w.values
+        .iter()
+        .map(|(k, v)| {
+            let s = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::Number(n) => n
+                    .as_f64()
+                    .and_then(Figure::from_f64)
+                    .map(|f| f.to_string())
+                    .unwrap_or_else(|| n.to_string()),
+                serde_json::Value::Bool(b) => if *b { "1" } else { "0" }.into(),
+                other => other.to_string(),
+            };
+            (k.clone(), s)
+        })
+        .collect()
+}
+
+fn problems_to_invalids(p: Vec<giaoban_domain::report::ValueProblem>) -> AppError {
+    AppError::Invalid(Invalids(
+        p.into_iter()
+            .map(|p| Invalid::new("values", "report.value_invalid", p.vi, p.en))
+            .collect(),
+    ))
+}
+
+/// Saves a draft (creating it when needed); rules other than "required" are checked now so the
+/// person sees them while typing.
+pub async fn save_entry(
+    state: &AppState,
+    me: &CurrentActor,
+    form: Uuid,
+    period: &str,
+    unit: Uuid,
+    w: &EntryWrite,
+) -> Result<Submission, AppError> {
+    let (cx, writes, _) = entry_context(state, me, form, period, unit).await?;
+    if !writes {
+        return Err(AppError::Forbidden);
+    }
+    let values =
+        parse_values(&cx.form.def, &cx.catalog, &raw_values(w)).map_err(problems_to_invalids)?;
+    let problems = check_values(&cx.form.def, &cx.catalog, &values, false);
+    if !problems.is_empty() {
+        return Err(problems_to_invalids(problems));
+    }
+    let mut narrative = BTreeMap::new();
+    for (k, text) in &w.narrative {
+        let kind = SectionKind::parse(k)
+            .filter(|k| cx.form.def.sections.contains(k))
+            .ok_or_else(|| {
+                bad(
+                    "narrative",
+                    "report.section_unknown",
+                    format!("Biểu mẫu không có phần «{k}»."),
+                    format!("The form has no section «{k}»."),
+                )
+            })?;
+        if let Some(t) = giaoban_domain::task::clean_multiline("narrative", text, 20_000)? {
+            narrative.insert(kind, t);
+        }
+    }
+    Ok(state
+        .store
+        .save_submission(
+            &me.audit(),
+            &cx.form,
+            cx.unit.id,
+            cx.period,
+            &values,
+            &narrative,
+            w.version,
+        )
+        .await?)
+}
+
+/// An action on a submission.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SubmissionActionWrite {
+    /// `submit`, `return`, `accept` or `reopen`.
+    pub action: String,
+    /// Required to return or reopen.
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub version: i64,
+}
+
+pub async fn act(
+    state: &AppState,
+    me: &CurrentActor,
+    id: Uuid,
+    w: &SubmissionActionWrite,
+) -> Result<Submission, AppError> {
+    let s = state.store.submission(SubmissionId(id)).await?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    if !may(me, &tree, Permission::ReadRecords, s.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = w.reason.clone().unwrap_or_default();
+    let action = match w.action.trim() {
+        "submit" => SubmissionAction::Submit,
+        "return" => SubmissionAction::Return { reason },
+        "accept" => SubmissionAction::Accept,
+        "reopen" => SubmissionAction::Reopen { reason },
+        other => {
+            return Err(bad(
+                "action",
+                "submission.action_unknown",
+                format!("Thao tác «{other}» không hợp lệ (submit, return, accept, reopen)."),
+                format!("Unknown action «{other}» (submit, return, accept, reopen)."),
+            ));
+        }
+    };
+    let allowed = if action.by_reporter() {
+        may(me, &tree, Permission::WriteRecords, s.unit_id)
+    } else {
+        reviews(me, &tree, s.unit_id)
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let form = state.store.form(s.form_id).await?;
+    if action == SubmissionAction::Submit {
+        let catalog = state.store.indicators().await?;
+        let problems = check_values(&form.def, &catalog, &s.values, true);
+        if !problems.is_empty() {
+            return Err(problems_to_invalids(problems));
+        }
+    }
+    let first_time = s.first_sent_at.is_none();
+    let after = state
+        .store
+        .act_on_submission(&me.audit(), s.id, &action, w.version, Timestamp::now())
+        .await?;
+    // The recommendations of a report become recommendation records, addressed to the level
+    // above, the first time it is sent.
+    if action == SubmissionAction::Submit
+        && first_time
+        && let Some(text) = after.narrative.get(&SectionKind::Recommendations)
+    {
+        let to = tree.get(after.unit_id).and_then(|u| u.parent_id);
+        let today = local_date(Timestamp::now());
+        for content in split_recommendations(text) {
+            let draft = RecommendationDraft {
+                meeting_id: None,
+                raised_by_unit_id: after.unit_id,
+                addressed_to_unit_id: to,
+                content,
+                raised_on: today,
+            };
+            state
+                .store
+                .create_recommendation(&me.audit(), &draft)
+                .await?;
+        }
+    }
+    Ok(after)
+}
+
+// ── Completeness ────────────────────────────────────────────────────────────────────────────
+
+/// One expected unit on the completeness board.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CompletenessRow {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub status: String,
+    pub status_label: String,
+    pub timeliness: String,
+    pub timeliness_label: String,
+    pub first_sent_at: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Who has reported for a form and period, who is late and who is missing.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CompletenessView {
+    pub form_id: Uuid,
+    pub form_code: String,
+    pub form_name: String,
+    pub period: String,
+    pub period_label: String,
+    pub due_label: String,
+    pub as_of: String,
+    pub expected: u32,
+    pub sent: u32,
+    pub on_time: u32,
+    pub late: u32,
+    pub missing: u32,
+    pub accepted: u32,
+    /// "87,5" — % of expected reports sent.
+    pub percent_sent: String,
+    pub rows: Vec<CompletenessRow>,
+}
+
+/// The units expected to report on `form` for `period` within the actor's reach (and under
+/// `under` when given): active on the window's last day, of a reporting kind.
+fn expected_units<'a>(
+    me: &CurrentActor,
+    tree: &UnitTree<'a>,
+    units: &'a [Unit],
+    form: &ReportForm,
+    period: Period,
+    under: Option<UnitId>,
+) -> Result<Vec<&'a Unit>, AppError> {
+    let window = form
+        .window(period)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut out: Vec<&Unit> = units
+        .iter()
+        .filter(|u| form.is_reporter(u.kind) && u.is_active_on(window.end()))
+        .filter(|u| may(me, tree, Permission::ReadRecords, u.id))
+        .filter(|u| under.is_none_or(|root| tree.ancestry(u.id).contains(&root)))
+        .collect();
+    out.sort_by_cached_key(|u| giaoban_vntext::normalize::ascii_key(&u.name));
+    Ok(out)
+}
+
+pub async fn completeness(
+    state: &AppState,
+    me: &CurrentActor,
+    form: Uuid,
+    period: &str,
+    under: Option<Uuid>,
+    as_of: Timestamp,
+    lang: Lang,
+) -> Result<CompletenessView, AppError> {
+    let form = state.store.form(FormId(form)).await?;
+    let period = parse_period(period)?;
+    check_period(&form.def, period).map_err(|e| {
+        use giaoban_domain::Localized;
+        bad("period", e.code(), e.message(Lang::Vi), e.message(Lang::En))
+    })?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    if let Some(u) = under {
+        if tree.get(UnitId(u)).is_none() {
+            return Err(AppError::NotFound);
+        }
+        if !may(me, &tree, Permission::ReadRecords, UnitId(u)) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let due_moment = form
+        .due(period, calendar()?)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let due = due_moment
+        .instant()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let subs: HashMap<UnitId, _> = state
+        .store
+        .submissions_for(form.id, period)
+        .await?
+        .into_iter()
+        .map(|s| (s.unit_id, s))
+        .collect();
+    let mut totals = Completeness::default();
+    let mut rows = Vec::new();
+    for u in expected_units(me, &tree, &units, &form, period, under.map(UnitId))? {
+        let s = subs.get(&u.id);
+        // A report sent after `as_of` had not been sent then.
+        let sent = s.and_then(|s| s.first_sent_at).filter(|t| *t <= as_of);
+        let t = Timeliness::assess(due, sent, as_of);
+        totals.add(t, s.map(|s| s.status));
+        rows.push(CompletenessRow {
+            unit_id: u.id.0,
+            unit_name: u.name.clone(),
+            status: s.map_or("none", |s| s.status.code()).into(),
+            status_label: s
+                .map_or(lang.pick("Chưa lập", "Not started"), |s| {
+                    s.status.label(lang)
+                })
+                .into(),
+            timeliness: t.code().into(),
+            timeliness_label: t.label(lang),
+            first_sent_at: sent.map(ts_label),
+            reason: s.and_then(|s| s.reason.clone()),
+        });
+    }
+    Ok(CompletenessView {
+        form_id: form.id.0,
+        form_code: form.def.code.clone(),
+        form_name: form.name(lang).to_owned(),
+        period: period.code(),
+        period_label: period.label(lang),
+        due_label: due_moment.label(lang),
+        as_of: ts_label(as_of),
+        expected: totals.expected,
+        sent: totals.sent,
+        on_time: totals.on_time,
+        late: totals.late,
+        missing: totals.missing,
+        accepted: totals.accepted,
+        percent_sent: totals
+            .percent_sent()
+            .map(|p| p.format(1, lang))
+            .unwrap_or_default(),
+        rows,
+    })
+}
+
+// ── Roll-ups ────────────────────────────────────────────────────────────────────────────────
+
+/// One indicator's line in a roll-up table.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RollupRow {
+    pub indicator_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub measure: String,
+    pub sector: String,
+    pub sector_label: String,
+    pub rollup: String,
+    pub decimals: u8,
+    /// This period's figure at the unit.
+    pub value: Option<f64>,
+    pub value_label: String,
+    /// Year-to-date (lũy kế).
+    pub ytd: Option<f64>,
+    pub ytd_label: String,
+    /// The unit's annual plan target.
+    pub target: Option<f64>,
+    pub target_label: String,
+    /// Year-to-date as % of the annual plan ("101,2").
+    pub percent_of_plan: Option<f64>,
+    pub percent_of_plan_label: String,
+    /// The same period a year earlier.
+    pub last_year: Option<f64>,
+    pub last_year_label: String,
+    /// Change against the same period last year, in % ("3,1", "-2,0").
+    pub change: Option<f64>,
+    pub change_label: String,
+    /// How many units' figures make this total.
+    pub reporting_units: i64,
+}
+
+/// A unit's roll-up table for a period, and the units directly under it for drill-down.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RollupView {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub period: String,
+    pub period_label: String,
+    pub rows: Vec<RollupRow>,
+    pub children: Vec<ChildLink>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChildLink {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Computes roll-up rows of `unit` for `period` from the stored aggregates and targets.
+pub async fn rollup_rows(
+    store: &Store,
+    unit: UnitId,
+    period: Period,
+    indicators: &[Indicator],
+    lang: Lang,
+) -> Result<Vec<RollupRow>, AppError> {
+    // Every period the table needs, read in one query.
+    let last_year = Period::new(period.kind(), period.year() - 1, period.index()).ok();
+    let ytd_all = year_to_date_periods(period, giaoban_domain::indicator::Accumulation::Flow);
+    let mut codes: Vec<String> = ytd_all.iter().map(|p| p.code()).collect();
+    codes.push(period.code());
+    if let Some(p) = last_year {
+        codes.push(p.code());
+    }
+    codes.sort();
+    codes.dedup();
+    let aggs: HashMap<(IndicatorId, String), Aggregate> = store
+        .aggregates(&[unit], &codes)
+        .await?
+        .into_iter()
+        .map(|a| ((a.indicator_id, a.period), a.aggregate))
+        .collect();
+    let targets: HashMap<IndicatorId, Figure> = store
+        .targets(period.year(), &[unit])
+        .await?
+        .into_iter()
+        .map(|t| (t.indicator_id, t.value))
+        .collect();
+    let by_code: HashMap<&giaoban_domain::indicator::IndicatorCode, IndicatorId> =
+        indicators.iter().map(|i| (&i.code, i.id)).collect();
+    let value_at = |ind: &Indicator, p: Period| -> Option<Figure> {
+        let pc = p.code();
+        rolled_value(ind, aggs.get(&(ind.id, pc.clone())), |c| {
+            by_code
+                .get(c)
+                .and_then(|id| aggs.get(&(*id, pc.clone())).copied())
+        })
+    };
+    let mut rows = Vec::new();
+    for ind in indicators
+        .iter()
+        .filter(|i| i.rollup.kind != RollupKind::None)
+    {
+        let value = value_at(ind, period);
+        let figures: Vec<Option<Figure>> = year_to_date_periods(period, ind.accumulation)
+            .into_iter()
+            .map(|p| value_at(ind, p))
+            .collect();
+        let ytd = year_to_date(ind.accumulation, &figures);
+        let target = targets.get(&ind.id).copied();
+        let pct = ytd.zip(target).and_then(|(y, t)| percent_of_plan(y, t));
+        let ly = last_year.and_then(|p| value_at(ind, p));
+        let change = value.zip(ly).and_then(|(v, l)| change_on_last_year(v, l));
+        if value.is_none() && ytd.is_none() && target.is_none() && ly.is_none() {
+            continue;
+        }
+        let d = ind.decimals;
+        rows.push(RollupRow {
+            indicator_id: ind.id.0,
+            code: ind.code.to_string(),
+            name: ind.name(lang).to_owned(),
+            measure: ind.measure.clone(),
+            sector: ind.sector.code().into(),
+            sector_label: ind.sector.label(lang).into(),
+            rollup: ind.rollup.kind.code().into(),
+            decimals: d,
+            value: value.map(Figure::to_f64),
+            value_label: figure_label(value, d, lang),
+            ytd: ytd.map(Figure::to_f64),
+            ytd_label: figure_label(ytd, d, lang),
+            target: target.map(Figure::to_f64),
+            target_label: figure_label(target, d, lang),
+            percent_of_plan: pct.map(Figure::to_f64),
+            percent_of_plan_label: figure_label(pct, 1, lang),
+            last_year: ly.map(Figure::to_f64),
+            last_year_label: figure_label(ly, d, lang),
+            change: change.map(Figure::to_f64),
+            change_label: figure_label(change, 1, lang),
+            reporting_units: aggs.get(&(ind.id, period.code())).map_or(0, |a| a.count),
+        });
+    }
+    rows.sort_by(|a, b| a.sector.cmp(&b.sector).then(a.code.cmp(&b.code)));
+    Ok(rows)
+}
+
+pub async fn rollup(
+    state: &AppState,
+    me: &CurrentActor,
+    unit: Option<Uuid>,
+    period: &str,
+    lang: Lang,
+) -> Result<RollupView, AppError> {
+    let period = parse_period(period)?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let unit = unit.map_or(me.actor.scope_root, UnitId);
+    let u = tree.get(unit).ok_or(AppError::NotFound)?;
+    if !may(me, &tree, Permission::ReadRecords, unit) {
+        return Err(AppError::Forbidden);
+    }
+    let indicators = state.store.indicators().await?;
+    let rows = rollup_rows(&state.store, unit, period, &indicators, lang).await?;
+    let mut children: Vec<ChildLink> = tree
+        .children(Some(unit))
+        .iter()
+        .filter(|c| c.kind.is_territorial())
+        .map(|c| ChildLink {
+            id: c.id.0,
+            name: c.name.clone(),
+        })
+        .collect();
+    children.sort_by_cached_key(|c| giaoban_vntext::normalize::ascii_key(&c.name));
+    Ok(RollupView {
+        unit_id: unit.0,
+        unit_name: u.name.clone(),
+        period: period.code(),
+        period_label: period.label(lang),
+        rows,
+        children,
+    })
+}
+
+/// One point of an indicator's series.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SeriesPoint {
+    pub period: String,
+    pub label: String,
+    pub value: Option<f64>,
+}
+
+/// An indicator's figure at a unit over the `count` periods up to `period`.
+pub async fn series(
+    state: &AppState,
+    me: &CurrentActor,
+    unit: Uuid,
+    indicator: Uuid,
+    period: &str,
+    count: usize,
+    lang: Lang,
+) -> Result<Vec<SeriesPoint>, AppError> {
+    let period = parse_period(period)?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let unit = UnitId(unit);
+    if tree.get(unit).is_none() {
+        return Err(AppError::NotFound);
+    }
+    if !may(me, &tree, Permission::ReadRecords, unit) {
+        return Err(AppError::Forbidden);
+    }
+    let indicators = state.store.indicators().await?;
+    let ind = indicators
+        .iter()
+        .find(|i| i.id.0 == indicator)
+        .ok_or(AppError::NotFound)?;
+    let mut periods = vec![period];
+    while periods.len() < count.clamp(1, 60) {
+        match periods.last().and_then(|p| p.prev().ok()) {
+            Some(p) => periods.push(p),
+            None => break,
+        }
+    }
+    periods.reverse();
+    let codes: Vec<String> = periods.iter().map(|p| p.code()).collect();
+    let aggs: HashMap<(IndicatorId, String), Aggregate> = state
+        .store
+        .aggregates(&[unit], &codes)
+        .await?
+        .into_iter()
+        .map(|a| ((a.indicator_id, a.period), a.aggregate))
+        .collect();
+    let by_code: HashMap<&giaoban_domain::indicator::IndicatorCode, IndicatorId> =
+        indicators.iter().map(|i| (&i.code, i.id)).collect();
+    Ok(periods
+        .iter()
+        .map(|p| {
+            let pc = p.code();
+            let v = rolled_value(ind, aggs.get(&(ind.id, pc.clone())), |c| {
+                by_code
+                    .get(c)
+                    .and_then(|id| aggs.get(&(*id, pc.clone())).copied())
+            });
+            SeriesPoint {
+                period: pc,
+                label: p.label(lang),
+                value: v.map(Figure::to_f64),
+            }
+        })
+        .collect())
+}
+
+/// Rebuilds every aggregate (administrators): must give the same numbers as the running totals.
+pub async fn rebuild(
+    state: &AppState,
+    me: &CurrentActor,
+) -> Result<giaoban_storage::reports::RebuildSummary, AppError> {
+    if !me.actor.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(state.store.rebuild_aggregates(&me.audit()).await?)
+}
+
+// ── Reminders ───────────────────────────────────────────────────────────────────────────────
+
+/// What a report-reminder sweep did.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct ReportSweep {
+    pub reports_checked: u32,
+    pub reminders: u32,
+    pub emails_sent: u32,
+}
+
+/// Reminds every expected unit that has not sent its report: N days before the deadline (the
+/// form's reminder days) and once when it is missed. Looks at the current and previous period of
+/// each active form. Each reminder is recorded once per (form, unit, period, kind).
+pub async fn send_report_reminders(
+    store: &Store,
+    mailer: Option<&giaoban_notify::Mailer>,
+    now: Timestamp,
+) -> Result<ReportSweep, AppError> {
+    let units = store.units().await?;
+    let cal = calendar()?;
+    let today = local_date(now);
+    let mut sweep = ReportSweep::default();
+    for form in store.forms().await?.into_iter().filter(|f| f.active) {
+        let Ok(current) = Period::containing(form.def.period_kind, today) else {
+            continue;
+        };
+        let mut periods = vec![current];
+        if let Ok(p) = current.prev() {
+            periods.push(p);
+        }
+        for period in periods {
+            let (Ok(due), Ok(window)) = (form.due(period, cal), form.window(period)) else {
+                continue;
+            };
+            let Ok(due_at) = due.instant() else { continue };
+            let sent: HashMap<UnitId, bool> = store
+                .submissions_for(form.id, period)
+                .await?
+                .into_iter()
+                .map(|s| (s.unit_id, s.first_sent_at.is_some()))
+                .collect();
+            let days_left = (due.date - today).get_days();
+            let kind = if now > due_at {
+                // Missed: remind once, within a month of the deadline.
+                if days_left < -31 {
+                    continue;
+                }
+                "missed".to_string()
+            } else if let Some(d) = form
+                .def
+                .reminder_days
+                .iter()
+                .filter(|d| i32::from(**d) >= days_left)
+                .min()
+            {
+                format!("days_before_{d}")
+            } else {
+                continue;
+            };
+            for u in units
+                .iter()
+                .filter(|u| form.is_reporter(u.kind) && u.is_active_on(window.end()))
+            {
+                sweep.reports_checked += 1;
+                if sent.get(&u.id).copied().unwrap_or(false) {
+                    continue;
+                }
+                if !store
+                    .add_report_reminder(form.id, u.id, period, &kind)
+                    .await?
+                {
+                    continue;
+                }
+                sweep.reminders += 1;
+                let (Some(mailer), Some(to)) = (mailer, u.contact.email.as_deref()) else {
+                    continue;
+                };
+                let subject = format!(
+                    "[giaoban] {}: {} {}",
+                    if kind == "missed" {
+                        "Quá hạn báo cáo"
+                    } else {
+                        "Sắp đến hạn báo cáo"
+                    },
+                    form.def.name_vi,
+                    period.label(Lang::Vi)
+                );
+                let body = format!(
+                    "Kính gửi: {unit}\n\nBáo cáo: {form} {period}\nHạn nộp: {due}\n\n\
+                     Đề nghị đơn vị nhập số liệu và gửi báo cáo trên hệ thống giaoban.\n\n---\n\
+                     Report: {form_en} {period_en}\nDue: {due_en}\n",
+                    unit = u.name,
+                    form = form.def.name_vi,
+                    period = period.label(Lang::Vi),
+                    due = due.label(Lang::Vi),
+                    form_en = form.def.name_en,
+                    period_en = period.label(Lang::En),
+                    due_en = due.label(Lang::En),
+                );
+                if mailer.send(to, &subject, &body).await.is_ok() {
+                    sweep.emails_sent += 1;
+                }
+            }
+        }
+    }
+    Ok(sweep)
+}
