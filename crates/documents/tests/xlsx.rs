@@ -689,3 +689,97 @@ proptest! {
         }
     }
 }
+
+/// The template's package with one part replaced (the zip writer computes the new checksums, so
+/// the reader gets past the container and into the XML).
+fn repack(bytes: &[u8], part_name: &str, content: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().to_owned();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(if name == part_name { content } else { &data })
+            .unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// Pieces of SpreadsheetML a damaged or hostile file might hold where they do not belong.
+const TOKENS: &[&str] = &[
+    r#"<c r="XFD1048576"><v>1</v></c>"#,
+    r#"<c r="A1048577" t="s"><v>0</v></c>"#,
+    r#"<row r="0">"#,
+    r#"<row r="99999999999">"#,
+    "</row>",
+    "<v>4294967295</v>",
+    "<v>1e308</v>",
+    "<v>NaN</v>",
+    r#" t="s""#,
+    r#" t="e""#,
+    r#" t="b""#,
+    r#" t="d""#,
+    r#" t="inlineStr""#,
+    r#" s="9999""#,
+    r#"<c r="ZZZZ1">"#,
+    r#"<c r="A0">"#,
+    "<c>",
+    "</c>",
+    "<is><t>năm nghìn</t></is>",
+    "&amp;",
+    "&#0;",
+    "&#xFFFFFFFF;",
+    "<![CDATA[",
+    "\u{0}",
+    "#MA_DON_VI",
+    "<sheetData>",
+    "</sheetData>",
+];
+
+fn mutate(xml: &[u8], edits: &[(u16, u8, u8)]) -> Vec<u8> {
+    let mut out = xml.to_vec();
+    for &(at, op, n) in edits {
+        let pos = usize::from(at) * out.len() / usize::from(u16::MAX).max(1);
+        let pos = pos.min(out.len());
+        match op % 3 {
+            0 => {
+                let end = (pos + usize::from(n)).min(out.len());
+                out.drain(pos..end);
+            }
+            1 => {
+                let t = TOKENS[usize::from(n) % TOKENS.len()].as_bytes();
+                out.splice(pos..pos, t.iter().copied());
+            }
+            _ => {
+                let end = (pos + usize::from(n)).min(out.len());
+                let copy = out[pos..end].to_vec();
+                out.splice(pos..pos, copy);
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A damaged sheet or string table gives problems or rows, never a panic.
+    #[test]
+    fn damaged_workbooks_never_panic(
+        edits in proptest::collection::vec((any::<u16>(), any::<u8>(), any::<u8>()), 1..12),
+        strings in any::<bool>(),
+    ) {
+        let cat = catalog();
+        let us = units();
+        let good = template(&cat, vec![
+            row(&us[0], &[(RICE, fig("5.466,32")), (NTM, fig("1"))]),
+            row(&us[1], &[(NOTE, EnteredValue::Text("Khó khăn".into()))]),
+        ]);
+        let name = if strings { "xl/sharedStrings.xml" } else { "xl/worksheets/sheet1.xml" };
+        let damaged = repack(&good, name, &mutate(part(&good, name).as_bytes(), &edits));
+        let _ = read(&damaged, &upload_spec(&cat, &us));
+    }
+}
