@@ -19,6 +19,8 @@ use super::{
 /// More non-empty cells than any form of units × indicators needs; beyond, the file is refused
 /// before it is held in memory.
 const MAX_CELLS: usize = 200_000;
+const EXCEL_ROWS: u32 = 1_048_576;
+const EXCEL_COLUMNS: u32 = 16_384;
 /// The longest text a text indicator takes (as `report::parse_values`).
 const MAX_TEXT: usize = 2000;
 
@@ -238,6 +240,10 @@ fn read_cells(bytes: &[u8]) -> Result<BTreeMap<(u32, u32), Val>, Vec<CellProblem
         match reader.next_cell() {
             Ok(Some(cell)) => {
                 let pos = cell.get_position();
+                // Excel's own bounds; within them every row and column arithmetic below is safe.
+                if pos.0 >= EXCEL_ROWS || pos.1 >= EXCEL_COLUMNS {
+                    return Err(vec![corrupt("a cell lies outside the sheet")]);
+                }
                 if let Some(v) = Val::of(cell.get_value().clone()) {
                     cells.insert(pos, v);
                     if cells.len() > MAX_CELLS {
