@@ -8,5 +8,6 @@ pub mod dateline;
 pub mod fonts;
 pub mod ics;
 pub mod notice;
+pub mod xlsx;
 
 pub use notice::{Block, DocumentError, NoticeDate, NoticeDoc, NoticeTask};
