@@ -170,6 +170,14 @@ pub struct SubmissionSummary {
     pub reason: Option<String>,
 }
 
+/// One unit's draft to save with [`Store::save_submissions`].
+pub struct SubmissionEntry<'a> {
+    pub unit: UnitId,
+    pub values: &'a BTreeMap<IndicatorCode, EnteredValue>,
+    pub narrative: &'a BTreeMap<SectionKind, String>,
+    pub expected_version: Option<i64>,
+}
+
 /// One stored aggregate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AggregateRow {
@@ -845,6 +853,31 @@ impl Store {
         narrative: &BTreeMap<SectionKind, String>,
         expected_version: Option<i64>,
     ) -> Result<Submission> {
+        let ids = self
+            .save_submissions(
+                actor,
+                form,
+                period,
+                &[SubmissionEntry {
+                    unit,
+                    values,
+                    narrative,
+                    expected_version,
+                }],
+            )
+            .await?;
+        self.submission(ids[0]).await
+    }
+
+    /// Saves the drafts of several units (an Excel file of a district office) in one transaction:
+    /// all of them or none. Every entry is checked before the first write.
+    pub async fn save_submissions(
+        &self,
+        actor: &AuditActor,
+        form: &ReportForm,
+        period: Period,
+        entries: &[SubmissionEntry<'_>],
+    ) -> Result<Vec<SubmissionId>> {
         giaoban_domain::report::check_period(&form.def, period).map_err(submission_error)?;
         let ids: HashMap<IndicatorCode, IndicatorId> = self
             .indicators()
@@ -852,88 +885,95 @@ impl Store {
             .into_iter()
             .map(|i| (i.code, i.id))
             .collect();
-        let existing = self.find_submission(form.id, unit, period).await?;
-        if let Some(s) = &existing {
-            if !s.status.is_editable() {
-                return Err(submission_error(SubmissionError::Locked(s.status)));
+        let mut prepared = Vec::with_capacity(entries.len());
+        for e in entries {
+            let existing = self.find_submission(form.id, e.unit, period).await?;
+            if let Some(s) = &existing {
+                if !s.status.is_editable() {
+                    return Err(submission_error(SubmissionError::Locked(s.status)));
+                }
+                if e.expected_version.is_some_and(|v| v != s.version) {
+                    return Err(StoreError::Conflict(Conflict::Version));
+                }
             }
-            if expected_version.is_some_and(|v| v != s.version) {
-                return Err(StoreError::Conflict(Conflict::Version));
-            }
+            let id = existing.as_ref().map_or_else(SubmissionId::new, |s| s.id);
+            prepared.push((e, existing, id));
         }
-        let id = existing.as_ref().map_or_else(SubmissionId::new, |s| s.id);
         let now = now_micros();
         write_tx!(self, tx => {
-            match &existing {
-                None => {
+            for (e, existing, id) in &prepared {
+                let (unit, values, narrative, id) = (e.unit, e.values, e.narrative, *id);
+                match existing {
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO submissions (id, form_id, unit_id, period, status, narrative, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $6)",
+                        )
+                        .bind(id.0)
+                        .bind(form.id.0)
+                        .bind(unit.0)
+                        .bind(period.code())
+                        .bind(Json(narrative))
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Some(s) => {
+                        let n = sqlx::query(
+                            "UPDATE submissions SET narrative = $3, updated_at = $4, version = version + 1 \
+                             WHERE id = $1 AND version = $2 AND status IN ('draft', 'returned')",
+                        )
+                        .bind(id.0)
+                        .bind(s.version)
+                        .bind(Json(narrative))
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if n == 0 {
+                            return Err(StoreError::Conflict(Conflict::Version));
+                        }
+                        sqlx::query("DELETE FROM submission_values WHERE submission_id = $1")
+                            .bind(id.0)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                for (code, v) in values {
+                    let ind = ids.get(code).ok_or_else(|| invalid(
+                        "values",
+                        "submission.unknown_indicator",
+                        format!("Không có chỉ tiêu mã {code}."),
+                        format!("No indicator with code {code}."),
+                    ))?;
+                    let (num, text) = match v {
+                        EnteredValue::Figure(f) => (Some(f.scaled()), None),
+                        EnteredValue::Text(t) => (None, Some(t.as_str())),
+                    };
                     sqlx::query(
-                        "INSERT INTO submissions (id, form_id, unit_id, period, status, narrative, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $6)",
+                        "INSERT INTO submission_values (submission_id, indicator_id, value, text_value) \
+                         VALUES ($1, $2, $3, $4)",
                     )
                     .bind(id.0)
-                    .bind(form.id.0)
-                    .bind(unit.0)
-                    .bind(period.code())
-                    .bind(Json(narrative))
-                    .bind(now)
+                    .bind(ind.0)
+                    .bind(num)
+                    .bind(text)
                     .execute(&mut *tx)
                     .await?;
                 }
-                Some(s) => {
-                    let n = sqlx::query(
-                        "UPDATE submissions SET narrative = $3, updated_at = $4, version = version + 1 \
-                         WHERE id = $1 AND version = $2 AND status IN ('draft', 'returned')",
-                    )
-                    .bind(id.0)
-                    .bind(s.version)
-                    .bind(Json(narrative))
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if n == 0 {
-                        return Err(StoreError::Conflict(Conflict::Version));
-                    }
-                    sqlx::query("DELETE FROM submission_values WHERE submission_id = $1")
-                        .bind(id.0)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                let after = load_submission!(tx, id.0).ok_or(StoreError::NotFound)?;
+                record_audit!(&mut *tx, &NewAudit {
+                    actor,
+                    action: if existing.is_some() { AuditAction::Update } else { AuditAction::Create },
+                    entity: "submission",
+                    entity_id: id.to_string(),
+                    unit_id: Some(unit),
+                    before: existing.as_ref().and_then(snapshot),
+                    after: snapshot(&after),
+                });
             }
-            for (code, v) in values {
-                let ind = ids.get(code).ok_or_else(|| invalid(
-                    "values",
-                    "submission.unknown_indicator",
-                    format!("Không có chỉ tiêu mã {code}."),
-                    format!("No indicator with code {code}."),
-                ))?;
-                let (num, text) = match v {
-                    EnteredValue::Figure(f) => (Some(f.scaled()), None),
-                    EnteredValue::Text(t) => (None, Some(t.as_str())),
-                };
-                sqlx::query(
-                    "INSERT INTO submission_values (submission_id, indicator_id, value, text_value) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(id.0)
-                .bind(ind.0)
-                .bind(num)
-                .bind(text)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let after = load_submission!(tx, id.0).ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
-                actor,
-                action: if existing.is_some() { AuditAction::Update } else { AuditAction::Create },
-                entity: "submission",
-                entity_id: id.to_string(),
-                unit_id: Some(unit),
-                before: existing.as_ref().and_then(snapshot),
-                after: snapshot(&after),
-            });
         });
-        self.submission(id).await
+        Ok(prepared.iter().map(|(_, _, id)| *id).collect())
     }
 
     /// Sends, returns, accepts or reopens a submission at `at`, keeping the aggregates current in

@@ -1363,3 +1363,370 @@ pub async fn send_report_reminders(
     }
     Ok(sweep)
 }
+
+// ── Excel ───────────────────────────────────────────────────────────────────────────────────
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// How a unit is named in Excel files: its stable key, else its statistics code, else its id.
+fn unit_code(u: &Unit) -> String {
+    u.key
+        .clone()
+        .or_else(|| u.admin_code.clone())
+        .unwrap_or_else(|| u.id.to_string())
+}
+
+fn slug(s: &str) -> String {
+    let k = giaoban_vntext::normalize::ascii_key(s);
+    let mut out = String::new();
+    for c in k.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_owned()
+}
+
+fn xlsx_error(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("xlsx: {e}"))
+}
+
+/// The units whose rows an Excel template holds: the one asked for, or every expected unit the
+/// user may write for.
+async fn template_units<'a>(
+    me: &CurrentActor,
+    tree: &UnitTree<'a>,
+    units: &'a [Unit],
+    form: &ReportForm,
+    period: Period,
+    unit: Option<Uuid>,
+) -> Result<Vec<&'a Unit>, AppError> {
+    match unit {
+        Some(id) => {
+            let u = tree.get(UnitId(id)).ok_or(AppError::NotFound)?;
+            if !may(me, tree, Permission::ReadRecords, u.id) {
+                return Err(AppError::Forbidden);
+            }
+            if !form.is_reporter(u.kind) {
+                return Err(bad(
+                    "unit",
+                    "report.not_a_reporter",
+                    format!("{} không báo cáo theo biểu mẫu {}.", u.name, form.def.code),
+                    format!("{} does not report on form {}.", u.name, form.def.code),
+                ));
+            }
+            Ok(vec![u])
+        }
+        None => Ok(expected_units(me, tree, units, form, period, None)?
+            .into_iter()
+            .filter(|u| may(me, tree, Permission::WriteRecords, u.id))
+            .collect()),
+    }
+}
+
+/// The Excel template of a form and period, pre-filled with what is saved.
+pub async fn template_file(
+    state: &AppState,
+    me: &CurrentActor,
+    form: Uuid,
+    period: &str,
+    unit: Option<Uuid>,
+) -> Result<crate::work::FileOut, AppError> {
+    use giaoban_documents::xlsx::{FormColumn, TemplateRow, TemplateSpec, form_template};
+    let form = state.store.form(FormId(form)).await?;
+    let period = parse_period(period)?;
+    check_period(&form.def, period).map_err(|e| {
+        use giaoban_domain::Localized;
+        bad("period", e.code(), e.message(Lang::Vi), e.message(Lang::En))
+    })?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let catalog = state.store.indicators().await?;
+    let due = form
+        .due(period, calendar()?)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut rows = Vec::new();
+    for u in template_units(me, &tree, &units, &form, period, unit).await? {
+        let values = state
+            .store
+            .find_submission(form.id, u.id, period)
+            .await?
+            .map(|s| s.values)
+            .unwrap_or_default();
+        rows.push(TemplateRow {
+            unit_code: unit_code(u),
+            unit_name: u.name.clone(),
+            values,
+        });
+    }
+    let bytes = form_template(&TemplateSpec {
+        form_code: form.def.code.clone(),
+        form_name: form.def.name_vi.clone(),
+        period,
+        deadline_label: due.label(Lang::Vi),
+        columns: FormColumn::of_form(&form.def, &catalog),
+        rows,
+    })
+    .map_err(xlsx_error)?;
+    let base = format!("{}-{}", form.def.code, period.code());
+    Ok(crate::work::FileOut {
+        bytes,
+        content_type: XLSX,
+        ascii_name: format!("{}.xlsx", slug(&base)),
+        name: format!("{} {}.xlsx", form.def.name_vi, period.label(Lang::Vi)),
+    })
+}
+
+/// What an upload saved.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UploadResult {
+    /// How many units' drafts were saved.
+    pub saved: usize,
+    pub units: Vec<String>,
+}
+
+/// Reads a filled template and saves every unit's figures as drafts — all of them, or, when any
+/// cell, unit or rule is wrong, none, with every problem located (sheet, row, column).
+pub async fn upload_file(
+    state: &AppState,
+    me: &CurrentActor,
+    form: Uuid,
+    period: &str,
+    bytes: &[u8],
+) -> Result<UploadResult, AppError> {
+    use giaoban_documents::xlsx::{FormColumn, UploadSpec, UploadUnit, read_form_upload};
+    let form = state.store.form(FormId(form)).await?;
+    let period = parse_period(period)?;
+    check_period(&form.def, period).map_err(|e| {
+        use giaoban_domain::Localized;
+        bad("period", e.code(), e.message(Lang::Vi), e.message(Lang::En))
+    })?;
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let catalog = state.store.indicators().await?;
+    // Only units the user may write for are known to the reader: another unit's row is refused
+    // as an unknown unit, located like any other problem.
+    let known: Vec<UploadUnit> = expected_units(me, &tree, &units, &form, period, None)?
+        .into_iter()
+        .filter(|u| may(me, &tree, Permission::WriteRecords, u.id))
+        .map(|u| UploadUnit {
+            code: unit_code(u),
+            id: u.id,
+            name: u.name.clone(),
+        })
+        .collect();
+    if known.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let located = |vi: String, en: String| Invalid::new("file", "report.upload_invalid", vi, en);
+    let rows = read_form_upload(
+        bytes,
+        &UploadSpec {
+            form_code: form.def.code.clone(),
+            period,
+            columns: FormColumn::of_form(&form.def, &catalog),
+            units: known,
+        },
+    )
+    .map_err(|problems| {
+        AppError::Invalid(Invalids(
+            problems.into_iter().map(|p| located(p.vi, p.en)).collect(),
+        ))
+    })?;
+    // Every row checked against the form's rules before anything is saved.
+    let mut parsed = Vec::with_capacity(rows.len());
+    let mut errors = Invalids::default();
+    for r in &rows {
+        let name = tree.get(r.unit_id).map_or("", |u| u.name.as_str());
+        match parse_values(&form.def, &catalog, &r.values) {
+            Ok(values) => {
+                for p in check_values(&form.def, &catalog, &values, false) {
+                    errors.push(located(
+                        format!("Dòng {} ({name}): {}", r.row, p.vi),
+                        format!("Row {} ({name}): {}", r.row, p.en),
+                    ));
+                }
+                parsed.push((r.unit_id, values));
+            }
+            Err(ps) => {
+                for p in ps {
+                    errors.push(located(
+                        format!("Dòng {} ({name}): {}", r.row, p.vi),
+                        format!("Row {} ({name}): {}", r.row, p.en),
+                    ));
+                }
+            }
+        }
+    }
+    errors.into_result()?;
+    let mut narratives = Vec::with_capacity(parsed.len());
+    for (unit, _) in &parsed {
+        narratives.push(
+            state
+                .store
+                .find_submission(form.id, *unit, period)
+                .await?
+                .map(|s| s.narrative)
+                .unwrap_or_default(),
+        );
+    }
+    let entries: Vec<giaoban_storage::reports::SubmissionEntry<'_>> = parsed
+        .iter()
+        .zip(&narratives)
+        .map(
+            |((unit, values), narrative)| giaoban_storage::reports::SubmissionEntry {
+                unit: *unit,
+                values,
+                narrative,
+                expected_version: None,
+            },
+        )
+        .collect();
+    state
+        .store
+        .save_submissions(&me.audit(), &form, period, &entries)
+        .await?;
+    Ok(UploadResult {
+        saved: parsed.len(),
+        units: parsed
+            .iter()
+            .map(|(u, _)| {
+                tree.get(*u)
+                    .map_or_else(|| u.to_string(), |u| u.name.clone())
+            })
+            .collect(),
+    })
+}
+
+/// The roll-up table as an Excel file.
+pub async fn rollup_file(
+    state: &AppState,
+    me: &CurrentActor,
+    unit: Option<Uuid>,
+    period: &str,
+    lang: Lang,
+) -> Result<crate::work::FileOut, AppError> {
+    use giaoban_documents::xlsx::{TableCell, TableSpec, table_xlsx};
+    let view = rollup(state, me, unit, period, lang).await?;
+    let fig = |v: Option<f64>, d: u8| match v.and_then(Figure::from_f64) {
+        Some(value) => TableCell::Figure { value, decimals: d },
+        None => TableCell::Empty,
+    };
+    let pct = |v: Option<f64>| match v.and_then(Figure::from_f64) {
+        Some(value) => TableCell::Percent { value, decimals: 1 },
+        None => TableCell::Empty,
+    };
+    let headers = [
+        ("Mã", "Code"),
+        ("Chỉ tiêu", "Indicator"),
+        ("Đơn vị tính", "Measure"),
+        ("Kỳ này", "This period"),
+        ("Lũy kế", "Year to date"),
+        ("Kế hoạch năm", "Annual plan"),
+        ("% kế hoạch", "% of plan"),
+        ("Cùng kỳ năm trước", "Same period last year"),
+        ("Tăng/giảm %", "Change %"),
+    ]
+    .iter()
+    .map(|(vi, en)| lang.pick(vi, en).to_owned())
+    .collect();
+    let rows = view
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                TableCell::Text(r.code.clone()),
+                TableCell::Text(r.name.clone()),
+                TableCell::Text(r.measure.clone()),
+                fig(r.value, r.decimals),
+                fig(r.ytd, r.decimals),
+                fig(r.target, r.decimals),
+                pct(r.percent_of_plan),
+                fig(r.last_year, r.decimals),
+                pct(r.change),
+            ]
+        })
+        .collect();
+    let bytes = table_xlsx(&TableSpec {
+        sheet: lang.pick("Tổng hợp", "Roll-up").to_owned(),
+        title: format!(
+            "{} — {}",
+            lang.pick("Tổng hợp chỉ tiêu", "Indicator roll-up"),
+            view.unit_name
+        ),
+        subtitle: view.period_label.clone(),
+        headers,
+        rows,
+    })
+    .map_err(xlsx_error)?;
+    Ok(crate::work::FileOut {
+        bytes,
+        content_type: XLSX,
+        ascii_name: format!("tong-hop-{}-{}.xlsx", slug(&view.unit_name), view.period),
+        name: format!("Tổng hợp {} {}.xlsx", view.unit_name, view.period_label),
+    })
+}
+
+/// The completeness table as an Excel file.
+pub async fn completeness_file(
+    state: &AppState,
+    me: &CurrentActor,
+    form: Uuid,
+    period: &str,
+    as_of: Timestamp,
+    lang: Lang,
+) -> Result<crate::work::FileOut, AppError> {
+    use giaoban_documents::xlsx::{TableCell, TableSpec, table_xlsx};
+    let v = completeness(state, me, form, period, None, as_of, lang).await?;
+    let headers = [
+        ("Đơn vị", "Unit"),
+        ("Trạng thái", "Status"),
+        ("Thời hạn", "Timeliness"),
+        ("Gửi lúc", "Sent at"),
+        ("Lý do trả lại", "Reason returned"),
+    ]
+    .iter()
+    .map(|(vi, en)| lang.pick(vi, en).to_owned())
+    .collect();
+    let rows = v
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                TableCell::Text(r.unit_name.clone()),
+                TableCell::Text(r.status_label.clone()),
+                TableCell::Text(r.timeliness_label.clone()),
+                r.first_sent_at
+                    .clone()
+                    .map_or(TableCell::Empty, TableCell::Text),
+                r.reason.clone().map_or(TableCell::Empty, TableCell::Text),
+            ]
+        })
+        .collect();
+    let bytes = table_xlsx(&TableSpec {
+        sheet: lang.pick("Tình hình nộp", "Completeness").to_owned(),
+        title: format!("{} — {}", v.form_name, v.period_label),
+        subtitle: format!(
+            "{}: {}/{} ({}%) · {}: {} · {}: {}",
+            lang.pick("Đã gửi", "Sent"),
+            v.sent,
+            v.expected,
+            v.percent_sent,
+            lang.pick("Trễ hạn", "Late"),
+            v.late,
+            lang.pick("Chưa nộp", "Missing"),
+            v.missing
+        ),
+        headers,
+        rows,
+    })
+    .map_err(xlsx_error)?;
+    Ok(crate::work::FileOut {
+        bytes,
+        content_type: XLSX,
+        ascii_name: format!("tinh-hinh-nop-{}-{}.xlsx", slug(&v.form_code), v.period),
+        name: format!("Tình hình nộp {} {}.xlsx", v.form_name, v.period_label),
+    })
+}

@@ -35,6 +35,86 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_rollup))
         .routes(routes!(get_series))
         .routes(routes!(rebuild_aggregates))
+        .routes(routes!(get_template))
+        .routes(routes!(upload_xlsx))
+        .routes(routes!(get_rollup_xlsx))
+        .routes(routes!(get_completeness_xlsx))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateQuery {
+    /// One unit's template; default: every unit the user enters figures for.
+    pub unit: Option<Uuid>,
+}
+
+/// Mẫu Excel: the form's template for a period, pre-filled with what is saved.
+#[utoipa::path(get, path = "/api/v1/forms/{id}/periods/{period}/template", tag = "reports",
+    params(("id" = Uuid, Path, description = "Form id"),
+        ("period" = String, Path, description = "Period code, e.g. 2023Q1"), TemplateQuery),
+    responses((status = 200, description = "The .xlsx file"), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn get_template(
+    State(state): State<AppState>,
+    me: CurrentActor,
+    Path((id, period)): Path<(Uuid, String)>,
+    Query(q): Query<TemplateQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let f = reports::template_file(&state, &me, id, &period, q.unit).await?;
+    Ok(super::work::file_response(f))
+}
+
+/// Nộp bằng Excel: the filled template (the .xlsx bytes as the request body). Saves every unit's
+/// figures as drafts, or nothing: each bad cell is reported by sheet, row and column.
+#[utoipa::path(post, path = "/api/v1/forms/{id}/periods/{period}/upload", tag = "reports",
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    params(("id" = Uuid, Path, description = "Form id"),
+        ("period" = String, Path, description = "Period code, e.g. 2023Q1")),
+    responses((status = 200, body = reports::UploadResult), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 413, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+async fn upload_xlsx(
+    State(state): State<AppState>,
+    me: CurrentActor,
+    Path((id, period)): Path<(Uuid, String)>,
+    body: axum::body::Bytes,
+) -> Result<Json<reports::UploadResult>, AppError> {
+    Ok(Json(
+        reports::upload_file(&state, &me, id, &period, &body).await?,
+    ))
+}
+
+/// The roll-up table as an Excel file.
+#[utoipa::path(get, path = "/api/v1/rollups/xlsx", tag = "reports", params(RollupQuery),
+    responses((status = 200, description = "The .xlsx file"), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn get_rollup_xlsx(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    Query(q): Query<RollupQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let f = reports::rollup_file(&state, &me, q.unit, &q.period, lang).await?;
+    Ok(super::work::file_response(f))
+}
+
+/// The completeness table as an Excel file.
+#[utoipa::path(get, path = "/api/v1/forms/{id}/periods/{period}/completeness/xlsx", tag = "reports",
+    params(("id" = Uuid, Path, description = "Form id"),
+        ("period" = String, Path, description = "Period code, e.g. 2023Q1"), CompletenessQuery),
+    responses((status = 200, description = "The .xlsx file"), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn get_completeness_xlsx(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    Path((id, period)): Path<(Uuid, String)>,
+    Query(q): Query<CompletenessQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let as_of = crate::work::parse_as_of(q.as_of.as_deref())?;
+    let f = reports::completeness_file(&state, &me, id, &period, as_of, lang).await?;
+    Ok(super::work::file_response(f))
 }
 
 /// An indicator: `code`, `name_vi`, `name_en`, `measure`, `value_type` (`number`, `percent`,
