@@ -139,5 +139,15 @@ pub async fn ensure(store: &Store, lang: Lang) -> anyhow::Result<()> {
             "meeting, notice, task and recommendation records from the seed documents."
         )
     );
+    let reports = crate::demo_reports::ensure(store, &actor).await?;
+    println!(
+        "{} {} {}",
+        lang.pick("Đã tạo", "Created"),
+        reports,
+        lang.pick(
+            "báo cáo định kỳ với số liệu của các văn bản mẫu (chỉ tiêu kế hoạch, tổng hợp, tình hình nộp).",
+            "periodic reports with the seed documents' figures (plan targets, roll-ups, completeness)."
+        )
+    );
     Ok(())
 }

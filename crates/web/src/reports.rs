@@ -90,6 +90,15 @@ fn figure_label(f: Option<Figure>, decimals: u8, lang: Lang) -> String {
     f.map(|f| f.format(decimals, lang)).unwrap_or_default()
 }
 
+/// A percentage as officials write it: one decimal, none when it is whole ("101,2", "20").
+pub fn percent_label(f: Option<Figure>, lang: Lang) -> String {
+    let s = figure_label(f, 1, lang);
+    match s.strip_suffix(",0").or_else(|| s.strip_suffix(".0")) {
+        Some(whole) => whole.to_owned(),
+        None => s,
+    }
+}
+
 fn ts_label(ts: Timestamp) -> String {
     let dt = giaoban_domain::calendar::local_datetime(ts);
     format!(
@@ -1127,11 +1136,11 @@ pub async fn rollup_rows(
             target: target.map(Figure::to_f64),
             target_label: figure_label(target, d, lang),
             percent_of_plan: pct.map(Figure::to_f64),
-            percent_of_plan_label: figure_label(pct, 1, lang),
+            percent_of_plan_label: percent_label(pct, lang),
             last_year: ly.map(Figure::to_f64),
             last_year_label: figure_label(ly, d, lang),
             change: change.map(Figure::to_f64),
-            change_label: figure_label(change, 1, lang),
+            change_label: percent_label(change, lang),
             reporting_units: aggs.get(&(ind.id, period.code())).map_or(0, |a| a.count),
         });
     }

@@ -357,7 +357,7 @@ async fn excel_round_trip_bad_files_refused_whole_and_the_district_total() {
         .cloned()
         .expect("row");
     assert_eq!(line["value_label"], "9");
-    assert_eq!(line["percent_of_plan_label"], "20,0");
+    assert_eq!(line["percent_of_plan_label"], "20");
     let sown = roll["rows"]
         .as_array()
         .expect("rows")
