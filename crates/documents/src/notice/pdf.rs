@@ -373,9 +373,13 @@ impl<'a> Writer<'a> {
 }
 
 fn load_fonts(doc: &mut PdfDocument) -> Result<Fonts, DocumentError> {
+    // The PostScript name goes into the PDF as /BaseFont (printpdf would write its random font id):
+    // what a viewer's font list and pdffonts show.
     let parse = |bytes: &[u8], name: &str| {
-        ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
-            .ok_or_else(|| DocumentError::Pdf(format!("cannot read the font {name}")))
+        let mut font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
+            .ok_or_else(|| DocumentError::Pdf(format!("cannot read the font {name}")))?;
+        font.font_name = Some(name.to_string());
+        Ok::<_, DocumentError>(font)
     };
     let parsed = [
         parse(fonts::SERIF_REGULAR, "LiberationSerif-Regular")?,

@@ -1,0 +1,488 @@
+//! The exported seed 004 notice read by Debian's own tools, as an office would read it: pdftotext and
+//! pdffonts (poppler-utils) read the PDF, pdftoppm renders its pages so the layout can be measured in
+//! pixels.
+//!
+//! Ignored by default (the tools are not Rust crates); `scripts/test` runs them in its fourth pass,
+//! which CI requires. The measured figures are printed: run with `--nocapture` to read them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{normalise, required_texts, seed_004};
+use giaoban_documents::NoticeDoc;
+
+/// A scratch directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "giaoban-{name}-{}-{}",
+            std::process::id(),
+            jiff::Timestamp::now().as_nanosecond()
+        ));
+        std::fs::create_dir_all(&dir).expect("create the scratch directory");
+        Scratch(dir)
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.0.join(file)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+/// Runs a tool and returns its standard output; a missing tool or a failure stops the test with
+/// what the tool said.
+fn run(program: &str, args: &[&str], envs: &[(&str, &Path)]) -> String {
+    let mut cmd = Command::new(program);
+    cmd.args(args);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e} (is it installed?)"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{program} wrote non-UTF-8: {e}"))
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temp path")
+}
+
+/// The text of each page as pdftotext reads it, in content-stream order (`-raw`: the order the
+/// writer set the lines in, free of pdftotext's column guessing, which can put the last line of a
+/// paragraph broken across pages before its first; and free of its joining of a line ending in " -"
+/// to the next, which drops the dash). Pages end with a form feed.
+fn pdftotext_pages(pdf: &Path) -> Vec<String> {
+    let text = run(
+        "pdftotext",
+        &["-raw", "-enc", "UTF-8", path_str(pdf), "-"],
+        &[],
+    );
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    // The form feed ends the last page too: nothing follows it.
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// The running text of a document from its pages. When `numbered`, every page from the second on
+/// must carry its number (Decree 30: in the top margin, none on page 1) as a word of its own at the
+/// start or the end of its text (where the writer draws it in the content stream: LibreOffice the
+/// header first, printpdf after the text); the number is checked and removed.
+fn running_text(pages: &[String], reader: &str, numbered: bool) -> String {
+    assert!(!pages.is_empty(), "{reader}: no page");
+    let mut out = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let text = normalise(page);
+        let first = text.split(' ').next().unwrap_or("");
+        let last = text.rsplit(' ').next().unwrap_or("");
+        let is_number = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
+        if i == 0 {
+            assert!(
+                !is_number(first) && !is_number(last),
+                "{reader}: page 1 must carry no page number: «{first}» … «{last}»"
+            );
+            out.push(text);
+        } else if !numbered {
+            out.push(text);
+        } else {
+            let number = (i + 1).to_string();
+            let rest = if first == number {
+                text[first.len()..].trim_start()
+            } else if last == number {
+                text[..text.len() - last.len()].trim_end()
+            } else {
+                panic!("{reader}: page {number} does not carry its number: «{first}» … «{last}»")
+            };
+            out.push(rest.to_string());
+        }
+    }
+    out.join(" ")
+}
+
+/// Everything the notice says, in reading order, one string: what a reader must extract from the
+/// page and nothing else.
+fn expected_text(doc: &NoticeDoc) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(doc.superior_body.clone());
+    parts.extend(doc.issuer_lines.iter().cloned());
+    parts.push(doc.number_line.clone());
+    parts.push("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into());
+    parts.push("Độc lập - Tự do - Hạnh phúc".into());
+    parts.push(doc.place_date_line());
+    parts.push(doc.title.clone());
+    parts.push(doc.subject.clone());
+    for block in &doc.body {
+        parts.push(match block {
+            giaoban_documents::Block::Heading(t) | giaoban_documents::Block::Paragraph(t) => {
+                t.clone()
+            }
+        });
+    }
+    parts.extend(doc.tasks_heading.clone());
+    for (task, assignment) in doc.task_lines() {
+        parts.push(task);
+        parts.push(assignment);
+    }
+    parts.extend(doc.closing.iter().cloned());
+    parts.push("Nơi nhận:".into());
+    parts.extend(doc.recipient_lines());
+    parts.extend(doc.authority_lines.iter().cloned());
+    parts.push(doc.signer_name.clone());
+    normalise(&parts.join(" "))
+}
+
+/// The first place two texts differ, with some context, for a readable failure.
+fn first_difference(a: &str, b: &str) -> String {
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let from = common.saturating_sub(40);
+    let left: String = a.chars().skip(from).take(120).collect();
+    let right: String = b.chars().skip(from).take(120).collect();
+    format!("at char {common}:\n  expected: …{left}…\n  found:    …{right}…")
+}
+
+/// pdftotext (poppler-utils) reads exactly the notice's text, in order, every diacritic intact.
+#[test]
+#[ignore = "needs pdftotext from Debian poppler-utils"]
+fn pdftotext_reads_exactly_the_notice() {
+    let doc = seed_004();
+    let dir = Scratch::new("pdftotext");
+    let pdf = dir.path("notice.pdf");
+    std::fs::write(&pdf, doc.to_pdf().unwrap()).unwrap();
+    let pages = pdftotext_pages(&pdf);
+    let raw = pages.concat();
+    assert!(
+        !raw.contains('\u{FFFD}'),
+        "pdftotext found a character it could not map (U+FFFD)"
+    );
+    let text = running_text(&pages, "pdftotext", true);
+    for wanted in required_texts(&doc) {
+        let wanted = normalise(&wanted);
+        assert!(
+            text.contains(&wanted),
+            "pdftotext lacks «{wanted}»\n---\n{text}"
+        );
+    }
+    let expected = expected_text(&doc);
+    assert!(
+        text == expected,
+        "pdftotext's text differs from the notice {}",
+        first_difference(&expected, &text)
+    );
+    eprintln!(
+        "pdftotext: {} pages, {} characters, equal to the notice's text",
+        pages.len(),
+        text.chars().count()
+    );
+}
+
+/// pdffonts (poppler-utils): every font the PDF uses is embedded and maps back to Unicode.
+#[test]
+#[ignore = "needs pdffonts from Debian poppler-utils"]
+fn pdffonts_every_font_embedded_with_unicode_map() {
+    let dir = Scratch::new("pdffonts");
+    let pdf = dir.path("notice.pdf");
+    std::fs::write(&pdf, seed_004().to_pdf().unwrap()).unwrap();
+    let listing = run("pdffonts", &[path_str(&pdf)], &[]);
+    eprintln!("{listing}");
+    // name type… encoding emb sub uni object-number generation
+    let fonts: Vec<Vec<&str>> = listing
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|cols| cols.len() >= 6)
+        .collect();
+    assert!(
+        fonts.len() >= 3,
+        "regular, bold and italic at least: {listing}"
+    );
+    for cols in &fonts {
+        let n = cols.len();
+        let (emb, uni) = (cols[n - 5], cols[n - 3]);
+        assert_eq!(emb, "yes", "font not embedded: {cols:?}");
+        assert_eq!(uni, "yes", "font without a ToUnicode map: {cols:?}");
+        assert!(
+            cols[0].contains("LiberationSerif"),
+            "a font other than Liberation Serif: {cols:?}"
+        );
+    }
+}
+
+/// A page rendered by pdftoppm, as RGB pixels.
+struct Raster {
+    width: usize,
+    height: usize,
+    dpi: f32,
+    /// Darkest channel of each pixel, row by row.
+    darkness: Vec<u8>,
+}
+
+/// A pixel is ink when one of its channels is below this (white is 255; antialiased edges are
+/// grey, so the first and last touched pixels count).
+const INK_BELOW: u8 = 250;
+
+impl Raster {
+    /// Renders page `page` of `pdf` at `dpi` with pdftoppm and reads the PNG back with the png
+    /// crate.
+    fn render(pdf: &Path, page: usize, dpi: u32, dir: &Scratch) -> Raster {
+        let prefix = dir.path(&format!("page-{page}"));
+        let (p, r) = (page.to_string(), dpi.to_string());
+        run(
+            "pdftoppm",
+            &[
+                "-r",
+                &r,
+                "-png",
+                "-f",
+                &p,
+                "-l",
+                &p,
+                "-singlefile",
+                path_str(pdf),
+                path_str(&prefix),
+            ],
+            &[],
+        );
+        let file = std::fs::File::open(prefix.with_extension("png")).expect("pdftoppm's PNG");
+        let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+        let mut reader = decoder.read_info().expect("a PNG");
+        let mut buf = vec![0; reader.output_buffer_size().expect("buffer size")];
+        let info = reader.next_frame(&mut buf).expect("a frame");
+        let channels = info.color_type.samples();
+        let (width, height) = (info.width as usize, info.height as usize);
+        let colour = match info.color_type {
+            png::ColorType::Rgb | png::ColorType::Rgba => 3,
+            _ => 1,
+        };
+        let mut darkness = Vec::with_capacity(width * height);
+        for y in 0..height {
+            let row = &buf[y * info.line_size..][..width * channels];
+            darkness.extend(
+                row.chunks(channels)
+                    .map(|px| *px[..colour].iter().min().expect("a channel")),
+            );
+        }
+        Raster {
+            width,
+            height,
+            dpi: dpi as f32,
+            darkness,
+        }
+    }
+
+    fn ink(&self, x: usize, y: usize) -> bool {
+        self.darkness[y * self.width + x] < INK_BELOW
+    }
+
+    fn mm(&self, px: usize) -> f32 {
+        px as f32 / self.dpi * 25.4
+    }
+
+    fn px(&self, mm: f32) -> usize {
+        (mm / 25.4 * self.dpi).round() as usize
+    }
+
+    /// The bounding box (x0, y0, x1, y1), inclusive, of the ink within the given pixel ranges.
+    fn ink_box(
+        &self,
+        xs: std::ops::Range<usize>,
+        ys: std::ops::Range<usize>,
+    ) -> Option<(usize, usize, usize, usize)> {
+        let mut b: Option<(usize, usize, usize, usize)> = None;
+        for y in ys {
+            for x in xs.clone() {
+                if self.ink(x, y) {
+                    b = Some(match b {
+                        None => (x, y, x, y),
+                        Some((x0, y0, x1, y1)) => (x0.min(x), y0.min(y), x1.max(x), y1.max(y)),
+                    });
+                }
+            }
+        }
+        b
+    }
+
+    /// How much of the darkest of these pixels is covered by ink: 0 (white) to 1 (black). The
+    /// renderer antialiases, so an edge crossing a pixel leaves it grey in proportion.
+    fn coverage(&self, pixels: impl Iterator<Item = (usize, usize)>) -> f32 {
+        let darkest = pixels
+            .map(|(x, y)| self.darkness[y * self.width + x])
+            .min()
+            .unwrap_or(255);
+        f32::from(255 - darkest) / 255.0
+    }
+
+    /// The ink's edges in millimetres from the top-left corner, estimated within the edge pixels
+    /// from their coverage (a pixel is 0.17 mm at 150 dpi, as much as the tolerance being checked):
+    /// (left, top, right, bottom).
+    fn ink_edges_mm(&self, (x0, y0, x1, y1): (usize, usize, usize, usize)) -> [f32; 4] {
+        let column = |x: usize| self.coverage((y0..=y1).map(move |y| (x, y)));
+        let row = |y: usize| self.coverage((x0..=x1).map(move |x| (x, y)));
+        let mm = |px: f32| px / self.dpi * 25.4;
+        [
+            mm(x0 as f32 + 1.0 - column(x0)),
+            mm(y0 as f32 + 1.0 - row(y0)),
+            mm(x1 as f32 + column(x1)),
+            mm(y1 as f32 + row(y1)),
+        ]
+    }
+
+    /// Runs of columns holding ink within the rows `ys`, split where at least `gap` blank columns
+    /// separate them: (first, last) column of each run.
+    fn ink_runs(&self, ys: std::ops::Range<usize>, gap: usize) -> Vec<(usize, usize)> {
+        let inked: Vec<bool> = (0..self.width)
+            .map(|x| ys.clone().any(|y| self.ink(x, y)))
+            .collect();
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for (x, &on) in inked.iter().enumerate() {
+            if !on {
+                continue;
+            }
+            match runs.last_mut() {
+                Some((_, last)) if x - *last <= gap => *last = x,
+                _ => runs.push((x, x)),
+            }
+        }
+        runs
+    }
+}
+
+/// Page 1 rendered by pdftoppm at 150 dpi, measured: the margins of Decree 30 (top 20–25, left
+/// 30–35, right 15–20 mm; bottom at least 20 mm, and not more than one unused line beyond it), the
+/// two header blocks side by side at the top. Page 2 carries its number centred in the top margin.
+#[test]
+#[ignore = "needs pdftoppm from Debian poppler-utils"]
+fn pdftoppm_page_one_has_the_decree_30_layout() {
+    let doc = seed_004();
+    let dir = Scratch::new("pdftoppm");
+    let pdf = dir.path("notice.pdf");
+    std::fs::write(&pdf, doc.to_pdf().unwrap()).unwrap();
+    let page = Raster::render(&pdf, 1, 150, &dir);
+
+    // A4 at 150 dpi: 1240 × 1754 pixels.
+    assert!(
+        (page.mm(page.width) - 210.0).abs() < 0.5 && (page.mm(page.height) - 297.0).abs() < 0.5,
+        "not A4: {} × {} px",
+        page.width,
+        page.height
+    );
+    let (x0, y0, x1, y1) = page
+        .ink_box(0..page.width, 0..page.height)
+        .expect("ink on page 1");
+    // The first and last inked pixels, and the edges estimated within them.
+    let pixel_edges = [
+        page.mm(x0),
+        page.mm(y0),
+        210.0 - page.mm(x1 + 1),
+        297.0 - page.mm(y1 + 1),
+    ];
+    let [ink_left, ink_top, ink_right, ink_bottom] = page.ink_edges_mm((x0, y0, x1, y1));
+    let (left, top, right, bottom) = (ink_left, ink_top, 210.0 - ink_right, 297.0 - ink_bottom);
+    eprintln!(
+        "page 1 at 150 dpi ({} × {} px): margins top {top:.2} mm, left {left:.2} mm, right {right:.2} mm, bottom {bottom:.2} mm (outer edges of the first/last inked pixels: top {:.2}, left {:.2}, right {:.2}, bottom {:.2})",
+        page.width, page.height, pixel_edges[1], pixel_edges[0], pixel_edges[2], pixel_edges[3]
+    );
+    assert!((20.0..=25.0).contains(&top), "top margin {top:.1} mm");
+    assert!((30.0..=35.0).contains(&left), "left margin {left:.1} mm");
+    assert!((15.0..=20.0).contains(&right), "right margin {right:.1} mm");
+    // Page 1 is full (the notice runs on): the text stops at the bottom margin, leaving at most
+    // one unused 14 pt line and its 6 pt paragraph space (≈ 7.8 mm).
+    let pages = pdftotext_pages(&pdf).len();
+    assert!(pages >= 2, "seed 004 runs to a second page");
+    let unused_line_mm = (14.0 * 1.15 + 6.0) / 72.0 * 25.4;
+    assert!(
+        (20.0..=20.0 + unused_line_mm).contains(&bottom),
+        "bottom margin {bottom:.1} mm"
+    );
+
+    // The header: within the top 12 mm of ink, two blocks separated by blank columns, the issuing
+    // body on the left and the national title on the right, starting on the same line.
+    let band = y0..y0 + page.px(12.0);
+    let runs = page.ink_runs(band.clone(), page.px(3.0));
+    let runs_mm: Vec<(f32, f32)> = runs
+        .iter()
+        .map(|&(a, b)| {
+            (
+                (page.mm(a) * 10.0).round() / 10.0,
+                (page.mm(b) * 10.0).round() / 10.0,
+            )
+        })
+        .collect();
+    eprintln!("header band: ink runs across the page (mm from the left edge) {runs_mm:?}");
+    assert_eq!(
+        runs.len(),
+        2,
+        "two header blocks side by side, found {runs_mm:?}"
+    );
+    let (l, r) = (runs[0], runs[1]);
+    let gap = page.mm(r.0 - l.1);
+    let left_block = page
+        .ink_box(l.0..l.1 + 1, band.clone())
+        .expect("left block");
+    let right_block = page.ink_box(r.0..r.1 + 1, band).expect("right block");
+    let tops = (page.mm(left_block.1), page.mm(right_block.1));
+    eprintln!(
+        "header: left block {:.1}–{:.1} mm, right block {:.1}–{:.1} mm, gap {gap:.1} mm, tops {:.1} / {:.1} mm",
+        runs_mm[0].0, runs_mm[0].1, runs_mm[1].0, runs_mm[1].1, tops.0, tops.1
+    );
+    // The left block is centred in the left 40 % of the text width, the right one in the rest.
+    let text_left = 30.0;
+    let text_right = 210.0 - 15.0;
+    let split = text_left + 0.4 * (text_right - text_left);
+    assert!(
+        runs_mm[0].0 >= text_left && runs_mm[0].1 <= split,
+        "left block {:?} within {text_left}–{split} mm",
+        runs_mm[0]
+    );
+    assert!(
+        runs_mm[1].0 >= split && runs_mm[1].1 <= text_right,
+        "right block {:?} within {split}–{text_right} mm",
+        runs_mm[1]
+    );
+    assert!(
+        (tops.0 - tops.1).abs() <= 1.0,
+        "the two blocks start on the same line: {tops:?}"
+    );
+    let centre = |(a, b): (f32, f32)| (a + b) / 2.0;
+    let left_centre = (text_left + split) / 2.0;
+    let right_centre = (split + text_right) / 2.0;
+    assert!(
+        (centre(runs_mm[0]) - left_centre).abs() < 2.0
+            && (centre(runs_mm[1]) - right_centre).abs() < 2.0,
+        "each block centred in its column: {runs_mm:?}, centres {left_centre} / {right_centre}"
+    );
+
+    // Page 2: its number alone in the top margin, centred on the text width; the text below 20 mm.
+    let page2 = Raster::render(&pdf, 2, 150, &dir);
+    let margin_rows = 0..page2.px(20.0);
+    let (nx0, ny0, nx1, ny1) = page2
+        .ink_box(0..page2.width, margin_rows)
+        .expect("a page number in the top margin of page 2");
+    let number_centre = (page2.mm(nx0) + page2.mm(nx1)) / 2.0;
+    eprintln!(
+        "page 2: number at {:.1}–{:.1} mm across, {:.1}–{:.1} mm down (centre {number_centre:.1} mm; text centre {:.1} mm)",
+        page2.mm(nx0),
+        page2.mm(nx1),
+        page2.mm(ny0),
+        page2.mm(ny1),
+        (text_left + text_right) / 2.0
+    );
+    assert!((number_centre - (text_left + text_right) / 2.0).abs() < 1.5);
+    assert!(page2.mm(nx1) - page2.mm(nx0) < 6.0, "one short number");
+}
