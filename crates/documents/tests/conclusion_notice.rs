@@ -84,6 +84,8 @@ fn docx_holds_the_texts_the_page_and_the_font() {
     assert_eq!(xml.matches("<w:tbl>").count(), 2);
     assert!(!xml.contains("<w:tblBorders><w:top w:val=\"single\""));
     assert!(xml.contains(r#"<w:jc w:val="both""#));
+    // Neither block splits across pages.
+    assert_eq!(xml.matches("<w:cantSplit").count(), 2);
     // The motto underlined.
     assert!(xml.contains(r#"<w:u w:val="single""#));
     eprintln!("seed 004 notice DOCX: {} bytes", bytes.len());

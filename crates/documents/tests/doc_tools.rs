@@ -1,6 +1,6 @@
 //! The exported seed 004 notice read by Debian's own tools, as an office would read it: pdftotext and
 //! pdffonts (poppler-utils) read the PDF, pdftoppm renders its pages so the layout can be measured in
-//! pixels.
+//! pixels, and LibreOffice opens the DOCX and prints it to PDF.
 //!
 //! Ignored by default (the tools are not Rust crates); `scripts/test` runs them in its fourth pass,
 //! which CI requires. The measured figures are printed: run with `--nocapture` to read them.
@@ -485,4 +485,73 @@ fn pdftoppm_page_one_has_the_decree_30_layout() {
     );
     assert!((number_centre - (text_left + text_right) / 2.0).abs() < 1.5);
     assert!(page2.mm(nx1) - page2.mm(nx0) < 6.0, "one short number");
+}
+
+/// LibreOffice opens the DOCX and prints it to PDF; pdftotext reads the same text from it as from
+/// our own PDF.
+#[test]
+#[ignore = "needs LibreOffice (Debian libreoffice-writer-nogui) and pdftotext"]
+fn libreoffice_opens_the_docx_with_the_same_text() {
+    let doc = seed_004();
+    let dir = Scratch::new("libreoffice");
+    let docx = dir.path("notice.docx");
+    let ours = dir.path("ours.pdf");
+    std::fs::write(&docx, doc.to_docx().unwrap()).unwrap();
+    std::fs::write(&ours, doc.to_pdf().unwrap()).unwrap();
+    // A profile of its own under the scratch directory: works as root in CI and next to a running
+    // LibreOffice.
+    let home = dir.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let profile = format!("-env:UserInstallation=file://{}", path_str(&home));
+    let out_dir = dir.path("lo");
+    run(
+        "libreoffice",
+        &[
+            &profile,
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            path_str(&out_dir),
+            path_str(&docx),
+        ],
+        &[("HOME", &home)],
+    );
+    let theirs = out_dir.join("notice.pdf");
+    assert!(theirs.exists(), "LibreOffice wrote no PDF");
+
+    // The DOCX asks for Times New Roman; LibreOffice sets it, or its metric twin Liberation Serif
+    // (Debian fonts-liberation2), not a wider fallback that would move every line and page break.
+    let fonts = run("pdffonts", &[path_str(&theirs)], &[]);
+    for line in fonts.lines().skip(2).filter(|l| !l.trim().is_empty()) {
+        let name = line.split_whitespace().next().unwrap_or("");
+        let family = name.split('+').next_back().unwrap_or(name);
+        assert!(
+            family.starts_with("LiberationSerif") || family.starts_with("TimesNewRoman"),
+            "LibreOffice set the notice in {name}, not Times New Roman or Liberation Serif \
+             (install Debian's fonts-liberation2):\n{fonts}"
+        );
+    }
+
+    let lo_pages = pdftotext_pages(&theirs);
+    let lo_text = running_text(&lo_pages, "LibreOffice", false);
+    let our_text = running_text(&pdftotext_pages(&ours), "printpdf", true);
+    for wanted in required_texts(&doc) {
+        let wanted = normalise(&wanted);
+        assert!(
+            lo_text.contains(&wanted),
+            "LibreOffice's PDF lacks «{wanted}»\n---\n{lo_text}"
+        );
+    }
+    assert!(
+        lo_text == our_text,
+        "LibreOffice's PDF reads differently from ours {}",
+        first_difference(&our_text, &lo_text)
+    );
+    eprintln!(
+        "LibreOffice: {} pages, {} characters, the same text as our PDF",
+        lo_pages.len(),
+        lo_text.chars().count()
+    );
 }

@@ -73,9 +73,10 @@ fn cell(width: u32, paragraphs: Vec<Paragraph>) -> TableCell {
     )
 }
 
-/// A borderless two-column table with fixed widths.
+/// A borderless two-column table with fixed widths, its row kept on one page (as the PDF keeps
+/// the header and the signature block whole).
 fn two_columns(left_width: u32, left: TableCell, right_width: u32, right: TableCell) -> Table {
-    Table::without_borders(vec![TableRow::new(vec![left, right])])
+    Table::without_borders(vec![TableRow::new(vec![left, right]).cant_split()])
         .set_grid(vec![left_width as usize, right_width as usize])
         .width((left_width + right_width) as usize, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
