@@ -10,14 +10,30 @@ use common::{normalise, required_texts, seed_004};
 use giaoban_documents::dateline::MonthStyle;
 use giaoban_documents::{NoticeDate, NoticeDoc};
 
-fn document_xml(bytes: &[u8]) -> String {
+/// A part of the DOCX package, as text.
+fn part(bytes: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
     let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("word/document.xml")
+    zip.by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in the package"))
         .read_to_string(&mut xml)
         .expect("UTF-8");
     xml
+}
+
+fn document_xml(bytes: &[u8]) -> String {
+    part(bytes, "word/document.xml")
+}
+
+/// The value of `attr` in the first `<tag …>` of `xml` that contains `with`.
+fn attribute<'a>(xml: &'a str, tag: &str, with: &str, attr: &str) -> Option<&'a str> {
+    xml.match_indices(&format!("<{tag} "))
+        .map(|(i, _)| &xml[i..i + xml[i..].find('>').expect("closed tag")])
+        .find(|element| element.contains(with))
+        .and_then(|element| {
+            let start = element.find(&format!(" {attr}=\""))? + attr.len() + 3;
+            Some(&element[start..start + element[start..].find('"')?])
+        })
 }
 
 #[test]
@@ -231,4 +247,68 @@ fn every_character_of_the_notice_has_a_glyph_in_every_face() {
             .collect();
         assert!(missing.is_empty(), "{name} lacks {missing:?}");
     }
+}
+
+/// Decree 30: page numbers centred in the top margin, none on page 1. The section has a distinct
+/// title page whose header is empty; the other pages' header holds a centred PAGE field; the header
+/// sits inside the top margin.
+#[test]
+fn docx_numbers_pages_from_the_second_in_the_top_margin() {
+    let bytes = seed_004().to_docx().expect("docx");
+    let xml = document_xml(&bytes);
+    let sect = &xml[xml.rfind("<w:sectPr").expect("sectPr")..];
+    assert!(sect.contains("<w:titlePg"), "distinct title page: {sect}");
+    let rels = part(&bytes, "word/_rels/document.xml.rels");
+    let header_part = |kind: &str| {
+        let id = attribute(
+            sect,
+            "w:headerReference",
+            &format!("w:type=\"{kind}\""),
+            "r:id",
+        )
+        .unwrap_or_else(|| panic!("a {kind} header reference: {sect}"));
+        let target = attribute(&rels, "Relationship", &format!("Id=\"{id}\""), "Target")
+            .unwrap_or_else(|| panic!("relationship {id}: {rels}"));
+        assert!(
+            attribute(&rels, "Relationship", &format!("Id=\"{id}\""), "Type")
+                .is_some_and(|t| t.ends_with("/header")),
+            "{id} is a header"
+        );
+        part(&bytes, &format!("word/{target}"))
+    };
+
+    let other_pages = header_part("default");
+    assert_eq!(
+        other_pages
+            .matches("<w:instrText>PAGE</w:instrText>")
+            .count(),
+        1,
+        "one PAGE field: {other_pages}"
+    );
+    assert!(other_pages.contains(r#"w:fldCharType="begin""#));
+    assert!(other_pages.contains(r#"w:fldCharType="end""#));
+    assert!(
+        other_pages.contains(r#"<w:jc w:val="center""#),
+        "centred: {other_pages}"
+    );
+
+    let first_page = header_part("first");
+    assert!(
+        !first_page.contains("instrText") && !first_page.contains("<w:t"),
+        "page 1's header is empty: {first_page}"
+    );
+
+    // The header starts 8 mm from the top edge, inside the 22 mm top margin.
+    let header: u32 = attribute(sect, "w:pgMar", "w:header", "w:header")
+        .expect("header distance")
+        .parse()
+        .unwrap();
+    let top: u32 = attribute(sect, "w:pgMar", "w:top", "w:top")
+        .expect("top margin")
+        .parse()
+        .unwrap();
+    assert_eq!(header, 454, "8 mm");
+    assert_eq!(top, 1247, "22 mm");
+    // A 14 pt line (≈ 322 twips) fits between the header's top and the text.
+    assert!(header + 322 < top);
 }

@@ -80,11 +80,11 @@ fn pdftotext_pages(pdf: &Path) -> Vec<String> {
     pages
 }
 
-/// The running text of a document from its pages. When `numbered`, every page from the second on
-/// must carry its number (Decree 30: in the top margin, none on page 1) as a word of its own at the
+/// The running text of a document from its pages. Every page from the second on must carry its
+/// number (Decree 30: in the top margin, none on page 1) as a word of its own at the
 /// start or the end of its text (where the writer draws it in the content stream: LibreOffice the
 /// header first, printpdf after the text); the number is checked and removed.
-fn running_text(pages: &[String], reader: &str, numbered: bool) -> String {
+fn running_text(pages: &[String], reader: &str) -> String {
     assert!(!pages.is_empty(), "{reader}: no page");
     let mut out = Vec::new();
     for (i, page) in pages.iter().enumerate() {
@@ -97,8 +97,6 @@ fn running_text(pages: &[String], reader: &str, numbered: bool) -> String {
                 !is_number(first) && !is_number(last),
                 "{reader}: page 1 must carry no page number: «{first}» … «{last}»"
             );
-            out.push(text);
-        } else if !numbered {
             out.push(text);
         } else {
             let number = (i + 1).to_string();
@@ -170,7 +168,7 @@ fn pdftotext_reads_exactly_the_notice() {
         !raw.contains('\u{FFFD}'),
         "pdftotext found a character it could not map (U+FFFD)"
     );
-    let text = running_text(&pages, "pdftotext", true);
+    let text = running_text(&pages, "pdftotext");
     for wanted in required_texts(&doc) {
         let wanted = normalise(&wanted);
         assert!(
@@ -468,27 +466,38 @@ fn pdftoppm_page_one_has_the_decree_30_layout() {
         "each block centred in its column: {runs_mm:?}, centres {left_centre} / {right_centre}"
     );
 
-    // Page 2: its number alone in the top margin, centred on the text width; the text below 20 mm.
-    let page2 = Raster::render(&pdf, 2, 150, &dir);
-    let margin_rows = 0..page2.px(20.0);
-    let (nx0, ny0, nx1, ny1) = page2
-        .ink_box(0..page2.width, margin_rows)
-        .expect("a page number in the top margin of page 2");
-    let number_centre = (page2.mm(nx0) + page2.mm(nx1)) / 2.0;
-    eprintln!(
-        "page 2: number at {:.1}–{:.1} mm across, {:.1}–{:.1} mm down (centre {number_centre:.1} mm; text centre {:.1} mm)",
-        page2.mm(nx0),
-        page2.mm(nx1),
-        page2.mm(ny0),
-        page2.mm(ny1),
-        (text_left + text_right) / 2.0
+    check_page_numbers(&pdf, &dir, "printpdf");
+}
+
+/// Decree 30's page numbers, measured on pages rendered by pdftoppm: nothing in the top 20 mm of
+/// page 1; on page 2 one short number there, centred on the text width (30–195 mm).
+fn check_page_numbers(pdf: &Path, dir: &Scratch, reader: &str) {
+    let page1 = Raster::render(pdf, 1, 150, dir);
+    assert_eq!(
+        page1.ink_box(0..page1.width, 0..page1.px(20.0)),
+        None,
+        "{reader}: page 1 has something in its top margin"
     );
-    assert!((number_centre - (text_left + text_right) / 2.0).abs() < 1.5);
-    assert!(page2.mm(nx1) - page2.mm(nx0) < 6.0, "one short number");
+    let page2 = Raster::render(pdf, 2, 150, dir);
+    let (nx0, ny0, nx1, ny1) = page2
+        .ink_box(0..page2.width, 0..page2.px(20.0))
+        .unwrap_or_else(|| panic!("{reader}: no page number in the top margin of page 2"));
+    let [left, top, right, bottom] = page2.ink_edges_mm((nx0, ny0, nx1, ny1));
+    let centre = (left + right) / 2.0;
+    let text_centre = (30.0 + 210.0 - 15.0) / 2.0;
+    eprintln!(
+        "{reader}: page 2 number at {left:.1}–{right:.1} mm across (centre {centre:.1} mm; text centre {text_centre:.1} mm), {top:.1}–{bottom:.1} mm down; page 1 blank above 20 mm"
+    );
+    assert!(
+        (centre - text_centre).abs() < 1.5,
+        "{reader}: page number not centred"
+    );
+    assert!(right - left < 6.0, "{reader}: one short number");
 }
 
 /// LibreOffice opens the DOCX and prints it to PDF; pdftotext reads the same text from it as from
-/// our own PDF.
+/// our own PDF, and its pages are numbered from the second in the top margin (the DOCX's header
+/// PAGE field, none on the title page).
 #[test]
 #[ignore = "needs LibreOffice (Debian libreoffice-writer-nogui) and pdftotext"]
 fn libreoffice_opens_the_docx_with_the_same_text() {
@@ -535,8 +544,8 @@ fn libreoffice_opens_the_docx_with_the_same_text() {
     }
 
     let lo_pages = pdftotext_pages(&theirs);
-    let lo_text = running_text(&lo_pages, "LibreOffice", false);
-    let our_text = running_text(&pdftotext_pages(&ours), "printpdf", true);
+    let lo_text = running_text(&lo_pages, "LibreOffice");
+    let our_text = running_text(&pdftotext_pages(&ours), "printpdf");
     for wanted in required_texts(&doc) {
         let wanted = normalise(&wanted);
         assert!(
@@ -549,6 +558,7 @@ fn libreoffice_opens_the_docx_with_the_same_text() {
         "LibreOffice's PDF reads differently from ours {}",
         first_difference(&our_text, &lo_text)
     );
+    check_page_numbers(&theirs, &dir, "LibreOffice");
     eprintln!(
         "LibreOffice: {} pages, {} characters, the same text as our PDF",
         lo_pages.len(),

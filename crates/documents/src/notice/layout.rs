@@ -16,6 +16,11 @@ pub const MARGIN_BOTTOM_MM: f32 = 20.0;
 pub const MARGIN_LEFT_MM: f32 = 30.0;
 pub const MARGIN_RIGHT_MM: f32 = 15.0;
 
+/// Page numbers (from page 2) stand in the middle of the top margin: the DOCX header starts this far
+/// from the top edge, so a 14 pt number's digits are centred about 11 mm down, where the PDF writer
+/// puts them too.
+pub const HEADER_FROM_TOP_MM: f32 = 8.0;
+
 /// Type sizes, in points.
 pub const BODY_PT: f32 = 14.0;
 /// Issuing body, national title, number: 13 pt.
