@@ -180,7 +180,37 @@ fn pdf_is_a4_with_embedded_truetype_fonts() {
             .decompressed_content()
             .unwrap_or_else(|_| stream.content.clone());
         assert_eq!(&data[..4], &[0, 1, 0, 0], "a TrueType font file");
+        // Subset to the glyphs the notice uses: a fraction of the 370–394 KB faces.
+        assert!(
+            data.len() < 100_000,
+            "a subset font file, not the whole face: {} bytes",
+            data.len()
+        );
     }
+    // Each font is named after its face, with a subset tag: "ABCDEF+LiberationSerif-Bold".
+    let names: Vec<String> = pdf
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.has(b"FontFile2"))
+        .map(|d| {
+            let name = d
+                .get(b"FontName")
+                .and_then(Object::as_name)
+                .expect("FontName");
+            String::from_utf8_lossy(name).into_owned()
+        })
+        .collect();
+    for name in &names {
+        let (tag, face) = name.split_once('+').expect("a subset tag");
+        assert!(
+            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+            "{name}"
+        );
+        assert!(face.starts_with("LiberationSerif"), "{name}");
+    }
+    // The whole notice, four faces and two pages, in well under 150 KB (851 KB with whole fonts).
+    assert!(bytes.len() < 150_000, "PDF of {} bytes", bytes.len());
 }
 
 #[test]

@@ -189,7 +189,7 @@ fn pdftotext_reads_exactly_the_notice() {
     );
 }
 
-/// pdffonts (poppler-utils): every font the PDF uses is embedded and maps back to Unicode.
+/// pdffonts (poppler-utils): every font the PDF uses is embedded, subset, and maps back to Unicode.
 #[test]
 #[ignore = "needs pdffonts from Debian poppler-utils"]
 fn pdffonts_every_font_embedded_with_unicode_map() {
@@ -211,8 +211,9 @@ fn pdffonts_every_font_embedded_with_unicode_map() {
     );
     for cols in &fonts {
         let n = cols.len();
-        let (emb, uni) = (cols[n - 5], cols[n - 3]);
+        let (emb, sub, uni) = (cols[n - 5], cols[n - 4], cols[n - 3]);
         assert_eq!(emb, "yes", "font not embedded: {cols:?}");
+        assert_eq!(sub, "yes", "font embedded whole, not subset: {cols:?}");
         assert_eq!(uni, "yes", "font without a ToUnicode map: {cols:?}");
         assert!(
             cols[0].contains("LiberationSerif"),
