@@ -86,8 +86,8 @@ fn docx_holds_the_texts_the_page_and_the_font() {
     for margin in [
         r#"w:top="1247""#,
         r#"w:bottom="1134""#,
-        r#"w:left="1701""#,
-        r#"w:right="850""#,
+        r#"w:left="1729""#,
+        r#"w:right="879""#,
     ] {
         assert!(xml.contains(margin), "margin {margin}");
     }

@@ -222,6 +222,12 @@ fn pdffonts_every_font_embedded_with_unicode_map() {
     }
 }
 
+/// The text area the writers lay out (layout.rs): 30.5 mm from the left edge to 15.5 mm from the
+/// right, half a millimetre inside the decree's 30 and 15 so that a glyph reaching past its origin
+/// (the bar of a line-initial "Đ") stays inside them.
+const TEXT_LEFT_MM: f32 = 30.5;
+const TEXT_RIGHT_MM: f32 = 210.0 - 15.5;
+
 /// A page rendered by pdftoppm, as RGB pixels.
 struct Raster {
     width: usize,
@@ -363,8 +369,9 @@ impl Raster {
 }
 
 /// Page 1 rendered by pdftoppm at 150 dpi, measured: the margins of Decree 30 (top 20–25, left
-/// 30–35, right 15–20 mm; bottom at least 20 mm, and not more than one unused line beyond it), the
-/// two header blocks side by side at the top. Page 2 carries its number centred in the top margin.
+/// 30–35, right 15–20 mm; bottom at least 20 mm, and no room for another line beyond it), the two
+/// header blocks side by side at the top; the side margins of the later pages, and page 2's
+/// number centred in the top margin.
 #[test]
 #[ignore = "needs pdftoppm from Debian poppler-utils"]
 fn pdftoppm_page_one_has_the_decree_30_layout() {
@@ -400,14 +407,18 @@ fn pdftoppm_page_one_has_the_decree_30_layout() {
     assert!((20.0..=25.0).contains(&top), "top margin {top:.1} mm");
     assert!((30.0..=35.0).contains(&left), "left margin {left:.1} mm");
     assert!((15.0..=20.0).contains(&right), "right margin {right:.1} mm");
-    // Page 1 is full (the notice runs on): the text stops at the bottom margin, leaving at most
-    // one unused 14 pt line and its 6 pt paragraph space (≈ 7.8 mm).
+    // The bottom margin is where text may go down to, not where it must: page 1 is full (the notice
+    // runs on), so its text stops above 20 mm from the edge, and the white below it is less than
+    // the 20 mm plus what the next line would have needed: its 14 pt line, the 6 pt after a
+    // paragraph, and the part of the last line's box below a baseline without descenders
+    // ((1.15 − 0.891) × 14 pt).
     let pages = pdftotext_pages(&pdf).len();
     assert!(pages >= 2, "seed 004 runs to a second page");
-    let unused_line_mm = (14.0 * 1.15 + 6.0) / 72.0 * 25.4;
+    let unused_mm = (14.0 * 1.15 + 6.0 + (1.15 - 0.891) * 14.0) / 72.0 * 25.4;
     assert!(
-        (20.0..=20.0 + unused_line_mm).contains(&bottom),
-        "bottom margin {bottom:.1} mm"
+        (20.0..20.0 + unused_mm).contains(&bottom),
+        "bottom margin {bottom:.1} mm (at most {:.1})",
+        20.0 + unused_mm
     );
 
     // The header: within the top 12 mm of ink, two blocks separated by blank columns, the issuing
@@ -441,8 +452,7 @@ fn pdftoppm_page_one_has_the_decree_30_layout() {
         runs_mm[0].0, runs_mm[0].1, runs_mm[1].0, runs_mm[1].1, tops.0, tops.1
     );
     // The left block is centred in the left 40 % of the text width, the right one in the rest.
-    let text_left = 30.0;
-    let text_right = 210.0 - 15.0;
+    let (text_left, text_right) = (TEXT_LEFT_MM, TEXT_RIGHT_MM);
     let split = text_left + 0.4 * (text_right - text_left);
     assert!(
         runs_mm[0].0 >= text_left && runs_mm[0].1 <= split,
@@ -467,11 +477,29 @@ fn pdftoppm_page_one_has_the_decree_30_layout() {
         "each block centred in its column: {runs_mm:?}, centres {left_centre} / {right_centre}"
     );
 
+    // The side margins of every later page, below its number.
+    for n in 2..=pages {
+        let page = Raster::render(&pdf, n, 150, &dir);
+        let rows = page.px(20.0)..page.height;
+        let ink = page.ink_box(0..page.width, rows).expect("text");
+        let [l, _, r, _] = page.ink_edges_mm(ink);
+        let (left, right) = (l, 210.0 - r);
+        eprintln!("page {n}: margins left {left:.2} mm, right {right:.2} mm");
+        assert!(
+            (30.0..=35.0).contains(&left),
+            "page {n}: left margin {left:.2} mm"
+        );
+        assert!(
+            (15.0..=20.0).contains(&right),
+            "page {n}: right margin {right:.2} mm"
+        );
+    }
+
     check_page_numbers(&pdf, &dir, "printpdf");
 }
 
 /// Decree 30's page numbers, measured on pages rendered by pdftoppm: nothing in the top 20 mm of
-/// page 1; on page 2 one short number there, centred on the text width (30–195 mm).
+/// page 1; on page 2 one short number there, centred on the text width.
 fn check_page_numbers(pdf: &Path, dir: &Scratch, reader: &str) {
     let page1 = Raster::render(pdf, 1, 150, dir);
     assert_eq!(
@@ -485,7 +513,7 @@ fn check_page_numbers(pdf: &Path, dir: &Scratch, reader: &str) {
         .unwrap_or_else(|| panic!("{reader}: no page number in the top margin of page 2"));
     let [left, top, right, bottom] = page2.ink_edges_mm((nx0, ny0, nx1, ny1));
     let centre = (left + right) / 2.0;
-    let text_centre = (30.0 + 210.0 - 15.0) / 2.0;
+    let text_centre = (TEXT_LEFT_MM + TEXT_RIGHT_MM) / 2.0;
     eprintln!(
         "{reader}: page 2 number at {left:.1}–{right:.1} mm across (centre {centre:.1} mm; text centre {text_centre:.1} mm), {top:.1}–{bottom:.1} mm down; page 1 blank above 20 mm"
     );
