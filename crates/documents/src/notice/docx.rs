@@ -1,7 +1,7 @@
 //! The notice as a Word document, built with docx-rs (no OOXML written by hand).
 
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, ParagraphBorder,
+    AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, ParagraphBorder,
     ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableCell,
     TableLayoutType, TableRow, WidthType,
 };
@@ -73,9 +73,10 @@ fn cell(width: u32, paragraphs: Vec<Paragraph>) -> TableCell {
     )
 }
 
-/// A borderless two-column table with fixed widths.
+/// A borderless two-column table with fixed widths, its row kept on one page (as the PDF keeps
+/// the header and the signature block whole).
 fn two_columns(left_width: u32, left: TableCell, right_width: u32, right: TableCell) -> Table {
-    Table::without_borders(vec![TableRow::new(vec![left, right])])
+    Table::without_borders(vec![TableRow::new(vec![left, right]).cant_split()])
         .set_grid(vec![left_width as usize, right_width as usize])
         .width((left_width + right_width) as usize, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
@@ -144,6 +145,28 @@ fn signature(doc: &NoticeDoc) -> Table {
     two_columns(left_w, cell(left_w, left), right_w, cell(right_w, right))
 }
 
+/// The header of every page but the first: its number, centred (a PAGE field, which Word and
+/// LibreOffice fill in), in the body font and size.
+fn page_number_header() -> Header {
+    Header::new().add_paragraph(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().before(0).after(0))
+            .size(half_points(BODY_PT))
+            .add_page_num(PageNum::new()),
+    )
+}
+
+/// The header of page 1: empty (Decree 30: no number on the first page). Setting it turns on the
+/// section's distinct title page (w:titlePg).
+fn first_page_header() -> Header {
+    Header::new().add_paragraph(
+        Paragraph::new()
+            .line_spacing(LineSpacing::new().before(0).after(0))
+            .size(half_points(BODY_PT)),
+    )
+}
+
 /// The notice as a .docx file.
 pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
     let margin = |mm| i32::try_from(mm_to_twips(mm)).unwrap_or(0);
@@ -154,8 +177,11 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
                 .top(margin(MARGIN_TOP_MM))
                 .bottom(margin(MARGIN_BOTTOM_MM))
                 .left(margin(MARGIN_LEFT_MM))
-                .right(margin(MARGIN_RIGHT_MM)),
+                .right(margin(MARGIN_RIGHT_MM))
+                .header(margin(HEADER_FROM_TOP_MM)),
         )
+        .header(page_number_header())
+        .first_header(first_page_header())
         .default_fonts(fonts())
         .default_size(half_points(BODY_PT))
         .add_table(header(doc));

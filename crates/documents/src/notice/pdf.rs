@@ -1,5 +1,6 @@
 //! The notice as a PDF, with printpdf: TrueType fonts embedded as CID fonts with a ToUnicode map,
-//! so the Vietnamese text is selectable and searchable. printpdf places text; the line breaking,
+//! so the Vietnamese text is selectable and searchable, each subset to the glyphs the page uses
+//! (printpdf's default `subset_fonts`, which needs its `text_layout` feature). printpdf places text; the line breaking,
 //! justification and page breaks are done here from the font's advance widths.
 
 use printpdf::{
@@ -121,10 +122,10 @@ impl Fonts {
             .chars()
             .map(|c| {
                 let gid = font.lookup_glyph_index(c as u32).unwrap_or(0);
-                u32::from(font.get_glyph_width(gid).unwrap_or(0))
+                u32::from(font.get_horizontal_advance(gid))
             })
             .sum();
-        units as f32 / f32::from(font.units_per_em.max(1)) * style.size
+        units as f32 / f32::from(font.pdf_font_metrics.units_per_em.max(1)) * style.size
     }
 }
 
@@ -373,9 +374,13 @@ impl<'a> Writer<'a> {
 }
 
 fn load_fonts(doc: &mut PdfDocument) -> Result<Fonts, DocumentError> {
+    // The PostScript name goes into the PDF as /BaseFont, after the subset tag (without a name
+    // printpdf writes its random font id): what a viewer's font list and pdffonts show.
     let parse = |bytes: &[u8], name: &str| {
-        ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
-            .ok_or_else(|| DocumentError::Pdf(format!("cannot read the font {name}")))
+        let mut font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
+            .ok_or_else(|| DocumentError::Pdf(format!("cannot read the font {name}")))?;
+        font.font_name = Some(name.to_string());
+        Ok::<_, DocumentError>(font)
     };
     let parsed = [
         parse(fonts::SERIF_REGULAR, "LiberationSerif-Regular")?,
