@@ -26,6 +26,7 @@ use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
 
 mod directory;
 mod extract;
+mod reports;
 mod work;
 
 /// What every page's frame needs.
@@ -159,6 +160,22 @@ pub fn router() -> Router<AppState> {
         .route("/notifications", get(work::notifications_page))
         .route("/calendar", get(work::calendar_page))
         .route("/calendar/token", post(work::calendar_token_submit))
+        .route("/reports", get(reports::reports_page))
+        .route("/reports/{form}", get(reports::pick_period))
+        .route("/reports/{form}/{period}", get(reports::board_page))
+        .route(
+            "/reports/{form}/{period}/{unit}",
+            get(reports::entry_page).post(reports::entry_submit),
+        )
+        .route("/rollups", get(reports::rollups_page))
+        .route(
+            "/targets",
+            get(reports::targets_page).post(reports::targets_submit),
+        )
+        .route(
+            "/indicators",
+            get(reports::indicators_page).post(reports::indicators_submit),
+        )
 }
 
 /// Pages and probes that need no session.

@@ -46,7 +46,7 @@ use crate::work::{
 // ----- shared helpers -----
 
 /// A submitted form as its pairs: a multi-select sends its key once per chosen value.
-pub(super) struct Fields(Vec<(String, String)>);
+pub(super) struct Fields(pub(super) Vec<(String, String)>);
 
 impl Fields {
     pub(super) fn parse(body: &[u8]) -> Fields {
@@ -174,7 +174,7 @@ impl FormErrors {
 
 /// Splits a correctable error into the status and the messages a form shows; `None` for errors
 /// that go to the error page.
-fn form_errors(e: &AppError, lang: Lang) -> Option<(StatusCode, FormErrors)> {
+pub(super) fn form_errors(e: &AppError, lang: Lang) -> Option<(StatusCode, FormErrors)> {
     let (status, message) = correctable(e, lang)?;
     let fields = e
         .info()
@@ -272,12 +272,16 @@ fn tidy_conclusion(mut c: ConclusionView) -> ConclusionView {
     c
 }
 
-fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
 /// Sends a correctable error back to the form (rendered by `again`), others to the error page.
-async fn or_again<F, Fut>(e: AppError, lang: Lang, again: F) -> Result<Response, AppError>
+pub(super) async fn or_again<F, Fut>(
+    e: AppError,
+    lang: Lang,
+    again: F,
+) -> Result<Response, AppError>
 where
     F: FnOnce(FormErrors) -> Fut,
     Fut: std::future::Future<Output = Result<Html<String>, AppError>>,
