@@ -1,0 +1,242 @@
+//! The pages of periodic reports over plain HTTP, on SQLite and (with GIAOBAN_TEST_DATABASE_URL)
+//! PostgreSQL: every page answers for the office, a commune cannot open another commune's entry
+//! page, a refused entry comes back with the rule's Vietnamese message and the figures as typed,
+//! and a sent report shows on the completeness board and in the district roll-up.
+
+mod common;
+
+use common::TestApp;
+use giaoban_domain::audit::AuditActor;
+use giaoban_domain::indicator::{BUNDLED_CATALOG, parse_catalog};
+use giaoban_domain::report::{FormDefinition, ReportForm};
+use serde_json::json;
+
+pub async fn setup(app: &TestApp) -> ReportForm {
+    let s = &app.db.store;
+    let sys = AuditActor::system("test");
+    s.load_catalog(&sys, &parse_catalog(BUNDLED_CATALOG).expect("catalog"))
+        .await
+        .expect("catalog");
+    let catalog = s.indicators().await.expect("indicators");
+    let input = serde_json::from_value(json!({
+        "code": "KTXH_QUY_XA", "name_vi": "Báo cáo KT-XH quý (xã)", "period_kind": "quarter",
+        "window_rule": "decree09",
+        "submission_rule": {"rule": "working_days_after_window", "days": 2},
+        "reporter_kinds": ["commune", "township"],
+        "items": [{"code": "NN_LUA_GIEO_CAY", "required": true}, {"code": "NN_LUA_THU_HOACH"},
+                  {"code": "DN_THANH_LAP_MOI"}],
+        "sections": ["results", "shortcomings"],
+        "rules": [{"left": "NN_LUA_THU_HOACH", "op": "<=", "right": {"indicator": "NN_LUA_GIEO_CAY"},
+                   "message_vi": "Diện tích thu hoạch không được lớn hơn diện tích gieo cấy.",
+                   "message_en": "The harvested area cannot exceed the sown area."}]
+    }))
+    .expect("form input");
+    let def = FormDefinition::parse(&input, &catalog).expect("form");
+    s.create_form(&sys, &def).await.expect("form")
+}
+
+fn form_token(html: &str) -> String {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("token in form")
+        .to_owned()
+}
+
+async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let r = c.get(app.url(path)).send().await.expect("get");
+    let status = r.status().as_u16();
+    (status, r.text().await.expect("html"))
+}
+
+#[tokio::test]
+async fn report_pages_answer_and_a_commune_sends_its_report() {
+    let app = TestApp::spawn().await;
+    let form = setup(&app).await;
+    let (office, _) = app.signed_in("office").await;
+    let district = app.units.district.0;
+    let ngoc = app.units.cam_ngoc.0;
+    let tan = app.units.cam_tan.0;
+    let board = format!("/reports/{}/2023Q1", form.id);
+    let ngoc_entry = format!("{board}/{ngoc}");
+
+    // Every page answers for the office.
+    for path in [
+        "/reports".to_owned(),
+        board.clone(),
+        format!("{board}?under={district}&as_of=28/03/2023"),
+        ngoc_entry.clone(),
+        format!("/rollups?unit={district}&period=2023Q1"),
+        "/rollups".to_owned(),
+        format!("/targets?unit={district}&year=2023"),
+        "/indicators".to_owned(),
+    ] {
+        let (status, html) = get(&office, &app, &path).await;
+        assert_eq!(status, 200, "{path}: {html}");
+    }
+    let (_, list) = get(&office, &app, "/reports").await;
+    assert!(list.contains("Báo cáo KT-XH quý (xã)"), "{list}");
+    assert!(list.contains(&format!("/reports/{}/", form.id)), "{list}");
+    let (_, catalog) = get(&office, &app, "/indicators").await;
+    assert!(catalog.contains("NN_LUA_GIEO_CAY"), "{catalog}");
+
+    // A commune opens its own entry page, not its neighbour's.
+    let (ngoc_c, _) = app.signed_in("camngoc").await;
+    let (status, html) = get(&ngoc_c, &app, &ngoc_entry).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("id=\"value-NN_LUA_GIEO_CAY\""), "{html}");
+    assert!(html.contains("id=\"section-results\""), "{html}");
+    assert!(html.contains("id=\"save-draft\""), "{html}");
+    let (status, _) = get(&ngoc_c, &app, &format!("{board}/{tan}")).await;
+    assert_eq!(
+        status, 403,
+        "a commune reading another commune's entry page"
+    );
+    let (status, _) = get(
+        &ngoc_c,
+        &app,
+        &format!("{board}/{}", app.units.other_district.0),
+    )
+    .await;
+    assert!(
+        status == 403 || status == 404,
+        "another district's entry page: {status}"
+    );
+
+    // Harvested above sown: refused with the rule's message, the figures as typed.
+    let token = form_token(&html);
+    let r = ngoc_c
+        .post(app.url(&ngoc_entry))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("v.NN_LUA_GIEO_CAY", "5.466,32"),
+            ("v.NN_LUA_THU_HOACH", "6.000"),
+            ("v.DN_THANH_LAP_MOI", "2"),
+            ("n.results", "Gieo cấy xong vụ chiêm xuân."),
+            ("op", "save"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_ne!(r.status(), 303);
+    let html = r.text().await.expect("html");
+    assert!(
+        html.contains("Diện tích thu hoạch không được lớn hơn diện tích gieo cấy."),
+        "{html}"
+    );
+    assert!(html.contains("value=\"5.466,32\""), "{html}");
+    assert!(html.contains("value=\"6.000\""), "{html}");
+    assert!(html.contains("Gieo cấy xong vụ chiêm xuân."), "{html}");
+
+    // Mended and sent.
+    let r = ngoc_c
+        .post(app.url(&ngoc_entry))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("v.NN_LUA_GIEO_CAY", "5.466,32"),
+            ("v.NN_LUA_THU_HOACH", "5.000"),
+            ("v.DN_THANH_LAP_MOI", "2"),
+            ("n.results", "Gieo cấy xong vụ chiêm xuân."),
+            ("op", "submit"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let (_, html) = get(&ngoc_c, &app, &ngoc_entry).await;
+    assert!(html.contains("data-status=\"submitted\""), "{html}");
+    assert!(html.contains("value=\"5.466,32\""), "{html}");
+    // A commune does not review its own report.
+    assert!(!html.contains("id=\"accept-report\""), "{html}");
+
+    // The office sees Cẩm Ngọc sent and Cẩm Tân missing, and the district total.
+    let (_, html) = get(&office, &app, &board).await;
+    let row = |id: uuid::Uuid| {
+        html.split(&format!("id=\"row-{id}\""))
+            .nth(1)
+            .and_then(|s| s.split("</tr>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(row(ngoc).contains("data-status=\"submitted\""), "{html}");
+    assert!(row(tan).contains("data-timeliness=\"missing\""), "{html}");
+    assert!(html.contains("id=\"total-expected\">2<"), "{html}");
+    assert!(html.contains("id=\"total-sent\">1<"), "{html}");
+    assert!(html.contains("id=\"percent-sent\">50,0%<"), "{html}");
+    let (_, html) = get(
+        &office,
+        &app,
+        &format!("/rollups?unit={district}&period=2023Q1"),
+    )
+    .await;
+    assert!(html.contains("5.466,32"), "{html}");
+    assert!(html.contains(&format!("/rollups?unit={ngoc}")), "{html}");
+
+    // The office returns it with a reason; the commune sees the reason.
+    let (_, html) = get(&office, &app, &ngoc_entry).await;
+    assert!(html.contains("id=\"accept-report\""), "{html}");
+    let r = office
+        .post(app.url(&ngoc_entry))
+        .form(&[
+            ("csrf_token", form_token(&html).as_str()),
+            ("reason", "Bổ sung số liệu thu hoạch."),
+            ("op", "return"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let (_, html) = get(&ngoc_c, &app, &ngoc_entry).await;
+    assert!(html.contains("data-status=\"returned\""), "{html}");
+    assert!(html.contains("Bổ sung số liệu thu hoạch."), "{html}");
+
+    // Targets: the office sets one; a bad figure is refused with the service's message.
+    let (_, html) = get(
+        &office,
+        &app,
+        &format!("/targets?unit={district}&year=2023"),
+    )
+    .await;
+    let token = form_token(&html);
+    let r = office
+        .post(app.url("/targets"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("unit", district.to_string().as_str()),
+            ("year", "2023"),
+            ("indicator_code", "NN_LUA_GIEO_CAY"),
+            ("value", "nhiều"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_ne!(r.status(), 303);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("Chỉ tiêu kế hoạch phải là số"), "{html}");
+    let r = office
+        .post(app.url("/targets"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("unit", district.to_string().as_str()),
+            ("year", "2023"),
+            ("indicator_code", "NN_LUA_GIEO_CAY"),
+            ("value", "6.500"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let (_, html) = get(
+        &office,
+        &app,
+        &format!("/targets?unit={district}&year=2023"),
+    )
+    .await;
+    assert!(html.contains("id=\"target-NN_LUA_GIEO_CAY\""), "{html}");
+    assert!(html.contains("6.500"), "{html}");
+
+    // A commune sees the catalog without the form to add to it.
+    let (status, html) = get(&ngoc_c, &app, "/indicators").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("id=\"indicator-form\""), "{html}");
+}
