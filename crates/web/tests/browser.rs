@@ -354,3 +354,159 @@ async fn browser_department_updates_progress_of_its_own_task_only() {
         "the page's update reached the database"
     );
 }
+
+/// A quarterly commune form with the rule "harvested ≤ sown", as the report tests set it up.
+async fn seed_report_form(app: &TestApp) -> giaoban_domain::report::ReportForm {
+    use giaoban_domain::indicator::{BUNDLED_CATALOG, parse_catalog};
+    use giaoban_domain::report::FormDefinition;
+    let s = &app.db.store;
+    let sys = giaoban_domain::audit::AuditActor::system("test");
+    s.load_catalog(&sys, &parse_catalog(BUNDLED_CATALOG).expect("catalog"))
+        .await
+        .expect("catalog");
+    let catalog = s.indicators().await.expect("indicators");
+    let input = serde_json::from_value(serde_json::json!({
+        "code": "KTXH_QUY_XA", "name_vi": "Báo cáo KT-XH quý (xã)", "period_kind": "quarter",
+        "window_rule": "decree09",
+        "submission_rule": {"rule": "working_days_after_window", "days": 2},
+        "reporter_kinds": ["commune", "township"],
+        "items": [{"code": "NN_LUA_GIEO_CAY", "required": true}, {"code": "NN_LUA_THU_HOACH"}],
+        "sections": ["results"],
+        "rules": [{"left": "NN_LUA_THU_HOACH", "op": "<=", "right": {"indicator": "NN_LUA_GIEO_CAY"},
+                   "message_vi": "Diện tích thu hoạch không được lớn hơn diện tích gieo cấy.",
+                   "message_en": "The harvested area cannot exceed the sown area."}]
+    }))
+    .expect("form input");
+    let def = FormDefinition::parse(&input, &catalog).expect("form");
+    s.create_form(&sys, &def).await.expect("form")
+}
+
+async fn text_of(c: &Client, id: &str) -> Result<String, String> {
+    c.find(Locator::Id(id))
+        .await
+        .map_err(|e| format!("#{id}: {e}"))?
+        .text()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn type_into(c: &Client, id: &str, text: &str) -> Result<(), String> {
+    let e = c
+        .find(Locator::Id(id))
+        .await
+        .map_err(|e| format!("#{id}: {e}"))?;
+    e.clear().await.map_err(|e| e.to_string())?;
+    e.send_keys(text).await.map_err(|e| e.to_string())
+}
+
+async fn click(c: &Client, id: &str) -> Result<(), String> {
+    c.find(Locator::Id(id))
+        .await
+        .map_err(|e| format!("#{id}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; run by scripts/test"]
+async fn browser_commune_sends_its_quarterly_report_on_a_phone() {
+    let app = TestApp::spawn().await;
+    let form = seed_report_form(&app).await;
+    let driver = Driver::start();
+    let c = driver.client(390, 844).await;
+    let ngoc = app.units.cam_ngoc.0;
+    let tan = app.units.cam_tan.0;
+    let district = app.units.district.0;
+    let board = format!("/reports/{}/2023Q1", form.id);
+    run_flow("commune_report_phone", c, |c| async move {
+        sign_in(&c, &app, "camngoc").await?;
+        c.goto(&app.url(&format!("{board}/{ngoc}")))
+            .await
+            .map_err(|e| e.to_string())?;
+        // Harvested above sown: the rule's message, and what was typed is still there.
+        type_into(&c, "value-NN_LUA_GIEO_CAY", "5.466,32").await?;
+        type_into(&c, "value-NN_LUA_THU_HOACH", "6.000").await?;
+        type_into(&c, "section-results", "Gieo cấy xong vụ chiêm xuân.").await?;
+        click(&c, "save-draft").await?;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id("entry-error"))
+            .await
+            .map_err(|e| format!("no error shown: {e}"))?;
+        let err = text_of(&c, "entry-error").await?;
+        if !err.contains("Diện tích thu hoạch không được lớn hơn diện tích gieo cấy.")
+        {
+            return Err(format!("rule message missing: {err}"));
+        }
+        for (id, want) in [
+            ("value-NN_LUA_GIEO_CAY", "5.466,32"),
+            ("value-NN_LUA_THU_HOACH", "6.000"),
+        ] {
+            let v = c
+                .find(Locator::Id(id))
+                .await
+                .map_err(|e| e.to_string())?
+                .prop("value")
+                .await
+                .map_err(|e| e.to_string())?;
+            if v.as_deref() != Some(want) {
+                return Err(format!("#{id} lost what was typed: {v:?}"));
+            }
+        }
+        // On a 390-px phone the page does not scroll sideways.
+        let wide = c
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth;",
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        if wide != serde_json::Value::Bool(false) {
+            return Err("the entry page scrolls sideways at 390 px".into());
+        }
+        // Mended, saved, then sent.
+        type_into(&c, "value-NN_LUA_THU_HOACH", "5.000").await?;
+        click(&c, "save-draft").await?;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#report-status[data-status='draft']"))
+            .await
+            .map_err(|e| format!("not saved as a draft: {e}"))?;
+        click(&c, "submit-report").await?;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#report-status[data-status='submitted']"))
+            .await
+            .map_err(|e| format!("not sent: {e}"))?;
+        let status = text_of(&c, "report-status").await?;
+        if status.trim().is_empty() {
+            return Err("no status label".into());
+        }
+        // The office sees it on the board and in the district roll-up.
+        click(&c, "sign-out").await?;
+        sign_in(&c, &app, "office").await?;
+        c.goto(&app.url(&board)).await.map_err(|e| e.to_string())?;
+        let sent = text_of(&c, &format!("row-{ngoc}")).await?;
+        let missing = text_of(&c, &format!("row-{tan}")).await?;
+        if !sent.contains("Xã Cẩm Ngọc") || !sent.contains("Đã gửi") {
+            let html = c.source().await.unwrap_or_default();
+            return Err(format!("Cẩm Ngọc not shown as sent: {sent} / {html}"));
+        }
+        if !missing.contains("Xã Cẩm Tân") || !missing.contains("Chưa nộp") {
+            return Err(format!("Cẩm Tân not shown as missing: {missing}"));
+        }
+        c.goto(&app.url(&format!("/rollups?unit={district}&period=2023Q1")))
+            .await
+            .map_err(|e| e.to_string())?;
+        let table = text_of(&c, "rollup-table").await?;
+        if !table.contains("5.466,32") {
+            return Err(format!("roll-up lacks 5.466,32: {table}"));
+        }
+        println!(
+            "browser flow: commune sends its quarterly report on a 390-px phone; office sees it"
+        );
+        Ok(())
+    })
+    .await;
+}
