@@ -485,6 +485,12 @@ async fn browser_commune_sends_its_quarterly_report_on_a_phone() {
         }
         // The office sees it on the board and in the district roll-up.
         click(&c, "sign-out").await?;
+        // Let the sign-out land on the sign-in page before going on, or the two race.
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id("username"))
+            .await
+            .map_err(|e| format!("after sign-out: {e}"))?;
         sign_in(&c, &app, "office").await?;
         c.goto(&app.url(&board)).await.map_err(|e| e.to_string())?;
         let sent = text_of(&c, &format!("row-{ngoc}")).await?;
