@@ -171,6 +171,29 @@ async fn report_pages_answer_and_a_commune_sends_its_report() {
     .await;
     assert!(html.contains("5.466,32"), "{html}");
     assert!(html.contains(&format!("/rollups?unit={ngoc}")), "{html}");
+    // The chart of one indicator over the last periods, drawn on the server as SVG.
+    let chart = html
+        .split("id=\"rollup-chart\">")
+        .nth(1)
+        .and_then(|s| s.split("</figure>").next())
+        .unwrap_or_default();
+    assert!(chart.starts_with("<svg"), "{html}");
+    assert!(chart.contains("viewBox"), "{chart}");
+    assert!(
+        chart.contains("2023Q1") && chart.contains("2022Q2"),
+        "{chart}"
+    );
+    let (status, html) = get(
+        &office,
+        &app,
+        &format!("/rollups?unit={district}&period=2023Q1&indicator=DN_THANH_LAP_MOI"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<option value=\"DN_THANH_LAP_MOI\" selected>"),
+        "{html}"
+    );
 
     // The office returns it with a reason; the commune sees the reason.
     let (_, html) = get(&office, &app, &ngoc_entry).await;

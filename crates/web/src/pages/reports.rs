@@ -536,6 +536,8 @@ pub struct RollupForm {
     unit: String,
     #[serde(default)]
     period: String,
+    #[serde(default)]
+    indicator: String,
 }
 
 pub struct SectorRows {
@@ -553,6 +555,78 @@ struct RollupsPage {
     v: Option<RollupView>,
     sectors: Vec<SectorRows>,
     error: Option<String>,
+    /// The indicator drawn over time, and the chart as SVG (drawn here by `plotters`).
+    chart_code: String,
+    chart_name: String,
+    chart: Option<String>,
+}
+
+/// How many periods the chart shows, up to the chosen one.
+const CHART_PERIODS: usize = 8;
+
+/// A line chart of one indicator over periods, as SVG. Only period codes and numbers go into it:
+/// names (typed by people) stay in the HTML around it, escaped by the template.
+fn chart_svg(points: &[reports::SeriesPoint]) -> Option<String> {
+    use giaoban_domain::indicator::Figure;
+    use plotters::prelude::*;
+    let vals: Vec<(usize, f64)> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.value.map(|v| (i, v)))
+        .collect();
+    if vals.is_empty() {
+        return None;
+    }
+    let max = vals.iter().map(|v| v.1).fold(f64::MIN, f64::max);
+    let min = vals.iter().map(|v| v.1).fold(f64::MAX, f64::min).min(0.0);
+    let top = if max > min {
+        max + (max - min) * 0.1
+    } else {
+        min + 1.0
+    };
+    let labels: Vec<String> = points.iter().map(|p| p.period.clone()).collect();
+    let (w, h) = (640u32, 300u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let last = points.len().saturating_sub(1).max(1);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0usize..last, min..top)
+            .ok()?;
+        let x_fmt = |i: &usize| labels.get(*i).cloned().unwrap_or_default();
+        let y_fmt = |v: &f64| {
+            Figure::from_f64(*v)
+                .map(|f| f.format(0, Lang::Vi))
+                .unwrap_or_default()
+        };
+        chart
+            .configure_mesh()
+            .x_labels(points.len())
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .draw()
+            .ok()?;
+        let colour = RGBColor(0xa3, 0x15, 0x1b);
+        chart
+            .draw_series(LineSeries::new(vals.iter().copied(), &colour))
+            .ok()?;
+        chart
+            .draw_series(
+                vals.iter()
+                    .map(|(i, v)| Circle::new((*i, *v), 3, colour.filled())),
+            )
+            .ok()?;
+        root.present().ok()?;
+    }
+    // Scale with the page (a phone is narrower than the drawing).
+    if !svg.contains("viewBox") {
+        svg = svg.replacen("<svg ", &format!("<svg viewBox=\"0 0 {w} {h}\" "), 1);
+    }
+    Some(svg)
 }
 
 pub async fn rollups_page(
@@ -576,9 +650,33 @@ pub async fn rollups_page(
         v: None,
         sectors: vec![],
         error: None,
+        chart_code: String::new(),
+        chart_name: String::new(),
+        chart: None,
     };
     let status = match result {
         Ok(v) => {
+            let wanted = q.indicator.trim().to_ascii_uppercase();
+            let chosen = v
+                .rows
+                .iter()
+                .find(|r| r.code == wanted)
+                .or_else(|| v.rows.iter().find(|r| r.value.is_some()));
+            if let Some(row) = chosen {
+                page.chart_code = row.code.clone();
+                page.chart_name = row.name.clone();
+                let points = reports::series(
+                    &state,
+                    &me,
+                    v.unit_id,
+                    row.indicator_id,
+                    &v.period,
+                    CHART_PERIODS,
+                    lang,
+                )
+                .await?;
+                page.chart = chart_svg(&points);
+            }
             for row in &v.rows {
                 match page.sectors.last_mut() {
                     Some(s) if s.label == row.sector_label => s.rows.push(row.clone()),
