@@ -250,6 +250,8 @@ fn recent_periods(kind: PeriodKind, lang: Lang, n: usize) -> Vec<(String, String
 
 pub struct FormRow {
     pub f: FormView,
+    /// The kinds of unit that report, in the reader's language.
+    pub reporters: String,
     pub default_period: String,
     pub periods: Vec<(String, String)>,
 }
@@ -271,8 +273,20 @@ pub async fn reports_page(
     let mut forms = Vec::new();
     for form in state.store.forms().await?.into_iter().filter(|f| f.active) {
         let kind = form.def.period_kind;
+        let f = reports::view_form(&form, lang);
+        let reporters = f
+            .reporter_kinds
+            .iter()
+            .map(|k| {
+                giaoban_domain::unit::UnitKind::parse(k)
+                    .map(|k| k.label(lang).to_owned())
+                    .unwrap_or_else(|_| k.clone())
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         forms.push(FormRow {
-            f: reports::view_form(&form, lang),
+            f,
+            reporters,
             default_period: default_period(kind),
             periods: recent_periods(kind, lang, 8),
         });
