@@ -12,6 +12,7 @@ pub mod deadline;
 pub mod lang;
 pub mod meeting;
 pub mod period;
+pub mod programme;
 pub mod reading;
 pub mod reminder;
 pub mod task;
