@@ -10,6 +10,7 @@ pub mod csrf;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod programmes;
 pub mod work;
 
 use std::future::Future;

@@ -113,6 +113,24 @@ const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/conclusions/{id}/document",
         Rule::UnitRecords,
     ),
+    // Programmes (NTM): the picture shows each viewer the communes it may read; a commune's
+    // status is its records; loading a criteria set is for administrators.
+    ("get", "/api/v1/programmes/criteria-sets", Rule::Anyone),
+    ("post", "/api/v1/programmes/criteria-sets", Rule::AdminOnly),
+    ("get", "/api/v1/programmes/picture", Rule::Anyone),
+    ("get", "/api/v1/programmes/heatmap.xlsx", Rule::Anyone),
+    ("get", "/api/v1/programmes/communes/{id}", Rule::UnitRecords),
+    ("put", "/api/v1/programmes/communes/{id}", Rule::UnitRecords),
+    (
+        "post",
+        "/api/v1/programmes/communes/{id}/statuses",
+        Rule::UnitRecords,
+    ),
+    (
+        "post",
+        "/api/v1/programmes/communes/{id}/task",
+        Rule::UnitRecords,
+    ),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
@@ -469,6 +487,15 @@ async fn every_operation_role_and_relation() {
                         "tasks": [{"content": "Việc", "assigner_unit_id": units[&target].0,
                                    "lead_unit_id": units[&target].0, "deadline": "thường xuyên"}]
                     }),
+                    ("put", "/api/v1/programmes/communes/{id}") => {
+                        json!({"targets": {"nang_cao": 2025}})
+                    }
+                    ("post", "/api/v1/programmes/communes/{id}/statuses") => {
+                        json!({"year": 2021, "item": "17", "met": "ntm", "evaluated_on": "31/03/2021"})
+                    }
+                    ("post", "/api/v1/programmes/communes/{id}/task") => {
+                        json!({"year": 2021, "item": "17"})
+                    }
                     ("post", "/api/v1/extract") => {
                         json!({"text": "Giao Phòng Tài chính - Kế hoạch tổng hợp báo cáo."})
                     }

@@ -5,6 +5,7 @@ mod audit;
 mod dto;
 mod extract;
 mod levels;
+mod programmes;
 mod session;
 mod units;
 mod users;
@@ -55,6 +56,7 @@ pub use users::{
         (name = "meetings", description = "Cuộc họp, kiến nghị / meetings, recommendations"),
         (name = "conclusions", description = "Thông báo kết luận / conclusion notices"),
         (name = "tasks", description = "Nhiệm vụ, theo dõi, nhắc việc / tasks, boards, reminders"),
+        (name = "programmes", description = "Nông thôn mới: bộ tiêu chí, đánh giá xã, bức tranh huyện / new rural development"),
     )
 )]
 struct ApiDoc;
@@ -68,6 +70,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(extract::router())
         .merge(work::router())
+        .merge(programmes::router())
 }
 
 /// A JSON body, parsed strictly (unknown fields are refused by the DTOs) with errors a person can

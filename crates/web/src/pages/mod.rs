@@ -26,6 +26,7 @@ use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
 
 mod directory;
 mod extract;
+mod programmes;
 mod work;
 
 /// What every page's frame needs.
@@ -159,6 +160,7 @@ pub fn router() -> Router<AppState> {
         .route("/notifications", get(work::notifications_page))
         .route("/calendar", get(work::calendar_page))
         .route("/calendar/token", post(work::calendar_token_submit))
+        .merge(programmes::router())
 }
 
 /// Pages and probes that need no session.
