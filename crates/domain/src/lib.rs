@@ -11,6 +11,7 @@ pub mod conclusion;
 pub mod deadline;
 pub mod lang;
 pub mod meeting;
+pub mod ocop;
 pub mod period;
 pub mod programme;
 pub mod reading;

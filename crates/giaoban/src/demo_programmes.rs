@@ -13,11 +13,18 @@
 //!   đánh giá cụ thể từng tiêu chí", "xác định những tiêu chí dễ (như tiêu chí môi trường và an toàn
 //!   thực phẩm…)"). The 16 communes' statuses are INVENTED demo data; the township is not assessed
 //!   (the NTM commune criteria do not apply to it).
+//! - 003 again: OCOP support accepted "cho 7 cơ sở với 12 sản phẩm" under the province's NQ123. The
+//!   counts are the seed's; producer and product names, scores, stars, dates and amounts are INVENTED
+//!   (named "minh họa"). Two certifications are dated from the day the demo is built so that the
+//!   list of ratings ending soon is never empty.
 
 use std::collections::BTreeMap;
 
 use anyhow::{Context, anyhow};
 use giaoban_domain::audit::AuditActor;
+use giaoban_domain::ocop::{
+    OcopRules, PaymentDraft, PaymentInput, ProducerDraft, ProducerInput, ProductDraft, ProductInput,
+};
 use giaoban_domain::programme::{
     BUNDLED_SETS, CommuneProgramme, CriteriaSet, CriterionStatus, Level, Met, Recognition,
 };
@@ -466,5 +473,128 @@ pub async fn ensure(store: &Store, actor: &AuditActor) -> anyhow::Result<usize> 
         store.put_commune_programme(actor, id, &p, None).await?;
         made += 1;
     }
+    ocop(store, actor).await?;
     Ok(made)
+}
+
+/// Seed 003's OCOP: 7 producers with 12 products in Thạch Hà (all details invented).
+async fn ocop(store: &Store, actor: &AuditActor) -> anyhow::Result<()> {
+    let rules = OcopRules::bundled().map_err(|e| anyhow!(e))?;
+    let today = giaoban_web::today();
+    // Certified 3 years minus 40 days ago: the rating ends in 40 days.
+    let soon = today
+        .checked_sub(jiff::Span::new().years(3))?
+        .checked_add(jiff::Span::new().days(40))?;
+    let recent = today.checked_sub(jiff::Span::new().months(5))?;
+    let fmt = |d: Date| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+    // (commune, producer kind, [(score parts, certified on)])
+    type P = (&'static str, &'static str, Vec<((i64, i64, i64), String)>);
+    let list: Vec<P> = vec![
+        (
+            "thach-ha-thach-dai",
+            "hop_tac_xa",
+            vec![
+                ((30, 16, 22), "2020-12-15".into()),
+                ((32, 18, 24), fmt(soon)),
+            ],
+        ),
+        (
+            "thach-ha-nam-dien",
+            "co_so",
+            vec![
+                ((28, 15, 21), "2021-03-10".into()),
+                ((26, 12, 14), String::new()),
+            ],
+        ),
+        (
+            "thach-ha-tuong-son",
+            "hop_tac_xa",
+            vec![
+                ((34, 20, 26), "2020-12-15".into()),
+                ((31, 17, 23), fmt(recent)),
+            ],
+        ),
+        (
+            "thach-ha-thach-xuan",
+            "ho_kinh_doanh",
+            vec![
+                ((27, 14, 20), "2019-11-20".into()),
+                ((29, 15, 22), fmt(soon)),
+            ],
+        ),
+        (
+            "thach-ha-tan-lam-huong",
+            "to_hop_tac",
+            vec![
+                ((30, 15, 21), "2021-03-10".into()),
+                ((25, 11, 13), String::new()),
+            ],
+        ),
+        (
+            "thach-ha-viet-tien",
+            "doanh_nghiep",
+            vec![((33, 19, 25), "2020-12-15".into())],
+        ),
+        (
+            "thach-ha-thach-kenh",
+            "co_so",
+            vec![((29, 16, 21), "2021-03-10".into())],
+        ),
+    ];
+    let mut n = 0;
+    for (i, (key, kind, products)) in list.into_iter().enumerate() {
+        let commune = unit(store, key).await?;
+        let producer = store
+            .create_ocop_producer(
+                actor,
+                &ProducerDraft::parse(&ProducerInput {
+                    commune_id: commune.0,
+                    name: format!("Chủ thể OCOP minh họa số {}", i + 1),
+                    kind: Some(kind.into()),
+                })
+                .map_err(|e| anyhow!("{e:?}"))?,
+            )
+            .await?;
+        let mut first = None;
+        for ((c, m, q), on) in products {
+            n += 1;
+            let certified = !on.is_empty();
+            let total = c + m + q;
+            let level = match rules.stars_for(u8::try_from(total).unwrap_or(0)) {
+                4 => "province",
+                5 => "central",
+                _ => "district",
+            };
+            let d = ProductDraft::parse(
+                &ProductInput {
+                    producer_id: producer.id,
+                    name: format!("Sản phẩm OCOP minh họa số {n}"),
+                    score_community: Some(c),
+                    score_marketing: Some(m),
+                    score_quality: Some(q),
+                    certifying_level: certified.then(|| level.to_owned()),
+                    certified_on: certified.then_some(on),
+                },
+                rules,
+            )
+            .map_err(|e| anyhow!("{e:?}"))?;
+            let p = store.create_ocop_product(actor, commune, &d).await?;
+            first.get_or_insert(p.id);
+        }
+        store
+            .add_ocop_payment(
+                actor,
+                commune,
+                &PaymentDraft::parse(&PaymentInput {
+                    producer_id: producer.id,
+                    product_id: first,
+                    paid_on: "2021-04-08".into(),
+                    amount_vnd: serde_json::json!(30_000_000),
+                    basis: Some("NQ123 của HĐND tỉnh (nghiệm thu 08/04/2021, seed 003)".into()),
+                })
+                .map_err(|e| anyhow!("{e:?}"))?,
+            )
+            .await?;
+    }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! The demo's Nông thôn mới picture, through the real binary and the API as a person would see it:
 //! Kỳ Anh's average is computed from its communes' statuses and prints "9,8 tiêu chí/xã" (seed
 //! 001); Thạch Hà's page lists the five communes aiming at nâng cao and Tượng Sơn at kiểu mẫu with
-//! what each still lacks (seed 003).
+//! what each still lacks (seed 003); seed 003's OCOP counts (7 producers, 12 products).
 
 use serde_json::{Value, json};
 
@@ -201,6 +201,24 @@ async fn demo_ntm_picture_of_ky_anh_and_thach_ha() {
     assert_eq!(r.status(), 200);
     let bytes = r.bytes().await.expect("bytes");
     assert!(bytes.starts_with(b"PK"), "an XLSX (zip) file");
+
+    // Seed 003's OCOP: 7 producers with 12 products; the ratings ending soon are listed.
+    let o = get(&chair, format!("{}/api/v1/ocop", server.url)).await;
+    assert_eq!(o["producers"].as_array().expect("producers").len(), 7);
+    assert_eq!(o["products"].as_array().expect("products").len(), 12);
+    let expiring = o["expiring"].as_array().expect("expiring");
+    assert!(
+        expiring.iter().any(|p| p["validity"] == "expiring"),
+        "{expiring:#?}"
+    );
+    assert!(
+        o["products"]
+            .as_array()
+            .expect("products")
+            .iter()
+            .any(|p| p["stars"] == 4 && p["certifying_level"] == "province")
+    );
+    assert_eq!(o["rules_confirmed"], false);
 
     server.child.kill().expect("stop");
     let _ = server.child.wait();

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
+pub mod ocop;
 pub mod pages;
 pub mod programmes;
 pub mod work;

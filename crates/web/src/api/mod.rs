@@ -5,6 +5,7 @@ mod audit;
 mod dto;
 mod extract;
 mod levels;
+mod ocop;
 mod programmes;
 mod session;
 mod units;
@@ -71,6 +72,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(extract::router())
         .merge(work::router())
         .merge(programmes::router())
+        .merge(ocop::router())
 }
 
 /// A JSON body, parsed strictly (unknown fields are refused by the DTOs) with errors a person can

@@ -26,6 +26,7 @@ use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
 
 mod directory;
 mod extract;
+mod ocop;
 mod programmes;
 mod work;
 
@@ -161,6 +162,7 @@ pub fn router() -> Router<AppState> {
         .route("/calendar", get(work::calendar_page))
         .route("/calendar/token", post(work::calendar_token_submit))
         .merge(programmes::router())
+        .merge(ocop::router())
 }
 
 /// Pages and probes that need no session.
