@@ -1027,7 +1027,7 @@ impl Assessment {
             out.extend(
                 set.conditions
                     .iter()
-                    .filter(|c| !self.status(&c.code).is_some_and(|s| s.met >= Met::Ntm))
+                    .filter(|c| self.status(&c.code).is_none_or(|s| s.met < Met::Ntm))
                     .map(|c| c.code.clone()),
             );
         }

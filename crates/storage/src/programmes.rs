@@ -482,7 +482,8 @@ impl Store {
 
     /// Model-area figures of a year, every unit.
     pub async fn model_areas(&self, year: i16) -> Result<Vec<ModelAreas>> {
-        let rows: Vec<(Uuid, i64, String, Option<i64>, Option<i64>)> = with_pool!(self, pool => sqlx::query_as(
+        type Row = (Uuid, i64, String, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = with_pool!(self, pool => sqlx::query_as(
             "SELECT unit_id, year, kind, achieved, target FROM model_areas WHERE year = $1",
         )
         .bind(i64::from(year))
