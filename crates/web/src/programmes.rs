@@ -1231,6 +1231,92 @@ pub async fn criterion_task(
     crate::work::create_task(state, me, &input).await
 }
 
+/// Model areas (KDC NTM kiểu mẫu, vườn mẫu) of a commune (achieved) or a district (target) for a
+/// year.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelAreasWrite {
+    pub year: i64,
+    /// `kdc_kieu_mau` or `vuon_mau`.
+    pub kind: String,
+    #[serde(default)]
+    pub achieved: Option<i64>,
+    #[serde(default)]
+    pub target: Option<i64>,
+}
+
+pub async fn put_model_areas(
+    state: &AppState,
+    me: &CurrentActor,
+    id: UnitId,
+    w: &ModelAreasWrite,
+) -> Result<(), AppError> {
+    let units = state.store.units().await?;
+    let tree = UnitTree::new(&units);
+    let u = tree.get(id).ok_or(AppError::NotFound)?;
+    if !me.actor.may(Permission::WriteRecords, &tree.ancestry(id)) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errs = giaoban_domain::unit::Invalids::default();
+    if !(u.kind.is_commune_level()
+        || matches!(
+            u.kind,
+            UnitKind::District | UnitKind::Town | UnitKind::City | UnitKind::Province
+        ))
+    {
+        errs.push(Invalid::new(
+            "id",
+            "ntm.not_a_territory",
+            format!("«{}» không phải là xã hay huyện.", u.name),
+            format!("«{}» is neither a commune nor a district.", u.name),
+        ));
+    }
+    if !["kdc_kieu_mau", "vuon_mau"].contains(&w.kind.trim()) {
+        errs.push(Invalid::new(
+            "kind",
+            "ntm.model_area_kind",
+            "Loại phải là kdc_kieu_mau (khu dân cư kiểu mẫu) hoặc vuon_mau (vườn mẫu).",
+            "The kind is kdc_kieu_mau (model residential area) or vuon_mau (model garden).",
+        ));
+    }
+    let year = i16::try_from(w.year)
+        .ok()
+        .filter(|y| (2000..=2100).contains(y));
+    if year.is_none() {
+        errs.push(Invalid::new(
+            "year",
+            "ntm.year_invalid",
+            format!("Năm «{}» không hợp lệ.", w.year),
+            format!("Invalid year «{}».", w.year),
+        ));
+    }
+    for (field, v) in [("achieved", w.achieved), ("target", w.target)] {
+        if v.is_some_and(|n| !(0..=100_000).contains(&n)) {
+            errs.push(Invalid::new(
+                field,
+                "ntm.count_invalid",
+                "Số lượng phải từ 0 đến 100.000.",
+                "The count must be between 0 and 100,000.",
+            ));
+        }
+    }
+    errs.into_result()?;
+    state
+        .store
+        .put_model_areas(
+            &me.audit(),
+            &giaoban_storage::programmes::ModelAreas {
+                unit_id: id,
+                year: year.unwrap_or_default(),
+                kind: w.kind.trim().to_owned(),
+                achieved: w.achieved,
+                target: w.target,
+            },
+        )
+        .await?;
+    Ok(())
+}
+
 // ----- the heatmap as XLSX -----
 
 pub async fn heatmap_xlsx(

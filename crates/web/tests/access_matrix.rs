@@ -131,6 +131,11 @@ const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/programmes/communes/{id}/task",
         Rule::UnitRecords,
     ),
+    (
+        "put",
+        "/api/v1/programmes/units/{id}/model-areas",
+        Rule::UnitRecords,
+    ),
     // OCOP: producers belong to their commune like records.
     ("get", "/api/v1/ocop", Rule::Anyone),
     ("post", "/api/v1/ocop/producers", Rule::UnitRecords),
@@ -525,6 +530,9 @@ async fn every_operation_role_and_relation() {
                     }
                     ("post", "/api/v1/programmes/communes/{id}/task") => {
                         json!({"year": 2021, "item": "17"})
+                    }
+                    ("put", "/api/v1/programmes/units/{id}/model-areas") => {
+                        json!({"year": 2021, "kind": "vuon_mau", "achieved": 3})
                     }
                     ("post", "/api/v1/ocop/producers") => {
                         json!({"commune_id": units[&target].0, "name": "Cơ sở"})

@@ -200,6 +200,36 @@ async fn criteria_sets_statuses_and_a_task_from_a_lagging_criterion() {
             .starts_with("Hoàn thành tiêu chí số 15 «Y tế»"),
         "{t}"
     );
+    // Model gardens: the district's target and the commune's count show in the picture.
+    let district = app.units.district.0;
+    let r = office
+        .put(app.url(&format!("/api/v1/programmes/units/{district}/model-areas")))
+        .header("x-csrf-token", &office_token)
+        .json(&json!({"year": 2021, "kind": "vuon_mau", "target": 252}))
+        .send()
+        .await
+        .expect("target");
+    assert_eq!(r.status(), 204);
+    let r = ngoc
+        .put(app.url(&format!("/api/v1/programmes/units/{commune}/model-areas")))
+        .header("x-csrf-token", &ngoc_token)
+        .json(&json!({"year": 2021, "kind": "vuon_mau", "achieved": 12}))
+        .send()
+        .await
+        .expect("count");
+    assert_eq!(r.status(), 204);
+    let p: Value = office
+        .get(app.url("/api/v1/programmes/picture?year=2021&set=xa-ntm-2021-2025"))
+        .send()
+        .await
+        .expect("picture")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(p["model_areas"][0]["kind"], "vuon_mau", "{p:#}");
+    assert_eq!(p["model_areas"][0]["target"], 252);
+    assert_eq!(p["model_areas"][0]["achieved"], 12);
+
     // The commune sees it among its tasks.
     let list: Value = ngoc
         .get(app.url("/api/v1/tasks"))

@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::auth::CurrentActor;
 use crate::error::AppError;
 use crate::i18n::ReqLang;
+use crate::programmes::ModelAreasWrite;
 use crate::programmes::{
     self, CommuneQuery, CommuneView, CriterionTaskWrite, PictureQuery, PictureView, ProgrammeWrite,
     SetSummary, StatusWrite,
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_commune, put_programme))
         .routes(routes!(put_status))
         .routes(routes!(criterion_task))
+        .routes(routes!(put_model_areas))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -175,4 +177,20 @@ async fn criterion_task(
     let t = programmes::criterion_task(&state, &me, UnitId(id), &body).await?;
     let d = crate::work::task_detail(&state, &me, t.id, None, lang).await?;
     Ok((StatusCode::CREATED, Json(d.task)))
+}
+
+/// Khu dân cư NTM kiểu mẫu, vườn mẫu: a commune's count achieved, or a district's target, for a
+/// year (seed 003: 46 model residential areas and 252 model gardens in Thạch Hà).
+#[utoipa::path(put, path = "/api/v1/programmes/units/{id}/model-areas", tag = "programmes",
+    request_body = ModelAreasWrite,
+    params(("id" = Uuid, Path, description = "Commune or district (unit) id")),
+    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn put_model_areas(
+    State(state): State<AppState>,
+    me: CurrentActor,
+    Path(id): Path<Uuid>,
+    ApiJson(body): ApiJson<ModelAreasWrite>,
+) -> Result<StatusCode, AppError> {
+    programmes::put_model_areas(&state, &me, UnitId(id), &body).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
