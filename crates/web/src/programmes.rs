@@ -232,7 +232,23 @@ async fn resolve(
             .iter()
             .map(|(_, a)| a.year)
             .max()
-            .unwrap_or_else(|| crate::today().year()),
+            .unwrap_or_else(|| {
+                // Nothing assessed yet: this year, or the last year of the newest set when no
+                // set covers this year (the 2026–2030 set not loaded yet).
+                let this = crate::today().year();
+                if all
+                    .iter()
+                    .any(|s| (s.set.from_year..=s.set.to_year).contains(&this))
+                {
+                    this
+                } else {
+                    all.iter()
+                        .map(|s| s.set.to_year)
+                        .filter(|y| *y <= this)
+                        .max()
+                        .unwrap_or(this)
+                }
+            }),
     };
     let index = match chosen {
         Some(i) => i,
