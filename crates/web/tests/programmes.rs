@@ -230,6 +230,59 @@ async fn criteria_sets_statuses_and_a_task_from_a_lagging_criterion() {
     assert_eq!(p["model_areas"][0]["target"], 252);
     assert_eq!(p["model_areas"][0]["achieved"], 12);
 
+    // The commune records its target year and a recognition through its page.
+    let form = [
+        ("csrf_token", ngoc_token.as_str()),
+        ("region", "bac-trung-bo"),
+        ("target_nang_cao", "2023"),
+        ("rec_level", "ntm"),
+        ("rec_decision", "12/QĐ-UBND"),
+        ("rec_date", "20/12/2020"),
+    ];
+    let r = ngoc
+        .post(app.url(&format!("/programmes/communes/{commune}?year=2021")))
+        .form(&form)
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(r.status(), 303);
+    let bad = [
+        ("csrf_token", ngoc_token.as_str()),
+        ("rec_level", "ntm"),
+        ("rec_decision", "13/QĐ-UBND"),
+        ("rec_date", "31/02/2021"),
+    ];
+    let r = ngoc
+        .post(app.url(&format!("/programmes/communes/{commune}?year=2021")))
+        .form(&bad)
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(r.status(), 422, "a wrong date comes back on the form");
+    let v: Value = ngoc
+        .get(app.url(&format!("/api/v1/programmes/communes/{commune}?year=2021")))
+        .send()
+        .await
+        .expect("commune")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(v["targets"][0]["level"], "nang_cao");
+    assert_eq!(v["targets"][0]["year"], 2023);
+    assert_eq!(v["recognitions"].as_array().expect("list").len(), 1);
+    assert_eq!(v["level"]["level"], "ntm");
+    // A neighbour's page form is refused.
+    let r = ngoc
+        .post(app.url(&format!(
+            "/programmes/communes/{}?year=2021",
+            app.units.cam_tan.0
+        )))
+        .form(&form)
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(r.status(), 403);
+
     // The commune sees it among its tasks.
     let list: Value = ngoc
         .get(app.url("/api/v1/tasks"))

@@ -37,7 +37,10 @@ pub fn router() -> axum::Router<AppState> {
             "/programmes/criteria-sets",
             get(sets_page).post(sets_upload),
         )
-        .route("/programmes/communes/{id}", get(commune_page))
+        .route(
+            "/programmes/communes/{id}",
+            get(commune_page).post(programme_submit),
+        )
         .route(
             "/programmes/communes/{id}/criteria/{item}",
             get(criterion_page).post(criterion_submit),
@@ -119,6 +122,7 @@ pub struct Words {
     pub file: &'static str,
     pub load: &'static str,
     pub loaded: &'static str,
+    pub new_recognition: &'static str,
 }
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -198,6 +202,7 @@ static VI: Words = Words {
     file: "Tệp",
     load: "Nạp",
     loaded: "Đã nạp bộ tiêu chí",
+    new_recognition: "Thêm quyết định công nhận",
 };
 
 static EN: Words = Words {
@@ -270,6 +275,7 @@ static EN: Words = Words {
     file: "File",
     load: "Load",
     loaded: "Criteria set loaded",
+    new_recognition: "Add a recognition decision",
 };
 
 #[derive(Template)]
@@ -331,6 +337,58 @@ struct CommunePage {
     c: Chrome,
     w: &'static Words,
     v: CommuneView,
+    target_inputs: Vec<TargetInput>,
+    error: Option<String>,
+}
+
+struct TargetInput {
+    value: &'static str,
+    label: &'static str,
+    year: String,
+}
+
+async fn commune_inner(
+    state: &AppState,
+    lang: Lang,
+    me: &CurrentActor,
+    session: &Session,
+    id: Uuid,
+    q: &CommuneQuery,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let v = programmes::commune(state, me, UnitId(id), q, lang).await?;
+    let target_inputs = giaoban_domain::programme::Level::ALL
+        .iter()
+        .map(|l| TargetInput {
+            value: l.code(),
+            label: l.label(lang),
+            year: v
+                .targets
+                .iter()
+                .find(|t| t.level == l.code())
+                .map(|t| t.year.to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = CommunePage {
+        c: Chrome::new(
+            lang,
+            Some(me),
+            session,
+            &format!("/programmes/communes/{id}"),
+        )
+        .await?,
+        w: words(lang),
+        v,
+        target_inputs,
+        error,
+    };
+    Ok((status, render(&page)?).into_response())
 }
 
 pub async fn commune_page(
@@ -340,19 +398,80 @@ pub async fn commune_page(
     session: Session,
     Path(id): Path<Uuid>,
     Query(q): Query<CommuneQuery>,
-) -> Result<Html<String>, AppError> {
-    let v = programmes::commune(&state, &me, UnitId(id), &q, lang).await?;
-    render(&CommunePage {
-        c: Chrome::new(
-            lang,
-            Some(&me),
-            &session,
-            &format!("/programmes/communes/{id}"),
-        )
-        .await?,
-        w: words(lang),
-        v,
-    })
+) -> Result<Response, AppError> {
+    commune_inner(&state, lang, &me, &session, id, &q, None).await
+}
+
+/// The commune's region, target years and a new recognition decision (kept with the earlier ones).
+pub async fn programme_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path(id): Path<Uuid>,
+    Query(q): Query<CommuneQuery>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = Fields::parse(&body);
+    let current = programmes::commune(&state, &me, UnitId(id), &q, lang).await?;
+    let mut targets = std::collections::BTreeMap::new();
+    let mut bad = None;
+    for l in giaoban_domain::programme::Level::ALL {
+        let raw = f.get(&format!("target_{}", l.code()));
+        if raw.trim().is_empty() {
+            continue;
+        }
+        match raw.trim().parse::<i64>() {
+            Ok(y) => {
+                targets.insert(l.code().to_owned(), y);
+            }
+            Err(_) => bad = Some(raw),
+        }
+    }
+    if let Some(raw) = bad {
+        let msg = lang
+            .pick(
+                &format!("Năm «{raw}» không hợp lệ."),
+                &format!("Invalid year «{raw}»."),
+            )
+            .to_owned();
+        return commune_inner(&state, lang, &me, &session, id, &q, Some(msg)).await;
+    }
+    // The recognitions already recorded, as dates the parser reads back.
+    let mut recognitions: Vec<giaoban_domain::programme::RecognitionInput> = current
+        .recognitions
+        .iter()
+        .map(|r| giaoban_domain::programme::RecognitionInput {
+            level: r.level.clone(),
+            decision: r.decision.clone(),
+            decided_on: r.decided_on.clone(),
+        })
+        .collect();
+    if !f.get("rec_level").trim().is_empty() || !f.get("rec_decision").trim().is_empty() {
+        recognitions.push(giaoban_domain::programme::RecognitionInput {
+            level: f.get("rec_level"),
+            decision: f.get("rec_decision"),
+            decided_on: f.get("rec_date"),
+        });
+    }
+    let w = programmes::ProgrammeWrite {
+        region: opt(&f.get("region")),
+        recognitions,
+        targets,
+        version: f.get("version").trim().parse().ok(),
+    };
+    match programmes::put_programme(&state, &me, UnitId(id), &w).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/programmes/communes/{id}?set={}&year={}",
+            q.set.as_deref().unwrap_or(""),
+            q.year.as_deref().unwrap_or("")
+        ))
+        .into_response()),
+        Err(e) => match correctable(&e, lang) {
+            Some((_, msg)) => commune_inner(&state, lang, &me, &session, id, &q, Some(msg)).await,
+            None => Err(e),
+        },
+    }
 }
 
 #[derive(Default)]
