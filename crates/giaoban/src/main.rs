@@ -4,6 +4,7 @@
 
 mod demo;
 mod demo_cycle;
+mod demo_programmes;
 mod demo_reports;
 mod units_file;
 

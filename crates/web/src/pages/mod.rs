@@ -26,6 +26,8 @@ use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
 
 mod directory;
 mod extract;
+mod ocop;
+mod programmes;
 mod work;
 
 /// What every page's frame needs.
@@ -159,6 +161,8 @@ pub fn router() -> Router<AppState> {
         .route("/notifications", get(work::notifications_page))
         .route("/calendar", get(work::calendar_page))
         .route("/calendar/token", post(work::calendar_token_submit))
+        .merge(programmes::router())
+        .merge(ocop::router())
 }
 
 /// Pages and probes that need no session.
