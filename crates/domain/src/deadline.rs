@@ -979,6 +979,43 @@ mod tests {
     }
 
     #[test]
+    fn weekly_thursday_deadline_across_the_year_end() {
+        let c = cal();
+        let register = SubmissionRule::WeekdayAt {
+            weekday: DayOfWeek::Thursday,
+            time: time(17, 0, 0, 0),
+            week_offset: 0,
+            on_day_off: DayOffShift::NextWorkingDay,
+        };
+        let due = |y, w| {
+            let win =
+                ReportingWindow::new(Period::week(y, w).unwrap(), WindowRule::Calendar).unwrap();
+            register.due(&win, c).unwrap()
+        };
+        // ISO week 53 of 2020 runs 28/12/2020–03/01/2021: due Thursday 31/12/2020 at 17:00.
+        assert_eq!(
+            due(2020, 53),
+            DueMoment::new(date(2020, 12, 31), Some(time(17, 0, 0, 0)))
+        );
+        assert_eq!(
+            due(2021, 1),
+            DueMoment::new(date(2021, 1, 7), Some(time(17, 0, 0, 0)))
+        );
+        // Week 1 of 2026: Thursday 01/01/2026 is New Year's Day, so the report is due the next
+        // working day at the same time.
+        assert_eq!(due(2026, 1).time, Some(time(17, 0, 0, 0)));
+        assert!(due(2026, 1).date > date(2026, 1, 1));
+        assert!(c.is_working_day(due(2026, 1).date).unwrap());
+        // Monthly Decree 09 window across the year end: January 2024 is 15/12/2023–14/01/2024.
+        let jan =
+            ReportingWindow::new(Period::month(2024, 1).unwrap(), WindowRule::Decree09).unwrap();
+        assert_eq!(
+            (jan.start(), jan.end()),
+            (date(2023, 12, 15), date(2024, 1, 14))
+        );
+    }
+
+    #[test]
     fn submission_rules_use_working_days_and_weeks() {
         let c = cal();
         let march =

@@ -149,5 +149,15 @@ pub async fn ensure(store: &Store, lang: Lang) -> anyhow::Result<()> {
             "periodic reports with the seed documents' figures (plan targets, roll-ups, completeness)."
         )
     );
+    let assessed = crate::demo_programmes::ensure(store, &actor).await?;
+    println!(
+        "{} {} {}",
+        lang.pick("Đã tạo", "Created"),
+        assessed,
+        lang.pick(
+            "đánh giá tiêu chí nông thôn mới của xã (Kỳ Anh 2017, Thạch Hà 2021, Bạch Thông 2018).",
+            "commune new-rural criteria assessments (Kỳ Anh 2017, Thạch Hà 2021, Bạch Thông 2018)."
+        )
+    );
     Ok(())
 }

@@ -61,7 +61,7 @@ fn fig(s: &str) -> anyhow::Result<Figure> {
     Figure::parse(s).map_err(|e| anyhow::anyhow!("{s}: {e}"))
 }
 
-fn communes_of<'a>(units: &'a [Unit], district: UnitId, on: Date) -> Vec<&'a Unit> {
+fn communes_of(units: &[Unit], district: UnitId, on: Date) -> Vec<&Unit> {
     let mut v: Vec<&Unit> = units
         .iter()
         .filter(|u| {

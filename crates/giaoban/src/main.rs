@@ -2,8 +2,10 @@
 //! configuration (flags, then `GIAOBAN_*` environment variables, then defaults), opens the store and
 //! runs one command.
 
+mod bench_reports;
 mod demo;
 mod demo_cycle;
+mod demo_programmes;
 mod demo_reports;
 mod units_file;
 
@@ -97,6 +99,19 @@ enum Command {
         /// Compute as of this moment instead of now (RFC 3339, or a date meaning its end).
         #[arg(long)]
         as_of: Option<String>,
+    },
+    /// Benchmark of periodic reports: builds a province-scale data set in an EMPTY database (use a
+    /// new --data-dir) and prints the incremental roll-up update per report, the roll-up page time
+    /// and a full rebuild (which must equal the incremental totals).
+    BenchReports {
+        #[arg(long, default_value_t = 100)]
+        communes: usize,
+        #[arg(long, default_value_t = 10)]
+        districts: usize,
+        #[arg(long, default_value_t = 200)]
+        indicators: usize,
+        #[arg(long, default_value_t = 36)]
+        months: usize,
     },
     /// Read a conclusion notice or report (FILE, or standard input) and print the proposed meeting
     /// details, tasks, figures, recommendations and warnings as JSON. Saves nothing.
@@ -357,6 +372,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::BenchReports {
+            communes,
+            districts,
+            indicators,
+            months,
+        } => {
+            let store = open(&g).await?;
+            let params = bench_reports::Params {
+                communes,
+                districts,
+                indicators,
+                months,
+            };
+            let out = bench_reports::run(&store, &params, lang).await;
+            store.close().await;
+            out
+        }
         Command::Remind { as_of } => {
             let store = open(&g).await?;
             let mailer = mailer_from_env(lang)?;
@@ -376,6 +408,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 lang.pick("thư đã gửi", "e-mails sent"),
                 report.email_failures,
                 lang.pick("thư lỗi", "e-mails failed"),
+            );
+            let reports = giaoban_web::reports::send_report_reminders(&store, mailer.as_ref(), now)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+            println!(
+                "{}: {} {}, {} {}, {} {}",
+                lang.pick("Nhắc báo cáo", "Report reminders"),
+                reports.reports_checked,
+                lang.pick("báo cáo phải nộp đã xem", "expected reports checked"),
+                reports.reminders,
+                lang.pick("nhắc mới", "new reminders"),
+                reports.emails_sent,
+                lang.pick("thư đã gửi", "e-mails sent"),
             );
             store.close().await;
             Ok(())
@@ -618,6 +663,21 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
                 ),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "deadline reminders failed"),
+            }
+            match giaoban_web::reports::send_report_reminders(
+                &remind_store,
+                mailer.as_ref(),
+                jiff::Timestamp::now(),
+            )
+            .await
+            {
+                Ok(r) if r.reminders > 0 => tracing::info!(
+                    new = r.reminders,
+                    emailed = r.emails_sent,
+                    "report reminders"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "report reminders failed"),
             }
         }
     });

@@ -18,6 +18,8 @@ pub mod conclusions;
 pub mod levels;
 pub mod meetings;
 pub mod notifications;
+pub mod ocop;
+pub mod programmes;
 pub mod reports;
 pub mod sessions;
 pub mod tasks;

@@ -114,6 +114,45 @@ pub async fn protect(session: Session, req: Request, next: Next) -> Response {
                 .run(Request::from_parts(parts, Body::from(bytes)))
                 .await;
         }
+    } else if content_type_is(&req, "multipart/form-data") {
+        // A file upload form: the token is one of its fields.
+        let ct = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let (parts, body) = req.into_parts();
+        let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+            Ok(b) => b,
+            Err(_) => return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        };
+        let given = multipart_fields(&ct, bytes.clone())
+            .await
+            .ok()
+            .and_then(|f| f.into_iter().find(|(k, _)| k == FORM_FIELD))
+            .and_then(|(_, v)| String::from_utf8(v).ok());
+        if given.is_some_and(|g| same(&g, &expected)) {
+            return next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+        }
     }
     AppError::Csrf.into_response()
+}
+
+/// The fields of a `multipart/form-data` body (file uploads), as (name, bytes).
+pub async fn multipart_fields(
+    content_type: &str,
+    body: axum::body::Bytes,
+) -> Result<Vec<(String, Vec<u8>)>, multer::Error> {
+    let boundary = multer::parse_boundary(content_type)?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut mp = multer::Multipart::new(stream, boundary);
+    let mut out = Vec::new();
+    while let Some(field) = mp.next_field().await? {
+        let name = field.name().unwrap_or("").to_owned();
+        out.push((name, field.bytes().await?.to_vec()));
+    }
+    Ok(out)
 }

@@ -9,7 +9,9 @@ pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
+pub mod ocop;
 pub mod pages;
+pub mod programmes;
 pub mod reports;
 pub mod work;
 

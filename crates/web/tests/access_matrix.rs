@@ -160,6 +160,42 @@ const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/forms/{id}/periods/{period}/completeness/xlsx",
         Rule::Anyone,
     ),
+    // Programmes (NTM): the picture shows each viewer the communes it may read; a commune's
+    // status is its records; loading a criteria set is for administrators.
+    ("get", "/api/v1/programmes/criteria-sets", Rule::Anyone),
+    ("post", "/api/v1/programmes/criteria-sets", Rule::AdminOnly),
+    ("get", "/api/v1/programmes/picture", Rule::Anyone),
+    ("get", "/api/v1/programmes/heatmap.xlsx", Rule::Anyone),
+    ("get", "/api/v1/programmes/communes/{id}", Rule::UnitRecords),
+    ("put", "/api/v1/programmes/communes/{id}", Rule::UnitRecords),
+    (
+        "post",
+        "/api/v1/programmes/communes/{id}/statuses",
+        Rule::UnitRecords,
+    ),
+    (
+        "post",
+        "/api/v1/programmes/communes/{id}/task",
+        Rule::UnitRecords,
+    ),
+    (
+        "put",
+        "/api/v1/programmes/units/{id}/model-areas",
+        Rule::UnitRecords,
+    ),
+    // OCOP: producers belong to their commune like records.
+    ("get", "/api/v1/ocop", Rule::Anyone),
+    ("post", "/api/v1/ocop/producers", Rule::UnitRecords),
+    (
+        "post",
+        "/api/v1/ocop/producers/{id}/products",
+        Rule::UnitRecords,
+    ),
+    (
+        "post",
+        "/api/v1/ocop/producers/{id}/payments",
+        Rule::UnitRecords,
+    ),
 ];
 
 /// Operations whose target unit is given in the query or the body rather than the path.
@@ -338,6 +374,7 @@ async fn every_operation_role_and_relation() {
     let mut notices: HashMap<Target, String> = HashMap::new();
     let mut tasks: HashMap<Target, String> = HashMap::new();
     let mut recommendations: HashMap<Target, String> = HashMap::new();
+    let mut producers: HashMap<Target, String> = HashMap::new();
     let sys = AuditActor::system("test");
     for t in [
         Target::CamNgoc,
@@ -389,12 +426,26 @@ async fn every_operation_role_and_relation() {
         notices.insert(t, c.id.to_string());
         tasks.insert(t, task.id.to_string());
         recommendations.insert(t, r.id.to_string());
+        let p = store
+            .create_ocop_producer(
+                &sys,
+                &giaoban_domain::ocop::ProducerDraft::parse(&giaoban_domain::ocop::ProducerInput {
+                    commune_id: unit.0,
+                    name: "Cơ sở sản xuất".into(),
+                    kind: None,
+                })
+                .expect("producer"),
+            )
+            .await
+            .expect("producer");
+        producers.insert(t, p.id.to_string());
     }
     for map in [
         &mut meetings,
         &mut notices,
         &mut tasks,
         &mut recommendations,
+        &mut producers,
     ] {
         map.insert(Target::Unknown, uuid::Uuid::now_v7().to_string());
     }
@@ -522,6 +573,8 @@ async fn every_operation_role_and_relation() {
                     tasks[&target].clone()
                 } else if path.starts_with("/api/v1/recommendations/") {
                     recommendations[&target].clone()
+                } else if path.starts_with("/api/v1/ocop/producers/") {
+                    producers[&target].clone()
                 } else if path.starts_with("/api/v1/forms/") {
                     form_id.clone()
                 } else if path.starts_with("/api/v1/submissions/") {
@@ -652,6 +705,27 @@ async fn every_operation_role_and_relation() {
                         "tasks": [{"content": "Việc", "assigner_unit_id": units[&target].0,
                                    "lead_unit_id": units[&target].0, "deadline": "thường xuyên"}]
                     }),
+                    ("put", "/api/v1/programmes/communes/{id}") => {
+                        json!({"targets": {"nang_cao": 2025}})
+                    }
+                    ("post", "/api/v1/programmes/communes/{id}/statuses") => {
+                        json!({"year": 2021, "item": "17", "met": "ntm", "evaluated_on": "31/03/2021"})
+                    }
+                    ("post", "/api/v1/programmes/communes/{id}/task") => {
+                        json!({"year": 2021, "item": "17"})
+                    }
+                    ("put", "/api/v1/programmes/units/{id}/model-areas") => {
+                        json!({"year": 2021, "kind": "vuon_mau", "achieved": 3})
+                    }
+                    ("post", "/api/v1/ocop/producers") => {
+                        json!({"commune_id": units[&target].0, "name": "Cơ sở"})
+                    }
+                    ("post", "/api/v1/ocop/producers/{id}/products") => {
+                        json!({"name": "Sản phẩm", "score_community": 30, "score_marketing": 15, "score_quality": 20})
+                    }
+                    ("post", "/api/v1/ocop/producers/{id}/payments") => {
+                        json!({"paid_on": "2021-04-08", "amount_vnd": 1000000})
+                    }
                     ("post", "/api/v1/extract") => {
                         json!({"text": "Giao Phòng Tài chính - Kế hoạch tổng hợp báo cáo."})
                     }

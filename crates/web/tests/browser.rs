@@ -516,3 +516,125 @@ async fn browser_commune_sends_its_quarterly_report_on_a_phone() {
     })
     .await;
 }
+
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; run by scripts/test"]
+async fn browser_ntm_heatmap_clicks_through_to_a_communes_criterion() {
+    use giaoban_domain::audit::AuditActor;
+    use giaoban_domain::programme::{BUNDLED_SETS, CriteriaSet, CriterionStatus, Met};
+    let app = TestApp::spawn().await;
+    let store = &app.db.store;
+    let sys = AuditActor::system("test");
+    let text = BUNDLED_SETS[1].1;
+    let set = CriteriaSet::parse(text).expect("set");
+    let stored = store
+        .load_criteria_set(&sys, text, &set)
+        .await
+        .expect("load");
+    for (commune, lacking) in [
+        (app.units.cam_ngoc, [17u16, 10]),
+        (app.units.cam_tan, [2, 13]),
+    ] {
+        let statuses: Vec<CriterionStatus> = (1..=19u16)
+            .map(|n| CriterionStatus {
+                item: n.to_string(),
+                met: if lacking.contains(&n) {
+                    Met::No
+                } else {
+                    Met::Ntm
+                },
+                evaluated_on: jiff::civil::Date::new(2021, 3, 31).ok(),
+                assessor: Some("Văn phòng điều phối NTM".into()),
+                evidence: None,
+                planned_year: None,
+                values: Default::default(),
+            })
+            .collect();
+        store
+            .put_statuses(&sys, commune, stored.id, 2021, &statuses)
+            .await
+            .expect("statuses");
+    }
+    let driver = Driver::start();
+    let c = driver.client(1280, 900).await;
+    let e = |e: fantoccini::error::CmdError| e.to_string();
+    run_flow("ntm_heatmap", c, |c| async move {
+        sign_in(&c, &app, "leader").await?;
+        c.goto(&app.url("/programmes")).await.map_err(e)?;
+        let avg = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id("ntm-average"))
+            .await
+            .map_err(e)?
+            .text()
+            .await
+            .map_err(e)?;
+        if avg != "17,0 tiêu chí/xã" {
+            return Err(format!("average: {avg}"));
+        }
+        let cell = c
+            .find(Locator::Css(&format!(
+                "#ntm-heatmap a[href^='/programmes/communes/{}/criteria/17?']",
+                app.units.cam_ngoc
+            )))
+            .await
+            .map_err(e)?;
+        if cell.text().await.map_err(e)? != "✗" {
+            return Err("Cẩm Ngọc's criterion 17 should show as not met".into());
+        }
+        cell.click().await.map_err(e)?;
+        let title = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id("ntm-criterion-title"))
+            .await
+            .map_err(e)?
+            .text()
+            .await
+            .map_err(e)?;
+        if !title.contains("17: Môi trường và an toàn thực phẩm") {
+            return Err(format!("criterion page title: {title}"));
+        }
+        let met = c
+            .find(Locator::Id("ntm-criterion-met"))
+            .await
+            .map_err(e)?
+            .text()
+            .await
+            .map_err(e)?;
+        if met != "Chưa đạt" {
+            return Err(format!("status shown: {met}"));
+        }
+        // The leader records it met; the page says so.
+        c.find(Locator::Css("#ntm-met option[value='ntm']"))
+            .await
+            .map_err(e)?
+            .click()
+            .await
+            .map_err(e)?;
+        c.find(Locator::Id("ntm-status-submit"))
+            .await
+            .map_err(e)?
+            .click()
+            .await
+            .map_err(e)?;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id("ntm-saved"))
+            .await
+            .map_err(e)?;
+        let met = c
+            .find(Locator::Id("ntm-criterion-met"))
+            .await
+            .map_err(e)?
+            .text()
+            .await
+            .map_err(e)?;
+        if met != "Đạt" {
+            return Err(format!("status after saving: {met}"));
+        }
+        Ok(())
+    })
+    .await;
+}

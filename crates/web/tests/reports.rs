@@ -388,3 +388,66 @@ async fn excel_round_trip_bad_files_refused_whole_and_the_district_total() {
     });
     assert!(has_sown, "the roll-up file holds 5466.32 for the sown area");
 }
+
+#[tokio::test]
+async fn report_reminders_go_once_before_the_deadline_and_once_when_missed() {
+    use giaoban_domain::calendar::local_timestamp;
+    use giaoban_domain::report::SubmissionAction;
+    use giaoban_web::reports::send_report_reminders;
+    use jiff::civil::{date, time};
+    let app = TestApp::spawn().await;
+    let form = setup(&app).await;
+    let s = &app.db.store;
+    let at = |d, h| local_timestamp(d, time(h, 0, 0, 0)).expect("time");
+    // Q1/2023 is due on 16/03/2023: on 14/03 both communes are reminded, once.
+    let r = send_report_reminders(s, None, at(date(2023, 3, 14), 10))
+        .await
+        .expect("sweep");
+    assert_eq!(r.reminders, 2, "{r:?}");
+    let r = send_report_reminders(s, None, at(date(2023, 3, 14), 11))
+        .await
+        .expect("sweep");
+    assert_eq!(r.reminders, 0, "recorded once");
+    // Cẩm Ngọc sends on 15/03; after the deadline only Cẩm Tân is reminded that it missed it.
+    let sys = AuditActor::system("test");
+    let values = BTreeMap::from([(code("NN_LUA_GIEO_CAY"), fig("10"))]);
+    let sub = s
+        .save_submission(
+            &sys,
+            &form,
+            app.units.cam_ngoc,
+            Period::quarter(2023, 1).expect("q"),
+            &values,
+            &BTreeMap::new(),
+            None,
+        )
+        .await
+        .expect("save");
+    s.act_on_submission(
+        &sys,
+        sub.id,
+        &SubmissionAction::Submit,
+        sub.version,
+        at(date(2023, 3, 15), 9),
+    )
+    .await
+    .expect("submit");
+    let r = send_report_reminders(s, None, at(date(2023, 3, 17), 9))
+        .await
+        .expect("sweep");
+    assert_eq!(r.reminders, 1, "{r:?}");
+    let tan = s
+        .report_reminders(app.units.cam_tan, 10)
+        .await
+        .expect("reminders");
+    let kinds: Vec<&str> = tan.iter().map(|(_, _, k, _)| k.as_str()).collect();
+    assert!(
+        kinds.contains(&"missed") && kinds.contains(&"days_before_3"),
+        "{kinds:?}"
+    );
+    let ngoc = s
+        .report_reminders(app.units.cam_ngoc, 10)
+        .await
+        .expect("reminders");
+    assert!(ngoc.iter().all(|(_, _, k, _)| k != "missed"));
+}

@@ -5,6 +5,8 @@ mod audit;
 mod dto;
 mod extract;
 mod levels;
+mod ocop;
+mod programmes;
 mod reports;
 mod session;
 mod units;
@@ -57,6 +59,7 @@ pub use users::{
         (name = "conclusions", description = "Thông báo kết luận / conclusion notices"),
         (name = "tasks", description = "Nhiệm vụ, theo dõi, nhắc việc / tasks, boards, reminders"),
         (name = "reports", description = "Chỉ tiêu, kế hoạch, báo cáo định kỳ, tổng hợp / indicators, targets, periodic reports, roll-ups"),
+        (name = "programmes", description = "Nông thôn mới: bộ tiêu chí, đánh giá xã, bức tranh huyện / new rural development"),
     )
 )]
 struct ApiDoc;
@@ -71,6 +74,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(extract::router())
         .merge(work::router())
         .merge(reports::router())
+        .merge(programmes::router())
+        .merge(ocop::router())
 }
 
 /// A JSON body, parsed strictly (unknown fields are refused by the DTOs) with errors a person can

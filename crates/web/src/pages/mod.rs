@@ -26,6 +26,8 @@ use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
 
 mod directory;
 mod extract;
+mod ocop;
+mod programmes;
 mod reports;
 mod work;
 
@@ -176,6 +178,8 @@ pub fn router() -> Router<AppState> {
             "/indicators",
             get(reports::indicators_page).post(reports::indicators_submit),
         )
+        .merge(programmes::router())
+        .merge(ocop::router())
 }
 
 /// Pages and probes that need no session.
