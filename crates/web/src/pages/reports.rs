@@ -607,6 +607,7 @@ fn chart_svg(points: &[reports::SeriesPoint]) -> Option<String> {
         let last = points.len().saturating_sub(1).max(1);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(30)
             .x_label_area_size(30)
             .y_label_area_size(70)
             .build_cartesian_2d(0usize..last, min..top)
