@@ -263,3 +263,76 @@ async fn report_pages_answer_and_a_commune_sends_its_report() {
     assert_eq!(status, 200);
     assert!(!html.contains("id=\"indicator-form\""), "{html}");
 }
+
+#[tokio::test]
+async fn the_board_takes_an_excel_file_and_lists_every_problem_of_a_bad_one() {
+    let app = TestApp::spawn().await;
+    let form = setup(&app).await;
+    let (office, token) = app.signed_in("office").await;
+    let board = format!("/reports/{}/2023Q1", form.id);
+    let page = office
+        .get(app.url(&board))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(page.contains("id=\"download-template\"") && page.contains("id=\"upload-form\""));
+    let catalog = app.db.store.indicators().await.expect("indicators");
+    let file = |unit: &str, value: giaoban_domain::report::EnteredValue| {
+        giaoban_documents::xlsx::form_template(&giaoban_documents::xlsx::TemplateSpec {
+            form_code: form.def.code.clone(),
+            form_name: form.def.name_vi.clone(),
+            period: giaoban_domain::period::Period::quarter(2023, 1).expect("q"),
+            deadline_label: String::new(),
+            columns: giaoban_documents::xlsx::FormColumn::of_form(&form.def, &catalog),
+            rows: vec![giaoban_documents::xlsx::TemplateRow {
+                unit_code: unit.into(),
+                unit_name: String::new(),
+                values: [(
+                    giaoban_domain::indicator::IndicatorCode::parse("NN_LUA_GIEO_CAY")
+                        .expect("code"),
+                    value,
+                )]
+                .into(),
+            }],
+        })
+        .expect("file")
+    };
+    let send = |bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("bao-cao.xlsx");
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", token.clone())
+            .part("file", part);
+        office
+            .post(app.url(&format!("{board}/upload")))
+            .multipart(form)
+            .send()
+    };
+    let bad = file(
+        "15169",
+        giaoban_domain::report::EnteredValue::Text("năm nghìn".into()),
+    );
+    let r = send(bad).await.expect("upload");
+    assert_eq!(r.status(), 422);
+    let text = r.text().await.expect("text");
+    assert!(
+        text.contains("id=\"upload-errors\"") && text.contains("năm nghìn"),
+        "{text}"
+    );
+    let good = file(
+        "15169",
+        giaoban_domain::report::EnteredValue::Figure(
+            giaoban_domain::indicator::Figure::parse("5.466,32").expect("fig"),
+        ),
+    );
+    let r = send(good).await.expect("upload");
+    assert_eq!(r.status(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .expect("loc")
+            .ends_with("uploaded=1")
+    );
+}

@@ -166,6 +166,10 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{form}", get(reports::pick_period))
         .route("/reports/{form}/{period}", get(reports::board_page))
         .route(
+            "/reports/{form}/{period}/upload",
+            post(reports::upload_submit),
+        )
+        .route(
             "/reports/{form}/{period}/{unit}",
             get(reports::entry_page).post(reports::entry_submit),
         )

@@ -34,6 +34,12 @@ use crate::reports::{
 
 /// The labels of these pages, Vietnamese first.
 pub struct Rt {
+    pub excel_template: &'static str,
+    pub excel_table: &'static str,
+    pub upload_label: &'static str,
+    pub upload_button: &'static str,
+    pub upload_saved: &'static str,
+    pub upload_refused: &'static str,
     pub reports: &'static str,
     pub forms: &'static str,
     pub form: &'static str,
@@ -109,6 +115,12 @@ pub static RT_VI: Rt = Rt {
     missing: "Chưa nộp",
     accepted: "Đã duyệt",
     percent_sent: "Tỷ lệ đã nộp",
+    excel_template: "Tải mẫu Excel (điền sẵn số đã lưu)",
+    excel_table: "Xuất bảng này ra Excel",
+    upload_label: "Nộp tệp Excel đã điền",
+    upload_button: "Nộp tệp",
+    upload_saved: "Số đơn vị đã lưu bản nháp từ tệp Excel:",
+    upload_refused: "Tệp chưa được lưu (không lưu dòng nào):",
     unit: "Đơn vị",
     status: "Trạng thái",
     timeliness: "Thời hạn",
@@ -169,6 +181,12 @@ pub static RT_EN: Rt = Rt {
     missing: "Missing",
     accepted: "Accepted",
     percent_sent: "% sent",
+    excel_template: "Excel template (pre-filled with what is saved)",
+    excel_table: "This table as Excel",
+    upload_label: "Upload the filled template",
+    upload_button: "Upload",
+    upload_saved: "Units whose drafts were saved from the Excel file:",
+    upload_refused: "The file was not saved (no row was):",
     unit: "Unit",
     status: "Status",
     timeliness: "Timeliness",
@@ -322,6 +340,9 @@ pub struct BoardForm {
     as_of: String,
     #[serde(default)]
     under: String,
+    /// Set after an Excel upload: how many units' drafts were saved.
+    #[serde(default)]
+    uploaded: Option<usize>,
 }
 
 #[derive(Template)]
@@ -335,6 +356,9 @@ struct BoardPage {
     units: Vec<(String, String, bool)>,
     v: Option<CompletenessView>,
     error: Option<String>,
+    /// Excel upload: the saved count, or every located problem of a refused file.
+    uploaded: Option<usize>,
+    upload_errors: Vec<String>,
 }
 
 pub async fn board_page(
@@ -376,6 +400,8 @@ pub async fn board_page(
         units,
         v: None,
         error: None,
+        uploaded: q.uploaded,
+        upload_errors: vec![],
     };
     let status = match result {
         Ok(v) => {
@@ -984,4 +1010,79 @@ pub async fn indicators_submit(
             .await
         }
     }
+}
+
+/// The Excel upload of the completeness board: the filled template as a `file` field. Saved, it
+/// goes back to the board; refused, the board lists every located problem and nothing is saved.
+pub async fn upload_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    session: Session,
+    Path((form, period)): Path<(Uuid, String)>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let file = crate::csrf::multipart_fields(ct, body)
+        .await
+        .ok()
+        .and_then(|f| f.into_iter().find(|(k, v)| k == "file" && !v.is_empty()))
+        .map(|(_, v)| v);
+    let problems = match file {
+        None => vec![
+            lang.pick(
+                "Hãy chọn tệp Excel (.xlsx).",
+                "Choose an Excel file (.xlsx).",
+            )
+            .to_owned(),
+        ],
+        Some(bytes) => match reports::upload_file(&state, &me, form, &period, &bytes).await {
+            Ok(r) => {
+                return Ok(axum::response::Redirect::to(&format!(
+                    "/reports/{form}/{period}?uploaded={}",
+                    r.saved
+                ))
+                .into_response());
+            }
+            Err(AppError::Invalid(errs)) => errs
+                .0
+                .iter()
+                .map(|e| lang.pick(&e.vi, &e.en).to_owned())
+                .collect(),
+            Err(e) => return Err(e),
+        },
+    };
+    let result = reports::completeness(
+        &state,
+        &me,
+        form,
+        &period,
+        None,
+        jiff::Timestamp::now(),
+        lang,
+    )
+    .await;
+    let page = BoardPage {
+        c: Chrome::new(
+            lang,
+            Some(&me),
+            &session,
+            &format!("/reports/{form}/{period}"),
+        )
+        .await?,
+        r: rt(lang),
+        form_id: form,
+        period: period.clone(),
+        as_of: String::new(),
+        units: vec![],
+        v: result.ok(),
+        error: None,
+        uploaded: None,
+        upload_errors: problems,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
 }
