@@ -4,36 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Value, json};
-
 mod common;
 
-async fn sign_in(server: &common::Server, username: &str) -> reqwest::Client {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let password = server
-        .passwords
-        .iter()
-        .find(|(u, _)| u == username)
-        .map(|(_, p)| p.clone())
-        .expect("password printed");
-    let r = http
-        .post(format!("{}/api/v1/session", server.url))
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(r.status(), 200, "{username} signs in");
-    http
-}
-
-async fn get(http: &reqwest::Client, url: String) -> Value {
-    let r = http.get(&url).send().await.expect("get");
-    assert_eq!(r.status(), 200, "{url}");
-    r.json().await.expect("json")
-}
+use common::{get, sign_in};
 
 #[tokio::test]
 async fn demo_tasks_from_the_seeds_as_of_28_march_2023() {

@@ -2,36 +2,11 @@
 //! "101,2%" and "20%" of plan computed from targets and the communes' reports (seed 004), the two
 //! communes behind on Q1/2023, and the seeds' district totals for Kỳ Anh (001) and Thạch Hà (003).
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 mod common;
 
-async fn sign_in(server: &common::Server, username: &str) -> reqwest::Client {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let password = server
-        .passwords
-        .iter()
-        .find(|(u, _)| u == username)
-        .map(|(_, p)| p.clone())
-        .expect("password printed");
-    let r = http
-        .post(format!("{}/api/v1/session", server.url))
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(r.status(), 200, "{username} signs in");
-    http
-}
-
-async fn get(http: &reqwest::Client, url: String) -> Value {
-    let r = http.get(&url).send().await.expect("get");
-    assert_eq!(r.status(), 200, "{url}");
-    r.json().await.expect("json")
-}
+use common::{get, sign_in};
 
 fn row<'a>(rollup: &'a Value, code: &str) -> &'a Value {
     rollup["rows"]

@@ -48,3 +48,32 @@ pub fn start(data_dir: &std::path::Path) -> Server {
         passwords,
     }
 }
+
+/// A client signed in as `username` with the password the demo printed.
+pub async fn sign_in(server: &Server, username: &str) -> reqwest::Client {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let password = server
+        .passwords
+        .iter()
+        .find(|(u, _)| u == username)
+        .map(|(_, p)| p.clone())
+        .expect("password printed");
+    let r = http
+        .post(format!("{}/api/v1/session", server.url))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), 200, "{username} signs in");
+    http
+}
+
+/// A GET that must answer 200 with JSON.
+pub async fn get(http: &reqwest::Client, url: String) -> serde_json::Value {
+    let r = http.get(&url).send().await.expect("get");
+    assert_eq!(r.status(), 200, "{url}");
+    r.json().await.expect("json")
+}
