@@ -10,4 +10,6 @@ pub mod ics;
 pub mod notice;
 pub mod xlsx;
 
-pub use notice::{Block, DocumentError, NoticeDate, NoticeDoc, NoticeTask};
+pub use notice::{
+    Block, CellAlign, DocColumn, DocTable, DocumentError, NoticeDate, NoticeDoc, NoticeTask,
+};

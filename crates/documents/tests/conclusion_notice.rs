@@ -249,6 +249,9 @@ fn every_character_of_the_notice_has_a_glyph_in_every_face() {
             giaoban_documents::Block::Heading(t) | giaoban_documents::Block::Paragraph(t) => {
                 text.push_str(t)
             }
+            giaoban_documents::Block::Table(t) => {
+                text.extend(t.rows.iter().flatten().map(|c| c.as_str()))
+            }
         }
     }
     text.extend(doc.closing.iter().map(String::as_str));

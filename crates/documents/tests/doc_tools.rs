@@ -130,6 +130,7 @@ fn expected_text(doc: &NoticeDoc) -> String {
             giaoban_documents::Block::Heading(t) | giaoban_documents::Block::Paragraph(t) => {
                 t.clone()
             }
+            giaoban_documents::Block::Table(t) => t.rows.concat().concat(),
         });
     }
     parts.extend(doc.tasks_heading.clone());

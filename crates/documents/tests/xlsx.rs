@@ -9,6 +9,7 @@ use giaoban_documents::xlsx::{
     CellProblem, DATA_SHEET, FormColumn, GUIDE_SHEET, TableCell, TableSpec, TemplateRow,
     TemplateSpec, UploadRow, UploadSpec, UploadUnit, form_template, read_form_upload, table_xlsx,
 };
+use giaoban_domain::Lang;
 use giaoban_domain::deadline::SubmissionRule;
 use giaoban_domain::indicator::{
     BUNDLED_CATALOG, Figure, Indicator, IndicatorCode, IndicatorId, parse_catalog,
@@ -693,19 +694,7 @@ proptest! {
 /// The template's package with one part replaced (the zip writer computes the new checksums, so
 /// the reader gets past the container and into the XML).
 fn repack(bytes: &[u8], part_name: &str, content: &[u8]) -> Vec<u8> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let name = f.name().to_owned();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        w.write_all(if name == part_name { content } else { &data })
-            .unwrap();
-    }
-    w.finish().unwrap().into_inner()
+    repack_as(bytes, part_name, part_name, content)
 }
 
 /// Pieces of SpreadsheetML a damaged or hostile file might hold where they do not belong.
@@ -782,4 +771,87 @@ proptest! {
         let damaged = repack(&good, name, &mutate(part(&good, name).as_bytes(), &edits));
         let _ = read(&damaged, &upload_spec(&cat, &us));
     }
+}
+
+/// A string table that announces 10^12 strings (what the fuzzing pass found) is refused with a
+/// message; before the check, calamine's reservation for it aborted the whole process. A count in
+/// the range a real workbook has, or a table in another case and with backslashes, still reads.
+#[test]
+fn a_string_table_announcing_a_trillion_strings_is_refused_not_fatal() {
+    let cat = catalog();
+    let us = units();
+    let spec = upload_spec(&cat, &us);
+    let good = template(
+        &cat,
+        vec![row(
+            &us[1],
+            &[(NOTE, EnteredValue::Text("Khó khăn".into()))],
+        )],
+    );
+    let strings = part(&good, "xl/sharedStrings.xml");
+    let announced = |count: &str| {
+        let start = strings.find("<sst").unwrap();
+        let end = start + strings[start..].find('>').unwrap();
+        let tag = &strings[start..end];
+        let tag = match tag.find("uniqueCount=\"") {
+            Some(at) => {
+                let value_end = at + 13 + tag[at + 13..].find('"').unwrap();
+                format!(
+                    "{}uniqueCount=\"{count}\"{}",
+                    &tag[..at],
+                    &tag[value_end + 1..]
+                )
+            }
+            None => format!("{tag} uniqueCount=\"{count}\""),
+        };
+        format!("{}{tag}{}", &strings[..start], &strings[end..])
+    };
+    for hostile in ["1000000000000", "+1000000000000", "99999999999999999999999"] {
+        let bytes = repack(&good, "xl/sharedStrings.xml", announced(hostile).as_bytes());
+        let problems = read(&bytes, &spec).unwrap_err();
+        assert_eq!(problems.len(), 1, "{hostile}: {problems:?}");
+        assert!(
+            problems[0].message(Lang::Vi).contains("tệp hỏng"),
+            "{hostile}: {}",
+            problems[0].message(Lang::Vi)
+        );
+        assert!(
+            problems[0]
+                .message(Lang::En)
+                .contains("shared-string table")
+        );
+    }
+    // The same count under a name in other case and with a backslash is the entry calamine reads.
+    let renamed = repack_as(
+        &good,
+        "xl/sharedStrings.xml",
+        "XL\\SharedStrings.XML",
+        announced("1000000000000").as_bytes(),
+    );
+    assert!(read(&renamed, &spec).is_err());
+    // An honest count reads as before.
+    let honest = repack(&good, "xl/sharedStrings.xml", announced("40").as_bytes());
+    let rows = read(&honest, &spec).unwrap();
+    assert_eq!(rows.len(), 1);
+}
+
+/// As [`repack`], the part also renamed.
+fn repack_as(bytes: &[u8], part_name: &str, new_name: &str, content: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().to_owned();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        let (name, data) = if name == part_name {
+            (new_name.to_owned(), content.to_vec())
+        } else {
+            (name, data)
+        };
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
 }

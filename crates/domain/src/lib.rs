@@ -14,6 +14,7 @@ pub mod lang;
 pub mod meeting;
 pub mod ocop;
 pub mod period;
+pub mod period_report;
 pub mod programme;
 pub mod reading;
 pub mod reminder;

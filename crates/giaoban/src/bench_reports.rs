@@ -24,7 +24,7 @@ pub struct Params {
     pub months: usize,
 }
 
-fn pct(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn pct(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -32,19 +32,42 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
 /// A reproducible pseudo-random figure (xorshift).
-fn next(state: &mut u64) -> u64 {
+pub(crate) fn next(state: &mut u64) -> u64 {
     *state ^= *state << 13;
     *state ^= *state >> 7;
     *state ^= *state << 17;
     *state
 }
 
-pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
+/// The province, its districts and communes of a benchmark data set.
+pub struct BenchUnits {
+    pub province: UnitId,
+    pub districts: Vec<UnitId>,
+    pub communes: Vec<UnitId>,
+}
+
+/// What [`load_reports`] built and how long it took.
+pub struct LoadedReports {
+    pub catalog: Vec<giaoban_domain::indicator::Indicator>,
+    /// The last month loaded.
+    pub last_period: Period,
+    pub reports: usize,
+    pub figures: usize,
+    /// Indicators and form.
+    pub setup: Duration,
+    /// Saving and sending every report.
+    pub load: Duration,
+    pub save_times: Vec<Duration>,
+    pub submit_times: Vec<Duration>,
+}
+
+/// Fails unless the database holds no unit: benchmark data sets are built from scratch.
+pub async fn ensure_empty(store: &Store, lang: Lang) -> anyhow::Result<()> {
     anyhow::ensure!(
         store.units().await?.is_empty(),
         "{}",
@@ -53,8 +76,34 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
             "An empty database is needed (use a new --data-dir)."
         )
     );
-    let actor = AuditActor::system("bench");
-    let t0 = Instant::now();
+    Ok(())
+}
+
+/// Builds a unit through the storage layer's validation.
+pub fn unit_draft(
+    kind: &str,
+    level: &str,
+    name: String,
+    parent: Option<UnitId>,
+) -> anyhow::Result<UnitDraft> {
+    UnitDraft::parse(&UnitInput {
+        kind: kind.into(),
+        level: level.into(),
+        name,
+        parent_id: parent,
+        ..Default::default()
+    })
+    .map_err(|e| anyhow::anyhow!("{e:?}"))
+}
+
+/// The levels (tỉnh, huyện, xã), the province, `districts` districts and `communes` communes
+/// spread evenly over them.
+pub async fn build_units(
+    store: &Store,
+    actor: &AuditActor,
+    p: &Params,
+) -> anyhow::Result<BenchUnits> {
+    let actor = actor.clone();
     for (code, rank, vi, en) in [
         ("tinh", 1, "Tỉnh", "Province"),
         ("huyen", 2, "Huyện", "District"),
@@ -64,16 +113,7 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         store.put_level(&actor, &l).await?;
     }
-    let unit = |kind: &str, level: &str, name: String, parent: Option<UnitId>| {
-        UnitDraft::parse(&UnitInput {
-            kind: kind.into(),
-            level: level.into(),
-            name,
-            parent_id: parent,
-            ..Default::default()
-        })
-        .map_err(|e| anyhow::anyhow!("{e:?}"))
-    };
+    let unit = unit_draft;
     let province = store
         .create_unit(
             &actor,
@@ -82,6 +122,7 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
         .await?
         .id;
     let per = p.communes.div_ceil(p.districts.max(1));
+    let mut districts = Vec::new();
     let mut communes = Vec::new();
     for d in 0..p.districts {
         let district = store
@@ -96,6 +137,7 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
             )
             .await?
             .id;
+        districts.push(district);
         for c in 0..per {
             if communes.len() == p.communes {
                 break;
@@ -116,6 +158,25 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(BenchUnits {
+        province,
+        districts,
+        communes,
+    })
+}
+
+/// The indicators, the monthly form and `months` months of reports from every commune, each saved
+/// as a draft then sent (so every figure goes through the incremental roll-up).
+pub async fn load_reports(
+    store: &Store,
+    actor: &AuditActor,
+    p: &Params,
+    units: &BenchUnits,
+    lang: Lang,
+) -> anyhow::Result<LoadedReports> {
+    let actor = actor.clone();
+    let communes = &units.communes;
+    let t0 = Instant::now();
     let mut items = Vec::new();
     for i in 0..p.indicators {
         let code = format!("BENCH_{:03}", i + 1);
@@ -173,7 +234,7 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
     let mut period = first;
     let t_load = Instant::now();
     for m in 0..p.months {
-        for c in &communes {
+        for c in communes {
             let values: BTreeMap<IndicatorCode, EnteredValue> = items
                 .iter()
                 .enumerate()
@@ -212,6 +273,37 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
     eprintln!();
     let load = t_load.elapsed();
     let figures = communes.len() * p.months * p.indicators;
+    Ok(LoadedReports {
+        catalog,
+        last_period: period,
+        reports: communes.len() * p.months,
+        figures,
+        setup,
+        load,
+        save_times,
+        submit_times,
+    })
+}
+
+pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
+    ensure_empty(store, lang).await?;
+    let actor = AuditActor::system("bench");
+    let t0 = Instant::now();
+    let units = build_units(store, &actor, p).await?;
+    let setup_units = t0.elapsed();
+    let LoadedReports {
+        catalog,
+        last_period: period,
+        figures,
+        setup,
+        load,
+        mut save_times,
+        mut submit_times,
+        ..
+    } = load_reports(store, &actor, p, &units, lang).await?;
+    let setup = setup + setup_units;
+    let province = units.province;
+    let communes = units.communes;
 
     // The roll-up page: the province's table for the last month (value, year-to-date, plan, % of
     // plan, same month last year) over every indicator, read from the aggregates.

@@ -2,12 +2,16 @@
 //! configuration (flags, then `GIAOBAN_*` environment variables, then defaults), opens the store and
 //! runs one command.
 
+mod bench_data;
 mod bench_reports;
+mod bench_rollups;
+mod bench_text;
 mod demo;
 mod demo_cycle;
 mod demo_programmes;
 mod demo_reports;
-mod units_file;
+
+use giaoban::units_file;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -113,6 +117,85 @@ enum Command {
         #[arg(long, default_value_t = 36)]
         months: usize,
     },
+    /// Roll-ups against DuckDB: the district and province roll-up of every indicator for a quarter
+    /// (quarter, year to date, plan, % of plan) served from giaoban's aggregates and computed by
+    /// DuckDB from the same figures exported as Parquet, checked equal and timed side by side
+    /// (medians of alternating runs), then a full rebuild against DuckDB. Uses the bench-reports
+    /// data set, built first when the database is empty.
+    BenchRollups {
+        #[arg(long, default_value_t = 100)]
+        communes: usize,
+        #[arg(long, default_value_t = 10)]
+        districts: usize,
+        #[arg(long, default_value_t = 200)]
+        indicators: usize,
+        #[arg(long, default_value_t = 36)]
+        months: usize,
+        /// The quarter to roll up (its year must be in the data: 2023–2025 by default).
+        #[arg(long, default_value = "2025Q2")]
+        quarter: String,
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+        #[arg(long, default_value_t = 3)]
+        rebuild_runs: usize,
+        /// Python with the duckdb package (../shared/peers/pyenv.sh installs it there).
+        #[arg(long, default_value = "/opt/peers-venv/bin/python")]
+        python: PathBuf,
+        /// Where the exported CSV and Parquet files go (default: DATA_DIR/peers).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Text against pyvi and underthesea: giaoban's full extraction of documents against their
+    /// word segmentation alone, on the same text file (the five seed documents repeated to ≥ 1 MB),
+    /// MB/s as medians of alternating runs.
+    BenchText {
+        /// Size of the text in MB.
+        #[arg(long, default_value_t = 1.0)]
+        mb: f64,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Python with pyvi and underthesea (../shared/peers/pyenv.sh installs them there).
+        #[arg(long, default_value = "/opt/peers-venv/bin/python")]
+        python: PathBuf,
+        /// Where the text file goes (default: DATA_DIR/peers).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Leave underthesea out (about 4 s a run).
+        #[arg(long)]
+        skip_underthesea: bool,
+    },
+    /// Builds the data set of the performance comparisons in an EMPTY database (use a new
+    /// --data-dir, or --database-url for PostgreSQL): units with 30 departments, the reporting data
+    /// of bench-reports and tasks with their progress history, all through the storage layer;
+    /// prints what was built, how long it took, and a generated password for the user bench-admin.
+    /// Reproducible: the same options give the same contents.
+    BenchData {
+        /// province: 100 communes in 10 districts, 200 indicators × 36 months, 20 000 tasks;
+        /// nation: 3 300 communes in 330 districts, same depth (660 000 tasks), for PostgreSQL.
+        #[arg(long, value_enum)]
+        scale: bench_data::Scale,
+        /// Overrides the scale's number of communes.
+        #[arg(long)]
+        communes: Option<usize>,
+        /// Overrides the scale's number of districts.
+        #[arg(long)]
+        districts: Option<usize>,
+        /// Overrides the number of province departments (30).
+        #[arg(long)]
+        departments: Option<usize>,
+        /// Overrides the number of indicators (200; 0 builds no reports).
+        #[arg(long)]
+        indicators: Option<usize>,
+        /// Overrides the number of months of reports (36).
+        #[arg(long)]
+        months: Option<usize>,
+        /// Overrides the scale's number of tasks.
+        #[arg(long)]
+        tasks: Option<usize>,
+        /// Concurrent writers of tasks (default 1 on SQLite, 8 on PostgreSQL).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
     /// Read a conclusion notice or report (FILE, or standard input) and print the proposed meeting
     /// details, tasks, figures, recommendations and warnings as JSON. Saves nothing.
     Extract {
@@ -177,6 +260,23 @@ enum ExportWhat {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A period report (báo cáo định kỳ) by its id, as Word, PDF or its indicator table in Excel.
+    Report {
+        /// The report's id (as in its page's address).
+        id: uuid::Uuid,
+        #[arg(long, value_enum, default_value_t = ReportFileFormat::Pdf)]
+        format: ReportFileFormat,
+        /// The file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFileFormat {
+    Docx,
+    Pdf,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -389,6 +489,85 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             out
         }
+        Command::BenchRollups {
+            communes,
+            districts,
+            indicators,
+            months,
+            quarter,
+            runs,
+            rebuild_runs,
+            python,
+            out,
+        } => {
+            let quarter = giaoban_domain::period::Period::parse(&quarter).map_err(|_| {
+                anyhow::anyhow!(
+                    "--quarter «{quarter}»: {}",
+                    lang.pick("viết như 2025Q2", "write it like 2025Q2")
+                )
+            })?;
+            let store = open(&g).await?;
+            let params = bench_rollups::Params {
+                load: bench_reports::Params {
+                    communes,
+                    districts,
+                    indicators,
+                    months,
+                },
+                quarter,
+                runs,
+                rebuild_runs,
+                python,
+                out: out.unwrap_or_else(|| g.data_dir.join("peers")),
+            };
+            let out = bench_rollups::run(&store, &params, lang).await;
+            store.close().await;
+            out
+        }
+        Command::BenchText {
+            mb,
+            runs,
+            python,
+            out,
+            skip_underthesea,
+        } => {
+            let params = bench_text::Params {
+                mb,
+                runs,
+                python,
+                out: out.unwrap_or_else(|| g.data_dir.join("peers")),
+                underthesea: !skip_underthesea,
+            };
+            bench_text::run(&params, lang).await
+        }
+        Command::BenchData {
+            scale,
+            communes,
+            districts,
+            departments,
+            indicators,
+            months,
+            tasks,
+            jobs,
+        } => {
+            let store = open(&g).await?;
+            let d = bench_data::Params::of(scale);
+            let params = bench_data::Params {
+                communes: communes.unwrap_or(d.communes),
+                districts: districts.unwrap_or(d.districts),
+                departments: departments.unwrap_or(d.departments),
+                indicators: indicators.unwrap_or(d.indicators),
+                months: months.unwrap_or(d.months),
+                tasks: tasks.unwrap_or(d.tasks),
+                jobs: jobs.unwrap_or(match store.engine() {
+                    giaoban_storage::Engine::Sqlite => 1,
+                    giaoban_storage::Engine::Postgres => d.jobs,
+                }),
+            };
+            let out = bench_data::run(&store, scale, &params, lang).await;
+            store.close().await;
+            out
+        }
         Command::Remind { as_of } => {
             let store = open(&g).await?;
             let mailer = mailer_from_env(lang)?;
@@ -471,20 +650,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{json}");
             Ok(())
         }
-        Command::Export {
-            what: ExportWhat::Notice { id, format, out },
-        } => {
+        Command::Export { what } => {
             let store = open(&g).await?;
-            let format = match format {
-                NoticeFileFormat::Docx => giaoban_web::work::NoticeFormat::Docx,
-                NoticeFileFormat::Pdf => giaoban_web::work::NoticeFormat::Pdf,
+            let (file, out) = match what {
+                ExportWhat::Notice { id, format, out } => {
+                    let format = match format {
+                        NoticeFileFormat::Docx => giaoban_web::work::NoticeFormat::Docx,
+                        NoticeFileFormat::Pdf => giaoban_web::work::NoticeFormat::Pdf,
+                    };
+                    (
+                        giaoban_web::work::notice_file_unchecked(&store, id, format).await,
+                        out,
+                    )
+                }
+                ExportWhat::Report { id, format, out } => {
+                    use giaoban_web::period_reports::{ReportFormat, file_unchecked};
+                    let format = match format {
+                        ReportFileFormat::Docx => ReportFormat::Docx,
+                        ReportFileFormat::Pdf => ReportFormat::Pdf,
+                        ReportFileFormat::Xlsx => ReportFormat::Xlsx,
+                    };
+                    (file_unchecked(&store, id, format).await, out)
+                }
             };
-            let file = giaoban_web::work::notice_file_unchecked(&store, id, format)
-                .await
-                .map_err(|e| {
-                    let i = e.info();
-                    anyhow::anyhow!("{}", lang.pick(&i.vi, &i.en).to_owned())
-                })?;
+            let file = file.map_err(|e| {
+                let i = e.info();
+                anyhow::anyhow!("{}", lang.pick(&i.vi, &i.en).to_owned())
+            })?;
             store.close().await;
             let mut f = std::fs::OpenOptions::new()
                 .write(true)

@@ -19,6 +19,7 @@ pub mod levels;
 pub mod meetings;
 pub mod notifications;
 pub mod ocop;
+pub mod period_reports;
 pub mod programmes;
 pub mod reports;
 pub mod sessions;

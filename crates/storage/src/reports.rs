@@ -219,6 +219,16 @@ pub struct RebuildSummary {
     pub aggregates: u64,
 }
 
+/// One counted figure, as [`Store::counted_figures`] gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedFigure {
+    pub unit_id: UnitId,
+    /// The period's code (`202303`, `2023Q1`…).
+    pub period: String,
+    pub indicator_id: IndicatorId,
+    pub value: Figure,
+}
+
 fn invalid(field: &'static str, code: &'static str, vi: String, en: String) -> StoreError {
     StoreError::Invalid(Invalid::new(field, code, vi, en).into())
 }
@@ -375,6 +385,37 @@ fn items_of(
         }
     }
     out
+}
+
+/// (unit, roll-up target) pairs per rebuild statement: two parameters each, far below either
+/// engine's limit, and few enough statements for a nation (≈ 11 000 pairs → 23).
+const REBUILD_BATCH: usize = 500;
+
+/// The rebuild statement for `pairs` (unit, target) parameters: `$1, $2` is the first pair.
+fn rebuild_sql(pairs: usize) -> String {
+    let values = (0..pairs)
+        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // SQLite needs the WHERE before an upsert on INSERT … SELECT (parsing ambiguity with ON);
+    // PostgreSQL's SUM of BIGINT is NUMERIC, hence the cast (an overflow fails loudly on both).
+    format!(
+        "WITH m (unit_id, target_id) AS (VALUES {values}) \
+         INSERT INTO aggregates (indicator_id, period, unit_id, sum_value, count_value, min_value, max_value) \
+         SELECT v.indicator_id, s.period, m.target_id, CAST(SUM(v.value) AS BIGINT), COUNT(*), \
+                MIN(v.value), MAX(v.value) \
+         FROM m JOIN submissions s ON s.unit_id = m.unit_id \
+         JOIN submission_values v ON v.submission_id = s.id \
+         WHERE s.status IN {COUNTED} AND v.value IS NOT NULL \
+         GROUP BY m.target_id, s.period, v.indicator_id \
+         ON CONFLICT (unit_id, period, indicator_id) DO UPDATE SET \
+           sum_value = aggregates.sum_value + excluded.sum_value, \
+           count_value = aggregates.count_value + excluded.count_value, \
+           min_value = CASE WHEN excluded.min_value < aggregates.min_value \
+                       THEN excluded.min_value ELSE aggregates.min_value END, \
+           max_value = CASE WHEN excluded.max_value > aggregates.max_value \
+                       THEN excluded.max_value ELSE aggregates.max_value END"
+    )
 }
 
 impl Store {
@@ -1125,51 +1166,65 @@ impl Store {
         Ok(rows.into_iter().map(agg_from_row).collect())
     }
 
+    /// Every counted figure (of a sent or accepted report): its unit, period, indicator and value,
+    /// for exports and the benchmarks that compare the roll-ups with other tools.
+    pub async fn counted_figures(&self) -> Result<Vec<CountedFigure>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT s.unit_id, s.period, v.indicator_id, v.value FROM submission_values v \
+             JOIN submissions s ON s.id = v.submission_id \
+             WHERE s.status IN {COUNTED} AND v.value IS NOT NULL"
+        ));
+        let rows: Vec<(Uuid, String, Uuid, i64)> =
+            with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(unit, period, ind, v)| CountedFigure {
+                unit_id: UnitId(unit),
+                period,
+                indicator_id: IndicatorId(ind),
+                value: Figure::from_scaled(v),
+            })
+            .collect())
+    }
+
     /// Recomputes every aggregate from the counted figures, in one transaction.
+    ///
+    /// The database does the summing: each statement groups the counted figures of a batch of
+    /// units under their roll-up targets (the unit, its ancestors and, for a merged unit, its
+    /// successor, given as a `VALUES` list) and inserts the totals; a target reached from several
+    /// batches (a district, the province) has the later batches added to it on conflict.
     pub async fn rebuild_aggregates(&self, actor: &AuditActor) -> Result<RebuildSummary> {
         let units = self.units().await?;
         let tree = UnitTree::new(&units);
-        let mut targets: HashMap<UnitId, Vec<UnitId>> = HashMap::new();
+        let pairs: Vec<(Uuid, Uuid)> = units
+            .iter()
+            .flat_map(|u| {
+                tree.rollup_targets(u.id)
+                    .into_iter()
+                    .map(move |t| (u.id.0, t.0))
+            })
+            .collect();
         let summary = write_tx!(self, tx => {
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT v.indicator_id, s.period, s.unit_id, v.value FROM submission_values v \
-                 JOIN submissions s ON s.id = v.submission_id \
+                "SELECT COUNT(*) FROM submission_values v JOIN submissions s ON s.id = v.submission_id \
                  WHERE s.status IN {COUNTED} AND v.value IS NOT NULL"
             ));
-            let rows: Vec<(Uuid, String, Uuid, i64)> = sqlx::query_as(sql).fetch_all(&mut *tx).await?;
-            let mut folded: BTreeMap<(Uuid, String, Uuid), Aggregate> = BTreeMap::new();
-            for (ind, period, unit, v) in &rows {
-                let ts = targets
-                    .entry(UnitId(*unit))
-                    .or_insert_with(|| tree.rollup_targets(UnitId(*unit)));
-                for t in ts.iter() {
-                    let a = folded.entry((*ind, period.clone(), t.0)).or_default();
-                    let f = Figure::from_scaled(*v);
-                    *a = Aggregate {
-                        sum: a.sum.checked_add(f).unwrap_or(a.sum),
-                        count: a.count + 1,
-                        min: Some(a.min.map_or(f, |m| m.min(f))),
-                        max: Some(a.max.map_or(f, |m| m.max(f))),
-                    };
-                }
-            }
+            let (figures,): (i64,) = sqlx::query_as(sql).fetch_one(&mut *tx).await?;
             sqlx::query("DELETE FROM aggregates").execute(&mut *tx).await?;
-            for ((ind, period, unit), a) in &folded {
-                sqlx::query(
-                    "INSERT INTO aggregates (indicator_id, period, unit_id, sum_value, count_value, min_value, max_value) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(*ind)
-                .bind(period.as_str())
-                .bind(*unit)
-                .bind(a.sum.scaled())
-                .bind(a.count)
-                .bind(a.min.map(Figure::scaled))
-                .bind(a.max.map(Figure::scaled))
-                .execute(&mut *tx)
-                .await?;
+            for batch in pairs.chunks(REBUILD_BATCH) {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(rebuild_sql(batch.len())));
+                for (unit, target) in batch {
+                    q = q.bind(*unit).bind(*target);
+                }
+                q.execute(&mut *tx).await?;
             }
-            let summary = RebuildSummary { figures: rows.len() as u64, aggregates: folded.len() as u64 };
+            let (aggregates,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM aggregates")
+                .fetch_one(&mut *tx)
+                .await?;
+            let summary = RebuildSummary {
+                figures: u64::try_from(figures).unwrap_or(0),
+                aggregates: u64::try_from(aggregates).unwrap_or(0),
+            };
             record_audit!(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,

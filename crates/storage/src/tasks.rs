@@ -28,20 +28,59 @@ pub struct TaskFilter {
     pub meeting_id: Option<Uuid>,
     pub source_kind: Option<SourceKind>,
     pub lead: Option<UnitId>,
+    /// Sub-tasks of this task.
+    pub parent: Option<TaskId>,
+    /// Leaves out the tasks that cannot be open at this moment: cancelled ones, and those (not
+    /// recurring) completed at or before it. What is left may still be closed (a recurring task
+    /// whose occurrence is done): the caller computes the status.
+    pub maybe_open_at: Option<Timestamp>,
 }
 
-/// The filter as a WHERE clause over `tasks t`, with `scope` the units under `$1`.
-const FILTER: &str = "WITH RECURSIVE scope(id) AS ( \
-        SELECT id FROM units WHERE id = $1 \
-        UNION ALL SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id) \
-    SELECT t.id FROM tasks t WHERE \
-        ($1 IS NULL OR t.assigner_unit_id IN (SELECT id FROM scope) \
-            OR EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id AND tu.unit_id IN (SELECT id FROM scope))) \
-        AND ($2 IS NULL OR EXISTS (SELECT 1 FROM task_units tp WHERE tp.task_id = t.id AND tp.unit_id = $2)) \
-        AND ($3 IS NULL OR t.conclusion_id = $3) \
-        AND ($4 IS NULL OR t.meeting_id = $4) \
-        AND ($5 IS NULL OR t.source_kind = $5) \
-        AND ($6 IS NULL OR t.lead_unit_id = $6)";
+/// The filter as a query of task ids over `tasks t`, with `scope` the units under `$1`. Only the
+/// conditions of the fields set are written, so that each can use its index (a unit's parts, a
+/// task's sub-tasks); an unset field's parameter is NULL and only tested as such.
+fn filter_sql(f: &TaskFilter) -> String {
+    let mut sql = String::from(
+        "WITH RECURSIVE scope(id) AS ( \
+            SELECT id FROM units WHERE id = $1 \
+            UNION ALL SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id) ",
+    );
+    // A unit's parts drive the query through their index when asked for.
+    if f.party.is_some() {
+        sql.push_str(
+            "SELECT t.id FROM task_units tp CROSS JOIN tasks t \
+             WHERE tp.unit_id = $2 AND t.id = tp.task_id",
+        );
+    } else {
+        sql.push_str("SELECT t.id FROM tasks t WHERE $2 IS NULL");
+    }
+    sql.push_str(if f.within.is_some() {
+        " AND (t.assigner_unit_id IN (SELECT id FROM scope) \
+            OR EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id AND tu.unit_id IN (SELECT id FROM scope)))"
+    } else {
+        " AND $1 IS NULL"
+    });
+    let mut cond = |set: bool, when_set: &str, param: &str| {
+        sql.push_str(" AND ");
+        if set {
+            sql.push_str(when_set);
+        } else {
+            sql.push_str(param);
+            sql.push_str(" IS NULL");
+        }
+    };
+    cond(f.conclusion_id.is_some(), "t.conclusion_id = $3", "$3");
+    cond(f.meeting_id.is_some(), "t.meeting_id = $4", "$4");
+    cond(f.source_kind.is_some(), "t.source_kind = $5", "$5");
+    cond(f.lead.is_some(), "t.lead_unit_id = $6", "$6");
+    cond(f.parent.is_some(), "t.parent_id = $7", "$7");
+    cond(
+        f.maybe_open_at.is_some(),
+        "NOT t.cancelled AND (t.completed_at IS NULL OR t.completed_at > $8 OR t.deadline_kind = 'recurring')",
+        "$8",
+    );
+    sql
+}
 
 macro_rules! bind_filter {
     ($q:expr, $f:expr) => {{
@@ -52,6 +91,8 @@ macro_rules! bind_filter {
             .bind(f.meeting_id)
             .bind(f.source_kind.map(|k| k.code()))
             .bind(f.lead.map(|u| u.0))
+            .bind(f.parent.map(|t| t.0))
+            .bind(f.maybe_open_at.map(crate::convert::ts_to_db))
     }};
 }
 
@@ -452,7 +493,7 @@ impl Store {
     pub async fn tasks(&self, filter: &TaskFilter) -> Result<Vec<Task>> {
         with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_tasks!(conn, FILTER, q => bind_filter!(q, filter))
+            load_tasks!(conn, &filter_sql(filter), q => bind_filter!(q, filter))
         })
     }
 

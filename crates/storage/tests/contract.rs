@@ -443,3 +443,147 @@ async fn the_cached_directory_is_never_stale_across_servers() {
     assert_eq!(commune.contact.phone.as_deref(), Some("0237 3876 999"));
     b.close().await;
 }
+
+#[tokio::test]
+async fn task_filters_select_by_unit_parent_and_possible_openness() {
+    use giaoban_domain::deadline::{Deadline, RecurrenceRule};
+    use giaoban_domain::task::{DeadlineInput, Progress, ProgressInput, TaskDraft, TaskInput};
+    use giaoban_storage::tasks::{TaskAction, TaskFilter};
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let t = tree(store).await;
+    let today = jiff::civil::date(2026, 11, 23);
+    let task = |content: &str, lead: UnitId, coord: Vec<UnitId>, deadline: Deadline| {
+        TaskDraft::parse(
+            &TaskInput {
+                content: content.into(),
+                source_kind: None,
+                conclusion_id: None,
+                meeting_id: None,
+                source_ref: None,
+                assigner_unit_id: t.ubnd.0,
+                assigner_name: None,
+                lead_unit_id: lead.0,
+                coordinating_unit_ids: coord.into_iter().map(|u| u.0).collect(),
+                monitor_unit_id: None,
+                parent_id: None,
+                deadline: DeadlineInput::Typed(deadline),
+                assigned_on: Some("2023-03-01".into()),
+            },
+            today,
+        )
+        .expect("task")
+    };
+    let due = Deadline::At {
+        date: jiff::civil::date(2023, 6, 30),
+        time: None,
+    };
+    let a = store
+        .create_task(&actor(), &task("A", t.commune, vec![t.district], due))
+        .await
+        .expect("a");
+    let b = store
+        .create_task(&actor(), &task("B", t.district, vec![], due))
+        .await
+        .expect("b");
+    let mut sub = task("A.1", t.commune, vec![], due);
+    sub.parent_id = Some(a.id);
+    let a1 = store.create_task(&actor(), &sub).await.expect("a.1");
+    let monthly = Deadline::Recurring(RecurrenceRule::monthly(25, None).expect("rule"));
+    let r = store
+        .create_task(&actor(), &task("R", t.commune, vec![], monthly))
+        .await
+        .expect("recurring");
+    let c = store
+        .create_task(&actor(), &task("C", t.commune, vec![], due))
+        .await
+        .expect("c");
+    // B completed now, C cancelled.
+    let done = Progress::parse(
+        &ProgressInput {
+            percent: None,
+            note: "xong".into(),
+            completed: true,
+            evidence: None,
+            occurrence: None,
+            version: None,
+        },
+        &due,
+    )
+    .expect("progress");
+    store
+        .report_progress(&actor(), b.id, t.district, &done, None)
+        .await
+        .expect("complete b");
+    store
+        .act_on_task(&actor(), c.id, t.ubnd, TaskAction::Cancel, "", None)
+        .await
+        .expect("cancel c");
+    let names =
+        |v: Vec<giaoban_domain::task::Task>| v.into_iter().map(|t| t.content).collect::<Vec<_>>();
+    let list = |f: TaskFilter| async move { names(store.tasks(&f).await.expect("list")) };
+    assert_eq!(
+        list(TaskFilter::default()).await,
+        ["A", "B", "A.1", "R", "C"]
+    );
+    // The district leads B and coordinates A.
+    let district = TaskFilter {
+        party: Some(t.district),
+        ..TaskFilter::default()
+    };
+    assert_eq!(list(district.clone()).await, ["A", "B"]);
+    assert_eq!(
+        list(TaskFilter {
+            lead: Some(t.district),
+            ..district.clone()
+        })
+        .await,
+        ["B"]
+    );
+    assert_eq!(
+        list(TaskFilter {
+            parent: Some(a.id),
+            ..TaskFilter::default()
+        })
+        .await,
+        ["A.1"]
+    );
+    assert!(
+        list(TaskFilter {
+            parent: Some(a1.id),
+            ..TaskFilter::default()
+        })
+        .await
+        .is_empty()
+    );
+    // Possibly open now: neither the completed B nor the cancelled C; the recurring R stays.
+    let now = jiff::Timestamp::now();
+    assert_eq!(
+        list(TaskFilter {
+            party: Some(t.commune),
+            maybe_open_at: Some(now),
+            ..TaskFilter::default()
+        })
+        .await,
+        ["A", "A.1", "R"]
+    );
+    assert_eq!(
+        list(TaskFilter {
+            maybe_open_at: Some(now),
+            ..TaskFilter::default()
+        })
+        .await,
+        ["A", "A.1", "R"]
+    );
+    // Before B's completion, B could still be open.
+    let before = jiff::Timestamp::from_second(1_700_000_000).expect("2023");
+    assert_eq!(
+        list(TaskFilter {
+            maybe_open_at: Some(before),
+            ..district
+        })
+        .await,
+        ["A", "B"]
+    );
+    assert_eq!(r.content, "R");
+}

@@ -466,3 +466,71 @@ async fn a_sent_report_is_locked_counted_once_and_targets_give_percent_of_plan()
         .expect("audit");
     assert!(entries.len() >= 2, "{}", entries.len());
 }
+
+/// The rebuild groups in batches of units: totals a district receives from several batches (and
+/// a merged commune's, counted twice under different targets) must still equal the running ones.
+#[tokio::test]
+async fn a_rebuild_over_several_batches_of_units_equals_the_running_totals() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let setup = setup(s).await;
+    let mut communes = setup.communes.clone();
+    for i in 0..300 {
+        let d = UnitDraft::parse(&UnitInput {
+            kind: "commune".into(),
+            level: "xa".into(),
+            name: format!("Xã Thử {i:03}"),
+            parent_id: Some(setup.district),
+            ..Default::default()
+        })
+        .expect("unit");
+        communes.push(s.create_unit(&actor(), &d).await.expect("commune").id);
+    }
+    let p = periods()[1];
+    let mut expected_sum = 0i64;
+    let mut sent = 0i64;
+    // Every seventh commune and the merged one send a figure (value depends on the commune).
+    for (i, c) in communes.iter().enumerate() {
+        if i % 7 != 0 && *c != setup.communes[3] {
+            continue;
+        }
+        let v = Figure::from_scaled(10_000 * (i as i64 + 1) + 37);
+        let vals: BTreeMap<IndicatorCode, EnteredValue> =
+            [(code("DN_THANH_LAP_MOI"), EnteredValue::Figure(v))].into();
+        let sub = s
+            .save_submission(&actor(), &setup.form, *c, p, &vals, &BTreeMap::new(), None)
+            .await
+            .expect("save");
+        s.act_on_submission(
+            &actor(),
+            sub.id,
+            &SubmissionAction::Submit,
+            sub.version,
+            jiff::Timestamp::now(),
+        )
+        .await
+        .expect("submit");
+        expected_sum += v.scaled();
+        sent += 1;
+    }
+    let figures = s.counted_figures().await.expect("figures");
+    assert_eq!(figures.len() as i64, sent);
+    assert_eq!(
+        figures.iter().map(|f| f.value.scaled()).sum::<i64>(),
+        expected_sum
+    );
+    let running = s.all_aggregates().await.expect("aggregates");
+    let summary = s.rebuild_aggregates(&actor()).await.expect("rebuild");
+    let rebuilt = s.all_aggregates().await.expect("aggregates");
+    assert_eq!(running, rebuilt, "rebuild differs from the running totals");
+    assert_eq!(summary.figures as i64, sent);
+    assert_eq!(summary.aggregates as usize, rebuilt.len());
+    let district = rebuilt
+        .iter()
+        .find(|a| a.unit_id == setup.district)
+        .expect("district total");
+    assert_eq!(district.aggregate.sum.scaled(), expected_sum);
+    assert_eq!(district.aggregate.count, sent);
+    // The commune Thạch Bàn was merged into counts under Đỉnh Bàn as well.
+    assert!(rebuilt.iter().any(|a| a.unit_id == setup.communes[0]));
+}

@@ -48,6 +48,9 @@ use crate::view::cursor::{any_word, char_at, skip_spaces, word};
 #[derive(Clone, Debug, Default)]
 pub struct UnitRegistry {
     names: Vec<RegistryName>,
+    /// Indexes into `names` by their first word: a name can only match a mention that starts with
+    /// its first word, so a lookup compares against those names alone, not the whole directory.
+    by_first: std::collections::HashMap<String, Vec<usize>>,
 }
 
 #[derive(Clone, Debug)]
@@ -78,8 +81,13 @@ impl UnitRegistry {
                 })
             })
             .filter(|n| !n.words.is_empty())
-            .collect();
-        UnitRegistry { names }
+            .collect::<Vec<RegistryName>>();
+        let mut by_first: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            by_first.entry(n.words[0].clone()).or_default().push(i);
+        }
+        UnitRegistry { names, by_first }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -101,7 +109,11 @@ impl UnitRegistry {
     fn best_match(&self, words: &[String]) -> Option<(usize, bool, Resolution)> {
         // (consumed, full, id)
         let mut hits: Vec<(usize, bool, &str)> = Vec::new();
-        for name in &self.names {
+        let candidates = words
+            .first()
+            .and_then(|w| self.by_first.get(w))
+            .map_or(&[][..], Vec::as_slice);
+        for name in candidates.iter().map(|&i| &self.names[i]) {
             let mut matched = 0;
             while matched < name.words.len()
                 && matched < words.len()

@@ -69,6 +69,17 @@ fn bad(field: &'static str, code: &'static str, vi: String, en: String) -> AppEr
     AppError::Invalid(Invalid::new(field, code, vi, en).into())
 }
 
+/// A period whose deadline the work calendar cannot compute (its dates lie outside the years the
+/// holiday table covers): the person asked for a period the system does not handle, not a fault.
+fn outside_calendar(e: impl std::fmt::Display) -> AppError {
+    bad(
+        "period",
+        "period.outside_calendar",
+        format!("Kỳ báo cáo nằm ngoài lịch làm việc mà hệ thống có ({e})."),
+        format!("The period lies outside the work calendar the system has ({e})."),
+    )
+}
+
 pub fn parse_period(raw: &str) -> Result<Period, AppError> {
     Period::parse(raw.trim()).map_err(|_| {
         bad(
@@ -572,9 +583,7 @@ async fn entry_context(
     }
     let writes = may(me, &tree, Permission::WriteRecords, unit.id);
     let review = reviews(me, &tree, unit.id);
-    let due_moment = form
-        .due(period, calendar()?)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let due_moment = form.due(period, calendar()?).map_err(outside_calendar)?;
     let due = due_moment
         .instant()
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -951,9 +960,7 @@ pub async fn completeness(
             return Err(AppError::Forbidden);
         }
     }
-    let due_moment = form
-        .due(period, calendar()?)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let due_moment = form.due(period, calendar()?).map_err(outside_calendar)?;
     let due = due_moment
         .instant()
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -1453,9 +1460,7 @@ pub async fn template_file(
     let units = state.store.units().await?;
     let tree = UnitTree::new(&units);
     let catalog = state.store.indicators().await?;
-    let due = form
-        .due(period, calendar()?)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let due = form.due(period, calendar()?).map_err(outside_calendar)?;
     let mut rows = Vec::new();
     for u in template_units(me, &tree, &units, &form, period, unit).await? {
         let values = state

@@ -304,6 +304,10 @@ pub struct TaskQuery {
     pub as_of: Option<String>,
     /// Sent by the language switch of the pages; ignored here.
     pub lang: Option<String>,
+    /// The API list only: the page wanted (from 1; default 1 when `per_page` is given).
+    pub page: Option<usize>,
+    /// The API list only: tasks per page (1–500); without it, every task in one answer.
+    pub per_page: Option<usize>,
 }
 
 /// One task with its computed status, ready for lists and boards.
@@ -320,6 +324,78 @@ pub async fn list_tasks(
     q: &TaskQuery,
     lang: Lang,
 ) -> Result<(Vec<Listed>, Timestamp), AppError> {
+    let (selected, units, as_of) = select_tasks(state, me, q).await?;
+    let tree = UnitTree::new(&units);
+    let out = selected
+        .into_iter()
+        .map(|(task, status, rights)| {
+            let view = view_task(&task, &status, rights, &tree, lang);
+            Listed { task, status, view }
+        })
+        .collect();
+    Ok((out, as_of))
+}
+
+/// Most tasks one page of the API list carries.
+pub const MAX_PER_PAGE: usize = 500;
+
+/// One page of the list (`page`, `per_page` of the query; every task without them) and the
+/// number of tasks the filters select. Only the page's tasks are turned into views.
+pub async fn list_task_page(
+    state: &AppState,
+    me: &CurrentActor,
+    q: &TaskQuery,
+    lang: Lang,
+) -> Result<(Vec<TaskView>, usize, Timestamp), AppError> {
+    let (offset, limit) = match (q.page, q.per_page) {
+        (None, None) => (0, usize::MAX),
+        (page, per_page) => {
+            let per_page = per_page.unwrap_or(25);
+            if !(1..=MAX_PER_PAGE).contains(&per_page) {
+                return Err(Invalid::new(
+                    "per_page",
+                    "list.per_page_out_of_range",
+                    format!("Số nhiệm vụ mỗi trang phải từ 1 đến {MAX_PER_PAGE}."),
+                    format!("Tasks per page must be between 1 and {MAX_PER_PAGE}."),
+                )
+                .into());
+            }
+            let page = page.unwrap_or(1);
+            if page == 0 {
+                return Err(Invalid::new(
+                    "page",
+                    "list.page_out_of_range",
+                    "Số trang bắt đầu từ 1.",
+                    "Pages are numbered from 1.",
+                )
+                .into());
+            }
+            ((page - 1).saturating_mul(per_page), per_page)
+        }
+    };
+    let (selected, units, as_of) = select_tasks(state, me, q).await?;
+    let tree = UnitTree::new(&units);
+    let total = selected.len();
+    let views = selected
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(task, status, rights)| view_task(task, status, *rights, &tree, lang))
+        .collect();
+    Ok((views, total, as_of))
+}
+
+type Selected = (Task, OccurrenceStatus, TaskRights);
+
+/// The tasks the actor may read that the query selects, with their status and the actor's rights,
+/// oldest first. The filters the database can apply are passed to it (the unit through its index;
+/// for open statuses, leaving out the cancelled and the completed); the status, computed as of the
+/// moment asked, decides the rest.
+async fn select_tasks(
+    state: &AppState,
+    me: &CurrentActor,
+    q: &TaskQuery,
+) -> Result<(Vec<Selected>, std::sync::Arc<Vec<Unit>>, Timestamp), AppError> {
     let as_of = parse_as_of(q.as_of.as_deref())?;
     let units = state.store.units().await?;
     let tree = UnitTree::new(&units);
@@ -359,6 +435,16 @@ pub async fn list_tasks(
             ))
         })?),
     };
+    // Open statuses exclude what is cancelled or was completed by then: the database leaves
+    // those out.
+    let wants_open = match status_filter {
+        Some(None) => true,
+        Some(Some(st)) => st.is_open(),
+        None => false,
+    };
+    if wants_open {
+        filter.maybe_open_at = Some(as_of);
+    }
     let tasks = state.store.tasks(&filter).await?;
     let mut out = Vec::new();
     for task in tasks {
@@ -386,10 +472,9 @@ pub async fn list_tasks(
                 continue;
             }
         }
-        let view = view_task(&task, &status, rights, &tree, lang);
-        out.push(Listed { task, status, view });
+        out.push((task, status, rights));
     }
-    Ok((out, as_of))
+    Ok((out, units, as_of))
 }
 
 /// A task with everything its page shows.
@@ -486,10 +571,12 @@ pub async fn task_detail(
         .collect();
     let subtasks = state
         .store
-        .tasks(&TaskFilter::default())
+        .tasks(&TaskFilter {
+            parent: Some(id),
+            ..TaskFilter::default()
+        })
         .await?
         .into_iter()
-        .filter(|t| t.parent_id == Some(id))
         .filter_map(|t| {
             let r = rights_of(me, &tree, &t);
             let s = t.assess(as_of, &policy()).ok()?;
@@ -1711,7 +1798,13 @@ pub async fn send_reminders(
 ) -> Result<SweepReport, AppError> {
     let units = store.units().await?;
     let tree = UnitTree::new(&units);
-    let tasks = store.tasks(&TaskFilter::default()).await?;
+    // Only open tasks are reminded of: the database leaves out the cancelled and completed.
+    let tasks = store
+        .tasks(&TaskFilter {
+            maybe_open_at: Some(now),
+            ..TaskFilter::default()
+        })
+        .await?;
     let mut report = SweepReport::default();
     for t in &tasks {
         let status = t

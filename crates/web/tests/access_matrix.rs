@@ -155,6 +155,21 @@ const RULES: &[(&str, &str, Rule)] = &[
         Rule::Skip("needs a file: covered by the XLSX round-trip test in tests/reports.rs"),
     ),
     ("get", "/api/v1/rollups/xlsx", Rule::UnitRecords),
+    // Period reports: a unit's report is its records; drafting one is writing the unit's records.
+    ("get", "/api/v1/period-reports", Rule::Anyone),
+    ("post", "/api/v1/period-reports", Rule::UnitRecords),
+    ("get", "/api/v1/period-reports/{id}", Rule::UnitRecords),
+    ("put", "/api/v1/period-reports/{id}", Rule::UnitRecords),
+    (
+        "post",
+        "/api/v1/period-reports/{id}/regenerate",
+        Rule::UnitRecords,
+    ),
+    (
+        "get",
+        "/api/v1/period-reports/{id}/document",
+        Rule::UnitRecords,
+    ),
     (
         "get",
         "/api/v1/forms/{id}/periods/{period}/completeness/xlsx",
@@ -375,6 +390,7 @@ async fn every_operation_role_and_relation() {
     let mut tasks: HashMap<Target, String> = HashMap::new();
     let mut recommendations: HashMap<Target, String> = HashMap::new();
     let mut producers: HashMap<Target, String> = HashMap::new();
+    let mut period_reports: HashMap<Target, String> = HashMap::new();
     let sys = AuditActor::system("test");
     for t in [
         Target::CamNgoc,
@@ -439,6 +455,25 @@ async fn every_operation_role_and_relation() {
             .await
             .expect("producer");
         producers.insert(t, p.id.to_string());
+        let report = store
+            .create_period_report(
+                &sys,
+                unit,
+                "2023Q1",
+                "2023-03-28",
+                &giaoban_domain::period_report::ReportContent {
+                    subject: "Báo cáo quý I".into(),
+                    blocks: Vec::new(),
+                    number_line: "Số:     /BC-UBND".into(),
+                    place: "Cẩm Thủy".into(),
+                    authority_lines: Vec::new(),
+                    signer_name: String::new(),
+                    recipients: Vec::new(),
+                },
+            )
+            .await
+            .expect("period report");
+        period_reports.insert(t, report.id.to_string());
     }
     for map in [
         &mut meetings,
@@ -446,6 +481,7 @@ async fn every_operation_role_and_relation() {
         &mut tasks,
         &mut recommendations,
         &mut producers,
+        &mut period_reports,
     ] {
         map.insert(Target::Unknown, uuid::Uuid::now_v7().to_string());
     }
@@ -577,6 +613,8 @@ async fn every_operation_role_and_relation() {
                     producers[&target].clone()
                 } else if path.starts_with("/api/v1/forms/") {
                     form_id.clone()
+                } else if path.starts_with("/api/v1/period-reports/") {
+                    period_reports[&target].clone()
                 } else if path.starts_with("/api/v1/submissions/") {
                     submissions[&target].clone()
                 } else if path.starts_with("/api/v1/indicators/") {
@@ -726,6 +764,15 @@ async fn every_operation_role_and_relation() {
                     ("post", "/api/v1/ocop/producers/{id}/payments") => {
                         json!({"paid_on": "2021-04-08", "amount_vnd": 1000000})
                     }
+                    ("post", "/api/v1/period-reports") => {
+                        json!({"unit_id": units[&target].0, "period": "2023Q1", "as_of": "2023-03-28"})
+                    }
+                    ("put", "/api/v1/period-reports/{id}") => json!({
+                        "version": 1, "subject": "Báo cáo quý I (sửa)", "blocks": [],
+                        "number_line": "Số:     /BC-UBND", "place": "Cẩm Thủy",
+                        "authority_lines": [], "signer_name": "", "recipients": []
+                    }),
+                    ("post", "/api/v1/period-reports/{id}/regenerate") => json!({"version": 1}),
                     ("post", "/api/v1/extract") => {
                         json!({"text": "Giao Phòng Tài chính - Kế hoạch tổng hợp báo cáo."})
                     }

@@ -297,6 +297,51 @@ async fn meeting_notice_and_tasks_each_unit_works_on_its_own() {
         .expect("a");
     assert_eq!(a_row["status"], "overdue");
     assert_eq!(a_row["days_late"], 1);
+    // Pages of one: the same tasks in the same order, the total counting them all.
+    let mut paged = Vec::new();
+    for page in 1..=ids.len() + 1 {
+        let (s, p) = get(
+            &fin,
+            app.url(&format!(
+                "/api/v1/tasks?as_of=2023-03-28&per_page=1&page={page}"
+            )),
+        )
+        .await;
+        assert_eq!(s, 200, "{p}");
+        assert_eq!(p["total"], ids.len());
+        for t in p["items"].as_array().expect("items") {
+            paged.push(t["id"].as_str().expect("id").to_owned());
+        }
+    }
+    assert_eq!(paged, ids);
+    // Open ones only: the standing task stays, and the filter applies before the page.
+    let (s, open) = get(
+        &fin,
+        app.url("/api/v1/tasks?as_of=2023-03-28&status=open&per_page=25"),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        open["total"],
+        open["items"].as_array().expect("items").len()
+    );
+    assert!(
+        open["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|t| t["id"] == c_id.as_str())
+    );
+    for bad in ["per_page=0", "per_page=501", "page=0&per_page=5"] {
+        let (s, e) = get(&fin, app.url(&format!("/api/v1/tasks?{bad}"))).await;
+        assert_eq!(s, 422, "{bad}: {e}");
+        assert!(
+            e["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("trang")),
+            "{e}"
+        );
+    }
 
     let (s, _) = get(&fin, app.url(&format!("/api/v1/tasks/{b_id}"))).await;
     assert_eq!(s, 403);

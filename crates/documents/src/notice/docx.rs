@@ -7,7 +7,7 @@ use docx_rs::{
 };
 
 use super::layout::*;
-use super::{Block, DocumentError, NoticeDoc};
+use super::{Block, CellAlign, DocTable, DocumentError, NoticeDoc};
 
 /// Text width between the margins, in twips.
 fn text_width() -> u32 {
@@ -79,6 +79,62 @@ fn two_columns(left_width: u32, left: TableCell, right_width: u32, right: TableC
     Table::without_borders(vec![TableRow::new(vec![left, right]).cant_split()])
         .set_grid(vec![left_width as usize, right_width as usize])
         .width((left_width + right_width) as usize, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+}
+
+/// A ruled table across the text width: the heading row bold and centred, figures right-aligned,
+/// 12 pt, no space after the cell paragraphs.
+fn body_table(t: &DocTable) -> Table {
+    let total = text_width();
+    let widths: Vec<u32> = t
+        .widths(total as f32)
+        .into_iter()
+        .map(|w| w.round() as u32)
+        .collect();
+    let cell_paragraph = |text: &str, align: AlignmentType, bold: bool| {
+        let r = run(text, TABLE_PT);
+        Paragraph::new()
+            .add_run(if bold { r.bold() } else { r })
+            .align(align)
+            .line_spacing(LineSpacing::new().before(0).after(0))
+    };
+    let heading = TableRow::new(
+        t.columns
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| {
+                cell(
+                    w,
+                    vec![cell_paragraph(&c.heading, AlignmentType::Center, true)],
+                )
+            })
+            .collect(),
+    )
+    .cant_split();
+    let mut rows = vec![heading];
+    for r in 0..t.rows.len() {
+        rows.push(
+            TableRow::new(
+                t.columns
+                    .iter()
+                    .zip(&widths)
+                    .enumerate()
+                    .map(|(c, (col, &w))| {
+                        let align = match col.align {
+                            CellAlign::Left => AlignmentType::Left,
+                            CellAlign::Centre => AlignmentType::Center,
+                            CellAlign::Right => AlignmentType::Right,
+                        };
+                        cell(w, vec![cell_paragraph(t.cell(r, c), align, false)])
+                    })
+                    .collect(),
+            )
+            .cant_split(),
+        );
+    }
+    Table::new(rows)
+        .set_grid(widths.iter().map(|&w| w as usize).collect())
+        .width(total as usize, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
 }
 
@@ -196,10 +252,13 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
         .add_paragraph(centred(run("", BODY_PT)));
 
     for block in &doc.body {
-        d = d.add_paragraph(match block {
-            Block::Heading(h) => body_paragraph(vec![run(h, BODY_PT).bold()]),
-            Block::Paragraph(p) => body_paragraph(vec![run(p, BODY_PT)]),
-        });
+        d = match block {
+            Block::Heading(h) => d.add_paragraph(body_paragraph(vec![run(h, BODY_PT).bold()])),
+            Block::Paragraph(p) => d.add_paragraph(body_paragraph(vec![run(p, BODY_PT)])),
+            Block::Table(t) => d.add_table(body_table(t)).add_paragraph(
+                Paragraph::new().line_spacing(LineSpacing::new().before(0).after(0)),
+            ),
+        };
     }
     if let Some(h) = &doc.tasks_heading {
         d = d.add_paragraph(body_paragraph(vec![run(h, BODY_PT).bold()]));

@@ -33,6 +33,10 @@ pub const RECIPIENTS_LABEL_PT: f32 = 12.0;
 /// The recipients themselves.
 pub const RECIPIENTS_PT: f32 = 11.0;
 
+/// Tables in the body: 12 pt, with this much padding inside each cell (pt).
+pub const TABLE_PT: f32 = 12.0;
+pub const TABLE_CELL_PAD_PT: f32 = 3.0;
+
 /// First-line indent of body paragraphs: 1.27 cm.
 pub const FIRST_LINE_INDENT_MM: f32 = 12.7;
 /// Space after a body paragraph: 6 pt.

@@ -36,12 +36,59 @@ pub enum NoticeDate {
 }
 
 /// A block of the body, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// A section heading ("1. Đánh giá kết quả…"), bold, indented like a paragraph.
     Heading(String),
     /// A paragraph: justified, first line indented.
     Paragraph(String),
+    /// A table with ruled cells and a bold heading row (repeated on each page it runs onto).
+    Table(DocTable),
+}
+
+/// How a table column sets its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellAlign {
+    Left,
+    Centre,
+    /// Figures: right-aligned, so the thousands line up.
+    Right,
+}
+
+/// A column of a [`DocTable`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocColumn {
+    pub heading: String,
+    /// Share of the text width (the shares of a table are scaled to add up to the whole).
+    pub share: f32,
+    pub align: CellAlign,
+}
+
+/// A table in the body: finished text in every cell (figures already written the Vietnamese way).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocTable {
+    pub columns: Vec<DocColumn>,
+    /// One entry per column in each row; a missing cell prints empty, an extra one is dropped.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl DocTable {
+    /// Each column's width out of `total`, in the same unit.
+    pub fn widths(&self, total: f32) -> Vec<f32> {
+        let sum: f32 = self.columns.iter().map(|c| c.share.max(0.01)).sum();
+        self.columns
+            .iter()
+            .map(|c| total * c.share.max(0.01) / sum)
+            .collect()
+    }
+
+    /// The cell text of row `r`, column `c` ("" past the row's end).
+    pub fn cell(&self, r: usize, c: usize) -> &str {
+        self.rows
+            .get(r)
+            .and_then(|row| row.get(c))
+            .map_or("", String::as_str)
+    }
 }
 
 /// One assigned task as the notice lists it.
@@ -72,7 +119,7 @@ impl NoticeTask {
 }
 
 /// A conclusion notice, ready to print.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NoticeDoc {
     /// Cơ quan chủ quản, above the issuer, not bold ("UBND TỈNH THANH HÓA").
     pub superior_body: Option<String>,

@@ -10,7 +10,7 @@ use printpdf::{
 use unicode_normalization::UnicodeNormalization;
 
 use super::layout::*;
-use super::{Block, DocumentError, NoticeDoc};
+use super::{Block, CellAlign, DocTable, DocumentError, NoticeDoc};
 use crate::fonts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,7 @@ enum Align {
     Centre,
     /// Justified, except the last line of the paragraph.
     Justify,
+    Right,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -213,8 +214,9 @@ impl<'a> Writer<'a> {
         ]);
     }
 
-    fn rule(&mut self, x1: f32, x2: f32, y: f32) {
-        let point = |x: f32| LinePoint {
+    /// A thin straight line from (x1, y1) to (x2, y2).
+    fn line(&mut self, (x1, y1): (f32, f32), (x2, y2): (f32, f32)) {
+        let point = |x: f32, y: f32| LinePoint {
             p: Point { x: Pt(x), y: Pt(y) },
             bezier: false,
         };
@@ -222,11 +224,15 @@ impl<'a> Writer<'a> {
             Op::SetOutlineThickness { pt: Pt(0.6) },
             Op::DrawLine {
                 line: Line {
-                    points: vec![point(x1), point(x2)],
+                    points: vec![point(x1, y1), point(x2, y2)],
                     is_closed: false,
                 },
             },
         ]);
+    }
+
+    fn rule(&mut self, x1: f32, x2: f32, y: f32) {
+        self.line((x1, y), (x2, y));
     }
 
     /// Sets one line of words at `top` (top of the line box); returns the line height.
@@ -248,6 +254,7 @@ impl<'a> Writer<'a> {
                 x + (width - natural).max(0.0) / 2.0,
                 vec![TextItem::Text(text)],
             ),
+            Align::Right => (x + (width - natural).max(0.0), vec![TextItem::Text(text)]),
             Align::Justify if !last && words.len() > 1 => {
                 let extra = (width - natural).max(0.0) / (words.len() - 1) as f32;
                 // TJ numbers are thousandths of an em, negative to the right.
@@ -357,6 +364,97 @@ impl<'a> Writer<'a> {
             );
         }
         self.y -= p.after;
+    }
+
+    /// A ruled table across the text width. A row is kept whole on one page; when one does not fit,
+    /// the page breaks before it and the heading row is set again on the new page.
+    fn table(&mut self, t: &DocTable, x: f32, width: f32) {
+        let style = Style::new(Face::Regular, TABLE_PT);
+        let heading_style = Style::new(Face::Bold, TABLE_PT);
+        let pad = TABLE_CELL_PAD_PT;
+        let widths = t.widths(width);
+        let aligns: Vec<Align> = t
+            .columns
+            .iter()
+            .map(|c| match c.align {
+                CellAlign::Left => Align::Left,
+                CellAlign::Centre => Align::Centre,
+                CellAlign::Right => Align::Right,
+            })
+            .collect();
+        let heading: Vec<&str> = t.columns.iter().map(|c| c.heading.as_str()).collect();
+        let centred = vec![Align::Centre; t.columns.len()];
+
+        let fonts = self.fonts;
+        let row_lines = |cells: &[&str], st: Style| -> Vec<Vec<Vec<String>>> {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(text, w)| {
+                    let text: String = text.nfc().collect();
+                    let inner = (w - 2.0 * pad).max(1.0);
+                    wrap(fonts, &text, st, inner, inner)
+                })
+                .collect()
+        };
+        let height = |lines: &[Vec<Vec<String>>], st: Style| {
+            lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * st.line_height() + 2.0 * pad
+        };
+        let heading_lines = row_lines(&heading, heading_style);
+        let heading_h = height(&heading_lines, heading_style);
+
+        let draw_row = |w: &mut Writer, lines: &[Vec<Vec<String>>], st: Style, al: &[Align]| {
+            let h = height(lines, st);
+            let top = w.y;
+            let mut cx = x;
+            for ((cell, cw), align) in lines.iter().zip(&widths).zip(al) {
+                let mut y = top - pad;
+                let n = cell.len();
+                for (i, words) in cell.iter().enumerate() {
+                    y -= w.set_line(
+                        words,
+                        st,
+                        *align,
+                        i + 1 == n,
+                        LineBox {
+                            x: cx + pad,
+                            width: cw - 2.0 * pad,
+                            top: y,
+                        },
+                    );
+                }
+                cx += cw;
+            }
+            // The grid of this row: its top and bottom, and every vertical.
+            w.rule(x, x + width, top);
+            w.rule(x, x + width, top - h);
+            let mut vx = x;
+            w.vrule(vx, top, top - h);
+            for cw in &widths {
+                vx += cw;
+                w.vrule(vx, top, top - h);
+            }
+            w.y = top - h;
+        };
+
+        if self.y - heading_h - style.line_height() - 2.0 * pad < self.bottom {
+            self.new_page();
+        }
+        draw_row(self, &heading_lines, heading_style, &centred);
+        for r in 0..t.rows.len() {
+            let cells: Vec<&str> = (0..t.columns.len()).map(|c| t.cell(r, c)).collect();
+            let lines = row_lines(&cells, style);
+            if self.y - height(&lines, style) < self.bottom {
+                self.new_page();
+                draw_row(self, &heading_lines, heading_style, &centred);
+            }
+            draw_row(self, &lines, style, &aligns);
+        }
+        self.y -= PARAGRAPH_AFTER_PT;
+    }
+
+    fn vrule(&mut self, x: f32, y1: f32, y2: f32) {
+        self.line((x, y1), (x, y2));
     }
 
     /// Two columns side by side, kept on one page.
@@ -480,11 +578,11 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
         p
     };
     for block in &doc.body {
-        let p = match block {
-            Block::Heading(h) => body(h, bold(BODY_PT)),
-            Block::Paragraph(t) => body(t, regular(BODY_PT)),
-        };
-        w.paragraph(&p, x, width);
+        match block {
+            Block::Heading(h) => w.paragraph(&body(h, bold(BODY_PT)), x, width),
+            Block::Paragraph(t) => w.paragraph(&body(t, regular(BODY_PT)), x, width),
+            Block::Table(t) => w.table(t, x, width),
+        }
     }
     if let Some(h) = &doc.tasks_heading {
         w.paragraph(&body(h, bold(BODY_PT)), x, width);

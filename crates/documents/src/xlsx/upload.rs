@@ -19,6 +19,9 @@ use super::{
 /// More non-empty cells than any form of units × indicators needs; beyond, the file is refused
 /// before it is held in memory.
 const MAX_CELLS: usize = 200_000;
+/// More shared strings than a workbook of at most [`MAX_CELLS`] cells per sheet needs, with room
+/// for a few sheets of instructions; a larger count is refused before calamine reserves for it.
+const MAX_SHARED_STRINGS: u64 = 1_048_576;
 const EXCEL_ROWS: u32 = 1_048_576;
 const EXCEL_COLUMNS: u32 = 16_384;
 /// The longest text a text indicator takes (as `report::parse_values`).
@@ -192,7 +195,17 @@ pub fn read_form_upload(
     bytes: &[u8],
     spec: &UploadSpec,
 ) -> Result<Vec<UploadRow>, Vec<CellProblem>> {
-    let cells = read_cells(bytes)?;
+    // calamine 0.35 can panic on a damaged cell reference (an arithmetic overflow on a long row
+    // number, found by the damaged-workbook property test): a bad file must be refused with a
+    // message, never take the request down, so its reading is isolated here.
+    let cells = match std::panic::catch_unwind(|| read_cells(bytes)) {
+        Ok(cells) => cells?,
+        Err(_) => {
+            return Err(vec![corrupt(
+                "the XLSX reader failed on a damaged cell reference",
+            )]);
+        }
+    };
     Upload {
         spec,
         cells: &cells,
@@ -203,6 +216,9 @@ pub fn read_form_upload(
 /// Opens the workbook and reads the data sheet's non-empty cells by (row, column), 0-based.
 fn read_cells(bytes: &[u8]) -> Result<BTreeMap<(u32, u32), Val>, Vec<CellProblem>> {
     if let Some(p) = not_xlsx(bytes) {
+        return Err(vec![p]);
+    }
+    if let Some(p) = shared_strings_refused(bytes) {
         return Err(vec![p]);
     }
     let mut wb: Xlsx<_> = match Xlsx::new(Cursor::new(bytes)) {
@@ -259,6 +275,69 @@ fn read_cells(bytes: &[u8]) -> Result<BTreeMap<(u32, u32), Val>, Vec<CellProblem
         }
     }
     Ok(cells)
+}
+
+/// calamine 0.35 reserves room for as many shared strings as `xl/sharedStrings.xml` announces
+/// (its `uniqueCount`) before it reads one. A damaged or hostile count (the fuzzing pass found
+/// 10^12) makes that reservation fail, and a failed allocation aborts the whole server: no
+/// `catch_unwind` stops it. So the count is read here first, the way calamine finds it (the same
+/// entry, matched without regard to case or slashes; the same XML reader and settings), and a count
+/// no form workbook has is refused with a message. Anything this reading cannot make sense of is
+/// left to calamine, which reports it.
+fn shared_strings_refused(bytes: &[u8]) -> Option<CellProblem> {
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let entries: Vec<usize> = (0..zip.len())
+        .filter(|&i| {
+            zip.name_for_index(i).is_some_and(|n| {
+                n.replace('\\', "/")
+                    .eq_ignore_ascii_case("xl/sharedStrings.xml")
+            })
+        })
+        .collect();
+    for i in entries {
+        let Ok(entry) = zip.by_index(i) else { continue };
+        let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
+        let config = xml.config_mut();
+        config.check_end_names = false;
+        config.trim_text(false);
+        config.check_comments = false;
+        config.expand_empty_elements = true;
+        let mut buf = Vec::with_capacity(1024);
+        loop {
+            buf.clear();
+            match xml.read_event_into(&mut buf) {
+                Ok(Event::Start(e)) if e.local_name().as_ref() == b"sst" => {
+                    let count = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == b"uniqueCount")
+                        .and_then(|a| announced_count(&a.value));
+                    if count.is_some_and(|n| n > MAX_SHARED_STRINGS) {
+                        return Some(corrupt(
+                            "the shared-string table announces more strings than any form has",
+                        ));
+                    }
+                    break;
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    }
+    None
+}
+
+/// A count as calamine reads it (digits, an optional leading `+`), saturating instead of failing
+/// on overflow, so that every count calamine would act on is seen here.
+fn announced_count(value: &[u8]) -> Option<u64> {
+    let digits = value.strip_prefix(b"+").unwrap_or(value);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(digits.iter().fold(0u64, |n, d| {
+        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+    }))
 }
 
 fn corrupt(detail: &str) -> CellProblem {

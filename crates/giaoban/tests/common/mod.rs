@@ -16,10 +16,65 @@ pub struct Server {
 
 /// Starts `giaoban demo` on 127.0.0.1:0 in `data_dir` and reads its address and printed passwords.
 pub fn start(data_dir: &std::path::Path) -> Server {
-    let mut child = Command::new(BIN)
-        .args(["demo", "--bind", "127.0.0.1:0"])
-        .env("GIAOBAN_DATA_DIR", data_dir)
-        .env_remove("GIAOBAN_DATABASE_URL")
+    start_on(data_dir, None)
+}
+
+/// The database a test's server runs on: PostgreSQL (a fresh schema, dropped afterwards) when
+/// `GIAOBAN_TEST_DATABASE_URL` is set, as in the suite's PostgreSQL pass; SQLite in the data
+/// directory otherwise.
+pub struct Engine {
+    pub name: &'static str,
+    /// `GIAOBAN_DATABASE_URL` for the server; `None` for SQLite.
+    pub url: Option<String>,
+    _db: Option<giaoban_storage::testing::TestDb>,
+}
+
+impl Engine {
+    pub async fn fresh() -> Engine {
+        let Ok(base) = std::env::var(giaoban_storage::testing::TEST_URL_VAR) else {
+            return Engine {
+                name: "SQLite",
+                url: None,
+                _db: None,
+            };
+        };
+        if base.trim().is_empty() {
+            return Engine {
+                name: "SQLite",
+                url: None,
+                _db: None,
+            };
+        }
+        let db = giaoban_storage::testing::TestDb::new().await;
+        let giaoban_storage::StoreConfig::Postgres {
+            url,
+            schema: Some(schema),
+        } = &db.config
+        else {
+            panic!(
+                "{} names a PostgreSQL server",
+                giaoban_storage::testing::TEST_URL_VAR
+            );
+        };
+        let sep = if url.contains('?') { '&' } else { '?' };
+        Engine {
+            name: "PostgreSQL",
+            url: Some(format!("{url}{sep}options[search_path]={schema}")),
+            _db: Some(db),
+        }
+    }
+}
+
+/// Starts `giaoban demo` as [`start`] does, on PostgreSQL when `database_url` is given.
+pub fn start_on(data_dir: &std::path::Path, database_url: Option<&str>) -> Server {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["demo", "--bind", "127.0.0.1:0"])
+        .env("GIAOBAN_DATA_DIR", data_dir);
+    match database_url {
+        Some(url) => cmd.env("GIAOBAN_DATABASE_URL", url),
+        None => cmd.env_remove("GIAOBAN_DATABASE_URL"),
+    };
+    let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -51,6 +106,18 @@ pub fn start(data_dir: &std::path::Path) -> Server {
 
 /// A client signed in as `username` with the password the demo printed.
 pub async fn sign_in(server: &Server, username: &str) -> reqwest::Client {
+    sign_in_for_writes(server, username).await.0
+}
+
+/// A GET that must answer 200 with JSON.
+pub async fn get(http: &reqwest::Client, url: String) -> serde_json::Value {
+    let r = http.get(&url).send().await.expect("get");
+    assert_eq!(r.status(), 200, "{url}");
+    r.json().await.expect("json")
+}
+
+/// A client signed in as `username`, with the CSRF token its writes must carry.
+pub async fn sign_in_for_writes(server: &Server, username: &str) -> (reqwest::Client, String) {
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -68,12 +135,22 @@ pub async fn sign_in(server: &Server, username: &str) -> reqwest::Client {
         .await
         .expect("sign in");
     assert_eq!(r.status(), 200, "{username} signs in");
-    http
+    let body: serde_json::Value = r.json().await.expect("json");
+    let token = body["csrf_token"].as_str().expect("csrf token").to_owned();
+    (http, token)
 }
 
-/// A GET that must answer 200 with JSON.
-pub async fn get(http: &reqwest::Client, url: String) -> serde_json::Value {
-    let r = http.get(&url).send().await.expect("get");
-    assert_eq!(r.status(), 200, "{url}");
-    r.json().await.expect("json")
+/// Records a figure line for the suite's summary: appended to the file `GIAOBAN_FIGURES` names
+/// (scripts/test sets it and prints the file at the end), and printed (seen with `--nocapture`).
+pub fn report_figure(line: &str) {
+    println!("{line}");
+    if let Some(path) = std::env::var_os("GIAOBAN_FIGURES") {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .expect("the figures file opens");
+        writeln!(f, "{line}").expect("the figure is written");
+    }
 }

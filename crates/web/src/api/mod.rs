@@ -6,6 +6,7 @@ mod dto;
 mod extract;
 mod levels;
 mod ocop;
+mod period_reports;
 mod programmes;
 mod reports;
 mod session;
@@ -65,7 +66,7 @@ pub use users::{
 struct ApiDoc;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(session::router())
         .merge(levels::router())
         .merge(units::router())
@@ -74,8 +75,98 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(extract::router())
         .merge(work::router())
         .merge(reports::router())
+        .merge(period_reports::router())
         .merge(programmes::router())
-        .merge(ocop::router())
+        .merge(ocop::router());
+    document_common_refusals(router.get_openapi_mut());
+    router
+}
+
+/// Adds to every operation the refusals that come from the layers around the handlers rather than
+/// from the handler itself, so that the document lists every status a client can receive:
+/// 400 for a path, query or body the framework cannot read (`ApiJson`, `Path`, `Query`), 401
+/// without a session (every route but signing in), 403 for a state-changing request without the
+/// CSRF token, 404 when a path or query names a record by id, 413 for a body over the limit, and
+/// 422 for a query or body whose values are refused. A status the handler documents keeps its
+/// own description.
+fn document_common_refusals(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [
+            ("get", item.get.as_mut()),
+            ("put", item.put.as_mut()),
+            ("post", item.post.as_mut()),
+            ("delete", item.delete.as_mut()),
+            ("patch", item.patch.as_mut()),
+        ];
+        for (method, op) in operations {
+            let Some(op) = op else { continue };
+            let params: Vec<(ParameterIn, bool)> = op
+                .parameters
+                .iter()
+                .flatten()
+                .filter_map(|p| match p {
+                    RefOr::T(p) => {
+                        let uuid =
+                            serde_json::to_value(&p.schema).is_ok_and(|s| s["format"] == "uuid");
+                        Some((p.parameter_in.clone(), uuid))
+                    }
+                    RefOr::Ref(_) => None,
+                })
+                .collect();
+            let in_path = params.iter().any(|(at, _)| *at == ParameterIn::Path);
+            let in_query = params.iter().any(|(at, _)| *at == ParameterIn::Query);
+            let names_record = in_path
+                || params
+                    .iter()
+                    .any(|(at, uuid)| *at == ParameterIn::Query && *uuid);
+            let has_body = op.request_body.is_some();
+            let signing_in = path == "/api/v1/session" && method == "post";
+            let mut add = |status: &str, description: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| error(description));
+            };
+            add(
+                "400",
+                "The request cannot be read: a malformed body, or a path or query parameter of the wrong form",
+            );
+            if !signing_in {
+                add("401", "Sign-in required");
+            }
+            if method != "get" {
+                add(
+                    "403",
+                    "Not allowed, or the X-CSRF-Token header is missing or wrong",
+                );
+            }
+            if names_record {
+                add("404", "No such record, or not one the user may see");
+            }
+            if has_body {
+                add("413", "The body is over the size limit");
+            }
+            if has_body || in_query {
+                add("422", "Values that are not valid; `fields` says which");
+            }
+        }
+    }
 }
 
 /// A JSON body, parsed strictly (unknown fields are refused by the DTOs) with errors a person can

@@ -51,6 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct DocumentQuery {
     /// `docx` (to edit in Word or LibreOffice) or `pdf` (to publish).
+    #[param(inline)]
     pub format: work::NoticeFormat,
 }
 
@@ -182,6 +183,7 @@ pub struct ConclusionList {
 pub struct TaskList {
     /// When the statuses were computed (dd/mm/yyyy hh:mm, Vietnam time).
     pub as_of: String,
+    /// Tasks the filters select (all pages).
     pub total: usize,
     pub items: Vec<TaskView>,
 }
@@ -391,7 +393,8 @@ async fn issue_conclusion(
     Ok(Json(work::conclusion_detail(&state, &me, id, lang).await?))
 }
 
-/// Nhiệm vụ. The tasks the user may see (a member: its unit's), with status as of `as_of`.
+/// Nhiệm vụ. The tasks the user may see (a member: its unit's), with status as of `as_of`, oldest
+/// first; `page` and `per_page` cut the list into pages (`total` counts them all).
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(TaskQuery),
     responses((status = 200, body = TaskList), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
 async fn list_tasks(
@@ -400,11 +403,10 @@ async fn list_tasks(
     me: CurrentActor,
     Query(q): Query<TaskQuery>,
 ) -> Result<Json<TaskList>, AppError> {
-    let (listed, as_of) = work::list_tasks(&state, &me, &q, lang).await?;
-    let items: Vec<TaskView> = listed.into_iter().map(|l| l.view).collect();
+    let (items, total, as_of) = work::list_task_page(&state, &me, &q, lang).await?;
     Ok(Json(TaskList {
         as_of: as_of.to_string(),
-        total: items.len(),
+        total,
         items,
     }))
 }

@@ -27,6 +27,7 @@ use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
 mod directory;
 mod extract;
 mod ocop;
+mod period_reports;
 mod programmes;
 mod reports;
 mod work;
@@ -174,6 +175,18 @@ pub fn router() -> Router<AppState> {
             get(reports::entry_page).post(reports::entry_submit),
         )
         .route("/rollups", get(reports::rollups_page))
+        .route(
+            "/period-reports",
+            get(period_reports::list_page).post(period_reports::create_submit),
+        )
+        .route(
+            "/period-reports/{id}",
+            get(period_reports::report_page).post(period_reports::edit_submit),
+        )
+        .route(
+            "/period-reports/{id}/regenerate",
+            post(period_reports::regenerate_submit),
+        )
         .route(
             "/targets",
             get(reports::targets_page).post(reports::targets_submit),

@@ -326,6 +326,8 @@ impl FilterForm {
             meeting: opt_uuid("meeting", &self.meeting, &mut errors),
             as_of: opt(&self.as_of),
             lang: None,
+            page: None,
+            per_page: None,
         };
         errors.into_result()?;
         Ok(q)
