@@ -958,3 +958,83 @@ async fn a_pasted_notice_becomes_a_meeting_and_tasks_through_the_page() {
     assert_eq!(task["lead"]["id"], lead.as_str());
     assert_eq!(task["deadline_label"], "chậm nhất ngày 27/03/2023");
 }
+
+/// A province has tens of thousands of tasks: `/tasks` shows them 100 to a page, counts them all,
+/// numbers the rows across pages and keeps the filters in its links; a page number that is not
+/// one is refused with a message, a page past the end is empty and links back.
+#[tokio::test]
+async fn the_task_page_is_read_a_hundred_rows_at_a_time() {
+    let app = TestApp::spawn().await;
+    let u = &app.units;
+    let (office, ot) = app.signed_in("office").await;
+    for n in 1..=105 {
+        let (s, t) = post(
+            &office,
+            &ot,
+            app.url("/api/v1/tasks"),
+            json!({
+                "content": format!("Rà soát hồ sơ số {n:03}"),
+                "assigner_unit_id": u.ubnd.0,
+                "lead_unit_id": u.cam_ngoc.0,
+                "deadline": "chậm nhất ngày 30/06/2023",
+                "assigned_on": "24/03/2023"
+            }),
+        )
+        .await;
+        assert_eq!(s, 201, "{t}");
+    }
+    let page = |q: String| {
+        let office = office.clone();
+        let url = app.url(&format!("/tasks?{q}"));
+        async move {
+            let r = office.get(url).send().await.expect("get");
+            // Ampersands in links as the browser reads them, whichever escape the template uses.
+            let status = r.status().as_u16();
+            let html = r.text().await.expect("html");
+            (status, html.replace("&#38;", "&").replace("&amp;", "&"))
+        }
+    };
+    let unit = u.cam_ngoc.0;
+    let rows = |html: &str| html.matches("<tr data-status=").count();
+    let (s, first) = page(format!("unit={unit}&status=open&as_of=28/03/2023")).await;
+    assert_eq!(s, 200);
+    assert_eq!(rows(&first), 100);
+    assert!(first.contains("105 nhiệm vụ"), "the count is of every page");
+    assert!(first.contains("Trang 1/2"));
+    assert!(first.contains("Rà soát hồ sơ số 001") && !first.contains("Rà soát hồ sơ số 101"));
+    let next = format!("/tasks?unit={unit}&status=open&as_of=28%2F03%2F2023&page=2");
+    assert!(
+        first.contains(&next),
+        "the next page keeps the filters: {}",
+        first
+            .split("task-pager")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(400)
+            .collect::<String>()
+    );
+    assert!(!first.contains("id=\"page-prev\""));
+
+    let (s, second) = page(format!("unit={unit}&status=open&as_of=28/03/2023&page=2")).await;
+    assert_eq!(s, 200);
+    assert_eq!(rows(&second), 5);
+    assert!(second.contains("<td>101</td>") && second.contains("<td>105</td>"));
+    assert!(second.contains("Rà soát hồ sơ số 105") && !second.contains("Rà soát hồ sơ số 100<"));
+    assert!(second.contains("page=1\" rel=\"prev\""));
+    assert!(!second.contains("id=\"page-next\""));
+
+    let (s, past) = page(format!("unit={unit}&page=9")).await;
+    assert_eq!(s, 200);
+    assert_eq!(rows(&past), 0);
+    assert!(
+        past.contains("page=2\" rel=\"prev\""),
+        "back to the last page"
+    );
+
+    for bad in ["0", "hai", "-1"] {
+        let (s, html) = page(format!("unit={unit}&page={bad}")).await;
+        assert_eq!(s, 422, "page={bad}");
+        assert!(html.contains("Số trang bắt đầu từ 1."), "page={bad}");
+    }
+}

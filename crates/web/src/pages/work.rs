@@ -312,12 +312,15 @@ pub struct FilterForm {
     meeting: String,
     #[serde(default)]
     as_of: String,
+    /// The page of `/tasks` (from 1); the board shows every task it counts.
+    #[serde(default)]
+    page: String,
 }
 
 impl FilterForm {
     fn query(&self) -> Result<TaskQuery, AppError> {
         let mut errors = Invalids::default();
-        let q = TaskQuery {
+        let mut q = TaskQuery {
             unit: opt_uuid("unit", &self.unit, &mut errors),
             status: opt(&self.status),
             period: opt(&self.period),
@@ -329,8 +332,68 @@ impl FilterForm {
             page: None,
             per_page: None,
         };
+        if let Some(page) = opt(&self.page) {
+            match page.parse::<usize>() {
+                Ok(n) if n >= 1 => q.page = Some(n),
+                _ => errors.push(Invalid::new(
+                    "page",
+                    "list.page_out_of_range",
+                    "Số trang bắt đầu từ 1.",
+                    "Pages are numbered from 1.",
+                )),
+            }
+        }
         errors.into_result()?;
         Ok(q)
+    }
+
+    /// The address of `/tasks` with these filters, on another page.
+    fn href_of_page(&self, page: usize) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("unit", &self.unit),
+            ("status", &self.status),
+            ("period", &self.period),
+            ("source", &self.source),
+            ("conclusion", &self.conclusion),
+            ("meeting", &self.meeting),
+            ("as_of", &self.as_of),
+        ] {
+            if !value.trim().is_empty() {
+                query.append_pair(name, value.trim());
+            }
+        }
+        query.append_pair("page", &page.to_string());
+        format!("/tasks?{}", query.finish())
+    }
+}
+
+/// Rows of one page of `/tasks`: a province has tens of thousands of tasks, a page is read on a
+/// phone too.
+pub const TASKS_PER_PAGE: usize = 100;
+
+/// Where the rows of a page of `/tasks` stand among all the tasks the filters select.
+pub struct Pager {
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    /// The number shown before the page's first row (0 on page 1).
+    pub before: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    fn new(f: &FilterForm, page: usize, total: usize) -> Pager {
+        let pages = total.div_ceil(TASKS_PER_PAGE).max(1);
+        Pager {
+            total,
+            page,
+            pages,
+            before: (page - 1) * TASKS_PER_PAGE,
+            prev: (page > 1).then(|| f.href_of_page((page - 1).min(pages))),
+            next: (page < pages).then(|| f.href_of_page(page + 1)),
+        }
     }
 }
 
@@ -378,6 +441,7 @@ fn filter_view(lang: Lang, me: &CurrentActor, units: &[Unit], f: &FilterForm) ->
 struct TasksPage {
     c: Chrome,
     rows: Vec<TaskView>,
+    pager: Pager,
     filters: FilterView,
     as_of: String,
     can_create: bool,
@@ -393,24 +457,38 @@ pub async fn tasks_page(
 ) -> Result<Response, AppError> {
     let units = state.store.units().await?;
     let result = match f.query() {
-        Ok(q) => work::list_tasks(&state, &me, &q, lang).await,
+        Ok(mut q) => {
+            q.page = Some(q.page.unwrap_or(1));
+            q.per_page = Some(TASKS_PER_PAGE);
+            work::list_task_page(&state, &me, &q, lang)
+                .await
+                .map(|(views, total, as_of)| (views, total, as_of, q.page.unwrap_or(1)))
+        }
         Err(e) => Err(e),
     };
-    let (rows, as_of, error, status) = match result {
-        Ok((listed, as_of)) => (
-            listed.into_iter().map(|l| tidy_task(l.view)).collect(),
+    let (rows, pager, as_of, error, status) = match result {
+        Ok((views, total, as_of, page)) => (
+            views.into_iter().map(tidy_task).collect(),
+            Pager::new(&f, page, total),
             ts_label_of(as_of),
             None,
             StatusCode::OK,
         ),
         Err(e) => match correctable(&e, lang) {
-            Some((status, msg)) => (vec![], String::new(), Some(msg), status),
+            Some((status, msg)) => (
+                vec![],
+                Pager::new(&f, 1, 0),
+                String::new(),
+                Some(msg),
+                status,
+            ),
             None => return Err(e),
         },
     };
     let page = render(&TasksPage {
         c: Chrome::new(lang, Some(&me), &session, "/tasks").await?,
         rows,
+        pager,
         filters: filter_view(lang, &me, &units, &f),
         as_of,
         can_create: !unit_choices(&me, &units, Some(Permission::WriteRecords)).is_empty(),
