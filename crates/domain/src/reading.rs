@@ -5,7 +5,7 @@
 //! ngày …") or, failing that, from the territory the text names most often; assignees are then
 //! matched within it, and against the whole directory only when the text says nothing of where it is.
 
-use giaoban_vntext::extract::{Extraction, UnitRegistry, extract};
+use giaoban_vntext::extract::{DocumentInfo, Extraction, UnitRegistry, extract_choosing};
 use giaoban_vntext::normalize::match_key;
 use jiff::civil::Date;
 
@@ -28,7 +28,7 @@ pub fn registry<'a>(units: impl IntoIterator<Item = &'a Unit>) -> UnitRegistry {
 
 /// The territory a document speaks for: the territorial unit (above commune level) named as its
 /// place of issue, else the one whose name occurs most often in the text, if one clearly leads.
-pub fn document_territory(text: &str, x: &Extraction, units: &[Unit]) -> Option<UnitId> {
+pub fn document_territory(text: &str, document: &DocumentInfo, units: &[Unit]) -> Option<UnitId> {
     let territories: Vec<&Unit> = units
         .iter()
         .filter(|u| u.kind.is_territorial() && !u.kind.is_commune_level())
@@ -47,7 +47,7 @@ pub fn document_territory(text: &str, x: &Extraction, units: &[Unit]) -> Option<
                 .unwrap_or(key)
         }
     };
-    if let Some(place) = &x.document.place {
+    if let Some(place) = &document.place {
         let key = match_key(&place.text);
         let hits: Vec<&Unit> = territories
             .iter()
@@ -86,22 +86,30 @@ pub fn read_document(
     document_date: Option<Date>,
 ) -> (Extraction, Option<UnitId>) {
     let visible: Vec<&Unit> = units.iter().filter(|u| allowed(u)).collect();
-    let first = extract(text, &registry(visible.iter().copied()), document_date);
-    let Some(territory) = document_territory(text, &first, units) else {
-        return (first, None);
-    };
-    let tree = UnitTree::new(units);
-    let within: Vec<&Unit> = visible
-        .into_iter()
-        .filter(|u| tree.ancestry(u.id).contains(&territory))
-        .collect();
-    if within.is_empty() {
-        return (first, None);
-    }
-    (
-        extract(text, &registry(within), document_date),
-        Some(territory),
-    )
+    // The place of issue is read first, then the names are matched once, within the territory
+    // when it can tell which (and has units the reader may see), else against every visible unit.
+    let mut territory = None;
+    let mut chosen = None;
+    let x = extract_choosing(text, document_date, |document| {
+        let within: Vec<&Unit> = match document_territory(text, document, units) {
+            Some(t) => {
+                let tree = UnitTree::new(units);
+                let within: Vec<&Unit> = visible
+                    .iter()
+                    .copied()
+                    .filter(|u| tree.ancestry(u.id).contains(&t))
+                    .collect();
+                if !within.is_empty() {
+                    territory = Some(t);
+                }
+                within
+            }
+            None => Vec::new(),
+        };
+        let units = if territory.is_some() { within } else { visible };
+        chosen.insert(registry(units))
+    });
+    (x, territory)
 }
 
 #[cfg(test)]

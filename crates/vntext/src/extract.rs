@@ -346,6 +346,17 @@ pub struct Recommendation {
 /// Extracts everything from one document. `document_date` is used when the text itself gives no
 /// full date to resolve "Sáng nay" or "ngày 25/6" against.
 pub fn extract(text: &str, registry: &UnitRegistry, document_date: Option<Date>) -> Extraction {
+    extract_choosing(text, document_date, |_| registry)
+}
+
+/// As [`extract`], the registry of units chosen once the document's header is read: which units a
+/// name can mean may depend on where the document was issued (its place, number and dates are in
+/// the [`DocumentInfo`] given to `choose`). One reading of the text, not one per choice.
+pub fn extract_choosing<'r>(
+    text: &str,
+    document_date: Option<Date>,
+    choose: impl FnOnce(&DocumentInfo) -> &'r UnitRegistry,
+) -> Extraction {
     let view = FoldedText::new(text);
     let s = view.folded();
     let mut out = Extraction::default();
@@ -423,6 +434,7 @@ pub fn extract(text: &str, registry: &UnitRegistry, document_date: Option<Date>)
         });
     }
 
+    let registry = choose(&out.document);
     let skip = |f: &Found<DateExpr>| Some(*f) == issue_found || Some(*f) == published_found;
     out.meeting.date = dates
         .iter()
@@ -2677,6 +2689,33 @@ mod tests {
             ("vhtt".into(), vec!["Phòng Văn hóa và Thông tin".into()]),
             ("vhtdtt".into(), vec!["Phòng Văn hóa Thể thao".into()]),
         ])
+    }
+
+    /// The registry is chosen once, after the header: the place of issue is known by then, and
+    /// the tasks are matched against the registry chosen (here one that knows no unit, then the
+    /// full one), giving what `extract` gives with that registry.
+    #[test]
+    fn the_registry_is_chosen_once_from_the_header() {
+        let text = "UBND HUYỆN CẨM THỦY\nSố: 45/TB-UBND\nCẩm Thủy, ngày 24 tháng 3 năm 2023\n\
+                    THÔNG BÁO\nGiao Phòng Tài chính - Kế hoạch tổng hợp báo cáo chậm nhất ngày 27/03/2023.";
+        let full = registry();
+        let empty = UnitRegistry::new(&[]);
+        let mut seen = Vec::new();
+        let x = extract_choosing(text, None, |doc| {
+            seen.push(doc.place.as_ref().map(|p| p.text.clone()));
+            &empty
+        });
+        assert_eq!(seen, vec![Some("Cẩm Thủy".to_owned())]);
+        assert!(matches!(
+            x.tasks[0].lead[0].resolution,
+            Resolution::Unresolved
+        ));
+        let y = extract_choosing(text, None, |_| &full);
+        assert_eq!(y, extract(text, &full, None));
+        assert_eq!(
+            y.tasks[0].lead[0].resolution,
+            Resolution::Exact { id: "tckh".into() }
+        );
     }
 
     #[test]
