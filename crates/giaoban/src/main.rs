@@ -373,12 +373,24 @@ async fn open(g: &Global) -> anyhow::Result<Store> {
 /// An exclusive lock on the data directory, held while a server runs there, so that a restore cannot
 /// swap the database under it.
 fn lock_data_dir(dir: &Path, lang: Lang) -> anyhow::Result<std::fs::File> {
-    std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
+    let unwritable = || {
+        format!(
+            "{} {}",
+            lang.pick(
+                "Không ghi được vào thư mục dữ liệu",
+                "Cannot write to the data directory"
+            ),
+            dir.display()
+        )
+    };
+    std::fs::create_dir_all(dir).with_context(unwritable)?;
+    // A read-only file system or a full disk shows here first, before the database is opened.
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(dir.join("giaoban.lock"))?;
+        .open(dir.join("giaoban.lock"))
+        .with_context(unwritable)?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(_) => bail!(

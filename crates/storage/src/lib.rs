@@ -167,6 +167,20 @@ pub struct Store {
     pub(crate) directory: Arc<RwLock<Option<CachedDirectory>>>,
 }
 
+/// Whether a connection going back to the pool can serve the next request: one still inside a
+/// transaction is closed instead. That happens after a COMMIT that failed on a full disk: SQLite
+/// has already rolled the transaction back, sqlx's ROLLBACK on drop then fails ("no transaction is
+/// active") and sqlx keeps counting the connection as inside a transaction, so every later BEGIN on
+/// it failed — the server answered 500 to every write on that connection even after the disk had
+/// room again (tests/disk_faults.rs in the giaoban crate). A dropped transaction's rollback is
+/// queued to the connection: the ping lets it run first.
+async fn still_usable<C: sqlx::Connection>(conn: &mut C) -> std::result::Result<bool, sqlx::Error> {
+    if conn.is_in_transaction() {
+        conn.ping().await?;
+    }
+    Ok(!conn.is_in_transaction())
+}
+
 impl Store {
     /// Connects and applies the migrations that are not applied yet.
     pub async fn open(config: &StoreConfig) -> Result<Store> {
@@ -187,6 +201,7 @@ impl Store {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(15))
+                    .after_release(|conn, _| Box::pin(still_usable(conn)))
                     .connect_with(opts)
                     .await?;
                 sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
@@ -220,6 +235,7 @@ impl Store {
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(15))
+                    .after_release(|conn, _| Box::pin(still_usable(conn)))
                     .connect_with(opts)
                     .await?;
                 sqlx::migrate!("./migrations/postgres").run(&pool).await?;

@@ -201,6 +201,20 @@ fn backend_err(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// Marks a session-store failure that is the database being unavailable (full disk, read-only,
+/// busy): the session layer only passes strings on, and [`AppError::session`] reads this back to
+/// answer 503 with the database message instead of an internal error.
+pub(crate) const DATABASE_UNAVAILABLE: &str = "[database unavailable] ";
+
+fn store_err(e: StoreError) -> session_store::Error {
+    match e {
+        StoreError::Unavailable(m) => {
+            session_store::Error::Backend(format!("{DATABASE_UNAVAILABLE}{m}"))
+        }
+        other => backend_err(other),
+    }
+}
+
 fn expiry_micros(r: &Record) -> i64 {
     let nanos = r.expiry_date.unix_timestamp_nanos();
     i64::try_from(nanos / 1000).unwrap_or(i64::MAX)
@@ -217,7 +231,7 @@ impl SessionStore for DbSessionStore {
                 .store
                 .session_create(&record.id.to_string(), &json, expiry_micros(record))
                 .await
-                .map_err(backend_err)?
+                .map_err(store_err)?
             {
                 return Ok(());
             }
@@ -231,7 +245,7 @@ impl SessionStore for DbSessionStore {
         self.store
             .session_save(&record.id.to_string(), &json, expiry_micros(record))
             .await
-            .map_err(backend_err)
+            .map_err(store_err)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -239,7 +253,7 @@ impl SessionStore for DbSessionStore {
             .store
             .session_load(&id.to_string())
             .await
-            .map_err(backend_err)?
+            .map_err(store_err)?
         {
             // A record that does not parse (after an upgrade) is a lost session, not an error.
             Some(json) => Ok(serde_json::from_str(&json).ok()),
@@ -251,7 +265,7 @@ impl SessionStore for DbSessionStore {
         self.store
             .session_delete(&id.to_string())
             .await
-            .map_err(backend_err)
+            .map_err(store_err)
     }
 }
 

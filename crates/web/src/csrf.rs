@@ -38,7 +38,7 @@ pub async fn rotate(session: &Session) -> Result<String, AppError> {
     session
         .insert(SESSION_KEY, &t)
         .await
-        .map_err(|e| AppError::Internal(format!("session: {e}")))?;
+        .map_err(|e| AppError::session("session", e))?;
     Ok(t)
 }
 

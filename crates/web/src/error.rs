@@ -57,6 +57,21 @@ pub enum AppError {
     Internal(String),
 }
 
+impl AppError {
+    /// A failure of the session layer (sign-in, sign-out, the CSRF token): the database being
+    /// unavailable — a full disk, a read-only file system — is answered as such (503, saved data
+    /// safe), anything else is an internal error.
+    pub fn session(context: &str, e: impl std::fmt::Display) -> AppError {
+        let text = e.to_string();
+        match text.find(crate::auth::DATABASE_UNAVAILABLE) {
+            Some(at) => AppError::Store(StoreError::Unavailable(
+                text[at + crate::auth::DATABASE_UNAVAILABLE.len()..].to_owned(),
+            )),
+            None => AppError::Internal(format!("{context}: {text}")),
+        }
+    }
+}
+
 impl From<Invalids> for AppError {
     fn from(e: Invalids) -> Self {
         AppError::Invalid(e)

@@ -40,7 +40,7 @@ pub async fn do_sign_in(
             password: password.to_owned(),
         })
         .await
-        .map_err(|e| AppError::Internal(format!("authenticate: {e}")))?;
+        .map_err(|e| AppError::session("authenticate", e))?;
     let Some(user) = found else {
         state.throttle.record_failure(username);
         // Only a well-formed name is written to the log: it is the target, not a secret.
@@ -68,7 +68,7 @@ pub async fn do_sign_in(
     // login() cycles the session id: a session id seen before sign-in is worthless after it.
     auth.login(&user)
         .await
-        .map_err(|e| AppError::Internal(format!("login: {e}")))?;
+        .map_err(|e| AppError::session("login", e))?;
     csrf::rotate(session).await?;
     state
         .store
@@ -145,7 +145,7 @@ pub async fn do_sign_out(
 ) -> Result<(), AppError> {
     auth.logout()
         .await
-        .map_err(|e| AppError::Internal(format!("logout: {e}")))?;
+        .map_err(|e| AppError::session("logout", e))?;
     state
         .store
         .record_event(&NewAudit {
@@ -201,7 +201,7 @@ pub async fn do_change_password(
         .ok_or(AppError::Unauthorized)?;
     auth.login(&refreshed)
         .await
-        .map_err(|e| AppError::Internal(format!("login: {e}")))?;
+        .map_err(|e| AppError::session("login", e))?;
     Ok(())
 }
 
