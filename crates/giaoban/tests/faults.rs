@@ -304,7 +304,21 @@ async fn sigkill_mid_burst_loses_no_acknowledged_write() {
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // The kill comes once every kind of write has been answered a few times (not after a fixed
+    // time: on a busy machine 2.5 s saw only 8 progress updates), while the writers keep going.
+    let started = std::time::Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let under_way = {
+            let a = acknowledged.lock().expect("lock");
+            a.units.len() >= 10 && !a.sent.is_empty() && a.progress.len() >= 10
+        };
+        if (under_way && started.elapsed() >= Duration::from_millis(500))
+            || started.elapsed() >= Duration::from_secs(120)
+        {
+            break;
+        }
+    }
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
     for w in writers {
