@@ -45,6 +45,16 @@ fn used_bytes(path: &Path) -> u64 {
         .expect("df prints the bytes used")
 }
 
+/// Stops the server on the way out, whatever happened (a failed assertion included).
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Unmounts on the way out, whatever happened.
 struct Mounted(std::path::PathBuf);
 
@@ -120,7 +130,7 @@ async fn a_full_or_read_only_disk_refuses_writes_clearly_and_recovers() {
         .find(|(u, _)| u == "admin")
         .map(|(_, p)| p.clone())
         .expect("admin password");
-    let mut child = server.child;
+    let child = Running(server.child);
     let district =
         common::get(&http, format!("{url}/api/v1/units?q=Huyen%20Cam%20Thuy")).await["items"]
             .as_array()
@@ -236,8 +246,7 @@ async fn a_full_or_read_only_disk_refuses_writes_clearly_and_recovers() {
 
     // Read-only: the file system is remounted read-only (it cannot go read-only while a server
     // holds its database open for writing, so the server stops first) and the server started on it.
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     mount(&["-o", "remount,ro", disk_path]).expect("remount read-only");
     let out = Command::new(common::BIN)
         .args(["demo", "--bind", "127.0.0.1:0"])
@@ -266,7 +275,7 @@ async fn a_full_or_read_only_disk_refuses_writes_clearly_and_recovers() {
         ..server
     };
     let (http, token) = common::sign_in_for_writes(&server, "admin").await;
-    let mut child = server.child;
+    let child = Running(server.child);
     let name = "Xã Đầy Đĩa ghi lại".to_owned();
     let (status, body) = create_unit(&http, &token, &url, &district, &name).await;
     assert_eq!(
@@ -276,8 +285,7 @@ async fn a_full_or_read_only_disk_refuses_writes_clearly_and_recovers() {
     acknowledged.push(name);
     acknowledged.sort();
     assert_eq!(stored_names(&http, &url).await, acknowledged);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
 
     common::report_figure(&format!(
         "disk faults (SQLite on tmpfs): {full_count} units answered 201 before the disk was full, all found after; \
