@@ -210,17 +210,7 @@ async fn a_full_or_read_only_disk_refuses_writes_clearly_and_recovers() {
         filler += 1;
         assert!(filler < 20_000, "the disk fills again");
     }
-    let password = server_password.clone();
-    let fresh = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let r = fresh
-        .post(format!("{url}/api/v1/session"))
-        .json(&json!({"username": "admin", "password": password}))
-        .send()
-        .await
-        .expect("sign-in answered");
+    let (fresh, r) = common::try_sign_in(&url, "admin", &server_password).await;
     let status = r.status().as_u16();
     let body: Value = r.json().await.unwrap_or(Value::Null);
     // A session row is small: it may still fit where a unit with its audit entry did not. Either
@@ -270,11 +260,7 @@ async fn a_full_or_read_only_disk_refuses_writes_clearly_and_recovers() {
     // The demo printed its passwords only when it created the data: sign in with the first ones.
     let server = common::start_on(&data, None);
     let url = server.url.clone();
-    let server = common::Server {
-        passwords: vec![("admin".to_owned(), server_password.clone())],
-        ..server
-    };
-    let (http, token) = common::sign_in_for_writes(&server, "admin").await;
+    let (http, token) = common::sign_in_with(&url, "admin", &server_password).await;
     let child = Running(server.child);
     let name = "Xã Đầy Đĩa ghi lại".to_owned();
     let (status, body) = create_unit(&http, &token, &url, &district, &name).await;

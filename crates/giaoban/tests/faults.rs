@@ -17,25 +17,6 @@ mod common;
 
 use common::BIN;
 
-async fn sign_in(url: &str, password: &str) -> (reqwest::Client, String) {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let r = http
-        .post(format!("{url}/api/v1/session"))
-        .json(&json!({"username": "admin", "password": password}))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(r.status(), 200);
-    let token = r.json::<Value>().await.expect("json")["csrf_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
-    (http, token)
-}
-
 /// What the burst wrote and heard back 2xx for.
 #[derive(Default)]
 struct Acknowledged {
@@ -80,7 +61,7 @@ async fn sigkill_mid_burst_loses_no_acknowledged_write() {
         .find(|(u, _)| u == "admin")
         .map(|(_, p)| p.clone())
         .expect("admin password");
-    let (http, token) = sign_in(&url, &password).await;
+    let (http, token) = common::sign_in_with(&url, "admin", &password).await;
     let districts = get_json(&http, format!("{url}/api/v1/units?q=Huyen%20Cam%20Thuy")).await;
     let district = districts["items"]
         .as_array()
@@ -337,7 +318,7 @@ async fn sigkill_mid_burst_loses_no_acknowledged_write() {
 
     // Restart on the same data and count what is there.
     let common::Server { mut child, url, .. } = common::start_on(&data, engine.url.as_deref());
-    let (http, _) = sign_in(&url, &password).await;
+    let (http, _) = common::sign_in_with(&url, "admin", &password).await;
 
     // Units: every acknowledged one is there, each with exactly one creation entry in the trail.
     let found = get_json(&http, format!("{url}/api/v1/units?q=Xa%20Thu")).await;
@@ -485,7 +466,7 @@ async fn logs_never_carry_passwords_tokens_or_session_ids() {
             break line[pos..].trim().to_owned();
         }
     };
-    let (http, token) = sign_in(&url, &password).await;
+    let (http, token) = common::sign_in_with(&url, "admin", &password).await;
     let _ = http
         .get(format!("{url}/api/v1/units?q=bí%20mật"))
         .send()

@@ -118,26 +118,41 @@ pub async fn get(http: &reqwest::Client, url: String) -> serde_json::Value {
 
 /// A client signed in as `username`, with the CSRF token its writes must carry.
 pub async fn sign_in_for_writes(server: &Server, username: &str) -> (reqwest::Client, String) {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
     let password = server
         .passwords
         .iter()
         .find(|(u, _)| u == username)
         .map(|(_, p)| p.clone())
         .expect("password printed");
-    let r = http
-        .post(format!("{}/api/v1/session", server.url))
-        .json(&serde_json::json!({"username": username, "password": password}))
-        .send()
-        .await
-        .expect("sign in");
+    sign_in_with(&server.url, username, &password).await
+}
+
+/// A sign-in with a known password that must succeed: the client and its CSRF token.
+pub async fn sign_in_with(url: &str, username: &str, password: &str) -> (reqwest::Client, String) {
+    let (http, r) = try_sign_in(url, username, password).await;
     assert_eq!(r.status(), 200, "{username} signs in");
     let body: serde_json::Value = r.json().await.expect("json");
     let token = body["csrf_token"].as_str().expect("csrf token").to_owned();
     (http, token)
+}
+
+/// Posts a sign-in and gives the answer as it came; the client keeps the session if it holds.
+pub async fn try_sign_in(
+    url: &str,
+    username: &str,
+    password: &str,
+) -> (reqwest::Client, reqwest::Response) {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let r = http
+        .post(format!("{url}/api/v1/session"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("sign-in answered");
+    (http, r)
 }
 
 /// Records a figure line for the suite's summary: appended to the file `GIAOBAN_FIGURES` names
