@@ -336,6 +336,16 @@ pub async fn list_tasks(
     Ok((out, as_of))
 }
 
+/// A page number below 1 (or not a number, on the pages).
+pub fn page_out_of_range() -> Invalid {
+    Invalid::new(
+        "page",
+        "list.page_out_of_range",
+        "Số trang bắt đầu từ 1.",
+        "Pages are numbered from 1.",
+    )
+}
+
 /// Most tasks one page of the API list carries.
 pub const MAX_PER_PAGE: usize = 500;
 
@@ -362,13 +372,7 @@ pub async fn list_task_page(
             }
             let page = page.unwrap_or(1);
             if page == 0 {
-                return Err(Invalid::new(
-                    "page",
-                    "list.page_out_of_range",
-                    "Số trang bắt đầu từ 1.",
-                    "Pages are numbered from 1.",
-                )
-                .into());
+                return Err(page_out_of_range().into());
             }
             ((page - 1).saturating_mul(per_page), per_page)
         }

@@ -335,12 +335,7 @@ impl FilterForm {
         if let Some(page) = opt(&self.page) {
             match page.parse::<usize>() {
                 Ok(n) if n >= 1 => q.page = Some(n),
-                _ => errors.push(Invalid::new(
-                    "page",
-                    "list.page_out_of_range",
-                    "Số trang bắt đầu từ 1.",
-                    "Pages are numbered from 1.",
-                )),
+                _ => errors.push(work::page_out_of_range()),
             }
         }
         errors.into_result()?;
