@@ -386,3 +386,29 @@ impl CurrentActor {
         giaoban_domain::audit::AuditActor::user(self.user.id, self.user.username.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The session layer passes a store failure on as text (tower-sessions and axum-login wrap it
+    /// transparently): a full or read-only database under it still reads as the database being
+    /// unavailable (503), anything else stays an internal error.
+    #[test]
+    fn an_unavailable_database_under_the_session_layer_answers_503() {
+        let full = tower_sessions::session::Error::Store(store_err(StoreError::Unavailable(
+            "database or disk is full".into(),
+        )));
+        match AppError::session("login", &full) {
+            AppError::Store(StoreError::Unavailable(m)) => {
+                assert_eq!(m, "database or disk is full")
+            }
+            other => panic!("not a 503: {other:?}"),
+        }
+        let other = tower_sessions::session::Error::Store(store_err(StoreError::NotFound));
+        assert!(matches!(
+            AppError::session("login", &other),
+            AppError::Internal(_)
+        ));
+    }
+}
