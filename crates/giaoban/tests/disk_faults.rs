@@ -124,23 +124,9 @@ async fn a_full_or_read_only_disk_refuses_writes_clearly_and_recovers() {
     let server = common::start_on(&data, None);
     let url = server.url.clone();
     let (http, token) = common::sign_in_for_writes(&server, "admin").await;
-    let server_password = server
-        .passwords
-        .iter()
-        .find(|(u, _)| u == "admin")
-        .map(|(_, p)| p.clone())
-        .expect("admin password");
+    let server_password = server.password("admin");
     let child = Running(server.child);
-    let district =
-        common::get(&http, format!("{url}/api/v1/units?q=Huyen%20Cam%20Thuy")).await["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|u| u["kind"] == "district")
-            .expect("Huyện Cẩm Thủy")["id"]
-            .as_str()
-            .expect("id")
-            .to_owned();
+    let district = common::cam_thuy(&http, &url).await;
 
     // The disk fills: shrink the tmpfs to what is used and 256 KiB more, then write until refused.
     let used = used_bytes(&disk);

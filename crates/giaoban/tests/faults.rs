@@ -51,27 +51,11 @@ async fn sigkill_mid_burst_loses_no_acknowledged_write() {
     let engine = common::Engine::fresh().await;
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("demo");
-    let common::Server {
-        mut child,
-        url,
-        passwords,
-    } = common::start_on(&data, engine.url.as_deref());
-    let password = passwords
-        .iter()
-        .find(|(u, _)| u == "admin")
-        .map(|(_, p)| p.clone())
-        .expect("admin password");
+    let server = common::start_on(&data, engine.url.as_deref());
+    let password = server.password("admin");
+    let common::Server { mut child, url, .. } = server;
     let (http, token) = common::sign_in_with(&url, "admin", &password).await;
-    let districts = get_json(&http, format!("{url}/api/v1/units?q=Huyen%20Cam%20Thuy")).await;
-    let district = districts["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|u| u["kind"] == "district")
-        .expect("Huyện Cẩm Thủy")["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let district = common::cam_thuy(&http, &url).await;
 
     // The reports: a form communes report on, its first number indicator, and the (period, unit)
     // pairs the burst will fill and send — years before the demo's own reports.

@@ -116,15 +116,33 @@ pub async fn get(http: &reqwest::Client, url: String) -> serde_json::Value {
     r.json().await.expect("json")
 }
 
+impl Server {
+    /// The password the demo printed for `username` at its first start.
+    pub fn password(&self, username: &str) -> String {
+        self.passwords
+            .iter()
+            .find(|(u, _)| u == username)
+            .map(|(_, p)| p.clone())
+            .expect("password printed")
+    }
+}
+
 /// A client signed in as `username`, with the CSRF token its writes must carry.
 pub async fn sign_in_for_writes(server: &Server, username: &str) -> (reqwest::Client, String) {
-    let password = server
-        .passwords
+    sign_in_with(&server.url, username, &server.password(username)).await
+}
+
+/// The id of the demo's Huyện Cẩm Thủy (the district of seed 004).
+pub async fn cam_thuy(http: &reqwest::Client, url: &str) -> String {
+    get(http, format!("{url}/api/v1/units?q=Huyen%20Cam%20Thuy")).await["items"]
+        .as_array()
+        .expect("items")
         .iter()
-        .find(|(u, _)| u == username)
-        .map(|(_, p)| p.clone())
-        .expect("password printed");
-    sign_in_with(&server.url, username, &password).await
+        .find(|u| u["kind"] == "district")
+        .expect("Huyện Cẩm Thủy")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
 }
 
 /// A sign-in with a known password that must succeed: the client and its CSRF token.
