@@ -72,6 +72,14 @@ pub fn local_date(ts: Timestamp) -> Date {
     VIETNAM_TZ.to_datetime(ts).date()
 }
 
+/// Days since 1970-01-01 (negative before): the form in which the database compares dates.
+pub fn day_number(date: Date) -> i64 {
+    date.since((jiff::Unit::Day, Date::constant(1970, 1, 1)))
+        .map(|span| i64::from(span.get_days()))
+        // Every civil date is within ±10 000 years of 1970: the difference always exists.
+        .unwrap_or_default()
+}
+
 /// The local date and time of an instant in Vietnam.
 pub fn local_datetime(ts: Timestamp) -> DateTime {
     VIETNAM_TZ.to_datetime(ts)
@@ -711,6 +719,17 @@ mod tests {
             Ok(c) => c,
             Err(e) => panic!("bundled holiday table must load: {e}"),
         }
+    }
+
+    #[test]
+    fn day_numbers_count_days_from_1970_and_keep_order() {
+        assert_eq!(day_number(date(1970, 1, 1)), 0);
+        assert_eq!(day_number(date(1969, 12, 31)), -1);
+        assert_eq!(day_number(date(2023, 3, 27)), 19_443);
+        assert_eq!(
+            day_number(date(2024, 3, 1)) - day_number(date(2024, 2, 28)),
+            2
+        );
     }
 
     #[test]

@@ -74,6 +74,31 @@ macro_rules! write_tx {
 }
 pub(crate) use write_tx;
 
+/// Runs `$body` in a read transaction bound to `$tx`, so that every statement in it reads the
+/// same snapshot (SQLite: a deferred transaction in WAL mode; PostgreSQL: REPEATABLE READ), and
+/// ends it.
+macro_rules! read_tx {
+    ($store:expr, $tx:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::Db::Postgres(pool) => {
+                let mut $tx = pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+pub(crate) use read_tx;
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The engine behind a store.
@@ -165,6 +190,8 @@ pub struct Store {
     pub(crate) db: Db,
     /// The unit directory with the revision it was read at (see [`Store::units`]).
     pub(crate) directory: Arc<RwLock<Option<CachedDirectory>>>,
+    /// Roll-up reads with the revision they were read at (see [`reports::RollupCache`]).
+    pub(crate) rollups: Arc<reports::RollupCache>,
 }
 
 /// Whether a connection going back to the pool can serve the next request: one still inside a
@@ -242,10 +269,13 @@ impl Store {
                 Db::Postgres(pool)
             }
         };
-        Ok(Store {
+        let store = Store {
             db,
             directory: Arc::default(),
-        })
+            rollups: Arc::default(),
+        };
+        store.fill_due_columns().await?;
+        Ok(store)
     }
 
     pub fn engine(&self) -> Engine {

@@ -203,6 +203,12 @@ impl Store {
                     .bind(n.office_unit_id.0)
                     .execute(&mut *tx)
                     .await?;
+                crate::tasks::bind_due!(
+                    sqlx::query(crate::tasks::SET_DUE_COLUMNS).bind(task_id),
+                    crate::tasks::DueColumns::of(&deadline, None)?
+                )
+                .execute(&mut *tx)
+                .await?;
             }
             let meeting = load_meeting!(tx, id)?.ok_or(StoreError::NotFound)?;
             record_audit!(&mut *tx, &NewAudit {

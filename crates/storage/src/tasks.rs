@@ -2,6 +2,7 @@
 //! requests and decisions, pauses and cancellations.
 
 use giaoban_domain::audit::{AuditAction, AuditActor};
+use giaoban_domain::calendar::day_number;
 use giaoban_domain::deadline::{Deadline, DueMoment};
 use giaoban_domain::period::Period;
 use giaoban_domain::task::{
@@ -40,6 +41,11 @@ pub struct TaskFilter {
 /// conditions of the fields set are written, so that each can use its index (a unit's parts, a
 /// task's sub-tasks); an unset field's parameter is NULL and only tested as such.
 fn filter_sql(f: &TaskFilter) -> String {
+    filter_select(f, "t.id")
+}
+
+/// Like [`filter_sql`], selecting `cols` (of `tasks t`) instead of the ids.
+fn filter_select(f: &TaskFilter, cols: &str) -> String {
     let mut sql = String::from(
         "WITH RECURSIVE scope(id) AS ( \
             SELECT id FROM units WHERE id = $1 \
@@ -47,12 +53,12 @@ fn filter_sql(f: &TaskFilter) -> String {
     );
     // A unit's parts drive the query through their index when asked for.
     if f.party.is_some() {
-        sql.push_str(
-            "SELECT t.id FROM task_units tp CROSS JOIN tasks t \
-             WHERE tp.unit_id = $2 AND t.id = tp.task_id",
-        );
+        sql.push_str(&format!(
+            "SELECT {cols} FROM task_units tp CROSS JOIN tasks t \
+             WHERE tp.unit_id = $2 AND t.id = tp.task_id"
+        ));
     } else {
-        sql.push_str("SELECT t.id FROM tasks t WHERE $2 IS NULL");
+        sql.push_str(&format!("SELECT {cols} FROM tasks t WHERE $2 IS NULL"));
     }
     sql.push_str(if f.within.is_some() {
         " AND (t.assigner_unit_id IN (SELECT id FROM scope) \
@@ -324,6 +330,78 @@ macro_rules! load_task {
     }};
 }
 
+/// The columns by which the database classifies a dated task (migration 0007): the due moment as
+/// written and its local day, and the last approved extension with the moment it was approved.
+/// All empty for standing and recurring tasks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct DueColumns {
+    pub(crate) due_at: Option<i64>,
+    pub(crate) due_day: Option<i64>,
+    pub(crate) ext_due_at: Option<i64>,
+    pub(crate) ext_due_day: Option<i64>,
+    pub(crate) ext_from: Option<i64>,
+}
+
+/// Writes a task's [`DueColumns`]: `$1` the task, `$2`–`$6` the columns in their order.
+pub(crate) const SET_DUE_COLUMNS: &str = "UPDATE tasks SET due_at = $2, due_day = $3, \
+    ext_due_at = $4, ext_due_day = $5, ext_from = $6, due_filled = TRUE WHERE id = $1";
+
+impl DueColumns {
+    pub(crate) fn of(
+        deadline: &Deadline,
+        extension: Option<&ExtensionRequest>,
+    ) -> Result<DueColumns> {
+        let due = match deadline {
+            Deadline::Recurring(_) => None,
+            dated => dated.due(),
+        };
+        let Some(due) = due else {
+            return Ok(DueColumns::default());
+        };
+        let instant = |m: DueMoment| {
+            m.instant()
+                .map(crate::convert::ts_to_db)
+                .map_err(|e| StoreError::Corrupt(format!("due moment {m:?}: {e}")))
+        };
+        let approved = extension.and_then(|e| match (e.approved, e.decided_at) {
+            (Some(true), Some(at)) => Some((e.new_due, at)),
+            _ => None,
+        });
+        Ok(DueColumns {
+            due_at: Some(instant(due)?),
+            due_day: Some(day_number(due.date)),
+            ext_due_at: approved.map(|(m, _)| instant(m)).transpose()?,
+            ext_due_day: approved.map(|(m, _)| day_number(m.date)),
+            ext_from: approved.map(|(_, at)| crate::convert::ts_to_db(at)),
+        })
+    }
+}
+
+/// Binds `$2`–`$6` of [`SET_DUE_COLUMNS`].
+macro_rules! bind_due {
+    ($q:expr, $cols:expr) => {{
+        let c: $crate::tasks::DueColumns = $cols;
+        $q.bind(c.due_at)
+            .bind(c.due_day)
+            .bind(c.ext_due_at)
+            .bind(c.ext_due_day)
+            .bind(c.ext_from)
+    }};
+}
+pub(crate) use bind_due;
+
+/// Brings a task's [`DueColumns`] up to date through `$ex`, after any change that may move them
+/// (creation, an extension decided).
+macro_rules! refresh_due {
+    ($ex:expr, $task:expr) => {{
+        let task: &Task = $task;
+        let cols = DueColumns::of(&task.deadline, task.extension.as_ref())?;
+        bind_due!(sqlx::query(SET_DUE_COLUMNS).bind(task.id.0), cols)
+            .execute(&mut *$ex)
+            .await?;
+    }};
+}
+
 fn snapshot(t: &Task) -> Option<serde_json::Value> {
     serde_json::to_value(t).ok()
 }
@@ -373,6 +451,7 @@ macro_rules! updated {
         let id: TaskId = $id;
         let before: &Task = $before;
         let after = load_task!($ex, id.0).ok_or(StoreError::NotFound)?;
+        refresh_due!($ex, &after);
         record_audit!(
             &mut *$ex,
             &NewAudit {
@@ -468,6 +547,7 @@ impl Store {
                     .await?;
             }
             let task = load_task!(tx, id).ok_or(StoreError::NotFound)?;
+            refresh_due!(tx, &task);
             record_audit!(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
@@ -778,3 +858,8 @@ impl Store {
         })
     }
 }
+
+mod classified;
+pub use classified::{
+    ClassifiedKey, KeyOrder, StatusClock, StatusTally, StatusWanted, TaskSelection,
+};

@@ -587,3 +587,273 @@ async fn task_filters_select_by_unit_parent_and_possible_openness() {
     );
     assert_eq!(r.content, "R");
 }
+
+/// The database's classification of tasks (the columns of migration 0007 and the status written in
+/// SQL) agrees with the domain's `Task::assess` for every task, at every moment tried: before and
+/// after each due moment to the microsecond, at the first day of "due soon", before and after an
+/// extension is approved, completions on time and late, paused, cancelled and standing tasks. The
+/// counts, the period filter and the tally agree with counting the domain's statuses.
+#[tokio::test]
+async fn the_database_classifies_tasks_as_the_domain_does() {
+    use giaoban_domain::calendar::{local_date, local_timestamp};
+    use giaoban_domain::deadline::{Deadline, DueMoment, RecurrenceRule};
+    use giaoban_domain::period::Period;
+    use giaoban_domain::task::{DeadlineInput, Task, TaskDraft, TaskInput};
+    use giaoban_domain::task_status::{StatusPolicy, TaskStatus};
+    use giaoban_storage::tasks::{
+        KeyOrder, StatusClock, StatusWanted, TaskAction, TaskFilter, TaskSelection,
+    };
+    use jiff::civil::{date, time};
+    use jiff::{Timestamp, ToSpan};
+    use std::collections::HashMap;
+
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let t = tree(store).await;
+    let policy = StatusPolicy::default();
+    let today = jiff::civil::date(2026, 11, 23);
+    let draft = |i: usize, deadline: Deadline, assigned: jiff::civil::Date| {
+        TaskDraft::parse(
+            &TaskInput {
+                content: format!("Nhiệm vụ {i}"),
+                source_kind: None,
+                conclusion_id: None,
+                meeting_id: None,
+                source_ref: None,
+                assigner_unit_id: t.ubnd.0,
+                assigner_name: None,
+                lead_unit_id: if i.is_multiple_of(3) {
+                    t.district.0
+                } else {
+                    t.commune.0
+                },
+                coordinating_unit_ids: vec![],
+                monitor_unit_id: None,
+                parent_id: None,
+                deadline: DeadlineInput::Typed(deadline),
+                assigned_on: Some(assigned.to_string()),
+            },
+            today,
+        )
+        .expect("task")
+    };
+    let at = |d: jiff::civil::Date, h: i8| local_timestamp(d, time(h, 0, 0, 0)).expect("moment");
+    let mut moments: Vec<Timestamp> = vec![Timestamp::now(), at(date(2022, 12, 1), 8)];
+    for i in 0..48usize {
+        let assigned = date(2023, 1, 10)
+            .checked_add(((i * 37) as i64).days())
+            .expect("date");
+        let due_date = assigned
+            .checked_add(((20 + i * 11 % 90) as i64).days())
+            .expect("due");
+        let deadline = match i % 8 {
+            0 => Deadline::Standing,
+            1 => Deadline::WithinPeriod(
+                Period::quarter(due_date.year(), (due_date.month() - 1) / 3 + 1).expect("quarter"),
+            ),
+            2 => Deadline::At {
+                date: due_date,
+                time: Some(time(17, 0, 0, 0)),
+            },
+            7 if i % 16 == 7 => {
+                Deadline::Recurring(RecurrenceRule::monthly(25, None).expect("rule"))
+            }
+            _ => Deadline::At {
+                date: due_date,
+                time: None,
+            },
+        };
+        let task = store
+            .create_task(&actor(), &draft(i, deadline, assigned))
+            .await
+            .expect("create");
+        if let Some(due) = deadline.due() {
+            let instant = due.instant().expect("instant");
+            let soon =
+                local_timestamp(due.date.checked_sub(3.days()).expect("d"), time(0, 0, 0, 0))
+                    .expect("soon");
+            moments.extend([
+                instant,
+                instant.checked_add(1.microsecond()).expect("+1µs"),
+                instant.checked_add((40 * 24).hours()).expect("+40 days"),
+                soon,
+                soon.checked_sub(1.microsecond()).expect("-1µs"),
+            ]);
+            // Completions: on time, late, exactly at the due moment.
+            let done = match i % 5 {
+                1 => Some(instant.checked_sub(48.hours()).expect("early")),
+                2 => Some(instant.checked_add((5 * 24).hours()).expect("late")),
+                3 if i % 10 == 3 => Some(instant),
+                _ => None,
+            };
+            if let Some(done) = done {
+                store
+                    .record_completion_at(&actor(), task.id, done, None, "xong")
+                    .await
+                    .expect("complete");
+                moments.extend([done, done.checked_sub(1.microsecond()).expect("-1µs")]);
+            }
+            // Extensions: approved (now, so in force only from now on), rejected, pending.
+            if done.is_none() && i % 4 != 0 {
+                // Half the extensions move a past deadline into the future: overdue until the
+                // approval, in progress after it.
+                let later = due
+                    .date
+                    .checked_add(((30 + i) as i64).days())
+                    .expect("new due");
+                let future = local_date(Timestamp::now())
+                    .checked_add(((20 + i) as i64).days())
+                    .expect("future");
+                let new_due =
+                    DueMoment::new(if i % 2 == 1 { later.max(future) } else { later }, None);
+                store
+                    .request_extension(&actor(), task.id, t.commune, new_due, "thiếu kinh phí")
+                    .await
+                    .expect("request");
+                if i % 4 != 3 {
+                    store
+                        .decide_extension(&actor(), task.id, t.ubnd, i % 4 == 1, "")
+                        .await
+                        .expect("decide");
+                }
+                let new_instant = new_due.instant().expect("instant");
+                moments.extend([
+                    new_instant,
+                    new_instant.checked_add(1.microsecond()).expect("+"),
+                ]);
+            }
+        }
+        match i % 13 {
+            5 => {
+                store
+                    .act_on_task(&actor(), task.id, t.ubnd, TaskAction::Pause, "", None)
+                    .await
+                    .expect("pause");
+            }
+            9 => {
+                store
+                    .act_on_task(&actor(), task.id, t.ubnd, TaskAction::Cancel, "", None)
+                    .await
+                    .expect("cancel");
+            }
+            _ => {}
+        }
+    }
+    // A moment after the approvals, when the extensions are in force.
+    moments.push(Timestamp::now().checked_add(1.second()).expect("later"));
+    moments.sort();
+    moments.dedup();
+
+    let all: Vec<Task> = store.tasks(&TaskFilter::default()).await.expect("tasks");
+    assert_eq!(all.len(), 48);
+    let dated: Vec<&Task> = all
+        .iter()
+        .filter(|t| !matches!(t.deadline, Deadline::Recurring(_)))
+        .collect();
+    assert!(dated.len() >= 44, "{} dated or standing", dated.len());
+    let mut seen: HashMap<TaskStatus, usize> = HashMap::new();
+    let q2 = Period::quarter(2023, 2).expect("q2");
+    for as_of in &moments {
+        let clock = StatusClock::new(*as_of, &policy);
+        let sel = |status: StatusWanted, period: Option<Period>| TaskSelection {
+            filter: TaskFilter::default(),
+            clock,
+            status,
+            period,
+        };
+        let keys = store
+            .classified_keys(&sel(StatusWanted::Any, None), KeyOrder::Created, usize::MAX)
+            .await
+            .expect("keys");
+        assert_eq!(
+            keys.len(),
+            dated.len(),
+            "recurring tasks are left to the domain"
+        );
+        let mut expected: HashMap<TaskStatus, u64> = HashMap::new();
+        let mut open = 0u64;
+        let mut in_q2 = 0u64;
+        for (task, key) in dated.iter().zip(&keys) {
+            assert_eq!(task.id, key.id, "oldest first");
+            let a = task
+                .assess(clock.as_of(), &policy)
+                .expect("assess")
+                .assessment;
+            assert_eq!(
+                key.status, a.status,
+                "task {} ({:?}) at {as_of}: database {:?}, domain {:?}",
+                task.content, task.deadline, key.status, a.status
+            );
+            *seen.entry(a.status).or_default() += 1;
+            *expected.entry(a.status).or_default() += 1;
+            open += u64::from(a.status.is_open());
+            let due_in_q2 = match a.effective_due {
+                Some(d) => q2.contains(d.date),
+                None => task.assigned_on <= q2.end(),
+            };
+            in_q2 += u64::from(due_in_q2);
+        }
+        let count = |s: StatusWanted, p: Option<Period>| {
+            let selection = sel(s, p);
+            async move { store.classified_count(&selection).await }
+        };
+        assert_eq!(count(StatusWanted::Open, None).await.expect("open"), open);
+        let (first, total) = store
+            .classified_page(&sel(StatusWanted::Open, None), KeyOrder::Created, 5)
+            .await
+            .expect("page");
+        assert_eq!((first.len() as u64, total), (open.min(5), open));
+        assert_eq!(count(StatusWanted::Any, Some(q2)).await.expect("q2"), in_q2);
+        for (status, n) in &expected {
+            assert_eq!(
+                count(StatusWanted::Is(*status), None).await.expect("one"),
+                *n
+            );
+        }
+        let tally = store
+            .status_tally(&sel(StatusWanted::Any, None))
+            .await
+            .expect("tally");
+        let mut tallied: HashMap<TaskStatus, u64> = HashMap::new();
+        for row in tally {
+            *tallied.entry(row.status).or_default() += row.count;
+        }
+        assert_eq!(tallied, expected, "tally at {as_of}");
+        // The most late first: overdue keys by deadline in force.
+        let late = store
+            .classified_keys(
+                &sel(StatusWanted::Is(TaskStatus::Overdue), None),
+                KeyOrder::MostLate,
+                3,
+            )
+            .await
+            .expect("late");
+        let days: Vec<i64> = late
+            .iter()
+            .map(|k| {
+                let task = dated.iter().find(|t| t.id == k.id).expect("known");
+                let a = task
+                    .assess(clock.as_of(), &policy)
+                    .expect("assess")
+                    .assessment;
+                i64::from(a.days_late.expect("overdue has days late"))
+            })
+            .collect();
+        assert!(days.windows(2).all(|w| w[0] >= w[1]), "{days:?}");
+        assert_eq!(
+            late.len() as u64,
+            expected
+                .get(&TaskStatus::Overdue)
+                .copied()
+                .unwrap_or(0)
+                .min(3)
+        );
+    }
+    // Every status was met, so each branch of the SQL was compared.
+    for s in TaskStatus::ALL {
+        assert!(
+            seen.get(&s).copied().unwrap_or(0) > 0,
+            "{s:?} never seen: {seen:?}"
+        );
+    }
+}

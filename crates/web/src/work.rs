@@ -27,7 +27,9 @@ use giaoban_domain::unit::{Invalid, Unit, UnitId, UnitKind};
 use giaoban_domain::user::Role;
 use giaoban_storage::Store;
 use giaoban_storage::meetings::NoticeTask;
-use giaoban_storage::tasks::{TaskAction, TaskFilter};
+use giaoban_storage::tasks::{
+    ClassifiedKey, KeyOrder, StatusClock, StatusWanted, TaskAction, TaskFilter, TaskSelection,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -324,16 +326,17 @@ pub async fn list_tasks(
     q: &TaskQuery,
     lang: Lang,
 ) -> Result<(Vec<Listed>, Timestamp), AppError> {
-    let (selected, units, as_of) = select_tasks(state, me, q).await?;
-    let tree = UnitTree::new(&units);
-    let out = selected
+    let page = select_page(state, me, q, 0, usize::MAX).await?;
+    let tree = UnitTree::new(&page.units);
+    let out = page
+        .tasks
         .into_iter()
         .map(|(task, status, rights)| {
             let view = view_task(&task, &status, rights, &tree, lang);
             Listed { task, status, view }
         })
         .collect();
-    Ok((out, as_of))
+    Ok((out, page.as_of))
 }
 
 /// A page number below 1 (or not a number, on the pages).
@@ -350,7 +353,7 @@ pub fn page_out_of_range() -> Invalid {
 pub const MAX_PER_PAGE: usize = 500;
 
 /// One page of the list (`page`, `per_page` of the query; every task without them) and the
-/// number of tasks the filters select. Only the page's tasks are turned into views.
+/// number of tasks the filters select. Only the page's tasks are read whole and turned into views.
 pub async fn list_task_page(
     state: &AppState,
     me: &CurrentActor,
@@ -377,32 +380,27 @@ pub async fn list_task_page(
             ((page - 1).saturating_mul(per_page), per_page)
         }
     };
-    let (selected, units, as_of) = select_tasks(state, me, q).await?;
-    let tree = UnitTree::new(&units);
-    let total = selected.len();
-    let views = selected
+    let page = select_page(state, me, q, offset, limit).await?;
+    let tree = UnitTree::new(&page.units);
+    let views = page
+        .tasks
         .iter()
-        .skip(offset)
-        .take(limit)
         .map(|(task, status, rights)| view_task(task, status, *rights, &tree, lang))
         .collect();
-    Ok((views, total, as_of))
+    Ok((views, page.total, page.as_of))
 }
 
 type Selected = (Task, OccurrenceStatus, TaskRights);
 
-/// The tasks the actor may read that the query selects, with their status and the actor's rights,
-/// oldest first. The filters the database can apply are passed to it (the unit through its index;
-/// for open statuses, leaving out the cancelled and the completed); the status, computed as of the
-/// moment asked, decides the rest.
-async fn select_tasks(
+/// What a task query selects, in the terms of the database: the filter (narrowed to what the actor
+/// may read), the moment, the statuses and the period.
+async fn selection(
     state: &AppState,
     me: &CurrentActor,
     q: &TaskQuery,
-) -> Result<(Vec<Selected>, std::sync::Arc<Vec<Unit>>, Timestamp), AppError> {
+) -> Result<(TaskSelection, std::sync::Arc<Vec<Unit>>), AppError> {
     let as_of = parse_as_of(q.as_of.as_deref())?;
     let units = state.store.units().await?;
-    let tree = UnitTree::new(&units);
     let mut filter = TaskFilter {
         conclusion_id: q.conclusion,
         meeting_id: q.meeting,
@@ -423,10 +421,10 @@ async fn select_tasks(
         }
         Role::Leader | Role::Office => filter.within = Some(me.actor.scope_root),
     }
-    let status_filter = match q.status.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some("open") => Some(None),
-        Some(s) => Some(Some(parse_status_filter(s)?)),
+    let status = match q.status.as_deref().map(str::trim) {
+        None | Some("") => StatusWanted::Any,
+        Some("open") => StatusWanted::Open,
+        Some(s) => StatusWanted::Is(parse_status_filter(s)?),
     };
     let period = match q.period.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -439,46 +437,176 @@ async fn select_tasks(
             ))
         })?),
     };
-    // Open statuses exclude what is cancelled or was completed by then: the database leaves
-    // those out.
-    let wants_open = match status_filter {
-        Some(None) => true,
-        Some(Some(st)) => st.is_open(),
-        None => false,
+    let sel = TaskSelection {
+        filter,
+        clock: StatusClock::new(as_of, &policy()),
+        status,
+        period,
     };
-    if wants_open {
-        filter.maybe_open_at = Some(as_of);
+    Ok((sel, units))
+}
+
+/// Whether a task classified here belongs to the selection (its status and period).
+fn admits(sel: &TaskSelection, task: &Task, status: &OccurrenceStatus) -> bool {
+    if !sel.status.admits(status.assessment.status) {
+        return false;
     }
-    let tasks = state.store.tasks(&filter).await?;
+    match sel.period {
+        None => true,
+        Some(p) => match status.assessment.effective_due {
+            Some(d) => p.contains(d.date),
+            // Standing tasks are reviewed every period they were assigned by.
+            None => task.assigned_on <= p.end(),
+        },
+    }
+}
+
+/// A task read whole, classified here, if the actor may read it.
+fn classify(
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    task: Task,
+    as_of: Timestamp,
+) -> Result<Option<Selected>, AppError> {
+    let rights = rights_of(me, tree, &task);
+    if !rights.read {
+        return Ok(None);
+    }
+    let status = task
+        .assess(as_of, &policy())
+        .map_err(|e| AppError::Internal(format!("task {}: {e}", task.id)))?;
+    Ok(Some((task, status, rights)))
+}
+
+/// The selection's recurring tasks, classified here occurrence by occurrence, oldest first.
+async fn recurring_selected(
+    state: &AppState,
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    sel: &TaskSelection,
+) -> Result<Vec<Selected>, AppError> {
+    let mut filter = sel.filter.clone();
+    if !sel.status.admits(TaskStatus::Cancelled) {
+        filter.maybe_open_at = Some(sel.clock.as_of());
+    }
     let mut out = Vec::new();
-    for task in tasks {
-        let rights = rights_of(me, &tree, &task);
-        if !rights.read {
-            continue;
+    for task in state.store.recurring_tasks(&filter).await? {
+        if let Some(s) = classify(me, tree, task, sel.clock.as_of())?
+            && admits(sel, &s.0, &s.1)
+        {
+            out.push(s);
         }
-        let status = task
-            .assess(as_of, &policy())
-            .map_err(|e| AppError::Internal(format!("task {}: {e}", task.id)))?;
-        let st = status.assessment.status;
-        match status_filter {
-            Some(None) if !st.is_open() => continue,
-            Some(Some(want)) if want != st => continue,
-            _ => {}
-        }
-        if let Some(p) = period {
-            let due = status.assessment.effective_due.map(|d| d.date);
-            let keep = match due {
-                Some(d) => p.contains(d),
-                // Standing tasks are reviewed every period they were assigned by.
-                None => task.assigned_on <= p.end(),
-            };
-            if !keep {
-                continue;
-            }
-        }
-        out.push((task, status, rights));
     }
-    Ok((out, units, as_of))
+    Ok(out)
+}
+
+/// Reads whole the tasks of these keys, classified here. A key whose task is gone (deleted in
+/// between) is skipped.
+async fn read_keys(
+    state: &AppState,
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    keys: &[ClassifiedKey],
+    as_of: Timestamp,
+) -> Result<HashMap<Uuid, Selected>, AppError> {
+    let ids: Vec<TaskId> = keys.iter().map(|k| k.id).collect();
+    let classified: HashMap<Uuid, TaskStatus> = keys.iter().map(|k| (k.id.0, k.status)).collect();
+    let mut out = HashMap::with_capacity(ids.len());
+    for task in state.store.tasks_by_ids(&ids).await? {
+        if let Some(s) = classify(me, tree, task, as_of)? {
+            let here = s.1.assessment.status;
+            if let Some(there) = classified.get(&s.0.id.0).filter(|there| **there != here) {
+                tracing::warn!(task = %s.0.id, database = ?there, application = ?here,
+                    "the database classified a task otherwise than the domain");
+            }
+            out.insert(s.0.id.0, s);
+        }
+    }
+    Ok(out)
+}
+
+/// One page of a query's tasks.
+struct TaskPage {
+    tasks: Vec<Selected>,
+    /// How many the query selects in all.
+    total: usize,
+    units: std::sync::Arc<Vec<Unit>>,
+    as_of: Timestamp,
+}
+
+/// The tasks of a query at positions `offset..offset + limit`, oldest first. The database selects,
+/// counts and orders the dated and standing tasks, classified by its columns; only the page's
+/// tasks are read whole. Recurring tasks (a few per unit) are read whole and classified here, and
+/// merged into the order.
+async fn select_page(
+    state: &AppState,
+    me: &CurrentActor,
+    q: &TaskQuery,
+    offset: usize,
+    limit: usize,
+) -> Result<TaskPage, AppError> {
+    let (sel, units) = selection(state, me, q).await?;
+    let tree = UnitTree::new(&units);
+    let as_of = sel.clock.as_of();
+    let recurring = recurring_selected(state, me, &tree, &sel).await?;
+    let end = offset.saturating_add(limit);
+    let (keys, counted) = state
+        .store
+        .classified_page(&sel, KeyOrder::Created, end)
+        .await?;
+    // Merge the two oldest-first lists, keeping the positions of the page.
+    enum Pick {
+        Recurring(usize),
+        Key(usize),
+    }
+    let (mut i, mut j, mut pos) = (0, 0, 0);
+    let mut picks = Vec::new();
+    while pos < end {
+        let take_recurring = match (recurring.get(i), keys.get(j)) {
+            (Some((r, _, _)), Some(k)) => (r.created_at, r.id.0) <= (k.created_at, k.id.0),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if pos >= offset {
+            picks.push(if take_recurring {
+                Pick::Recurring(i)
+            } else {
+                Pick::Key(j)
+            });
+        }
+        if take_recurring {
+            i += 1;
+        } else {
+            j += 1;
+        }
+        pos += 1;
+    }
+    let wanted: Vec<ClassifiedKey> = picks
+        .iter()
+        .filter_map(|p| match p {
+            Pick::Key(j) => keys.get(*j).copied(),
+            Pick::Recurring(_) => None,
+        })
+        .collect();
+    let mut read = read_keys(state, me, &tree, &wanted, as_of).await?;
+    let total = usize::try_from(counted)
+        .unwrap_or(usize::MAX)
+        .saturating_add(recurring.len());
+    let mut recurring: Vec<Option<Selected>> = recurring.into_iter().map(Some).collect();
+    let tasks = picks
+        .into_iter()
+        .filter_map(|p| match p {
+            Pick::Recurring(i) => recurring.get_mut(i).and_then(Option::take),
+            Pick::Key(j) => keys.get(j).and_then(|k| read.remove(&k.id.0)),
+        })
+        .collect();
+    Ok(TaskPage {
+        tasks,
+        total,
+        units,
+        as_of,
+    })
 }
 
 /// A task with everything its page shows.
@@ -1003,8 +1131,11 @@ pub struct Board {
     pub totals: HashMap<String, usize>,
     /// Per unit (lead), counts by status code, units with the most overdue first.
     pub units: Vec<UnitCounts>,
-    /// Overdue tasks, most days overdue first.
+    /// The overdue tasks with the most days overdue, most first (at most
+    /// [`BOARD_OVERDUE_ROWS`]).
     pub overdue: Vec<TaskView>,
+    /// How many tasks are overdue in all.
+    pub overdue_total: usize,
     /// Per conclusion notice: how far its tasks are.
     pub conclusions: Vec<ConclusionProgress>,
 }
@@ -1028,36 +1159,57 @@ pub struct ConclusionProgress {
     pub percent_done: u8,
 }
 
+/// How many overdue tasks the board lists (the most days late first); the rest are counted and
+/// listed by the task list's "overdue" filter.
+pub const BOARD_OVERDUE_ROWS: usize = 50;
+
 pub async fn board(
     state: &AppState,
     me: &CurrentActor,
     q: &TaskQuery,
     lang: Lang,
 ) -> Result<Board, AppError> {
-    let (listed, as_of) = list_tasks(state, me, q, lang).await?;
+    let (sel, units) = selection(state, me, q).await?;
+    let tree = UnitTree::new(&units);
+    let as_of = sel.clock.as_of();
+    // Dated and standing tasks are counted by the database; recurring ones are classified here.
+    let mut tally: Vec<(UnitId, Option<Uuid>, TaskStatus, usize)> = state
+        .store
+        .status_tally(&sel)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let n = usize::try_from(t.count).unwrap_or(usize::MAX);
+            (t.lead_unit_id, t.conclusion_id, t.status, n)
+        })
+        .collect();
+    let recurring = recurring_selected(state, me, &tree, &sel).await?;
+    tally.extend(
+        recurring
+            .iter()
+            .map(|(t, s, _)| (t.lead_unit_id, t.conclusion_id, s.assessment.status, 1)),
+    );
     let mut totals: HashMap<String, usize> = HashMap::new();
-    let mut per_unit: HashMap<Uuid, UnitCounts> = HashMap::new();
+    let mut per_unit: HashMap<UnitId, UnitCounts> = HashMap::new();
     let mut per_conclusion: HashMap<Uuid, (usize, usize, usize)> = HashMap::new();
-    for l in &listed {
-        let code = l.view.status.clone();
-        *totals.entry(code.clone()).or_default() += 1;
-        let entry = per_unit
-            .entry(l.view.lead.id)
-            .or_insert_with(|| UnitCounts {
-                unit: l.view.lead.clone(),
-                counts: HashMap::new(),
-                total: 0,
-            });
-        *entry.counts.entry(code).or_default() += 1;
-        entry.total += 1;
-        if let Some(c) = l.task.conclusion_id {
+    for (lead, conclusion, status, n) in tally {
+        let code = status_code(status).to_string();
+        *totals.entry(code.clone()).or_default() += n;
+        let entry = per_unit.entry(lead).or_insert_with(|| UnitCounts {
+            unit: unit_name(&tree, lead),
+            counts: HashMap::new(),
+            total: 0,
+        });
+        *entry.counts.entry(code).or_default() += n;
+        entry.total += n;
+        if let Some(c) = conclusion {
             let e = per_conclusion.entry(c).or_default();
-            e.0 += 1;
-            if l.status.assessment.status.is_completed() {
-                e.1 += 1;
+            e.0 += n;
+            if status.is_completed() {
+                e.1 += n;
             }
-            if l.status.assessment.status == TaskStatus::Overdue {
-                e.2 += 1;
+            if status == TaskStatus::Overdue {
+                e.2 += n;
             }
         }
     }
@@ -1068,12 +1220,32 @@ pub async fn board(
             .cmp(&od(a))
             .then_with(|| a.unit.name.cmp(&b.unit.name))
     });
-    let mut overdue: Vec<TaskView> = listed
-        .iter()
-        .filter(|l| l.status.assessment.status == TaskStatus::Overdue)
-        .map(|l| l.view.clone())
-        .collect();
-    overdue.sort_by_key(|v| std::cmp::Reverse(v.days_late.unwrap_or(0)));
+    let overdue_total = totals
+        .get(status_code(TaskStatus::Overdue))
+        .copied()
+        .unwrap_or(0);
+    let mut overdue: Vec<(i32, TaskView)> = Vec::new();
+    if overdue_total > 0 {
+        let late = TaskSelection {
+            status: StatusWanted::Is(TaskStatus::Overdue),
+            ..sel.clone()
+        };
+        let keys = state
+            .store
+            .classified_keys(&late, KeyOrder::MostLate, BOARD_OVERDUE_ROWS)
+            .await?;
+        let mut read = read_keys(state, me, &tree, &keys, as_of).await?;
+        let found = keys.iter().filter_map(|k| read.remove(&k.id.0));
+        let recurring_late = recurring
+            .into_iter()
+            .filter(|(_, s, _)| s.assessment.status == TaskStatus::Overdue);
+        for (task, status, rights) in found.chain(recurring_late) {
+            let view = view_task(&task, &status, rights, &tree, lang);
+            overdue.push((status.assessment.days_late.unwrap_or(0), view));
+        }
+        overdue.sort_by_key(|(days, _)| std::cmp::Reverse(*days));
+        overdue.truncate(BOARD_OVERDUE_ROWS);
+    }
     let notices = state.store.conclusions().await?;
     let mut conclusions: Vec<ConclusionProgress> = per_conclusion
         .into_iter()
@@ -1095,7 +1267,8 @@ pub async fn board(
         as_of: ts_label(as_of),
         totals,
         units,
-        overdue,
+        overdue: overdue.into_iter().map(|(_, v)| v).collect(),
+        overdue_total,
         conclusions,
     })
 }

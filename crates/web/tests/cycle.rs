@@ -1038,3 +1038,128 @@ async fn the_task_page_is_read_a_hundred_rows_at_a_time() {
         assert!(html.contains("Số trang bắt đầu từ 1."), "page={bad}");
     }
 }
+
+/// The board counts in the database and lists only the most late: with 57 overdue tasks (two of
+/// them recurring, classified occurrence by occurrence) it lists 50, most days late first, says
+/// how many there are, and its counts equal the task list's; the list read page by page gives
+/// every task once, in the order of the whole list, recurring ones in their place.
+#[tokio::test]
+async fn the_board_counts_every_task_and_lists_the_fifty_most_late() {
+    let app = TestApp::spawn().await;
+    let u = &app.units;
+    let (office, ot) = app.signed_in("office").await;
+    let mut created = Vec::new();
+    for n in 0..60i64 {
+        let due = jiff::civil::date(2023, 2, 1)
+            .checked_add(jiff::Span::new().days(n))
+            .expect("due");
+        let deadline = if n == 20 || n == 40 {
+            "trước 17h thứ Năm hàng tuần".to_string()
+        } else {
+            format!("chậm nhất ngày {}", due.strftime("%d/%m/%Y"))
+        };
+        let (s, t) = post(
+            &office,
+            &ot,
+            app.url("/api/v1/tasks"),
+            json!({
+                "content": format!("Việc số {n:02}"),
+                "assigner_unit_id": u.ubnd.0,
+                "lead_unit_id": if n % 2 == 0 { u.cam_ngoc.0 } else { u.cam_tan.0 },
+                "deadline": deadline,
+                "assigned_on": "05/01/2023"
+            }),
+        )
+        .await;
+        assert_eq!(s, 201, "{t}");
+        created.push(t["task"]["id"].as_str().expect("id").to_string());
+    }
+    let as_of = "as_of=28/03/2023";
+    let (s, board) = get(&office, app.url(&format!("/api/v1/board?{as_of}"))).await;
+    assert_eq!(s, 200, "{board}");
+    // Due 01/02 … 27/03 (55 days, two of them recurring instead) and the two weekly tasks.
+    assert_eq!(board["overdue_total"], 55, "{}", board["totals"]);
+    let listed = board["overdue"].as_array().expect("overdue");
+    assert_eq!(listed.len(), 50);
+    let days: Vec<i64> = listed
+        .iter()
+        .map(|t| t["days_late"].as_i64().expect("days late"))
+        .collect();
+    assert!(days.windows(2).all(|w| w[0] >= w[1]), "{days:?}");
+    let most_late: Vec<&str> = listed[..2]
+        .iter()
+        .map(|t| t["content"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        most_late.contains(&"Việc số 20") && most_late.contains(&"Việc số 40"),
+        "the weekly tasks missed since January are the most late: {most_late:?} {days:?}"
+    );
+    let (s, list) = get(
+        &office,
+        app.url(&format!("/api/v1/tasks?status=overdue&{as_of}&per_page=1")),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(list["total"], board["overdue_total"]);
+    let totals: i64 = board["totals"]
+        .as_object()
+        .expect("totals")
+        .values()
+        .filter_map(Value::as_i64)
+        .sum();
+    let (_, all) = get(&office, app.url(&format!("/api/v1/tasks?{as_of}"))).await;
+    let all: Vec<String> = all["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|t| t["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(totals, all.len() as i64);
+    let per_unit: i64 = board["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .filter_map(|u| u["total"].as_i64())
+        .sum();
+    assert_eq!(per_unit, totals);
+    // Ours are the newest: the whole list ends with them, in the order written.
+    assert_eq!(all[all.len() - 60..], created[..]);
+    let mut paged = Vec::new();
+    for page in 1.. {
+        let (s, p) = get(
+            &office,
+            app.url(&format!("/api/v1/tasks?{as_of}&per_page=7&page={page}")),
+        )
+        .await;
+        assert_eq!(s, 200, "{p}");
+        assert_eq!(p["total"].as_u64(), Some(all.len() as u64));
+        let items = p["items"].as_array().expect("items");
+        if items.is_empty() {
+            break;
+        }
+        paged.extend(
+            items
+                .iter()
+                .map(|t| t["id"].as_str().expect("id").to_string()),
+        );
+    }
+    assert_eq!(paged, all);
+
+    let r = office
+        .get(app.url(&format!("/board?{as_of}")))
+        .send()
+        .await
+        .expect("board page");
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.expect("html");
+    assert!(
+        html.contains("50 nhiệm vụ quá hạn lâu nhất trong tổng số 55."),
+        "the page says the list is cut"
+    );
+    let table = html
+        .split("id=\"board-overdue\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .expect("overdue table");
+    assert_eq!(table.matches("badge s-overdue").count(), 50);
+}

@@ -1082,6 +1082,8 @@ struct BoardPage {
     total: usize,
     units: Vec<BoardUnit>,
     overdue: Vec<TaskView>,
+    /// When more tasks are overdue than the board lists: how many it shows of how many.
+    overdue_note: Option<String>,
     conclusions: Vec<ConclusionProgress>,
     error: Option<String>,
 }
@@ -1111,6 +1113,7 @@ pub async fn board_page(
         total: 0,
         units: vec![],
         overdue: vec![],
+        overdue_note: None,
         conclusions: vec![],
         error: None,
     };
@@ -1139,6 +1142,20 @@ pub async fn board_page(
                     total: u.total,
                 })
                 .collect();
+            if b.overdue_total > b.overdue.len() {
+                page.overdue_note = Some(match lang {
+                    Lang::Vi => format!(
+                        "{} nhiệm vụ quá hạn lâu nhất trong tổng số {}.",
+                        b.overdue.len(),
+                        b.overdue_total
+                    ),
+                    Lang::En => format!(
+                        "The {} most overdue of {} overdue tasks.",
+                        b.overdue.len(),
+                        b.overdue_total
+                    ),
+                });
+            }
             page.overdue = b.overdue.into_iter().map(tidy_task).collect();
             page.conclusions = b.conclusions;
             StatusCode::OK
