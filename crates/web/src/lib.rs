@@ -13,6 +13,7 @@ pub mod ocop;
 pub mod pages;
 pub mod period_reports;
 pub mod programmes;
+pub mod readers;
 pub mod reports;
 pub mod work;
 
@@ -81,6 +82,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub throttle: SignInThrottle,
+    pub readers: Arc<readers::ReaderCache>,
 }
 
 pub const SESSION_COOKIE: &str = "giaoban_session";
@@ -94,6 +96,7 @@ pub fn app(store: Store, config: WebConfig) -> Result<Router, AppError> {
         throttle: SignInThrottle::new(config.sign_in_max_failures, config.sign_in_lock),
         store: store.clone(),
         config: Arc::new(config.clone()),
+        readers: Arc::default(),
     };
     let idle = tower_sessions::cookie::time::Duration::seconds(
         i64::try_from(config.session_idle.as_secs()).unwrap_or(8 * 3600),

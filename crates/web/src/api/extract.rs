@@ -4,9 +4,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use giaoban_domain::access::Permission;
-use giaoban_domain::reading::read_document;
-use giaoban_domain::tree::UnitTree;
 use giaoban_domain::unit::{Invalid, UnitId, parse_date};
 use giaoban_vntext::extract::Extraction;
 use serde::{Deserialize, Serialize};
@@ -77,18 +74,11 @@ pub async fn run(
     let text = text.to_owned();
     let actor = me.actor.clone();
     // Extraction is CPU work (a few milliseconds per page): keep it off the async workers.
-    let (extraction, territory) = tokio::task::spawn_blocking(move || {
-        let tree = UnitTree::new(&units);
-        // Assignees are matched among the units of the person's own territory.
-        read_document(
-            &text,
-            &units,
-            |u| actor.is_admin() || actor.may(Permission::ReadRecords, &tree.ancestry(u.id)),
-            date,
-        )
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("extract task: {e}")))?;
+    let readers = std::sync::Arc::clone(&state.readers);
+    let (extraction, territory) =
+        tokio::task::spawn_blocking(move || readers.reader(&units, &actor).read(&text, date))
+            .await
+            .map_err(|e| AppError::Internal(format!("extract task: {e}")))?;
     Ok((extraction, territory))
 }
 
