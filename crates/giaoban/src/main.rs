@@ -520,6 +520,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             let store = open(&g).await?;
             let params = bench_rollups::Params {
+                config: store_config(&g)?,
                 load: bench_reports::Params {
                     communes,
                     districts,

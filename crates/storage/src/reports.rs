@@ -6,7 +6,7 @@
 //! touched totals are recomputed from the counted figures. Figures are scaled integers, so the
 //! running totals equal [`Store::rebuild_aggregates`] exactly; a property test holds both to that.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use giaoban_domain::audit::{AuditAction, AuditActor};
 use giaoban_domain::indicator::{
@@ -248,6 +248,50 @@ pub fn submission_error(e: SubmissionError) -> StoreError {
     )
 }
 
+/// Bumps the revision `rollups` in the transaction `$tx` that changes the aggregates or the plan
+/// targets, and records what it changed (`$changes`, [`RollupChange`]s) at the new revision; the
+/// changes of revisions older than the last [`rollups::CHANGES_KEPT`] are dropped (see
+/// [`rollups`]).
+macro_rules! bump_rollups {
+    ($tx:expr, $changes:expr) => {{
+        let (revision,): (i64,) = sqlx::query_as(
+            "UPDATE revisions SET value = value + 1 WHERE name = 'rollups' RETURNING value",
+        )
+        .fetch_one(&mut *$tx)
+        .await?;
+        for change in $changes {
+            let (kind, unit, scope) = RollupChange::columns(&change);
+            sqlx::query(
+                "INSERT INTO rollup_changes (revision, kind, unit_id, scope) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(revision)
+            .bind(kind)
+            .bind(unit)
+            .bind(scope)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM rollup_changes WHERE revision <= $1")
+            .bind(revision - rollups::CHANGES_KEPT)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
+mod rollups;
+pub use rollups::RollupCache;
+use rollups::RollupChange;
+
+/// The (target, period) totals that aggregate items touch, once each.
+fn touched_aggregates<'a>(
+    items: impl IntoIterator<Item = &'a (IndicatorId, String, UnitId, Figure)>,
+) -> BTreeSet<(UnitId, String)> {
+    items
+        .into_iter()
+        .map(|(_, period, target, _)| (*target, period.clone()))
+        .collect()
+}
+
 /// Adds (`sign` = 1) or takes away (`sign` = -1) figures from the aggregates of their targets.
 /// `$items` is a slice of `(IndicatorId, period code, target unit, figure)`.
 macro_rules! add_to_aggregates {
@@ -271,6 +315,15 @@ macro_rules! add_to_aggregates {
             .bind(v)
             .execute(&mut *$tx)
             .await?;
+        }
+        let touched = touched_aggregates($items);
+        if !touched.is_empty() {
+            bump_rollups!(
+                $tx,
+                touched
+                    .into_iter()
+                    .map(|(unit, period)| RollupChange::Aggregates(unit, period))
+            );
         }
     }};
 }
@@ -300,6 +353,15 @@ macro_rules! remove_from_aggregates {
         sqlx::query("DELETE FROM aggregates WHERE count_value <= 0")
             .execute(&mut *$tx)
             .await?;
+        let changed = touched_aggregates($items);
+        if !changed.is_empty() {
+            bump_rollups!(
+                $tx,
+                changed
+                    .into_iter()
+                    .map(|(unit, period)| RollupChange::Aggregates(unit, period))
+            );
+        }
         for ((ind, period), targets) in touched {
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT s.unit_id, v.value FROM submission_values v \
@@ -622,6 +684,7 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
+            bump_rollups!(tx, [RollupChange::Targets(target.unit_id, target.year)]);
             record_audit!(&mut *tx, &NewAudit {
                 actor,
                 action: if before.is_some() { AuditAction::Update } else { AuditAction::Create },
@@ -656,6 +719,7 @@ impl Store {
                 .bind(indicator.0)
                 .execute(&mut *tx)
                 .await?;
+            bump_rollups!(tx, [RollupChange::Targets(unit, year)]);
             record_audit!(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Delete,
@@ -667,38 +731,6 @@ impl Store {
             });
         });
         Ok(())
-    }
-
-    /// The targets of a year for the given units.
-    pub async fn targets(&self, year: i16, units: &[UnitId]) -> Result<Vec<PlanTarget>> {
-        if units.is_empty() {
-            return Ok(Vec::new());
-        }
-        let placeholders = (0..units.len())
-            .map(|i| format!("${}", i + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT year, unit_id, indicator_id, value, note FROM plan_targets \
-             WHERE year = $1 AND unit_id IN ({placeholders})"
-        );
-        let rows: Vec<(i64, Uuid, Uuid, i64, Option<String>)> = with_pool!(self, pool => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(i64::from(year));
-            for u in units {
-                q = q.bind(u.0);
-            }
-            q.fetch_all(pool).await
-        })?;
-        Ok(rows
-            .into_iter()
-            .map(|(y, u, i, v, note)| PlanTarget {
-                year: i16::try_from(y).unwrap_or(year),
-                unit_id: UnitId(u),
-                indicator_id: IndicatorId(i),
-                value: Figure::from_scaled(v),
-                note,
-            })
-            .collect())
     }
 
     // ── Forms ───────────────────────────────────────────────────────────────────────────────
@@ -1124,40 +1156,6 @@ impl Store {
 
     // ── Aggregates ──────────────────────────────────────────────────────────────────────────
 
-    /// The aggregates of the given units and periods (every indicator).
-    pub async fn aggregates(
-        &self,
-        units: &[UnitId],
-        periods: &[String],
-    ) -> Result<Vec<AggregateRow>> {
-        if units.is_empty() || periods.is_empty() {
-            return Ok(Vec::new());
-        }
-        let up = (0..units.len())
-            .map(|i| format!("${}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let pp = (0..periods.len())
-            .map(|i| format!("${}", i + 1 + units.len()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT indicator_id, period, unit_id, sum_value, count_value, min_value, max_value \
-             FROM aggregates WHERE unit_id IN ({up}) AND period IN ({pp})"
-        );
-        let rows: Vec<AggRow> = with_pool!(self, pool => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-            for u in units {
-                q = q.bind(u.0);
-            }
-            for p in periods {
-                q = q.bind(p.as_str());
-            }
-            q.fetch_all(pool).await
-        })?;
-        Ok(rows.into_iter().map(agg_from_row).collect())
-    }
-
     /// Every aggregate, ordered (for comparing with a rebuild).
     pub async fn all_aggregates(&self) -> Result<Vec<AggregateRow>> {
         let rows: Vec<AggRow> = with_pool!(self, pool => sqlx::query_as(
@@ -1211,6 +1209,7 @@ impl Store {
             ));
             let (figures,): (i64,) = sqlx::query_as(sql).fetch_one(&mut *tx).await?;
             sqlx::query("DELETE FROM aggregates").execute(&mut *tx).await?;
+            bump_rollups!(tx, [RollupChange::All]);
             for batch in pairs.chunks(REBUILD_BATCH) {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(rebuild_sql(batch.len())));
                 for (unit, target) in batch {

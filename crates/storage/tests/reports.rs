@@ -137,17 +137,29 @@ async fn setup(store: &Store) -> Setup {
     }
 }
 
+/// One write, through the first server (`via_other` false) or a second one on the same database.
 #[derive(Debug, Clone)]
 enum Op {
     Save {
         unit: usize,
         period: usize,
         values: [Option<i64>; 3],
+        via_other: bool,
     },
     Act {
         unit: usize,
         period: usize,
         action: u8,
+        via_other: bool,
+    },
+    /// Sets (a value) or removes (none) the target of the district (0) or a commune (1–4) for an
+    /// indicator and the year 2019 + `year`.
+    Target {
+        unit: usize,
+        indicator: usize,
+        year: usize,
+        value: Option<i64>,
+        via_other: bool,
     },
 }
 
@@ -156,18 +168,37 @@ fn op() -> impl Strategy<Value = Op> {
         (
             0..4usize,
             0..2usize,
-            proptest::array::uniform3(proptest::option::of(0i64..5_000_000))
+            proptest::array::uniform3(proptest::option::of(0i64..5_000_000)),
+            any::<bool>()
         )
-            .prop_map(|(unit, period, values)| Op::Save {
+            .prop_map(|(unit, period, values, via_other)| Op::Save {
                 unit,
                 period,
-                values
+                values,
+                via_other
             }),
-        (0..4usize, 0..2usize, 0u8..4).prop_map(|(unit, period, action)| Op::Act {
-            unit,
-            period,
-            action
-        }),
+        (0..4usize, 0..2usize, 0u8..4, any::<bool>()).prop_map(
+            |(unit, period, action, via_other)| Op::Act {
+                unit,
+                period,
+                action,
+                via_other
+            }
+        ),
+        (
+            0..5usize,
+            0..3usize,
+            0..2usize,
+            proptest::option::of(1i64..9_000_000),
+            any::<bool>()
+        )
+            .prop_map(|(unit, indicator, year, value, via_other)| Op::Target {
+                unit,
+                indicator,
+                year,
+                value,
+                via_other
+            }),
     ]
 }
 
@@ -178,17 +209,154 @@ fn periods() -> [Period; 2] {
     ]
 }
 
+/// The aggregates and targets two servers serve, each through its kept copies, against what the
+/// aggregates table holds and the targets written so far (`targets`, per year).
+async fn check_served(
+    servers: [&Store; 2],
+    every_unit: &[UnitId],
+    codes: &[String],
+    one: (UnitId, &String),
+    targets: &BTreeMap<(i16, UnitId, String), i64>,
+) {
+    let sorted = |mut v: Vec<giaoban_storage::reports::AggregateRow>| {
+        v.sort_by(|a, b| {
+            (a.indicator_id.0, &a.period, a.unit_id.0).cmp(&(
+                b.indicator_id.0,
+                &b.period,
+                b.unit_id.0,
+            ))
+        });
+        v
+    };
+    let held = sorted(servers[0].all_aggregates().await.expect("held"));
+    for (i, s) in servers.into_iter().enumerate() {
+        let served = sorted(s.aggregates(every_unit, codes).await.expect("served"));
+        assert_eq!(
+            served, held,
+            "server {i}: the roll-ups served are those the table holds"
+        );
+        // A narrower read: one commune, one period.
+        let served = sorted(
+            s.aggregates(&[one.0], std::slice::from_ref(one.1))
+                .await
+                .expect("served"),
+        );
+        let want: Vec<_> = held
+            .iter()
+            .filter(|a| a.unit_id == one.0 && &a.period == one.1)
+            .cloned()
+            .collect();
+        assert_eq!(served, want, "server {i}: one commune's roll-ups");
+        for year in [2019, 2020] {
+            let mut served: Vec<(i16, UnitId, String, i64)> = s
+                .targets(year, every_unit)
+                .await
+                .expect("targets")
+                .into_iter()
+                .map(|t| {
+                    (
+                        t.year,
+                        t.unit_id,
+                        t.indicator_id.to_string(),
+                        t.value.scaled(),
+                    )
+                })
+                .collect();
+            served.sort();
+            let want: Vec<(i16, UnitId, String, i64)> = targets
+                .iter()
+                .filter(|((y, _, _), _)| *y == year)
+                .map(|((y, u, ind), v)| (*y, *u, ind.clone(), *v))
+                .collect();
+            assert_eq!(served, want, "server {i}: the targets of {year}");
+        }
+    }
+}
+
 async fn run(ops: Vec<Op>) {
     let db = TestDb::new().await;
     let s = &db.store;
     let setup = setup(s).await;
     let now = jiff::Timestamp::now();
+    // A second server on the same database: each keeps its own copies of what it read, and must
+    // see the other's writes.
+    let other = Store::open(&db.config).await.expect("a second server");
+    let indicator_ids: Vec<_> = {
+        let all = s.indicators().await.expect("indicators");
+        CODES
+            .iter()
+            .map(|c| {
+                all.iter()
+                    .find(|i| i.code == code(c))
+                    .expect("indicator")
+                    .id
+            })
+            .collect()
+    };
+    let mut targets: BTreeMap<(i16, UnitId, String), i64> = BTreeMap::new();
+    // Roll-ups are read through the stores' kept copies: after every write, what each serves must
+    // be what the tables hold.
+    let every_unit: Vec<_> = s
+        .units()
+        .await
+        .expect("units")
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    let codes: Vec<String> = periods().iter().map(|p| p.code()).collect();
+    let one = (setup.communes[0], &codes[1]);
     for op in ops {
+        check_served([s, &other], &every_unit, &codes, one, &targets).await;
+        let pick = |via_other: bool| if via_other { &other } else { s };
         match op {
+            Op::Target {
+                unit,
+                indicator,
+                year,
+                value,
+                via_other,
+            } => {
+                let unit = if unit == 0 {
+                    setup.district
+                } else {
+                    setup.communes[unit - 1]
+                };
+                let year = 2019 + year as i16;
+                let ind = indicator_ids[indicator];
+                let key = (year, unit, ind.to_string());
+                match value {
+                    Some(v) => {
+                        let value = Figure::from_int(v).expect("figure");
+                        pick(via_other)
+                            .set_target(
+                                &actor(),
+                                &PlanTarget {
+                                    year,
+                                    unit_id: unit,
+                                    indicator_id: ind,
+                                    value,
+                                    note: None,
+                                },
+                            )
+                            .await
+                            .expect("set target");
+                        targets.insert(key, value.scaled());
+                    }
+                    None => match pick(via_other)
+                        .delete_target(&actor(), year, unit, ind)
+                        .await
+                    {
+                        Ok(()) => assert!(targets.remove(&key).is_some()),
+                        Err(StoreError::NotFound) => assert!(!targets.contains_key(&key)),
+                        Err(e) => panic!("delete target: {e}"),
+                    },
+                }
+            }
             Op::Save {
                 unit,
                 period,
                 values,
+                via_other,
             } => {
                 let vals: BTreeMap<IndicatorCode, EnteredValue> = CODES
                     .iter()
@@ -203,7 +371,7 @@ async fn run(ops: Vec<Op>) {
                         })
                     })
                     .collect();
-                let r = s
+                let r = pick(via_other)
                     .save_submission(
                         &actor(),
                         &setup.form,
@@ -223,6 +391,7 @@ async fn run(ops: Vec<Op>) {
                 unit,
                 period,
                 action,
+                via_other,
             } => {
                 let Some(sub) = s
                     .find_submission(setup.form.id, setup.communes[unit], periods()[period])
@@ -241,7 +410,7 @@ async fn run(ops: Vec<Op>) {
                         reason: "Sai số".into(),
                     },
                 };
-                match s
+                match pick(via_other)
                     .act_on_submission(&actor(), sub.id, &action, sub.version, now)
                     .await
                 {
@@ -252,6 +421,8 @@ async fn run(ops: Vec<Op>) {
             }
         }
     }
+    check_served([s, &other], &every_unit, &codes, one, &targets).await;
+    other.close().await;
     let incremental = s.all_aggregates().await.expect("aggregates");
     // An independent oracle: the counted figures summed here.
     let units = s.units().await.expect("units");

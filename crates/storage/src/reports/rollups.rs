@@ -1,0 +1,440 @@
+//! What roll-ups are read from — the aggregates of units and periods, the plan targets of units for
+//! a year — kept by the store between requests and brought up to date by reading again only what
+//! changed.
+//!
+//! Every transaction that writes aggregates or targets bumps the revision `rollups` and records, at
+//! the new revision, what it changed (`rollup_changes`: a unit's aggregates for a period, a unit's
+//! targets for a year, or everything for a rebuild). A read first compares the revision with the
+//! one its kept copy was read at: equal, the copy is served. Otherwise, in one snapshot (a read
+//! transaction), it reads the revision, the changes recorded since the copy's revision and the rows
+//! of the changed (unit, period) or (unit, year) pairs that the read covers, and replaces those in
+//! the copy. Without a copy, with more changes than [`PAIRS_READ_AGAIN`] or when some revision's
+//! changes are no longer recorded (the last [`CHANGES_KEPT`] are) or were a rebuild, it reads
+//! everything again. Because the revision, the changes and the rows come from one snapshot, a copy
+//! is exactly the data of its revision, and a write committed after it is always seen by the next
+//! read: a roll-up is never served stale, on any server sharing the database.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use giaoban_domain::indicator::{Figure, IndicatorId, PlanTarget};
+use giaoban_domain::unit::UnitId;
+use uuid::Uuid;
+
+use super::{AggRow, AggregateRow, agg_from_row};
+use crate::{Result, Store, read_tx, with_pool};
+
+/// Revisions whose changes stay recorded; a kept copy older than that is read again whole.
+pub(crate) const CHANGES_KEPT: i64 = 1024;
+
+/// Most changed pairs read again to bring one kept copy up to date; past it, all is read again.
+const PAIRS_READ_AGAIN: usize = 64;
+
+/// Most reads of each kind kept; past it, the one used least recently is dropped.
+const ROLLUP_READS_KEPT: usize = 64;
+
+const REVISION_SQL: &str = "SELECT value FROM revisions WHERE name = 'rollups'";
+
+/// What one write changed, recorded with its bump of the revision `rollups`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum RollupChange {
+    /// The aggregates of a unit for a period (its code).
+    Aggregates(UnitId, String),
+    /// The plan targets of a unit for a year.
+    Targets(UnitId, i16),
+    /// Everything (a rebuild).
+    All,
+}
+
+impl RollupChange {
+    /// The `rollup_changes` columns kind, unit and scope.
+    pub(crate) fn columns(&self) -> (&'static str, Option<Uuid>, Option<String>) {
+        match self {
+            RollupChange::Aggregates(u, p) => ("aggregates", Some(u.0), Some(p.clone())),
+            RollupChange::Targets(u, y) => ("targets", Some(u.0), Some(y.to_string())),
+            RollupChange::All => ("all", None, None),
+        }
+    }
+
+    fn from_columns(kind: &str, unit: Option<Uuid>, scope: Option<String>) -> Option<Self> {
+        match (kind, unit, scope) {
+            ("aggregates", Some(u), Some(p)) => Some(RollupChange::Aggregates(UnitId(u), p)),
+            ("targets", Some(u), Some(y)) => {
+                Some(RollupChange::Targets(UnitId(u), y.parse().ok()?))
+            }
+            ("all", _, _) => Some(RollupChange::All),
+            _ => None,
+        }
+    }
+}
+
+/// The changes of the revisions after `from` up to `to`, from their `rollup_changes` rows, if
+/// every one of those revisions is still recorded, none of them was a rebuild and every row reads.
+fn changes_between(
+    rows: Vec<(i64, String, Option<Uuid>, Option<String>)>,
+    from: i64,
+    to: i64,
+) -> Option<Vec<RollupChange>> {
+    let revisions: HashSet<i64> = rows.iter().map(|r| r.0).collect();
+    if i64::try_from(revisions.len()).ok()? != to - from {
+        return None;
+    }
+    rows.into_iter()
+        .map(|(_, kind, unit, scope)| {
+            RollupChange::from_columns(&kind, unit, scope).filter(|c| *c != RollupChange::All)
+        })
+        .collect()
+}
+
+/// Reads the changes recorded after revision `$from` up to `$to` through `$tx` (see
+/// [`changes_between`]).
+macro_rules! changes_since {
+    ($tx:expr, $from:expr, $to:expr) => {{
+        let (from, to): (i64, i64) = ($from, $to);
+        let rows: Vec<(i64, String, Option<Uuid>, Option<String>)> = sqlx::query_as(
+            "SELECT revision, kind, unit_id, scope FROM rollup_changes \
+             WHERE revision > $1 AND revision <= $2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *$tx)
+        .await?;
+        changes_between(rows, from, to)
+    }};
+}
+
+/// Reads the aggregates of `$units` × `$periods` through `$ex`.
+macro_rules! read_aggregates {
+    ($ex:expr, $units:expr, $periods:expr) => {{
+        let (units, periods): (&[UnitId], &[String]) = ($units, $periods);
+        let up = (0..units.len())
+            .map(|i| format!("${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let pp = (0..periods.len())
+            .map(|i| format!("${}", i + 1 + units.len()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT indicator_id, period, unit_id, sum_value, count_value, min_value, max_value \
+             FROM aggregates WHERE unit_id IN ({up}) AND period IN ({pp})"
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for u in units {
+            q = q.bind(u.0);
+        }
+        for p in periods {
+            q = q.bind(p.as_str());
+        }
+        let rows: Vec<AggRow> = q.fetch_all(&mut *$ex).await?;
+        rows.into_iter().map(agg_from_row).collect::<Vec<_>>()
+    }};
+}
+
+/// Reads the targets of `$units` for the year `$year` through `$ex`.
+macro_rules! read_targets {
+    ($ex:expr, $year:expr, $units:expr) => {{
+        let (year, units): (i16, &[UnitId]) = ($year, $units);
+        let placeholders = (0..units.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT year, unit_id, indicator_id, value, note FROM plan_targets \
+             WHERE year = $1 AND unit_id IN ({placeholders})"
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(i64::from(year));
+        for u in units {
+            q = q.bind(u.0);
+        }
+        let rows: Vec<(i64, Uuid, Uuid, i64, Option<String>)> = q.fetch_all(&mut *$ex).await?;
+        rows.into_iter()
+            .map(|(y, u, i, v, note)| PlanTarget {
+                year: i16::try_from(y).unwrap_or(year),
+                unit_id: UnitId(u),
+                indicator_id: IndicatorId(i),
+                value: Figure::from_scaled(v),
+                note,
+            })
+            .collect::<Vec<_>>()
+    }};
+}
+
+/// The kept roll-up reads of a store (see the module's documentation).
+#[derive(Default)]
+pub struct RollupCache {
+    kept: Mutex<KeptRollups>,
+}
+
+type AggregateKey = (Vec<Uuid>, Vec<String>);
+type TargetKey = (i16, Vec<Uuid>);
+
+#[derive(Default)]
+struct KeptRollups {
+    aggregates: KeptReads<AggregateKey, AggregateRow>,
+    targets: KeptReads<TargetKey, PlanTarget>,
+}
+
+/// One kept read: its rows, the revision they are the data of, and when it was last used.
+struct Kept<V> {
+    revision: i64,
+    rows: Arc<Vec<V>>,
+    used: u64,
+}
+
+/// Reads of one kind.
+struct KeptReads<K, V> {
+    reads: HashMap<K, Kept<V>>,
+    clock: u64,
+}
+
+impl<K, V> Default for KeptReads<K, V> {
+    fn default() -> Self {
+        KeptReads {
+            reads: HashMap::new(),
+            clock: 0,
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V> KeptReads<K, V> {
+    /// The kept read of `key` with its revision, marked as used.
+    fn latest(&mut self, key: &K) -> Option<(i64, Arc<Vec<V>>)> {
+        self.clock += 1;
+        let clock = self.clock;
+        self.reads.get_mut(key).map(|k| {
+            k.used = clock;
+            (k.revision, Arc::clone(&k.rows))
+        })
+    }
+
+    /// Keeps the rows of `key` as of `revision`, unless a later revision's are kept already;
+    /// drops the read used least recently when full.
+    fn keep(&mut self, key: K, revision: i64, rows: Arc<Vec<V>>) {
+        if self.reads.get(&key).is_some_and(|k| k.revision > revision) {
+            return;
+        }
+        if !self.reads.contains_key(&key)
+            && self.reads.len() >= ROLLUP_READS_KEPT
+            && let Some(oldest) = self
+                .reads
+                .iter()
+                .min_by_key(|(_, k)| k.used)
+                .map(|(key, _)| key.clone())
+        {
+            self.reads.remove(&oldest);
+        }
+        self.clock += 1;
+        let used = self.clock;
+        self.reads.insert(
+            key,
+            Kept {
+                revision,
+                rows,
+                used,
+            },
+        );
+    }
+}
+
+impl RollupCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, KeptRollups> {
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// `kept` without the rows `stale` picks, followed by `fresh`.
+fn patched<V: Clone>(kept: &[V], stale: impl Fn(&V) -> bool, fresh: Vec<V>) -> Vec<V> {
+    kept.iter()
+        .filter(|v| !stale(v))
+        .cloned()
+        .chain(fresh)
+        .collect()
+}
+
+impl Store {
+    /// The revision of what roll-ups are read from.
+    async fn rollup_revision(&self) -> Result<i64> {
+        let (revision,): (i64,) =
+            with_pool!(self, pool => sqlx::query_as(REVISION_SQL).fetch_one(pool).await)?;
+        Ok(revision)
+    }
+
+    /// The aggregates of the given units and periods (every indicator), from the kept copy
+    /// brought up to date (see the module's documentation).
+    pub async fn aggregates(
+        &self,
+        units: &[UnitId],
+        periods: &[String],
+    ) -> Result<Vec<AggregateRow>> {
+        if units.is_empty() || periods.is_empty() {
+            return Ok(Vec::new());
+        }
+        let key: AggregateKey = (units.iter().map(|u| u.0).collect(), periods.to_vec());
+        let kept = self.rollups.lock().aggregates.latest(&key);
+        let revision = self.rollup_revision().await?;
+        if let Some((r, rows)) = &kept
+            && *r == revision
+        {
+            return Ok(rows.as_ref().clone());
+        }
+        let (revision, rows) = read_tx!(self, tx => {
+            let (revision,): (i64,) = sqlx::query_as(REVISION_SQL).fetch_one(&mut *tx).await?;
+            let mut rows = None;
+            if let Some((r, kept_rows)) = &kept
+                && (1..=CHANGES_KEPT).contains(&(revision - r))
+                && let Some(changes) = changes_since!(tx, *r, revision)
+            {
+                let pairs: HashSet<(UnitId, &str)> = changes
+                    .iter()
+                    .filter_map(|c| match c {
+                        RollupChange::Aggregates(u, p)
+                            if units.contains(u) && periods.contains(p) =>
+                        {
+                            Some((*u, p.as_str()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if pairs.is_empty() {
+                    rows = Some(Arc::clone(kept_rows));
+                } else if pairs.len() <= PAIRS_READ_AGAIN {
+                    let mut fresh = Vec::new();
+                    for (u, p) in &pairs {
+                        let got: Vec<AggRow> = sqlx::query_as(
+                            "SELECT indicator_id, period, unit_id, sum_value, count_value, \
+                             min_value, max_value FROM aggregates WHERE unit_id = $1 AND period = $2",
+                        )
+                        .bind(u.0)
+                        .bind(*p)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        fresh.extend(got.into_iter().map(agg_from_row));
+                    }
+                    rows = Some(Arc::new(patched(
+                        kept_rows,
+                        |a| pairs.contains(&(a.unit_id, a.period.as_str())),
+                        fresh,
+                    )));
+                }
+            }
+            let rows = match rows {
+                Some(rows) => rows,
+                None => Arc::new(read_aggregates!(tx, units, periods)),
+            };
+            (revision, rows)
+        });
+        self.rollups
+            .lock()
+            .aggregates
+            .keep(key, revision, Arc::clone(&rows));
+        Ok(Arc::unwrap_or_clone(rows))
+    }
+
+    /// The targets of a year for the given units, from the kept copy brought up to date (see the
+    /// module's documentation).
+    pub async fn targets(&self, year: i16, units: &[UnitId]) -> Result<Vec<PlanTarget>> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let key: TargetKey = (year, units.iter().map(|u| u.0).collect());
+        let kept = self.rollups.lock().targets.latest(&key);
+        let revision = self.rollup_revision().await?;
+        if let Some((r, rows)) = &kept
+            && *r == revision
+        {
+            return Ok(rows.as_ref().clone());
+        }
+        let (revision, rows) = read_tx!(self, tx => {
+            let (revision,): (i64,) = sqlx::query_as(REVISION_SQL).fetch_one(&mut *tx).await?;
+            let mut rows = None;
+            if let Some((r, kept_rows)) = &kept
+                && (1..=CHANGES_KEPT).contains(&(revision - r))
+                && let Some(changes) = changes_since!(tx, *r, revision)
+            {
+                let touched: Vec<UnitId> = changes
+                    .iter()
+                    .filter_map(|c| match c {
+                        RollupChange::Targets(u, y) if *y == year && units.contains(u) => Some(*u),
+                        _ => None,
+                    })
+                    .collect::<HashSet<_>>()
+                    .into_iter()
+                    .collect();
+                if touched.is_empty() {
+                    rows = Some(Arc::clone(kept_rows));
+                } else if touched.len() <= PAIRS_READ_AGAIN {
+                    let fresh = read_targets!(tx, year, &touched);
+                    rows = Some(Arc::new(patched(
+                        kept_rows,
+                        |t| touched.contains(&t.unit_id),
+                        fresh,
+                    )));
+                }
+            }
+            let rows = match rows {
+                Some(rows) => rows,
+                None => Arc::new(read_targets!(tx, year, units)),
+            };
+            (revision, rows)
+        });
+        self.rollups
+            .lock()
+            .targets
+            .keep(key, revision, Arc::clone(&rows));
+        Ok(Arc::unwrap_or_clone(rows))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(revision: i64, change: &RollupChange) -> (i64, String, Option<Uuid>, Option<String>) {
+        let (kind, unit, scope) = change.columns();
+        (revision, kind.to_owned(), unit, scope)
+    }
+
+    #[test]
+    fn changes_are_used_only_when_every_revision_is_recorded_and_none_is_a_rebuild() {
+        let u = UnitId(Uuid::from_u128(7));
+        let a = RollupChange::Aggregates(u, "202303".into());
+        let t = RollupChange::Targets(u, 2023);
+        // Revisions 4 and 5 after 3: both recorded.
+        let got = changes_between(vec![row(4, &a), row(5, &t), row(5, &a)], 3, 5);
+        assert_eq!(got, Some(vec![a.clone(), t.clone(), a.clone()]));
+        // Revision 5's changes pruned.
+        assert_eq!(changes_between(vec![row(4, &a)], 3, 5), None);
+        // A rebuild among them.
+        assert_eq!(
+            changes_between(vec![row(4, &a), row(5, &RollupChange::All)], 3, 5),
+            None
+        );
+        // A row that does not read (a year that is not a number).
+        let bad = (4, "targets".to_owned(), Some(u.0), Some("năm".to_owned()));
+        assert_eq!(changes_between(vec![bad], 3, 4), None);
+        // Every kind reads back as written.
+        for c in [a, t, RollupChange::All] {
+            let (kind, unit, scope) = c.columns();
+            assert_eq!(RollupChange::from_columns(kind, unit, scope), Some(c));
+        }
+    }
+
+    #[test]
+    fn a_full_cache_drops_the_read_used_least_recently_and_never_an_older_revision_over_a_newer() {
+        let mut kept: KeptReads<u32, u8> = KeptReads::default();
+        for k in 0..ROLLUP_READS_KEPT as u32 {
+            kept.keep(k, 1, Arc::new(vec![1]));
+        }
+        assert!(kept.latest(&0).is_some()); // 0 used again: 1 is now the least recent
+        kept.keep(1000, 1, Arc::new(vec![2]));
+        assert_eq!(kept.reads.len(), ROLLUP_READS_KEPT);
+        assert!(kept.latest(&1).is_none());
+        assert!(kept.latest(&0).is_some());
+        kept.keep(0, 5, Arc::new(vec![5]));
+        kept.keep(0, 4, Arc::new(vec![4]));
+        assert_eq!(kept.latest(&0).map(|(r, rows)| (r, rows[0])), Some((5, 5)));
+    }
+}
