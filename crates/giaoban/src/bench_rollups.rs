@@ -601,7 +601,8 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
         ratio(kept_m, tb_m)
     );
     println!(
-        "| roll-up page function (`rollup_rows`, 11 calls, with last year; first calls after the write) | {} | {} | {} | {:.1}× / {:.1}× |",
+        "| roll-up page function (`rollup_rows`, one call per unit: {}, with last year) | {} | {} | {} | {:.1}× / {:.1}× |",
+        rollup_units.len(),
         ms(page_m),
         ms(pq_m),
         ms(tb_m),

@@ -30,8 +30,12 @@ pub(crate) const CHANGES_KEPT: i64 = 1024;
 /// Most changed pairs read again to bring one kept copy up to date; past it, all is read again.
 const PAIRS_READ_AGAIN: usize = 64;
 
-/// Most reads of each kind kept; past it, the one used least recently is dropped.
-const ROLLUP_READS_KEPT: usize = 64;
+/// Most reads of each kind kept, and most rows in them (about 110 bytes each: 400 000 aggregate
+/// rows take some 44 MB); past either, the reads used least recently are dropped. A province's
+/// pages read a few thousand rows each; the rows bound keeps the whole nation's roll-up of a
+/// quarter (331 units × 3 months × 200 indicators) beside the pages of a few hundred units.
+const ROLLUP_READS_KEPT: usize = 512;
+const ROLLUP_ROWS_KEPT: usize = 400_000;
 
 const REVISION_SQL: &str = "SELECT value FROM revisions WHERE name = 'rollups'";
 
@@ -209,20 +213,29 @@ impl<K: std::hash::Hash + Eq + Clone, V> KeptReads<K, V> {
     }
 
     /// Keeps the rows of `key` as of `revision`, unless a later revision's are kept already;
-    /// drops the read used least recently when full.
+    /// drops the reads used least recently while more than [`ROLLUP_READS_KEPT`] reads or
+    /// [`ROLLUP_ROWS_KEPT`] rows would be kept (a read larger than that alone is not kept).
     fn keep(&mut self, key: K, revision: i64, rows: Arc<Vec<V>>) {
         if self.reads.get(&key).is_some_and(|k| k.revision > revision) {
             return;
         }
-        if !self.reads.contains_key(&key)
-            && self.reads.len() >= ROLLUP_READS_KEPT
-            && let Some(oldest) = self
+        self.reads.remove(&key);
+        if rows.len() > ROLLUP_ROWS_KEPT {
+            return;
+        }
+        let mut held: usize = self.reads.values().map(|k| k.rows.len()).sum();
+        while self.reads.len() >= ROLLUP_READS_KEPT || held + rows.len() > ROLLUP_ROWS_KEPT {
+            let Some(oldest) = self
                 .reads
                 .iter()
                 .min_by_key(|(_, k)| k.used)
                 .map(|(key, _)| key.clone())
-        {
-            self.reads.remove(&oldest);
+            else {
+                break;
+            };
+            if let Some(dropped) = self.reads.remove(&oldest) {
+                held -= dropped.rows.len();
+            }
         }
         self.clock += 1;
         let used = self.clock;
@@ -436,5 +449,27 @@ mod tests {
         kept.keep(0, 5, Arc::new(vec![5]));
         kept.keep(0, 4, Arc::new(vec![4]));
         assert_eq!(kept.latest(&0).map(|(r, rows)| (r, rows[0])), Some((5, 5)));
+    }
+
+    #[test]
+    fn the_rows_kept_stay_within_the_bound_dropping_the_reads_used_least_recently() {
+        let mut kept: KeptReads<u32, u8> = KeptReads::default();
+        let quarter = ROLLUP_ROWS_KEPT / 4;
+        for k in 0..3 {
+            kept.keep(k, 1, Arc::new(vec![0; quarter]));
+        }
+        assert!(kept.latest(&0).is_some()); // 1 is now the least recent
+        kept.keep(10, 1, Arc::new(vec![0; 2 * quarter]));
+        let held: usize = kept.reads.values().map(|k| k.rows.len()).sum();
+        assert!(held <= ROLLUP_ROWS_KEPT, "{held} rows kept");
+        assert!(
+            kept.latest(&1).is_none(),
+            "the least recent read is dropped"
+        );
+        assert!(kept.latest(&0).is_some() && kept.latest(&10).is_some());
+        // A read larger than the bound is served but not kept, and drops nothing.
+        kept.keep(11, 1, Arc::new(vec![0; ROLLUP_ROWS_KEPT + 1]));
+        assert!(kept.latest(&11).is_none());
+        assert!(kept.latest(&0).is_some());
     }
 }
