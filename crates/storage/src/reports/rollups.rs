@@ -267,12 +267,42 @@ fn patched<V: Clone>(kept: &[V], stale: impl Fn(&V) -> bool, fresh: Vec<V>) -> V
         .collect()
 }
 
+/// One kind of kept reads, picked out of the store's.
+type Pick<K, V> = fn(&mut KeptRollups) -> &mut KeptReads<K, V>;
+
 impl Store {
     /// The revision of what roll-ups are read from.
     async fn rollup_revision(&self) -> Result<i64> {
         let (revision,): (i64,) =
             with_pool!(self, pool => sqlx::query_as(REVISION_SQL).fetch_one(pool).await)?;
         Ok(revision)
+    }
+
+    /// The kept read of `key`: `Ok` with its rows when it is of the current revision, else `Err`
+    /// with the copy to bring up to date, if there is one.
+    async fn kept_read<K: std::hash::Hash + Eq + Clone, V: Clone>(
+        &self,
+        pick: Pick<K, V>,
+        key: &K,
+    ) -> Result<std::result::Result<Vec<V>, Option<(i64, Arc<Vec<V>>)>>> {
+        let kept = pick(&mut self.rollups.lock()).latest(key);
+        let revision = self.rollup_revision().await?;
+        Ok(match kept {
+            Some((r, rows)) if r == revision => Ok(rows.as_ref().clone()),
+            kept => Err(kept),
+        })
+    }
+
+    /// Keeps the rows of `key` read at `revision` and hands them out.
+    fn keep_read<K: std::hash::Hash + Eq + Clone, V: Clone>(
+        &self,
+        pick: Pick<K, V>,
+        key: K,
+        revision: i64,
+        rows: Arc<Vec<V>>,
+    ) -> Vec<V> {
+        pick(&mut self.rollups.lock()).keep(key, revision, Arc::clone(&rows));
+        Arc::unwrap_or_clone(rows)
     }
 
     /// The aggregates of the given units and periods (every indicator), from the kept copy
@@ -286,13 +316,10 @@ impl Store {
             return Ok(Vec::new());
         }
         let key: AggregateKey = (units.iter().map(|u| u.0).collect(), periods.to_vec());
-        let kept = self.rollups.lock().aggregates.latest(&key);
-        let revision = self.rollup_revision().await?;
-        if let Some((r, rows)) = &kept
-            && *r == revision
-        {
-            return Ok(rows.as_ref().clone());
-        }
+        let kept = match self.kept_read(|k| &mut k.aggregates, &key).await? {
+            Ok(rows) => return Ok(rows),
+            Err(kept) => kept,
+        };
         let (revision, rows) = read_tx!(self, tx => {
             let (revision,): (i64,) = sqlx::query_as(REVISION_SQL).fetch_one(&mut *tx).await?;
             let mut rows = None;
@@ -339,11 +366,7 @@ impl Store {
             };
             (revision, rows)
         });
-        self.rollups
-            .lock()
-            .aggregates
-            .keep(key, revision, Arc::clone(&rows));
-        Ok(Arc::unwrap_or_clone(rows))
+        Ok(self.keep_read(|k| &mut k.aggregates, key, revision, rows))
     }
 
     /// The targets of a year for the given units, from the kept copy brought up to date (see the
@@ -353,13 +376,10 @@ impl Store {
             return Ok(Vec::new());
         }
         let key: TargetKey = (year, units.iter().map(|u| u.0).collect());
-        let kept = self.rollups.lock().targets.latest(&key);
-        let revision = self.rollup_revision().await?;
-        if let Some((r, rows)) = &kept
-            && *r == revision
-        {
-            return Ok(rows.as_ref().clone());
-        }
+        let kept = match self.kept_read(|k| &mut k.targets, &key).await? {
+            Ok(rows) => return Ok(rows),
+            Err(kept) => kept,
+        };
         let (revision, rows) = read_tx!(self, tx => {
             let (revision,): (i64,) = sqlx::query_as(REVISION_SQL).fetch_one(&mut *tx).await?;
             let mut rows = None;
@@ -393,11 +413,7 @@ impl Store {
             };
             (revision, rows)
         });
-        self.rollups
-            .lock()
-            .targets
-            .keep(key, revision, Arc::clone(&rows));
-        Ok(Arc::unwrap_or_clone(rows))
+        Ok(self.keep_read(|k| &mut k.targets, key, revision, rows))
     }
 }
 
