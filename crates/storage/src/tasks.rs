@@ -41,18 +41,46 @@ pub struct TaskFilter {
 /// conditions of the fields set are written, so that each can use its index (a unit's parts, a
 /// task's sub-tasks); an unset field's parameter is NULL and only tested as such.
 fn filter_sql(f: &TaskFilter) -> String {
-    filter_select(f, "t.id")
+    filter_select(f, "t.id", Reads::Carried)
 }
 
-/// Like [`filter_sql`], selecting `cols` (of `tasks t`) instead of the ids.
-fn filter_select(f: &TaskFilter, cols: &str) -> String {
+/// What the selected columns of a query read of each task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reads {
+    /// Only the id and the columns a task's parts carry ([`CARRIED`]).
+    Carried,
+    /// Other columns of the task row.
+    Row,
+}
+
+/// The columns of a task that its parts carry (migration 0009), kept equal to the task's by
+/// triggers: what classifies a task and orders a list.
+const CARRIED: &str = "created_at, deadline_kind, assigned_on, completed_at, paused, cancelled, \
+                       due_at, due_day, ext_due_at, ext_due_day, ext_from";
+
+/// Like [`filter_sql`], selecting `cols` (of `tasks t`) instead of the ids. A unit's tasks are read
+/// from its parts alone when neither `cols` nor the filter's conditions need more than the parts
+/// carry (one range of an index); otherwise the unit's parts drive the query through the same
+/// index and each task row is read.
+fn filter_select(f: &TaskFilter, cols: &str, reads: Reads) -> String {
     let mut sql = String::from(
         "WITH RECURSIVE scope(id) AS ( \
             SELECT id FROM units WHERE id = $1 \
             UNION ALL SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id) ",
     );
-    // A unit's parts drive the query through their index when asked for.
-    if f.party.is_some() {
+    let carried_enough = reads == Reads::Carried
+        && f.within.is_none()
+        && f.conclusion_id.is_none()
+        && f.meeting_id.is_none()
+        && f.source_kind.is_none()
+        && f.lead.is_none()
+        && f.parent.is_none();
+    if f.party.is_some() && carried_enough {
+        sql.push_str(&format!(
+            "SELECT {cols} FROM (SELECT tp.task_id AS id, {CARRIED} FROM task_units tp \
+             WHERE tp.unit_id = $2) t WHERE TRUE"
+        ));
+    } else if f.party.is_some() {
         sql.push_str(&format!(
             "SELECT {cols} FROM task_units tp CROSS JOIN tasks t \
              WHERE tp.unit_id = $2 AND t.id = tp.task_id"

@@ -55,6 +55,25 @@ impl TestDb {
         }
     }
 
+    /// The task parts whose carried columns (migration 0009) differ from their task's: none, after
+    /// any sequence of writes.
+    pub async fn parts_out_of_step(&self) -> Vec<(uuid::Uuid, uuid::Uuid)> {
+        const SQL: &str = "SELECT tp.task_id, tp.unit_id FROM task_units tp JOIN tasks t ON t.id = tp.task_id \
+             WHERE tp.created_at IS DISTINCT FROM t.created_at \
+             OR tp.deadline_kind IS DISTINCT FROM t.deadline_kind \
+             OR tp.assigned_on IS DISTINCT FROM t.assigned_on \
+             OR tp.completed_at IS DISTINCT FROM t.completed_at \
+             OR tp.paused IS DISTINCT FROM t.paused OR tp.cancelled IS DISTINCT FROM t.cancelled \
+             OR tp.due_at IS DISTINCT FROM t.due_at OR tp.due_day IS DISTINCT FROM t.due_day \
+             OR tp.ext_due_at IS DISTINCT FROM t.ext_due_at \
+             OR tp.ext_due_day IS DISTINCT FROM t.ext_due_day \
+             OR tp.ext_from IS DISTINCT FROM t.ext_from \
+             ORDER BY tp.task_id, tp.unit_id";
+        crate::with_pool!(self.store, pool => {
+            sqlx::query_as(SQL).fetch_all(pool).await.expect("parts and tasks")
+        })
+    }
+
     /// The SQLite file of this test database, if it is one.
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         match &self.config {

@@ -586,6 +586,52 @@ async fn task_filters_select_by_unit_parent_and_possible_openness() {
         ["A", "B"]
     );
     assert_eq!(r.content, "R");
+    // A unit's list is read from its parts alone: what they carry follows every write to the task.
+    assert_eq!(db.parts_out_of_step().await, []);
+    store
+        .act_on_task(&actor(), c.id, t.ubnd, TaskAction::Reopen, "", None)
+        .await
+        .expect("reopen c");
+    store
+        .act_on_task(&actor(), a.id, t.ubnd, TaskAction::Pause, "", None)
+        .await
+        .expect("pause a");
+    let later = giaoban_domain::deadline::DueMoment::new(jiff::civil::date(2023, 9, 30), None);
+    store
+        .request_extension(&actor(), a1.id, t.commune, later, "thiếu kinh phí")
+        .await
+        .expect("request");
+    store
+        .decide_extension(&actor(), a1.id, t.ubnd, true, "")
+        .await
+        .expect("approve");
+    assert_eq!(db.parts_out_of_step().await, []);
+    let open_now = || TaskFilter {
+        party: Some(t.commune),
+        maybe_open_at: Some(jiff::Timestamp::now()),
+        ..TaskFilter::default()
+    };
+    assert_eq!(list(open_now()).await, ["A", "A.1", "R", "C"]);
+    store
+        .act_on_task(&actor(), a.id, t.ubnd, TaskAction::Resume, "", None)
+        .await
+        .expect("resume a");
+    store
+        .report_progress(&actor(), a.id, t.commune, &done, None)
+        .await
+        .expect("complete a");
+    assert_eq!(db.parts_out_of_step().await, []);
+    // A is done for both its parts: gone from the commune's and the district's open lists.
+    assert_eq!(list(open_now()).await, ["A.1", "R", "C"]);
+    assert_eq!(
+        list(TaskFilter {
+            party: Some(t.district),
+            maybe_open_at: Some(jiff::Timestamp::now()),
+            ..TaskFilter::default()
+        })
+        .await,
+        Vec::<String>::new()
+    );
 }
 
 /// The database's classification of tasks (the columns of migration 0007 and the status written in
@@ -739,6 +785,7 @@ async fn the_database_classifies_tasks_as_the_domain_does() {
             _ => {}
         }
     }
+    assert_eq!(db.parts_out_of_step().await, []);
     // A moment after the approvals, when the extensions are in force.
     moments.push(Timestamp::now().checked_add(1.second()).expect("later"));
     moments.sort();
@@ -804,6 +851,42 @@ async fn the_database_classifies_tasks_as_the_domain_does() {
             .expect("page");
         assert_eq!((first.len() as u64, total), (open.min(5), open));
         assert_eq!(count(StatusWanted::Any, Some(q2)).await.expect("q2"), in_q2);
+        // The commune's tasks, read from its parts alone and through the task rows (a filter its
+        // parts do not carry): both as the domain classifies them.
+        let commune = |lead: Option<UnitId>, status: StatusWanted| TaskSelection {
+            filter: TaskFilter {
+                party: Some(t.commune),
+                lead,
+                ..TaskFilter::default()
+            },
+            clock,
+            status,
+            period: None,
+        };
+        let want: Vec<_> = dated
+            .iter()
+            .zip(&keys)
+            .filter(|(task, _)| task.lead_unit_id == t.commune)
+            .map(|(task, key)| (task.id, key.status))
+            .collect();
+        let want_open = want.iter().filter(|(_, s)| s.is_open()).count() as u64;
+        for lead in [None, Some(t.commune)] {
+            let got = store
+                .classified_keys(
+                    &commune(lead, StatusWanted::Any),
+                    KeyOrder::Created,
+                    usize::MAX,
+                )
+                .await
+                .expect("commune");
+            let got: Vec<_> = got.iter().map(|k| (k.id, k.status)).collect();
+            assert_eq!(got, want, "lead filter {lead:?} at {as_of}");
+            let open_count = store
+                .classified_count(&commune(lead, StatusWanted::Open))
+                .await
+                .expect("open");
+            assert_eq!(open_count, want_open, "lead filter {lead:?} at {as_of}");
+        }
         for (status, n) in &expected {
             assert_eq!(
                 count(StatusWanted::Is(*status), None).await.expect("one"),

@@ -419,7 +419,18 @@ async fn selection(
             }
             filter.party = Some(me.actor.unit_id);
         }
-        Role::Leader | Role::Office => filter.within = Some(me.actor.scope_root),
+        Role::Leader | Role::Office => {
+            // A unit inside the actor's scope: every task it has a part in involves the scope, and
+            // the list is read from the unit's parts alone.
+            let inside = filter.party.is_some_and(|p| {
+                UnitTree::new(&units)
+                    .ancestry(p)
+                    .contains(&me.actor.scope_root)
+            });
+            if !inside {
+                filter.within = Some(me.actor.scope_root);
+            }
+        }
     }
     let status = match q.status.as_deref().map(str::trim) {
         None | Some("") => StatusWanted::Any,
@@ -478,6 +489,34 @@ fn classify(
     Ok(Some((task, status, rights)))
 }
 
+/// The filter of the selection's recurring tasks: cancelled ones left out unless asked for.
+fn recurring_filter(sel: &TaskSelection) -> TaskFilter {
+    let mut filter = sel.filter.clone();
+    if !sel.status.admits(TaskStatus::Cancelled) {
+        filter.maybe_open_at = Some(sel.clock.as_of());
+    }
+    filter
+}
+
+/// The selection's recurring tasks among `tasks` (in that order), classified here occurrence by
+/// occurrence.
+fn admitted(
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    sel: &TaskSelection,
+    tasks: impl IntoIterator<Item = Task>,
+) -> Result<Vec<Selected>, AppError> {
+    let mut out = Vec::new();
+    for task in tasks {
+        if let Some(s) = classify(me, tree, task, sel.clock.as_of())?
+            && admits(sel, &s.0, &s.1)
+        {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
 /// The selection's recurring tasks, classified here occurrence by occurrence, oldest first.
 async fn recurring_selected(
     state: &AppState,
@@ -485,16 +524,32 @@ async fn recurring_selected(
     tree: &UnitTree<'_>,
     sel: &TaskSelection,
 ) -> Result<Vec<Selected>, AppError> {
-    let mut filter = sel.filter.clone();
-    if !sel.status.admits(TaskStatus::Cancelled) {
-        filter.maybe_open_at = Some(sel.clock.as_of());
-    }
-    let mut out = Vec::new();
-    for task in state.store.recurring_tasks(&filter).await? {
-        if let Some(s) = classify(me, tree, task, sel.clock.as_of())?
-            && admits(sel, &s.0, &s.1)
-        {
-            out.push(s);
+    let tasks = state.store.recurring_tasks(&recurring_filter(sel)).await?;
+    admitted(me, tree, sel, tasks)
+}
+
+/// The tasks of these keys among `tasks`, classified here, by id. A key whose task is gone
+/// (deleted in between) is skipped.
+fn classify_keys(
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    keys: &[ClassifiedKey],
+    tasks: impl IntoIterator<Item = Task>,
+    as_of: Timestamp,
+) -> Result<HashMap<Uuid, Selected>, AppError> {
+    let classified: HashMap<Uuid, TaskStatus> = keys.iter().map(|k| (k.id.0, k.status)).collect();
+    let mut out = HashMap::with_capacity(keys.len());
+    for task in tasks {
+        let Some(there) = classified.get(&task.id.0).copied() else {
+            continue;
+        };
+        if let Some(s) = classify(me, tree, task, as_of)? {
+            let here = s.1.assessment.status;
+            if there != here {
+                tracing::warn!(task = %s.0.id, database = ?there, application = ?here,
+                    "the database classified a task otherwise than the domain");
+            }
+            out.insert(s.0.id.0, s);
         }
     }
     Ok(out)
@@ -510,19 +565,8 @@ async fn read_keys(
     as_of: Timestamp,
 ) -> Result<HashMap<Uuid, Selected>, AppError> {
     let ids: Vec<TaskId> = keys.iter().map(|k| k.id).collect();
-    let classified: HashMap<Uuid, TaskStatus> = keys.iter().map(|k| (k.id.0, k.status)).collect();
-    let mut out = HashMap::with_capacity(ids.len());
-    for task in state.store.tasks_by_ids(&ids).await? {
-        if let Some(s) = classify(me, tree, task, as_of)? {
-            let here = s.1.assessment.status;
-            if let Some(there) = classified.get(&s.0.id.0).filter(|there| **there != here) {
-                tracing::warn!(task = %s.0.id, database = ?there, application = ?here,
-                    "the database classified a task otherwise than the domain");
-            }
-            out.insert(s.0.id.0, s);
-        }
-    }
-    Ok(out)
+    let tasks = state.store.tasks_by_ids(&ids).await?;
+    classify_keys(me, tree, keys, tasks, as_of)
 }
 
 /// One page of a query's tasks.
@@ -548,12 +592,28 @@ async fn select_page(
     let (sel, units) = selection(state, me, q).await?;
     let tree = UnitTree::new(&units);
     let as_of = sel.clock.as_of();
-    let recurring = recurring_selected(state, me, &tree, &sel).await?;
+    let recurring_ids = state
+        .store
+        .recurring_task_ids(&recurring_filter(&sel))
+        .await?;
     let end = offset.saturating_add(limit);
     let (keys, counted) = state
         .store
         .classified_page(&sel, KeyOrder::Created, end)
         .await?;
+    // The page's dated and standing tasks are among the keys from `offset` less the recurring
+    // tasks that may come before: those keys and the recurring tasks are read whole at once.
+    let candidates = &keys[offset.saturating_sub(recurring_ids.len()).min(keys.len())..];
+    let mut ids = recurring_ids;
+    ids.extend(candidates.iter().map(|k| k.id));
+    let (recurring, dated): (Vec<Task>, Vec<Task>) = state
+        .store
+        .tasks_by_ids(&ids)
+        .await?
+        .into_iter()
+        .partition(|t| matches!(t.deadline, Deadline::Recurring(_)));
+    let recurring = admitted(me, &tree, &sel, recurring)?;
+    let mut read = classify_keys(me, &tree, candidates, dated, as_of)?;
     // Merge the two oldest-first lists, keeping the positions of the page.
     enum Pick {
         Recurring(usize),
@@ -582,14 +642,6 @@ async fn select_page(
         }
         pos += 1;
     }
-    let wanted: Vec<ClassifiedKey> = picks
-        .iter()
-        .filter_map(|p| match p {
-            Pick::Key(j) => keys.get(*j).copied(),
-            Pick::Recurring(_) => None,
-        })
-        .collect();
-    let mut read = read_keys(state, me, &tree, &wanted, as_of).await?;
     let total = usize::try_from(counted)
         .unwrap_or(usize::MAX)
         .saturating_add(recurring.len());

@@ -17,8 +17,8 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use super::{
-    DueColumns, ExtensionRow, OccurrenceRow, PartyRow, SET_DUE_COLUMNS, TASK_COLUMNS, TaskFilter,
-    TaskRow, assemble, filter_select, filter_sql, with_picked,
+    DueColumns, ExtensionRow, OccurrenceRow, PartyRow, Reads, SET_DUE_COLUMNS, TASK_COLUMNS,
+    TaskFilter, TaskRow, assemble, filter_select, filter_sql, with_picked,
 };
 use crate::convert::{date_to_db, ts_from_db, ts_to_db};
 use crate::{Result, Store, StoreError, with_pool, write_tx};
@@ -142,12 +142,13 @@ fn status_sql() -> String {
 /// The selection's query over `tasks t`, selecting `cols` (where `{status}` is the status code and
 /// `{due}` the due moment in force). Binds: the filter's `$1`–`$8`, the clock's `$9`–`$10`, the
 /// period's first and last day numbers and last date `$11`–`$13`. Recurring tasks are left out.
-fn selection_sql(sel: &TaskSelection, cols: &str) -> String {
+/// `reads` says whether `cols` read more of a task than its parts carry.
+fn selection_sql(sel: &TaskSelection, cols: &str, reads: Reads) -> String {
     let status = status_sql();
     let cols = cols
         .replace("{status}", &status)
         .replace("{due}", &in_force("ext_due_at", "due_at"));
-    let mut sql = filter_select(&sel.filter, &cols);
+    let mut sql = filter_select(&sel.filter, &cols, reads);
     sql.push_str(" AND t.deadline_kind <> 'recurring' AND $9 IS NOT NULL AND $10 IS NOT NULL");
     let codes = |keep: &dyn Fn(TaskStatus) -> bool| {
         TaskStatus::ALL
@@ -268,7 +269,8 @@ impl Store {
             "{} ORDER BY {order} LIMIT $14",
             selection_sql(
                 sel,
-                "t.id, t.created_at, {status} AS st, {due} AS eff_due, COUNT(*) OVER () AS total"
+                "t.id, t.created_at, {status} AS st, {due} AS eff_due, COUNT(*) OVER () AS total",
+                Reads::Carried,
             )
         );
         let period = PeriodBinds::of(sel)?;
@@ -296,7 +298,7 @@ impl Store {
 
     /// How many tasks the selection holds (recurring ones left out).
     pub async fn classified_count(&self, sel: &TaskSelection) -> Result<u64> {
-        let sql = selection_sql(sel, "COUNT(*)");
+        let sql = selection_sql(sel, "COUNT(*)", Reads::Carried);
         let period = PeriodBinds::of(sel)?;
         let n: i64 = with_pool!(self, pool => {
             let q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
@@ -312,7 +314,8 @@ impl Store {
             "{} GROUP BY t.lead_unit_id, t.conclusion_id, st",
             selection_sql(
                 sel,
-                "t.lead_unit_id, t.conclusion_id, {status} AS st, COUNT(*) AS n"
+                "t.lead_unit_id, t.conclusion_id, {status} AS st, COUNT(*) AS n",
+                Reads::Row,
             )
         );
         let period = PeriodBinds::of(sel)?;
@@ -355,13 +358,21 @@ impl Store {
     /// ids are selected first (through the filter's index or the recurring tasks' own), then read
     /// by id.
     pub async fn recurring_tasks(&self, filter: &TaskFilter) -> Result<Vec<Task>> {
-        let sql = format!("{} AND t.deadline_kind = 'recurring'", filter_sql(filter));
+        let ids = self.recurring_task_ids(filter).await?;
+        self.tasks_by_ids(&ids).await
+    }
+
+    /// The ids of the recurring tasks the filter selects, oldest first.
+    pub async fn recurring_task_ids(&self, filter: &TaskFilter) -> Result<Vec<TaskId>> {
+        let sql = format!(
+            "{} AND t.deadline_kind = 'recurring' ORDER BY t.created_at, t.id",
+            filter_sql(filter)
+        );
         let ids: Vec<Uuid> = with_pool!(self, pool => {
             let q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
             bind_filter!(q, filter).fetch_all(pool).await?
         });
-        let ids: Vec<TaskId> = ids.into_iter().map(TaskId).collect();
-        self.tasks_by_ids(&ids).await
+        Ok(ids.into_iter().map(TaskId).collect())
     }
 
     /// Fills the [`DueColumns`] of tasks written before they existed (migration 0007), a batch per
