@@ -7,8 +7,8 @@ creation, so those stay New / In Progress and count as open there). Progress rep
 (they do not take part in the listing, and 30 000 more PUTs would take Redmine most of an hour);
 the create and update operations measured afterwards do write journals.
 
-Idempotent: projects are found by identifier; issues are loaded only when Redmine holds fewer
-issues than giaoban has tasks. Prints `unit_uuid project_identifier` of the benchmark unit.
+Idempotent: projects are found by identifier; the issues an earlier measurement created are
+deleted; issues are loaded only when Redmine holds fewer issues than giaoban has tasks. Prints `unit_uuid project_identifier` of the benchmark unit.
 
 Usage: redmine_load_tasks.py GIAOBAN_SQLITE_FILE BENCH_UNIT_UUID [--base URL] [--key KEY] [--jobs N]
        [--max-issues N]
@@ -22,8 +22,13 @@ import sys
 import time
 import unicodedata
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
+
+
+# What the subject of every issue created by the measurement (tasks_ops.lua) contains.
+MEASURED = "nhiệm vụ tạo khi đo tải"
 
 
 def slug(name: str) -> str:
@@ -102,6 +107,19 @@ def main() -> int:
     ).fetchall()
     if a.max_issues is not None:
         tasks = tasks[: a.max_issues]
+    # The issues an earlier measurement created (tasks_ops.lua's subjects) go first, so that every
+    # invocation lists the projects as loaded.
+    made = urllib.parse.quote("~" + MEASURED)
+    removed = 0
+    while True:
+        found = api.call("GET", f"/issues.json?status_id=*&subject={made}&limit=100")["issues"]
+        if not found:
+            break
+        for issue in found:
+            api.call("DELETE", f"/issues/{issue['id']}.json")
+            removed += 1
+    if removed:
+        print(f"  {removed} issues created by an earlier measurement deleted", file=sys.stderr)
     have = api.call("GET", "/issues.json?status_id=*&limit=1")["total_count"]
     t1 = time.time()
     loaded = 0
