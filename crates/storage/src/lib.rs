@@ -275,6 +275,8 @@ impl Store {
             rollups: Arc::default(),
         };
         store.fill_due_columns().await?;
+        store.fill_submission_figures().await?;
+        store.fill_aggregate_sets().await?;
         Ok(store)
     }
 

@@ -187,31 +187,6 @@ pub struct AggregateRow {
     pub aggregate: Aggregate,
 }
 
-#[derive(sqlx::FromRow)]
-struct AggRow {
-    indicator_id: Uuid,
-    period: String,
-    unit_id: Uuid,
-    sum_value: i64,
-    count_value: i64,
-    min_value: Option<i64>,
-    max_value: Option<i64>,
-}
-
-fn agg_from_row(r: AggRow) -> AggregateRow {
-    AggregateRow {
-        indicator_id: IndicatorId(r.indicator_id),
-        period: r.period,
-        unit_id: UnitId(r.unit_id),
-        aggregate: Aggregate {
-            sum: Figure::from_scaled(r.sum_value),
-            count: r.count_value,
-            min: r.min_value.map(Figure::from_scaled),
-            max: r.max_value.map(Figure::from_scaled),
-        },
-    }
-}
-
 /// What a rebuild did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RebuildSummary {
@@ -279,126 +254,146 @@ macro_rules! bump_rollups {
 }
 
 mod rollups;
+pub(crate) mod sets;
 pub use rollups::RollupCache;
 use rollups::RollupChange;
+use sets::{Figures, Totals};
 
-/// The (target, period) totals that aggregate items touch, once each.
-fn touched_aggregates<'a>(
+/// The aggregate items grouped by (target, period): each touched set once, with its figures.
+fn items_by_set<'a>(
     items: impl IntoIterator<Item = &'a (IndicatorId, String, UnitId, Figure)>,
-) -> BTreeSet<(UnitId, String)> {
-    items
-        .into_iter()
-        .map(|(_, period, target, _)| (*target, period.clone()))
-        .collect()
+) -> BTreeMap<(UnitId, String), Vec<(Uuid, i64)>> {
+    let mut sets: BTreeMap<(UnitId, String), Vec<(Uuid, i64)>> = BTreeMap::new();
+    for (ind, period, target, fig) in items {
+        sets.entry((*target, period.clone()))
+            .or_default()
+            .push((ind.0, fig.scaled()));
+    }
+    sets
 }
 
-/// Adds (`sign` = 1) or takes away (`sign` = -1) figures from the aggregates of their targets.
-/// `$items` is a slice of `(IndicatorId, period code, target unit, figure)`.
-macro_rules! add_to_aggregates {
-    ($tx:expr, $items:expr) => {{
-        for (ind, period, target, fig) in $items {
-            let v = fig.scaled();
+/// Reads the aggregate set of unit `$unit` (a `Uuid`) for `$period` through `$tx`: empty when the
+/// unit has no counted figure in the period.
+macro_rules! read_set {
+    ($tx:expr, $unit:expr, $period:expr) => {{
+        let row: Option<(Vec<u8>,)> =
+            sqlx::query_as("SELECT totals FROM aggregate_sets WHERE unit_id = $1 AND period = $2")
+                .bind($unit)
+                .bind($period)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        match row {
+            Some((bytes,)) => Totals::decode(&bytes)?,
+            None => Totals::default(),
+        }
+    }};
+}
+
+/// Writes the aggregate set of unit `$unit` for `$period` through `$tx`, or removes it when empty.
+macro_rules! write_set {
+    ($tx:expr, $unit:expr, $period:expr, $totals:expr) => {{
+        let totals: &Totals = $totals;
+        if totals.is_empty() {
+            sqlx::query("DELETE FROM aggregate_sets WHERE unit_id = $1 AND period = $2")
+                .bind($unit)
+                .bind($period)
+                .execute(&mut *$tx)
+                .await?;
+        } else {
             sqlx::query(
-                "INSERT INTO aggregates (indicator_id, period, unit_id, sum_value, count_value, min_value, max_value) \
-                 VALUES ($1, $2, $3, $4, 1, $4, $4) \
-                 ON CONFLICT (unit_id, period, indicator_id) DO UPDATE SET \
-                   sum_value = aggregates.sum_value + excluded.sum_value, \
-                   count_value = aggregates.count_value + 1, \
-                   min_value = CASE WHEN aggregates.min_value IS NULL OR excluded.min_value < aggregates.min_value \
-                               THEN excluded.min_value ELSE aggregates.min_value END, \
-                   max_value = CASE WHEN aggregates.max_value IS NULL OR excluded.max_value > aggregates.max_value \
-                               THEN excluded.max_value ELSE aggregates.max_value END",
+                "INSERT INTO aggregate_sets (unit_id, period, totals) VALUES ($1, $2, $3) \
+                 ON CONFLICT (unit_id, period) DO UPDATE SET totals = excluded.totals",
             )
-            .bind(ind.0)
-            .bind(period.as_str())
-            .bind(target.0)
-            .bind(v)
+            .bind($unit)
+            .bind($period)
+            .bind(totals.encode()?)
             .execute(&mut *$tx)
             .await?;
         }
-        let touched = touched_aggregates($items);
-        if !touched.is_empty() {
+    }};
+}
+
+/// Adds figures to the aggregates of their targets. `$items` is a slice of `(IndicatorId, period
+/// code, target unit, figure)`.
+macro_rules! add_to_aggregates {
+    ($tx:expr, $items:expr) => {{
+        let sets = items_by_set($items);
+        for ((target, period), figures) in &sets {
+            let mut totals = read_set!($tx, target.0, period.as_str());
+            for (ind, v) in figures {
+                totals.add(*ind, *v)?;
+            }
+            write_set!($tx, target.0, period.as_str(), &totals);
+        }
+        if !sets.is_empty() {
             bump_rollups!(
                 $tx,
-                touched
-                    .into_iter()
+                sets.into_keys()
                     .map(|(unit, period)| RollupChange::Aggregates(unit, period))
             );
         }
     }};
 }
 
-/// Takes figures away from the aggregates of their targets, drops emptied totals and recomputes
-/// the minimum and maximum of the others from the figures still counted.
+/// Takes figures of a submission no longer counted away from the aggregates of their targets,
+/// drops emptied totals and sets the minimum and maximum of the others from the figures still
+/// counted (read from the counted submissions of the period).
 macro_rules! remove_from_aggregates {
     ($tx:expr, $items:expr, $tree:expr) => {{
         let tree: &UnitTree = $tree;
-        let mut touched: HashMap<(IndicatorId, String), HashSet<UnitId>> = HashMap::new();
-        for (ind, period, target, fig) in $items {
-            sqlx::query(
-                "UPDATE aggregates SET sum_value = sum_value - $4, count_value = count_value - 1 \
-                 WHERE indicator_id = $1 AND period = $2 AND unit_id = $3",
-            )
-            .bind(ind.0)
-            .bind(period.as_str())
-            .bind(target.0)
-            .bind(fig.scaled())
-            .execute(&mut *$tx)
-            .await?;
-            touched
-                .entry((*ind, period.clone()))
-                .or_default()
-                .insert(*target);
-        }
-        sqlx::query("DELETE FROM aggregates WHERE count_value <= 0")
-            .execute(&mut *$tx)
-            .await?;
-        let changed = touched_aggregates($items);
-        if !changed.is_empty() {
-            bump_rollups!(
-                $tx,
-                changed
-                    .into_iter()
-                    .map(|(unit, period)| RollupChange::Aggregates(unit, period))
-            );
-        }
-        for ((ind, period), targets) in touched {
+        let sets = items_by_set($items);
+        let periods: BTreeSet<&str> = sets.keys().map(|(_, p)| p.as_str()).collect();
+        for period in periods {
+            let targets: HashSet<UnitId> = sets
+                .keys()
+                .filter(|(_, p)| p == period)
+                .map(|(t, _)| *t)
+                .collect();
+            let taken: HashSet<Uuid> = sets
+                .iter()
+                .filter(|((_, p), _)| p == period)
+                .flat_map(|(_, figures)| figures.iter().map(|(ind, _)| *ind))
+                .collect();
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT s.unit_id, v.value FROM submission_values v \
-                 JOIN submissions s ON s.id = v.submission_id \
-                 WHERE v.indicator_id = $1 AND s.period = $2 AND s.status IN {COUNTED} \
-                 AND v.value IS NOT NULL"
+                "SELECT unit_id, figures FROM submissions WHERE period = $1 AND status IN {COUNTED}"
             ));
-            let rows: Vec<(Uuid, i64)> = sqlx::query_as(sql)
-                .bind(ind.0)
-                .bind(period.as_str())
+            let counted: Vec<(Uuid, Option<Vec<u8>>)> = sqlx::query_as(sql)
+                .bind(period)
                 .fetch_all(&mut *$tx)
                 .await?;
-            let mut bounds: HashMap<UnitId, (i64, i64)> = HashMap::new();
-            for (unit, v) in rows {
+            let mut bounds: HashMap<(UnitId, Uuid), (i64, i64)> = HashMap::new();
+            for (unit, figures) in counted {
+                let figures = Figures::of_column(figures.as_deref())?;
                 for t in tree.rollup_targets(UnitId(unit)) {
-                    if targets.contains(&t) {
-                        let e = bounds.entry(t).or_insert((v, v));
+                    if !targets.contains(&t) {
+                        continue;
+                    }
+                    for (ind, v) in figures.iter().filter(|(ind, _)| taken.contains(ind)) {
+                        let e = bounds.entry((t, ind)).or_insert((v, v));
                         e.0 = e.0.min(v);
                         e.1 = e.1.max(v);
                     }
                 }
             }
-            for t in targets {
-                if let Some((lo, hi)) = bounds.get(&t) {
-                    sqlx::query(
-                        "UPDATE aggregates SET min_value = $4, max_value = $5 \
-                         WHERE indicator_id = $1 AND period = $2 AND unit_id = $3",
-                    )
-                    .bind(ind.0)
-                    .bind(period.as_str())
-                    .bind(t.0)
-                    .bind(*lo)
-                    .bind(*hi)
-                    .execute(&mut *$tx)
-                    .await?;
+            for ((target, _), figures) in sets.iter().filter(|((_, p), _)| p == period) {
+                let mut totals = read_set!($tx, target.0, period);
+                for (ind, v) in figures {
+                    totals.take(*ind, *v);
                 }
+                for (ind, _) in figures {
+                    if let Some((lo, hi)) = bounds.get(&(*target, *ind)) {
+                        totals.set_bounds(*ind, *lo, *hi);
+                    }
+                }
+                write_set!($tx, target.0, period, &totals);
             }
+        }
+        if !sets.is_empty() {
+            bump_rollups!(
+                $tx,
+                sets.into_keys()
+                    .map(|(unit, period)| RollupChange::Aggregates(unit, period))
+            );
         }
     }};
 }
@@ -425,6 +420,10 @@ macro_rules! load_submission {
     }};
 }
 
+/// Aggregate sets a rebuild writes per statement (three parameters each): far below either
+/// engine's limit on parameters.
+const REBUILD_BATCH: usize = 500;
+
 fn snapshot<T: Serialize>(v: &T) -> Option<serde_json::Value> {
     serde_json::to_value(v).ok()
 }
@@ -447,37 +446,6 @@ fn items_of(
         }
     }
     out
-}
-
-/// (unit, roll-up target) pairs per rebuild statement: two parameters each, far below either
-/// engine's limit, and few enough statements for a nation (≈ 11 000 pairs → 23).
-const REBUILD_BATCH: usize = 500;
-
-/// The rebuild statement for `pairs` (unit, target) parameters: `$1, $2` is the first pair.
-fn rebuild_sql(pairs: usize) -> String {
-    let values = (0..pairs)
-        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
-    // SQLite needs the WHERE before an upsert on INSERT … SELECT (parsing ambiguity with ON);
-    // PostgreSQL's SUM of BIGINT is NUMERIC, hence the cast (an overflow fails loudly on both).
-    format!(
-        "WITH m (unit_id, target_id) AS (VALUES {values}) \
-         INSERT INTO aggregates (indicator_id, period, unit_id, sum_value, count_value, min_value, max_value) \
-         SELECT v.indicator_id, s.period, m.target_id, CAST(SUM(v.value) AS BIGINT), COUNT(*), \
-                MIN(v.value), MAX(v.value) \
-         FROM m JOIN submissions s ON s.unit_id = m.unit_id \
-         JOIN submission_values v ON v.submission_id = s.id \
-         WHERE s.status IN {COUNTED} AND v.value IS NOT NULL \
-         GROUP BY m.target_id, s.period, v.indicator_id \
-         ON CONFLICT (unit_id, period, indicator_id) DO UPDATE SET \
-           sum_value = aggregates.sum_value + excluded.sum_value, \
-           count_value = aggregates.count_value + excluded.count_value, \
-           min_value = CASE WHEN excluded.min_value < aggregates.min_value \
-                       THEN excluded.min_value ELSE aggregates.min_value END, \
-           max_value = CASE WHEN excluded.max_value > aggregates.max_value \
-                       THEN excluded.max_value ELSE aggregates.max_value END"
-    )
 }
 
 impl Store {
@@ -1034,6 +1002,20 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
+                let figures = Figures::new(
+                    values
+                        .iter()
+                        .filter_map(|(code, v)| match (v, ids.get(code)) {
+                            (EnteredValue::Figure(f), Some(ind)) => Some((ind.0, f.scaled())),
+                            _ => None,
+                        })
+                        .collect(),
+                );
+                sqlx::query("UPDATE submissions SET figures = $2 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(figures.encode()?)
+                    .execute(&mut *tx)
+                    .await?;
                 let after = load_submission!(tx, id.0).ok_or(StoreError::NotFound)?;
                 record_audit!(&mut *tx, &NewAudit {
                     actor,
@@ -1156,12 +1138,19 @@ impl Store {
 
     // ── Aggregates ──────────────────────────────────────────────────────────────────────────
 
-    /// Every aggregate, ordered (for comparing with a rebuild).
+    /// Every aggregate, ordered by indicator, period and unit (for comparing with a rebuild).
     pub async fn all_aggregates(&self) -> Result<Vec<AggregateRow>> {
-        let rows: Vec<AggRow> = with_pool!(self, pool => sqlx::query_as(
-            "SELECT indicator_id, period, unit_id, sum_value, count_value, min_value, max_value \
-             FROM aggregates ORDER BY indicator_id, period, unit_id").fetch_all(pool).await)?;
-        Ok(rows.into_iter().map(agg_from_row).collect())
+        let stored: Vec<(Uuid, String, Vec<u8>)> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT unit_id, period, totals FROM aggregate_sets").fetch_all(pool).await)?;
+        let mut rows = sets::rows_of(stored)?;
+        rows.sort_by(|a, b| {
+            (a.indicator_id.0, &a.period, a.unit_id.0).cmp(&(
+                b.indicator_id.0,
+                &b.period,
+                b.unit_id.0,
+            ))
+        });
+        Ok(rows)
     }
 
     /// Every counted figure (of a sent or accepted report): its unit, period, indicator and value,
@@ -1187,43 +1176,62 @@ impl Store {
 
     /// Recomputes every aggregate from the counted figures, in one transaction.
     ///
-    /// The database does the summing: each statement groups the counted figures of a batch of
-    /// units under their roll-up targets (the unit, its ancestors and, for a merged unit, its
-    /// successor, given as a `VALUES` list) and inserts the totals; a target reached from several
-    /// batches (a district, the province) has the later batches added to it on conflict.
+    /// Period by period (only one period's sets are held at a time): reads the figures of the
+    /// period's counted submissions (one value each, `submissions.figures`), folds each figure into
+    /// the set of every roll-up target of its unit (the unit, its ancestors and, for a merged unit,
+    /// its successor), and writes the period's sets, [`REBUILD_BATCH`] per statement.
     pub async fn rebuild_aggregates(&self, actor: &AuditActor) -> Result<RebuildSummary> {
         let units = self.units().await?;
         let tree = UnitTree::new(&units);
-        let pairs: Vec<(Uuid, Uuid)> = units
+        let targets: HashMap<Uuid, Vec<UnitId>> = units
             .iter()
-            .flat_map(|u| {
-                tree.rollup_targets(u.id)
-                    .into_iter()
-                    .map(move |t| (u.id.0, t.0))
-            })
+            .map(|u| (u.id.0, tree.rollup_targets(u.id)))
             .collect();
         let summary = write_tx!(self, tx => {
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT COUNT(*) FROM submission_values v JOIN submissions s ON s.id = v.submission_id \
-                 WHERE s.status IN {COUNTED} AND v.value IS NOT NULL"
+                "SELECT DISTINCT period FROM submissions WHERE status IN {COUNTED}"
             ));
-            let (figures,): (i64,) = sqlx::query_as(sql).fetch_one(&mut *tx).await?;
-            sqlx::query("DELETE FROM aggregates").execute(&mut *tx).await?;
+            let periods: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&mut *tx).await?;
+            sqlx::query("DELETE FROM aggregate_sets").execute(&mut *tx).await?;
             bump_rollups!(tx, [RollupChange::All]);
-            for batch in pairs.chunks(REBUILD_BATCH) {
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(rebuild_sql(batch.len())));
-                for (unit, target) in batch {
-                    q = q.bind(*unit).bind(*target);
+            let (mut figures, mut aggregates) = (0_u64, 0_u64);
+            for (period,) in &periods {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT unit_id, figures FROM submissions WHERE period = $1 AND status IN {COUNTED}"
+                ));
+                let counted: Vec<(Uuid, Option<Vec<u8>>)> =
+                    sqlx::query_as(sql).bind(period.as_str()).fetch_all(&mut *tx).await?;
+                let mut sets: BTreeMap<UnitId, Totals> = BTreeMap::new();
+                for (unit, column) in counted {
+                    let of_unit = Figures::of_column(column.as_deref())?;
+                    figures += of_unit.len() as u64;
+                    for t in targets.get(&unit).map_or(&[][..], Vec::as_slice) {
+                        let set = sets.entry(*t).or_default();
+                        for (ind, v) in of_unit.iter() {
+                            set.add(ind, v)?;
+                        }
+                    }
                 }
-                q.execute(&mut *tx).await?;
+                let sets: Vec<(UnitId, Totals)> =
+                    sets.into_iter().filter(|(_, t)| !t.is_empty()).collect();
+                for chunk in sets.chunks(REBUILD_BATCH) {
+                    let rows = (0..chunk.len())
+                        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = sqlx::AssertSqlSafe(format!(
+                        "INSERT INTO aggregate_sets (unit_id, period, totals) VALUES {rows} \
+                         ON CONFLICT (unit_id, period) DO UPDATE SET totals = excluded.totals"
+                    ));
+                    let mut q = sqlx::query(sql);
+                    for (unit, totals) in chunk {
+                        aggregates += totals.len() as u64;
+                        q = q.bind(unit.0).bind(period.as_str()).bind(totals.encode()?);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
             }
-            let (aggregates,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM aggregates")
-                .fetch_one(&mut *tx)
-                .await?;
-            let summary = RebuildSummary {
-                figures: u64::try_from(figures).unwrap_or(0),
-                aggregates: u64::try_from(aggregates).unwrap_or(0),
-            };
+            let summary = RebuildSummary { figures, aggregates };
             record_audit!(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
@@ -1236,6 +1244,58 @@ impl Store {
             summary
         });
         Ok(summary)
+    }
+
+    /// Fills the figures column of submissions written before migration 0010 from their
+    /// `submission_values`, a batch per transaction. Returns how many were filled.
+    pub(crate) async fn fill_submission_figures(&self) -> Result<usize> {
+        let mut filled = 0;
+        loop {
+            let n = write_tx!(self, tx => {
+                let batch: Vec<(Uuid,)> = sqlx::query_as(
+                    "SELECT id FROM submissions WHERE figures IS NULL ORDER BY id LIMIT 500",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                for (id,) in &batch {
+                    let values: Vec<(Uuid, i64)> = sqlx::query_as(
+                        "SELECT indicator_id, value FROM submission_values \
+                         WHERE submission_id = $1 AND value IS NOT NULL",
+                    )
+                    .bind(*id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    sqlx::query("UPDATE submissions SET figures = $2 WHERE id = $1")
+                        .bind(*id)
+                        .bind(Figures::new(values).encode()?)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                batch.len()
+            });
+            if n == 0 {
+                return Ok(filled);
+            }
+            filled += n;
+        }
+    }
+
+    /// Rebuilds the aggregates of a database that has counted figures and no aggregate set
+    /// (written before migration 0010, which does not copy the totals of the old table). Returns
+    /// whether it did.
+    pub(crate) async fn fill_aggregate_sets(&self) -> Result<bool> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT NOT EXISTS (SELECT 1 FROM aggregate_sets) \
+             AND EXISTS (SELECT 1 FROM submissions s JOIN submission_values v ON v.submission_id = s.id \
+             WHERE s.status IN {COUNTED} AND v.value IS NOT NULL)"
+        ));
+        let (missing,): (bool,) =
+            with_pool!(self, pool => sqlx::query_as(sql).fetch_one(pool).await)?;
+        if missing {
+            self.rebuild_aggregates(&AuditActor::system("migrate"))
+                .await?;
+        }
+        Ok(missing)
     }
 
     /// Records a reminder about a report unless the same one was recorded before; true when new.

@@ -10,6 +10,11 @@ use crate::{Store, StoreConfig};
 
 pub const TEST_URL_VAR: &str = "GIAOBAN_TEST_DATABASE_URL";
 
+/// A submission's id and figures column.
+type FiguresColumn = (uuid::Uuid, Option<Vec<u8>>);
+/// A `submission_values` row that holds a figure: submission, indicator, value.
+type ValueRow = (uuid::Uuid, uuid::Uuid, i64);
+
 /// A fresh database for one test; dropping it removes the database.
 pub struct TestDb {
     pub store: Store,
@@ -72,6 +77,56 @@ impl TestDb {
         crate::with_pool!(self.store, pool => {
             sqlx::query_as(SQL).fetch_all(pool).await.expect("parts and tasks")
         })
+    }
+
+    /// Makes the database look written before migration 0010: no aggregate set, no submission's
+    /// figures column filled. Returns how many sets there were.
+    pub async fn as_before_migration_0010(&self) -> u64 {
+        crate::with_pool!(self.store, pool => {
+            sqlx::query("UPDATE submissions SET figures = NULL")
+                .execute(pool)
+                .await
+                .expect("forget the figures");
+            sqlx::query("DELETE FROM aggregate_sets")
+                .execute(pool)
+                .await
+                .expect("delete the sets")
+                .rows_affected()
+        })
+    }
+
+    /// The submissions whose figures column (migration 0010) differs from their
+    /// `submission_values` rows that hold a figure: none, after any sequence of writes.
+    pub async fn figures_out_of_step(&self) -> Vec<uuid::Uuid> {
+        use std::collections::BTreeMap;
+        let (columns, rows): (Vec<FiguresColumn>, Vec<ValueRow>) = crate::with_pool!(self.store, pool => {
+            let columns = sqlx::query_as("SELECT id, figures FROM submissions")
+                .fetch_all(pool)
+                .await
+                .expect("figures");
+            let rows = sqlx::query_as(
+                "SELECT submission_id, indicator_id, value FROM submission_values \
+                 WHERE value IS NOT NULL",
+            )
+            .fetch_all(pool)
+            .await
+            .expect("values");
+            (columns, rows)
+        });
+        let mut values: BTreeMap<uuid::Uuid, Vec<(uuid::Uuid, i64)>> = BTreeMap::new();
+        for (s, i, v) in rows {
+            values.entry(s).or_default().push((i, v));
+        }
+        columns
+            .into_iter()
+            .filter(|(id, column)| {
+                let stored = crate::reports::sets::Figures::of_column(column.as_deref()).ok();
+                let rows =
+                    crate::reports::sets::Figures::new(values.remove(id).unwrap_or_default());
+                stored != Some(rows)
+            })
+            .map(|(id, _)| id)
+            .collect()
     }
 
     /// The SQLite file of this test database, if it is one.

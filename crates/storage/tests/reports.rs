@@ -466,6 +466,10 @@ async fn run(ops: Vec<Op>) {
         got, expected,
         "incremental aggregates differ from the counted figures"
     );
+    assert!(
+        db.figures_out_of_step().await.is_empty(),
+        "a submission's figures column differs from its values"
+    );
     let summary = s.rebuild_aggregates(&actor()).await.expect("rebuild");
     let rebuilt = s.all_aggregates().await.expect("aggregates");
     assert_eq!(
@@ -638,10 +642,11 @@ async fn a_sent_report_is_locked_counted_once_and_targets_give_percent_of_plan()
     assert!(entries.len() >= 2, "{}", entries.len());
 }
 
-/// The rebuild groups in batches of units: totals a district receives from several batches (and
-/// a merged commune's, counted twice under different targets) must still equal the running ones.
+/// A rebuild of a district of 300 communes (and a merged commune, counted under two targets) equals
+/// the running totals. A database written before migration 0010 (no aggregate set, no submission's
+/// figures column) gets both filled when it is opened.
 #[tokio::test]
-async fn a_rebuild_over_several_batches_of_units_equals_the_running_totals() {
+async fn a_rebuild_of_many_communes_equals_the_running_totals_and_an_older_database_is_filled() {
     let db = TestDb::new().await;
     let s = &db.store;
     let setup = setup(s).await;
@@ -660,9 +665,9 @@ async fn a_rebuild_over_several_batches_of_units_equals_the_running_totals() {
     let p = periods()[1];
     let mut expected_sum = 0i64;
     let mut sent = 0i64;
-    // Every seventh commune and the merged one send a figure (value depends on the commune).
+    // Every other commune and the merged one send a figure (value depends on the commune).
     for (i, c) in communes.iter().enumerate() {
-        if i % 7 != 0 && *c != setup.communes[3] {
+        if i % 2 != 0 && *c != setup.communes[3] {
             continue;
         }
         let v = Figure::from_scaled(10_000 * (i as i64 + 1) + 37);
@@ -704,4 +709,158 @@ async fn a_rebuild_over_several_batches_of_units_equals_the_running_totals() {
     assert_eq!(district.aggregate.count, sent);
     // The commune Thạch Bàn was merged into counts under Đỉnh Bàn as well.
     assert!(rebuilt.iter().any(|a| a.unit_id == setup.communes[0]));
+
+    assert!(db.figures_out_of_step().await.is_empty());
+
+    // As a database written before the sets existed: opening it fills the figures and rebuilds
+    // the sets, once.
+    assert!(db.as_before_migration_0010().await > 0);
+    assert!(s.all_aggregates().await.expect("none").is_empty());
+    assert_eq!(
+        db.figures_out_of_step().await.len() as i64,
+        sent,
+        "every submission unfilled"
+    );
+    let reopened = Store::open(&db.config).await.expect("reopen");
+    assert!(db.figures_out_of_step().await.is_empty());
+    assert_eq!(
+        reopened.all_aggregates().await.expect("aggregates"),
+        running
+    );
+    let rebuilds = |store: Store| async move {
+        store
+            .audit_entries(&giaoban_storage::audit::AuditFilter {
+                entity: Some("aggregates".into()),
+                entity_id: Some("rebuild".into()),
+                within: None,
+                before_micros: None,
+                limit: 100,
+            })
+            .await
+            .expect("audit")
+            .iter()
+            .filter(|e| e.actor_name == "system:migrate")
+            .count()
+    };
+    assert_eq!(rebuilds(reopened).await, 1, "rebuilt by the store, audited");
+    let again = Store::open(&db.config).await.expect("reopen again");
+    assert_eq!(again.all_aggregates().await.expect("aggregates"), running);
+    assert_eq!(
+        rebuilds(again).await,
+        1,
+        "a database with its sets is not rebuilt on open"
+    );
+}
+
+/// A report taken back (returned, reopened) leaves the district's total of what is still counted:
+/// sum and count lose its figure, and the minimum and maximum are those of the figures left —
+/// step by step equal to a rebuild.
+#[tokio::test]
+async fn a_report_taken_back_leaves_the_bounds_of_the_figures_still_counted() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let setup = setup(s).await;
+    let p = periods()[1];
+    let ind = s
+        .indicators()
+        .await
+        .expect("indicators")
+        .into_iter()
+        .find(|i| i.code == code("DN_THANH_LAP_MOI"))
+        .expect("indicator")
+        .id;
+    let mut sent = Vec::new();
+    // Đỉnh Bàn 10, Thạch Đài 30, Nam Điền 20.
+    for (c, v) in setup.communes[..3].iter().zip([10, 30, 20]) {
+        let vals: BTreeMap<IndicatorCode, EnteredValue> = [(
+            code("DN_THANH_LAP_MOI"),
+            EnteredValue::Figure(Figure::from_int(v).expect("figure")),
+        )]
+        .into();
+        let sub = s
+            .save_submission(&actor(), &setup.form, *c, p, &vals, &BTreeMap::new(), None)
+            .await
+            .expect("save");
+        let sub = s
+            .act_on_submission(
+                &actor(),
+                sub.id,
+                &SubmissionAction::Submit,
+                sub.version,
+                jiff::Timestamp::now(),
+            )
+            .await
+            .expect("submit");
+        sent.push(sub);
+    }
+    let district = |rows: &[giaoban_storage::reports::AggregateRow]| {
+        rows.iter()
+            .find(|a| a.unit_id == setup.district && a.indicator_id == ind)
+            .map(|a| {
+                let f = |x: Option<Figure>| x.map(|x| x.scaled() / 10_000);
+                (
+                    a.aggregate.sum.scaled() / 10_000,
+                    a.aggregate.count,
+                    f(a.aggregate.min),
+                    f(a.aggregate.max),
+                )
+            })
+    };
+    let equal_to_a_rebuild = || async {
+        let running = s.all_aggregates().await.expect("aggregates");
+        s.rebuild_aggregates(&actor()).await.expect("rebuild");
+        assert_eq!(running, s.all_aggregates().await.expect("rebuilt"));
+        running
+    };
+    assert_eq!(
+        district(&equal_to_a_rebuild().await),
+        Some((60, 3, Some(10), Some(30)))
+    );
+    // The largest goes back: the maximum is the next one.
+    let returned = s
+        .act_on_submission(
+            &actor(),
+            sent[1].id,
+            &SubmissionAction::Return {
+                reason: "Sai số liệu".into(),
+            },
+            sent[1].version,
+            jiff::Timestamp::now(),
+        )
+        .await
+        .expect("return");
+    assert_eq!(
+        district(&equal_to_a_rebuild().await),
+        Some((30, 2, Some(10), Some(20)))
+    );
+    // Then the smallest: one figure left.
+    s.act_on_submission(
+        &actor(),
+        sent[0].id,
+        &SubmissionAction::Return {
+            reason: "Thiếu".into(),
+        },
+        sent[0].version,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .expect("return");
+    assert_eq!(
+        district(&equal_to_a_rebuild().await),
+        Some((20, 1, Some(20), Some(20)))
+    );
+    // The first one sent again counts again.
+    s.act_on_submission(
+        &actor(),
+        returned.id,
+        &SubmissionAction::Submit,
+        returned.version,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .expect("send again");
+    assert_eq!(
+        district(&equal_to_a_rebuild().await),
+        Some((50, 2, Some(20), Some(30)))
+    );
 }

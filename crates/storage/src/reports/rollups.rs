@@ -21,7 +21,8 @@ use giaoban_domain::indicator::{Figure, IndicatorId, PlanTarget};
 use giaoban_domain::unit::UnitId;
 use uuid::Uuid;
 
-use super::{AggRow, AggregateRow, agg_from_row};
+use super::AggregateRow;
+use super::sets::rows_of;
 use crate::{Result, Store, read_tx, with_pool};
 
 /// Revisions whose changes stay recorded; a kept copy older than that is read again whole.
@@ -120,8 +121,8 @@ macro_rules! read_aggregates {
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT indicator_id, period, unit_id, sum_value, count_value, min_value, max_value \
-             FROM aggregates WHERE unit_id IN ({up}) AND period IN ({pp})"
+            "SELECT unit_id, period, totals FROM aggregate_sets \
+             WHERE unit_id IN ({up}) AND period IN ({pp})"
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for u in units {
@@ -130,8 +131,8 @@ macro_rules! read_aggregates {
         for p in periods {
             q = q.bind(p.as_str());
         }
-        let rows: Vec<AggRow> = q.fetch_all(&mut *$ex).await?;
-        rows.into_iter().map(agg_from_row).collect::<Vec<_>>()
+        let sets: Vec<(Uuid, String, Vec<u8>)> = q.fetch_all(&mut *$ex).await?;
+        rows_of(sets)?
     }};
 }
 
@@ -343,15 +344,15 @@ impl Store {
                 } else if pairs.len() <= PAIRS_READ_AGAIN {
                     let mut fresh = Vec::new();
                     for (u, p) in &pairs {
-                        let got: Vec<AggRow> = sqlx::query_as(
-                            "SELECT indicator_id, period, unit_id, sum_value, count_value, \
-                             min_value, max_value FROM aggregates WHERE unit_id = $1 AND period = $2",
+                        let got: Vec<(Uuid, String, Vec<u8>)> = sqlx::query_as(
+                            "SELECT unit_id, period, totals FROM aggregate_sets \
+                             WHERE unit_id = $1 AND period = $2",
                         )
                         .bind(u.0)
                         .bind(*p)
                         .fetch_all(&mut *tx)
                         .await?;
-                        fresh.extend(got.into_iter().map(agg_from_row));
+                        fresh.extend(rows_of(got)?);
                     }
                     rows = Some(Arc::new(patched(
                         kept_rows,
