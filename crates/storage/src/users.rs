@@ -50,6 +50,13 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
+/// How [`Store::credentials_by`] finds a user.
+#[derive(Clone, Copy)]
+enum CredentialKey<'a> {
+    Username(&'a str),
+    Id(uuid::Uuid),
+}
+
 macro_rules! load_user {
     ($ex:expr, $id:expr) => {{
         let sql = sqlx::AssertSqlSafe(format!("{USER_COLUMNS} WHERE id = $1"));
@@ -76,18 +83,40 @@ impl Store {
 
     /// The user and password hash for a username (active or not: the caller decides).
     pub async fn credentials(&self, username: &Username) -> Result<Option<Credentials>> {
+        self.credentials_by(CredentialKey::Username(username.as_str()))
+            .await
+    }
+
+    /// The user and password hash of a user id, in one read (every request of a signed-in user:
+    /// the session is bound to the current password).
+    pub async fn credentials_of(&self, id: UserId) -> Result<Option<Credentials>> {
+        self.credentials_by(CredentialKey::Id(id.0)).await
+    }
+
+    async fn credentials_by(&self, key: CredentialKey<'_>) -> Result<Option<Credentials>> {
         #[derive(sqlx::FromRow)]
         struct Row {
             #[sqlx(flatten)]
             user: UserRow,
             password_hash: String,
         }
-        const SQL: &str = "SELECT id, username, display_name, title, role, unit_id, active, \
-            must_change_password, version, password_hash FROM users WHERE username = $1";
-        let row: Option<Row> = with_pool!(self, pool => sqlx::query_as(SQL)
-            .bind(username.as_str())
+        let column = match key {
+            CredentialKey::Username(_) => "username",
+            CredentialKey::Id(_) => "id",
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT id, username, display_name, title, role, unit_id, active, \
+             must_change_password, version, password_hash FROM users WHERE {column} = $1"
+        ));
+        let row: Option<Row> = with_pool!(self, pool => {
+            let q = sqlx::query_as(sql);
+            match key {
+                CredentialKey::Username(u) => q.bind(u),
+                CredentialKey::Id(id) => q.bind(id),
+            }
             .fetch_optional(pool)
-            .await)?;
+            .await
+        })?;
         row.map(|r| {
             Ok(Credentials {
                 user: User::try_from(r.user)?,

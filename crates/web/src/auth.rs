@@ -164,16 +164,15 @@ impl axum_login::AuthnBackend for Backend {
     }
 
     async fn get_user(&self, id: &UserId) -> Result<Option<SessionUser>, BackendError> {
-        let user = match self.store.user(*id).await {
-            Ok(u) if u.active => u,
-            Ok(_) | Err(StoreError::NotFound) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let password_hash = self.store.password_hash(*id).await?;
-        Ok(Some(SessionUser {
-            user,
-            password_hash,
-        }))
+        Ok(self
+            .store
+            .credentials_of(*id)
+            .await?
+            .filter(|c| c.user.active)
+            .map(|c| SessionUser {
+                user: c.user,
+                password_hash: c.password_hash,
+            }))
     }
 }
 
