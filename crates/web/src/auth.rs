@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use giaoban_domain::access::{Actor, scope_root};
+use giaoban_domain::unit::{Unit, UnitId, UnitKind};
 use giaoban_domain::user::{PASSWORD_MAX_CHARS, User, UserId, Username, password_from_random};
 use giaoban_storage::{Store, StoreError};
 use tower_sessions::session::{Id, Record};
@@ -326,6 +327,26 @@ impl SignInThrottle {
 pub struct CurrentActor {
     pub actor: Actor,
     pub user: User,
+    /// The unit directory as read when the request began (the scope was found in it): a handler
+    /// that writes no unit reads it from here instead of asking the store again.
+    pub units: Arc<Vec<Unit>>,
+}
+
+/// The unit `id` and its ancestors, nearest first (up to 32 levels, as the store's `ancestry`),
+/// from a directory.
+fn ancestry_in(units: &[Unit], id: UnitId) -> Vec<(UnitId, UnitKind)> {
+    let mut out = Vec::new();
+    let mut next = Some(id);
+    while let Some(id) = next
+        && out.len() <= 32
+    {
+        let Some(u) = units.iter().find(|u| u.id == id) else {
+            break;
+        };
+        out.push((u.id, u.kind));
+        next = u.parent_id;
+    }
+    out
 }
 
 impl FromRequestParts<crate::AppState> for CurrentActor {
@@ -342,8 +363,9 @@ impl FromRequestParts<crate::AppState> for CurrentActor {
             return Err(AppError::Unauthorized);
         };
         let user = session_user.user;
-        let ancestry = state.store.ancestry(user.unit_id).await?;
-        let root = scope_root(user.role, &ancestry).ok_or(AppError::Forbidden)?;
+        let units = state.store.units().await?;
+        let root =
+            scope_root(user.role, &ancestry_in(&units, user.unit_id)).ok_or(AppError::Forbidden)?;
         Ok(CurrentActor {
             actor: Actor {
                 user_id: user.id,
@@ -354,6 +376,7 @@ impl FromRequestParts<crate::AppState> for CurrentActor {
                 scope_root: root,
             },
             user,
+            units,
         })
     }
 }

@@ -394,13 +394,12 @@ type Selected = (Task, OccurrenceStatus, TaskRights);
 
 /// What a task query selects, in the terms of the database: the filter (narrowed to what the actor
 /// may read), the moment, the statuses and the period.
-async fn selection(
-    state: &AppState,
+fn selection(
     me: &CurrentActor,
     q: &TaskQuery,
 ) -> Result<(TaskSelection, std::sync::Arc<Vec<Unit>>), AppError> {
     let as_of = parse_as_of(q.as_of.as_deref())?;
-    let units = state.store.units().await?;
+    let units = std::sync::Arc::clone(&me.units);
     let mut filter = TaskFilter {
         conclusion_id: q.conclusion,
         meeting_id: q.meeting,
@@ -589,7 +588,7 @@ async fn select_page(
     offset: usize,
     limit: usize,
 ) -> Result<TaskPage, AppError> {
-    let (sel, units) = selection(state, me, q).await?;
+    let (sel, units) = selection(me, q)?;
     let tree = UnitTree::new(&units);
     let as_of = sel.clock.as_of();
     let recurring_ids = state
@@ -1221,7 +1220,7 @@ pub async fn board(
     q: &TaskQuery,
     lang: Lang,
 ) -> Result<Board, AppError> {
-    let (sel, units) = selection(state, me, q).await?;
+    let (sel, units) = selection(me, q)?;
     let tree = UnitTree::new(&units);
     let as_of = sel.clock.as_of();
     // Dated and standing tasks are counted by the database; recurring ones are classified here.
