@@ -12,8 +12,8 @@ use giaoban_domain::indicator::{
 };
 use giaoban_domain::period::{Period, PeriodKind, WindowRule};
 use giaoban_domain::report::{
-    EnteredValue, FormDefinition, FormInput, FormItem, ReportForm, SectionKind, SubmissionAction,
-    SubmissionStatus,
+    EnteredValue, FormDefinition, FormInput, FormItem, ReportForm, SectionKind, Submission,
+    SubmissionAction, SubmissionStatus,
 };
 use giaoban_domain::tree::UnitTree;
 use giaoban_domain::unit::{AdminLevel, UnitDraft, UnitId, UnitInput, UnitKind};
@@ -781,17 +781,7 @@ async fn a_report_taken_back_leaves_the_bounds_of_the_figures_still_counted() {
             .save_submission(&actor(), &setup.form, *c, p, &vals, &BTreeMap::new(), None)
             .await
             .expect("save");
-        let sub = s
-            .act_on_submission(
-                &actor(),
-                sub.id,
-                &SubmissionAction::Submit,
-                sub.version,
-                jiff::Timestamp::now(),
-            )
-            .await
-            .expect("submit");
-        sent.push(sub);
+        sent.push(act(s, &sub, SubmissionAction::Submit).await);
     }
     let district = |rows: &[giaoban_storage::reports::AggregateRow]| {
         rows.iter()
@@ -816,51 +806,38 @@ async fn a_report_taken_back_leaves_the_bounds_of_the_figures_still_counted() {
         district(&equal_to_a_rebuild().await),
         Some((60, 3, Some(10), Some(30)))
     );
+    let back = |reason: &str| SubmissionAction::Return {
+        reason: reason.into(),
+    };
     // The largest goes back: the maximum is the next one.
-    let returned = s
-        .act_on_submission(
-            &actor(),
-            sent[1].id,
-            &SubmissionAction::Return {
-                reason: "Sai số liệu".into(),
-            },
-            sent[1].version,
-            jiff::Timestamp::now(),
-        )
-        .await
-        .expect("return");
+    let returned = act(s, &sent[1], back("Sai số liệu")).await;
     assert_eq!(
         district(&equal_to_a_rebuild().await),
         Some((30, 2, Some(10), Some(20)))
     );
     // Then the smallest: one figure left.
-    s.act_on_submission(
-        &actor(),
-        sent[0].id,
-        &SubmissionAction::Return {
-            reason: "Thiếu".into(),
-        },
-        sent[0].version,
-        jiff::Timestamp::now(),
-    )
-    .await
-    .expect("return");
+    act(s, &sent[0], back("Thiếu")).await;
     assert_eq!(
         district(&equal_to_a_rebuild().await),
         Some((20, 1, Some(20), Some(20)))
     );
     // The first one sent again counts again.
-    s.act_on_submission(
-        &actor(),
-        returned.id,
-        &SubmissionAction::Submit,
-        returned.version,
-        jiff::Timestamp::now(),
-    )
-    .await
-    .expect("send again");
+    act(s, &returned, SubmissionAction::Submit).await;
     assert_eq!(
         district(&equal_to_a_rebuild().await),
         Some((50, 2, Some(20), Some(30)))
     );
+}
+
+/// Acts on a submission at its current version, now.
+async fn act(s: &Store, sub: &Submission, action: SubmissionAction) -> Submission {
+    s.act_on_submission(
+        &actor(),
+        sub.id,
+        &action,
+        sub.version,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{action:?}: {e:?}"))
 }
