@@ -315,6 +315,10 @@ impl ServeArgs {
         WebConfig {
             secure_cookies: self.secure_cookies,
             session_idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
+            // Five minutes, or half the idle window when that is shorter.
+            session_renew: std::time::Duration::from_secs(
+                (self.session_idle_minutes * 30).min(5 * 60),
+            ),
             ..WebConfig::default()
         }
     }

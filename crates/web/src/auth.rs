@@ -332,6 +332,30 @@ pub struct CurrentActor {
     pub units: Arc<Vec<Unit>>,
 }
 
+/// The session key holding when the session was last renewed (Unix microseconds: a renewal always
+/// changes it, and only a change makes the session layer store the session).
+const RENEWED_KEY: &str = "renewed_at";
+
+/// Renews a session last renewed `every` ago or more (or never): the change makes the session
+/// layer store it with a new expiry and send its cookie again. tower-sessions stores a session
+/// only when it changed, so without this an active user's session ended `session_idle` after
+/// sign-in instead of after that long idle.
+async fn renew(session: &tower_sessions::Session, every: Duration) -> Result<(), AppError> {
+    let now = jiff::Timestamp::now().as_microsecond();
+    let renewed: Option<i64> = session
+        .get(RENEWED_KEY)
+        .await
+        .map_err(|e| AppError::session("session", e))?;
+    let every = i64::try_from(every.as_micros()).unwrap_or(i64::MAX);
+    if renewed.is_none_or(|at| now.saturating_sub(at) >= every) {
+        session
+            .insert(RENEWED_KEY, now)
+            .await
+            .map_err(|e| AppError::session("session", e))?;
+    }
+    Ok(())
+}
+
 /// The unit `id` and its ancestors, nearest first (up to 32 levels, as the store's `ancestry`),
 /// from a directory.
 fn ancestry_in(units: &[Unit], id: UnitId) -> Vec<(UnitId, UnitKind)> {
@@ -363,6 +387,9 @@ impl FromRequestParts<crate::AppState> for CurrentActor {
             return Err(AppError::Unauthorized);
         };
         let user = session_user.user;
+        if let Some(session) = parts.extensions.get::<tower_sessions::Session>() {
+            renew(session, state.config.session_renew).await?;
+        }
         let units = state.store.units().await?;
         let root =
             scope_root(user.role, &ancestry_in(&units, user.unit_id)).ok_or(AppError::Forbidden)?;

@@ -57,6 +57,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// A session ends after this long without requests.
     pub session_idle: Duration,
+    /// A signed-in request renews its session (stored expiry and cookie) when the last renewal is
+    /// this old: activity keeps a session alive at one write per user per this interval.
+    pub session_renew: Duration,
     /// Largest request body accepted.
     pub body_limit: usize,
     /// Failed sign-ins per username before a lock, and the lock's length.
@@ -69,6 +72,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             session_idle: Duration::from_secs(8 * 3600),
+            session_renew: Duration::from_secs(5 * 60),
             body_limit: 2 * 1024 * 1024,
             sign_in_max_failures: 5,
             sign_in_lock: Duration::from_secs(15 * 60),

@@ -989,3 +989,39 @@ async fn signing_in_issues_a_new_session_id() {
         .expect("send");
     assert_eq!(r.status(), 403);
 }
+
+/// An active user's session is renewed: a signed-in request whose session was last renewed
+/// `session_renew` ago or more stores it again and sends its cookie again (with a new expiry); a
+/// request soon after a renewal writes nothing. Without the renewal a session ended
+/// `session_idle` after sign-in, however active the user.
+#[tokio::test]
+async fn activity_renews_the_session_and_its_cookie() {
+    let renews_cookie = |r: &reqwest::Response| {
+        r.headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().unwrap_or("").starts_with("giaoban_session="))
+    };
+    for (every, renewed) in [
+        (std::time::Duration::ZERO, true),
+        (std::time::Duration::from_secs(3600), false),
+    ] {
+        let app = TestApp::spawn_with(giaoban_web::WebConfig {
+            session_renew: every,
+            ..giaoban_web::WebConfig::default()
+        })
+        .await;
+        let (c, _) = app.signed_in("admin").await;
+        // The first request after sign-in renews (no renewal recorded yet); the second one only
+        // when a renewal is due.
+        for (i, want) in [true, renewed].into_iter().enumerate() {
+            let r = c.get(app.url("/api/v1/units")).send().await.expect("units");
+            assert_eq!(r.status(), 200);
+            assert_eq!(
+                renews_cookie(&r),
+                want,
+                "request {i} with renewal every {every:?}"
+            );
+        }
+    }
+}
