@@ -18,10 +18,12 @@ impl Store {
         Ok(done == 1)
     }
 
+    /// Stores the record of an existing session. A session deleted meanwhile (signed out, purged)
+    /// stays deleted: a request still in flight when its user signed out must not bring it back
+    /// when the session layer saves it on the way out (a renewal, a new CSRF token).
     pub async fn session_save(&self, id: &str, record: &str, expires_micros: i64) -> Result<()> {
         with_pool!(self, pool => sqlx::query(
-            "INSERT INTO sessions (id, record, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET record = excluded.record, expires_at = excluded.expires_at")
+            "UPDATE sessions SET record = $2, expires_at = $3 WHERE id = $1")
             .bind(id).bind(record).bind(expires_micros).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())
     }

@@ -337,7 +337,7 @@ async fn sessions_expire_and_ids_do_not_collide() {
         s.session_load("a").await.expect("load").as_deref(),
         Some("{\"x\":3}")
     );
-    s.session_save("old", "{}", past).await.expect("save");
+    assert!(s.session_create("old", "{}", past).await.expect("create"));
     assert_eq!(
         s.session_load("old").await.expect("load"),
         None,
@@ -346,6 +346,15 @@ async fn sessions_expire_and_ids_do_not_collide() {
     assert_eq!(s.sessions_purge_expired().await.expect("purge"), 1);
     s.session_delete("a").await.expect("delete");
     assert_eq!(s.session_load("a").await.expect("load"), None);
+    // A save after the delete (a request in flight at sign-out) does not bring it back.
+    s.session_save("a", "{\"x\":4}", future)
+        .await
+        .expect("save");
+    assert_eq!(
+        s.session_load("a").await.expect("load"),
+        None,
+        "a deleted session stays deleted"
+    );
 }
 
 #[tokio::test]
