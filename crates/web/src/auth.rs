@@ -215,6 +215,21 @@ fn store_err(e: StoreError) -> session_store::Error {
     }
 }
 
+/// The outcome of storing an existing session's record. The session layer answers a bare 500
+/// when a save fails, and an existing session is saved when it is renewed (every few minutes of
+/// activity): while the database cannot take writes (full disk, read-only, busy) the renewal is
+/// skipped — the session keeps its stored expiry — and the request is answered as usual. Other
+/// failures stay errors. (A new session is stored by `create`, whose failure refuses the sign-in.)
+fn saved(r: Result<(), StoreError>) -> session_store::Result<()> {
+    match r {
+        Err(StoreError::Unavailable(m)) => {
+            tracing::warn!(error = %m, "session not renewed: the database is unavailable");
+            Ok(())
+        }
+        other => other.map_err(store_err),
+    }
+}
+
 fn expiry_micros(r: &Record) -> i64 {
     let nanos = r.expiry_date.unix_timestamp_nanos();
     i64::try_from(nanos / 1000).unwrap_or(i64::MAX)
@@ -242,10 +257,11 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let json = serde_json::to_string(record).map_err(backend_err)?;
-        self.store
-            .session_save(&record.id.to_string(), &json, expiry_micros(record))
-            .await
-            .map_err(store_err)
+        saved(
+            self.store
+                .session_save(&record.id.to_string(), &json, expiry_micros(record))
+                .await,
+        )
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -439,6 +455,21 @@ impl CurrentActor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A session that cannot be renewed while the database is unavailable is served as it is; a
+    /// save that fails otherwise stays an error.
+    #[test]
+    fn a_renewal_the_database_cannot_take_is_skipped_not_an_error() {
+        assert!(saved(Ok(())).is_ok());
+        assert!(
+            saved(Err(StoreError::Unavailable(
+                "database or disk is full".into()
+            )))
+            .is_ok()
+        );
+        assert!(saved(Err(StoreError::Corrupt("record".into()))).is_err());
+        assert!(saved(Err(StoreError::NotFound)).is_err());
+    }
 
     /// The session layer passes a store failure on as text (tower-sessions and axum-login wrap it
     /// transparently): a full or read-only database under it still reads as the database being
