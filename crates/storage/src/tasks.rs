@@ -158,32 +158,38 @@ const TASK_COLUMNS: &str = "SELECT id, parent_id, content, source_kind, conclusi
     source_ref, assigner_unit_id, assigner_name, lead_unit_id, monitor_unit_id, deadline, assigned_on, \
     percent, completed_at, completion_note, paused, cancelled, created_at, version FROM tasks";
 
+/// One part of a task, as [`PARTS`] reads it: a coordinating unit (`kind` 0: `ref_id` the
+/// unit, `label` the role), an occurrence done (1: `label` the period, `at` its completion) or an
+/// extension request (2: `ref_id` its id, `label` the new due moment as JSON, `at` the request,
+/// the rest the decision).
 #[derive(sqlx::FromRow)]
-struct PartyRow {
+struct PartRow {
+    kind: i64,
     task_id: Uuid,
-    unit_id: Uuid,
-    role: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct OccurrenceRow {
-    task_id: Uuid,
-    period: String,
-    completed_at: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct ExtensionRow {
-    id: Uuid,
-    task_id: Uuid,
-    new_due: Json<DueMoment>,
-    reason: String,
-    requested_at: i64,
-    requested_by: String,
+    ref_id: Option<Uuid>,
+    label: String,
+    at: Option<i64>,
+    reason: Option<String>,
+    requested_by: Option<String>,
     decided_at: Option<i64>,
     decided_by: Option<String>,
     approved: Option<bool>,
 }
+
+/// The parts of the tasks in the CTE `picked`, in one statement (was three): coordinating units
+/// (the lead and the monitor are columns of the task row), occurrences done and extension
+/// requests, each task's in the order of their keys (unit, period, request time and id). The
+/// first arm's typed NULLs give PostgreSQL the columns' types.
+const PARTS: &str = "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS kind, task_id, unit_id AS ref_id, role AS label, \
+    CAST(NULL AS BIGINT) AS at, CAST(NULL AS TEXT) AS reason, CAST(NULL AS TEXT) AS requested_by, \
+    CAST(NULL AS BIGINT) AS decided_at, CAST(NULL AS TEXT) AS decided_by, \
+    CAST(NULL AS BOOLEAN) AS approved \
+    FROM task_units WHERE role = 'coordinate' AND task_id IN (SELECT id FROM picked) \
+    UNION ALL SELECT 1, task_id, NULL, period, completed_at, NULL, NULL, NULL, NULL, NULL \
+    FROM task_occurrences WHERE task_id IN (SELECT id FROM picked) \
+    UNION ALL SELECT 2, task_id, id, CAST(new_due AS TEXT), requested_at, reason, requested_by, \
+    decided_at, decided_by, approved FROM task_extensions WHERE task_id IN (SELECT id FROM picked)) p \
+    ORDER BY kind, task_id, CASE WHEN kind = 1 THEN label END, at, ref_id";
 
 #[derive(sqlx::FromRow)]
 struct UpdateRow {
@@ -197,68 +203,68 @@ struct UpdateRow {
     occurrence: Option<String>,
 }
 
-fn extension_from_row(r: &ExtensionRow) -> Result<ExtensionRequest> {
+fn extension_from_row(r: &PartRow) -> Result<ExtensionRequest> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("task {} extension {what}", r.task_id));
     Ok(ExtensionRequest {
-        id: r.id,
-        new_due: r.new_due.0,
-        reason: r.reason.clone(),
-        requested_at: ts_from_db(r.requested_at)?,
-        requested_by: r.requested_by.clone(),
+        id: r.ref_id.ok_or_else(|| corrupt("id"))?,
+        new_due: serde_json::from_str(&r.label).map_err(|e| corrupt(&e.to_string()))?,
+        reason: r.reason.clone().ok_or_else(|| corrupt("reason"))?,
+        requested_at: ts_from_db(r.at.ok_or_else(|| corrupt("requested_at"))?)?,
+        requested_by: r
+            .requested_by
+            .clone()
+            .ok_or_else(|| corrupt("requested_by"))?,
         decided_at: r.decided_at.map(ts_from_db).transpose()?,
         decided_by: r.decided_by.clone(),
         approved: r.approved,
     })
 }
 
-fn assemble(
-    rows: Vec<TaskRow>,
-    parties: Vec<PartyRow>,
-    occurrences: Vec<OccurrenceRow>,
-    extensions: Vec<ExtensionRow>,
-) -> Result<Vec<Task>> {
+fn assemble(rows: Vec<TaskRow>, parts: Vec<PartRow>) -> Result<Vec<Task>> {
     use std::collections::HashMap;
     let mut coordinating: HashMap<Uuid, Vec<UnitId>> = HashMap::new();
-    for p in parties {
-        match TaskRole::parse(&p.role) {
-            Some(TaskRole::Coordinate) => coordinating
-                .entry(p.task_id)
-                .or_default()
-                .push(UnitId(p.unit_id)),
-            Some(_) => {}
-            None => {
-                return Err(StoreError::Corrupt(format!(
-                    "task {} role {}",
-                    p.task_id, p.role
-                )));
-            }
-        }
-    }
     let mut records: HashMap<Uuid, Vec<OccurrenceRecord>> = HashMap::new();
-    for o in occurrences {
-        let period = Period::parse(&o.period)
-            .map_err(|e| StoreError::Corrupt(format!("task {} occurrence: {e}", o.task_id)))?;
-        records
-            .entry(o.task_id)
-            .or_default()
-            .push(OccurrenceRecord {
-                period,
-                completed_at: Some(ts_from_db(o.completed_at)?),
-            });
-    }
     // Extensions come ordered by request time: the last approved one is in force, an undecided
     // one is pending.
     let mut approved: HashMap<Uuid, ExtensionRequest> = HashMap::new();
     let mut pending: HashMap<Uuid, ExtensionRequest> = HashMap::new();
-    for e in &extensions {
-        let ext = extension_from_row(e)?;
-        match e.approved {
-            Some(true) => {
-                approved.insert(e.task_id, ext);
+    for p in &parts {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("task {} {what}", p.task_id));
+        match p.kind {
+            0 => match (TaskRole::parse(&p.label), p.ref_id) {
+                (Some(TaskRole::Coordinate), Some(unit)) => coordinating
+                    .entry(p.task_id)
+                    .or_default()
+                    .push(UnitId(unit)),
+                (Some(_), Some(_)) => {}
+                _ => return Err(corrupt(&format!("role {}", p.label))),
+            },
+            1 => {
+                let period =
+                    Period::parse(&p.label).map_err(|e| corrupt(&format!("occurrence: {e}")))?;
+                let at =
+                    p.at.ok_or_else(|| corrupt("occurrence without completion"))?;
+                records
+                    .entry(p.task_id)
+                    .or_default()
+                    .push(OccurrenceRecord {
+                        period,
+                        completed_at: Some(ts_from_db(at)?),
+                    });
             }
-            None => {
-                pending.insert(e.task_id, ext);
+            2 => {
+                let ext = extension_from_row(p)?;
+                match p.approved {
+                    Some(true) => {
+                        approved.insert(p.task_id, ext);
+                    }
+                    None => {
+                        pending.insert(p.task_id, ext);
+                    }
+                    Some(false) => {}
+                }
             }
-            Some(false) => {}
+            other => return Err(corrupt(&format!("part of kind {other}"))),
         }
     }
     rows.into_iter()
@@ -301,36 +307,19 @@ fn assemble(
 macro_rules! load_tasks {
     ($ex:expr, $sub:expr, $q:ident => $bind:expr) => {{
         let sub: &str = $sub;
-        let (rows, parties, occurrences, extensions) = {
+        let (rows, parts) = {
             let q = sqlx::AssertSqlSafe(format!(
                 "{sub_with} {TASK_COLUMNS} WHERE id IN (SELECT id FROM picked) ORDER BY created_at, id",
                 sub_with = with_picked(sub)
             ));
             let $q = sqlx::query_as(q);
             let rows: Vec<TaskRow> = $bind.fetch_all(&mut *$ex).await?;
-            let q = sqlx::AssertSqlSafe(format!(
-                "{} SELECT task_id, unit_id, role FROM task_units WHERE task_id IN (SELECT id FROM picked)",
-                with_picked(sub)
-            ));
+            let q = sqlx::AssertSqlSafe(format!("{} {PARTS}", with_picked(sub)));
             let $q = sqlx::query_as(q);
-            let parties: Vec<PartyRow> = $bind.fetch_all(&mut *$ex).await?;
-            let q = sqlx::AssertSqlSafe(format!(
-                "{} SELECT task_id, period, completed_at FROM task_occurrences WHERE task_id IN (SELECT id FROM picked)",
-                with_picked(sub)
-            ));
-            let $q = sqlx::query_as(q);
-            let occurrences: Vec<OccurrenceRow> = $bind.fetch_all(&mut *$ex).await?;
-            let q = sqlx::AssertSqlSafe(format!(
-                "{} SELECT id, task_id, new_due, reason, requested_at, requested_by, decided_at, \
-                 decided_by, approved FROM task_extensions WHERE task_id IN (SELECT id FROM picked) \
-                 ORDER BY requested_at, id",
-                with_picked(sub)
-            ));
-            let $q = sqlx::query_as(q);
-            let extensions: Vec<ExtensionRow> = $bind.fetch_all(&mut *$ex).await?;
-            (rows, parties, occurrences, extensions)
+            let parts: Vec<PartRow> = $bind.fetch_all(&mut *$ex).await?;
+            (rows, parts)
         };
-        assemble(rows, parties, occurrences, extensions)
+        assemble(rows, parts)
     }};
 }
 

@@ -17,8 +17,8 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use super::{
-    DueColumns, ExtensionRow, OccurrenceRow, PartyRow, Reads, SET_DUE_COLUMNS, TASK_COLUMNS,
-    TaskFilter, TaskRow, assemble, filter_select, filter_sql, with_picked,
+    DueColumns, PARTS, PartRow, Reads, SET_DUE_COLUMNS, TASK_COLUMNS, TaskFilter, TaskRow,
+    assemble, filter_select, filter_sql, with_picked,
 };
 use crate::convert::{date_to_db, ts_from_db, ts_to_db};
 use crate::{Result, Store, StoreError, with_pool, write_tx};
