@@ -160,8 +160,13 @@ fn selection_sql(sel: &TaskSelection, cols: &str, reads: Reads) -> String {
     };
     match sel.status {
         StatusWanted::Any => {}
+        // The open statuses are every status but cancelled, completed (on time or late) and
+        // recurring, which the query leaves out: the two columns say it without the status's
+        // CASE for each of the unit's tasks.
         StatusWanted::Open => {
-            sql.push_str(&format!(" AND {status} IN ({})", codes(&|s| s.is_open())));
+            sql.push_str(
+                " AND NOT t.cancelled AND (t.completed_at IS NULL OR t.completed_at > $9)",
+            );
         }
         StatusWanted::Is(want) => {
             sql.push_str(&format!(" AND {status} IN ({})", codes(&|s| s == want)));
