@@ -256,6 +256,14 @@ impl Store {
     pub async fn units(&self) -> Result<Arc<Vec<Unit>>> {
         let (revision,): (i64,) = with_pool!(self, pool =>
             sqlx::query_as("SELECT value FROM revisions WHERE name = 'units'").fetch_one(pool).await)?;
+        self.units_at(revision).await
+    }
+
+    /// Like [`Store::units`], with the directory's revision already read (by
+    /// [`Store::credentials_of`]): the cached directory when it is of that revision, otherwise
+    /// the directory read again. A revision read earlier in the request serves what that moment
+    /// saw, as a revision read here would.
+    pub async fn units_at(&self, revision: i64) -> Result<Arc<Vec<Unit>>> {
         if let Ok(cache) = self.directory.read()
             && let Some((rev, units)) = cache.as_ref()
             && *rev == revision

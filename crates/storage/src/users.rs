@@ -48,6 +48,9 @@ impl TryFrom<UserRow> for User {
 pub struct Credentials {
     pub user: User,
     pub password_hash: String,
+    /// The revision of the unit directory, read in the same statement: with
+    /// [`Store::units_at`] it serves a request the directory without reading the revision again.
+    pub units_revision: i64,
 }
 
 /// How [`Store::credentials_by`] finds a user.
@@ -87,8 +90,9 @@ impl Store {
             .await
     }
 
-    /// The user and password hash of a user id, in one read (every request of a signed-in user:
-    /// the session is bound to the current password).
+    /// The user and password hash of a user id, and the unit directory's revision, in one read
+    /// (every request of a signed-in user: the session is bound to the current password, and the
+    /// user's scope is found in the directory).
     pub async fn credentials_of(&self, id: UserId) -> Result<Option<Credentials>> {
         self.credentials_by(CredentialKey::Id(id.0)).await
     }
@@ -99,6 +103,7 @@ impl Store {
             #[sqlx(flatten)]
             user: UserRow,
             password_hash: String,
+            units_revision: i64,
         }
         let column = match key {
             CredentialKey::Username(_) => "username",
@@ -106,7 +111,9 @@ impl Store {
         };
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT id, username, display_name, title, role, unit_id, active, \
-             must_change_password, version, password_hash FROM users WHERE {column} = $1"
+             must_change_password, version, password_hash, \
+             (SELECT value FROM revisions WHERE name = 'units') AS units_revision \
+             FROM users WHERE {column} = $1"
         ));
         let row: Option<Row> = with_pool!(self, pool => {
             let q = sqlx::query_as(sql);
@@ -121,6 +128,7 @@ impl Store {
             Ok(Credentials {
                 user: User::try_from(r.user)?,
                 password_hash: r.password_hash,
+                units_revision: r.units_revision,
             })
         })
         .transpose()

@@ -67,6 +67,8 @@ pub fn random_token() -> Result<String, AppError> {
 pub struct SessionUser {
     pub user: User,
     password_hash: String,
+    /// The unit directory's revision, read with the user (see [`Store::units_at`]).
+    units_revision: i64,
 }
 
 impl std::fmt::Debug for SessionUser {
@@ -159,6 +161,7 @@ impl axum_login::AuthnBackend for Backend {
             (true, Some(c)) => Some(SessionUser {
                 user: c.user,
                 password_hash: c.password_hash,
+                units_revision: c.units_revision,
             }),
             _ => None,
         })
@@ -173,6 +176,7 @@ impl axum_login::AuthnBackend for Backend {
             .map(|c| SessionUser {
                 user: c.user,
                 password_hash: c.password_hash,
+                units_revision: c.units_revision,
             }))
     }
 }
@@ -406,7 +410,7 @@ impl FromRequestParts<crate::AppState> for CurrentActor {
         if let Some(session) = parts.extensions.get::<tower_sessions::Session>() {
             renew(session, state.config.session_renew).await?;
         }
-        let units = state.store.units().await?;
+        let units = state.store.units_at(session_user.units_revision).await?;
         let root =
             scope_root(user.role, &ancestry_in(&units, user.unit_id)).ok_or(AppError::Forbidden)?;
         Ok(CurrentActor {
