@@ -204,6 +204,11 @@ pub struct CountedFigure {
     pub value: Figure,
 }
 
+/// The unit and figures of each counted submission of the period `$1`.
+fn counted_of_period() -> String {
+    format!("SELECT unit_id, figures FROM submissions WHERE period = $1 AND status IN {COUNTED}")
+}
+
 fn invalid(field: &'static str, code: &'static str, vi: String, en: String) -> StoreError {
     StoreError::Invalid(Invalid::new(field, code, vi, en).into())
 }
@@ -354,9 +359,7 @@ macro_rules! remove_from_aggregates {
                 .filter(|((_, p), _)| p == period)
                 .flat_map(|(_, figures)| figures.iter().map(|(ind, _)| *ind))
                 .collect();
-            let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT unit_id, figures FROM submissions WHERE period = $1 AND status IN {COUNTED}"
-            ));
+            let sql = sqlx::AssertSqlSafe(counted_of_period());
             let counted: Vec<(Uuid, Option<Vec<u8>>)> = sqlx::query_as(sql)
                 .bind(period)
                 .fetch_all(&mut *$tx)
@@ -944,11 +947,23 @@ impl Store {
         write_tx!(self, tx => {
             for (e, existing, id) in &prepared {
                 let (unit, values, narrative, id) = (e.unit, e.values, e.narrative, *id);
+                // The figures in one value, written with the submission (an unknown indicator
+                // code is refused below, with the values).
+                let figures = Figures::new(
+                    values
+                        .iter()
+                        .filter_map(|(code, v)| match (v, ids.get(code)) {
+                            (EnteredValue::Figure(f), Some(ind)) => Some((ind.0, f.scaled())),
+                            _ => None,
+                        })
+                        .collect(),
+                )
+                .encode()?;
                 match existing {
                     None => {
                         sqlx::query(
-                            "INSERT INTO submissions (id, form_id, unit_id, period, status, narrative, created_at, updated_at) \
-                             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $6)",
+                            "INSERT INTO submissions (id, form_id, unit_id, period, status, narrative, created_at, updated_at, figures) \
+                             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $6, $7)",
                         )
                         .bind(id.0)
                         .bind(form.id.0)
@@ -956,18 +971,21 @@ impl Store {
                         .bind(period.code())
                         .bind(Json(narrative))
                         .bind(now)
+                        .bind(&figures)
                         .execute(&mut *tx)
                         .await?;
                     }
                     Some(s) => {
                         let n = sqlx::query(
-                            "UPDATE submissions SET narrative = $3, updated_at = $4, version = version + 1 \
+                            "UPDATE submissions SET narrative = $3, updated_at = $4, figures = $5, \
+                             version = version + 1 \
                              WHERE id = $1 AND version = $2 AND status IN ('draft', 'returned')",
                         )
                         .bind(id.0)
                         .bind(s.version)
                         .bind(Json(narrative))
                         .bind(now)
+                        .bind(&figures)
                         .execute(&mut *tx)
                         .await?
                         .rows_affected();
@@ -1002,20 +1020,6 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                let figures = Figures::new(
-                    values
-                        .iter()
-                        .filter_map(|(code, v)| match (v, ids.get(code)) {
-                            (EnteredValue::Figure(f), Some(ind)) => Some((ind.0, f.scaled())),
-                            _ => None,
-                        })
-                        .collect(),
-                );
-                sqlx::query("UPDATE submissions SET figures = $2 WHERE id = $1")
-                    .bind(id.0)
-                    .bind(figures.encode()?)
-                    .execute(&mut *tx)
-                    .await?;
                 let after = load_submission!(tx, id.0).ok_or(StoreError::NotFound)?;
                 record_audit!(&mut *tx, &NewAudit {
                     actor,
@@ -1156,22 +1160,23 @@ impl Store {
     /// Every counted figure (of a sent or accepted report): its unit, period, indicator and value,
     /// for exports and the benchmarks that compare the roll-ups with other tools.
     pub async fn counted_figures(&self) -> Result<Vec<CountedFigure>> {
+        // One row per submission: its figures are kept in one value (`submissions.figures`).
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT s.unit_id, s.period, v.indicator_id, v.value FROM submission_values v \
-             JOIN submissions s ON s.id = v.submission_id \
-             WHERE s.status IN {COUNTED} AND v.value IS NOT NULL"
+            "SELECT unit_id, period, figures FROM submissions WHERE status IN {COUNTED}"
         ));
-        let rows: Vec<(Uuid, String, Uuid, i64)> =
+        let rows: Vec<(Uuid, String, Option<Vec<u8>>)> =
             with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(unit, period, ind, v)| CountedFigure {
+        let mut out = Vec::new();
+        for (unit, period, column) in rows {
+            let figures = Figures::of_column(column.as_deref())?;
+            out.extend(figures.iter().map(|(ind, v)| CountedFigure {
                 unit_id: UnitId(unit),
-                period,
+                period: period.clone(),
                 indicator_id: IndicatorId(ind),
                 value: Figure::from_scaled(v),
-            })
-            .collect())
+            }));
+        }
+        Ok(out)
     }
 
     /// Recomputes every aggregate from the counted figures, in one transaction.
@@ -1196,9 +1201,7 @@ impl Store {
             bump_rollups!(tx, [RollupChange::All]);
             let (mut figures, mut aggregates) = (0_u64, 0_u64);
             for (period,) in &periods {
-                let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT unit_id, figures FROM submissions WHERE period = $1 AND status IN {COUNTED}"
-                ));
+                let sql = sqlx::AssertSqlSafe(counted_of_period());
                 let counted: Vec<(Uuid, Option<Vec<u8>>)> =
                     sqlx::query_as(sql).bind(period.as_str()).fetch_all(&mut *tx).await?;
                 let mut sets: BTreeMap<UnitId, Totals> = BTreeMap::new();
