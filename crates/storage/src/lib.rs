@@ -225,8 +225,14 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
+                // No ping before each acquire (sqlx's default): a SQLite connection is a file
+                // handle in this process, not a peer that can hang up, and the ping is a round
+                // trip to the connection's worker thread before every statement run on the pool
+                // (six for a signed-in list request). A connection left inside a transaction is
+                // still closed on release (`still_usable`).
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(15))
                     .after_release(|conn, _| Box::pin(still_usable(conn)))
                     .connect_with(opts)
