@@ -53,11 +53,13 @@ pub(crate) use with_pool;
 
 /// Runs `$body` in a write transaction bound to `$tx` and commits it; an early return (`?`) rolls
 /// back. On SQLite the transaction starts with `BEGIN IMMEDIATE`: a deferred transaction that reads
-/// then writes fails with SQLITE_BUSY at once instead of waiting for the busy timeout.
+/// then writes fails with SQLITE_BUSY at once instead of waiting for the busy timeout. The
+/// server's writers take their turn at the store's [`WriteGate`] first (SQLite has one writer).
 macro_rules! write_tx {
     ($store:expr, $tx:ident => $body:expr) => {
         match &$store.db {
             $crate::Db::Sqlite(pool) => {
+                let _turn = $store.write_gate.turn().await?;
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
@@ -73,6 +75,21 @@ macro_rules! write_tx {
     };
 }
 pub(crate) use write_tx;
+
+/// Runs one writing statement `$body` outside a transaction, with `$pool` bound as in
+/// [`with_pool`]; on SQLite in the writers' turn (see [`WriteGate`]).
+macro_rules! write_one {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite($pool) => {
+                let _turn = $store.write_gate.turn().await?;
+                $body
+            }
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use write_one;
 
 /// Runs `$body` in a read transaction bound to `$tx`, so that every statement in it reads the
 /// same snapshot (SQLite: a deferred transaction in WAL mode; PostgreSQL: REPEATABLE READ), and
@@ -192,6 +209,36 @@ pub struct Store {
     pub(crate) directory: Arc<RwLock<Option<CachedDirectory>>>,
     /// Roll-up reads with the revision they were read at (see [`reports::RollupCache`]).
     pub(crate) rollups: Arc<reports::RollupCache>,
+    /// The turn of this process's SQLite write transactions (see [`WriteGate`]).
+    pub(crate) write_gate: Arc<WriteGate>,
+}
+
+/// How long a write waits for its turn, as long as SQLite's busy timeout: past it the write fails
+/// as a busy database does (`StoreError::Unavailable`), never hangs.
+const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The queue of a process's SQLite write transactions. SQLite takes one writer at a time; a
+/// `BEGIN IMMEDIATE` that finds the lock taken sleeps in SQLite's busy handler (1, 2, 5, … up
+/// to 100 ms between tries), so under concurrent writes the lock sat free while the writers
+/// slept: create and progress answered in 4–6 ms at the median and 440–710 ms at the 99th
+/// percentile (8 connections, province set). Waiting here instead, first come first served (a
+/// fair tokio mutex), a writer starts the moment the one before it commits. Other processes on
+/// the same file (the CLI, a backup) still meet the busy handler.
+#[derive(Debug, Default)]
+pub(crate) struct WriteGate(tokio::sync::Mutex<()>);
+
+impl WriteGate {
+    /// Waits for this writer's turn, which lasts while the guard lives.
+    pub(crate) async fn turn(&self) -> Result<tokio::sync::MutexGuard<'_, ()>> {
+        tokio::time::timeout(WRITE_TURN_TIMEOUT, self.0.lock())
+            .await
+            .map_err(|_| {
+                StoreError::Unavailable(format!(
+                    "no turn to write within {} s",
+                    WRITE_TURN_TIMEOUT.as_secs()
+                ))
+            })
+    }
 }
 
 /// Whether a connection going back to the pool can serve the next request: one still inside a
@@ -279,6 +326,7 @@ impl Store {
             db,
             directory: Arc::default(),
             rollups: Arc::default(),
+            write_gate: Arc::default(),
         };
         store.fill_due_columns().await?;
         store.fill_submission_figures().await?;

@@ -2,7 +2,7 @@
 //! that several servers behind one PostgreSQL share them.
 
 use crate::convert::now_micros;
-use crate::{Result, Store, with_pool};
+use crate::{Result, Store, with_pool, write_one};
 
 impl Store {
     /// Inserts a new session; returns `false` when the id is already taken (the caller draws another).
@@ -12,7 +12,7 @@ impl Store {
         record: &str,
         expires_micros: i64,
     ) -> Result<bool> {
-        let done = with_pool!(self, pool => sqlx::query(
+        let done = write_one!(self, pool => sqlx::query(
             "INSERT INTO sessions (id, record, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
             .bind(id).bind(record).bind(expires_micros).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
@@ -22,7 +22,7 @@ impl Store {
     /// stays deleted: a request still in flight when its user signed out must not bring it back
     /// when the session layer saves it on the way out (a renewal, a new CSRF token).
     pub async fn session_save(&self, id: &str, record: &str, expires_micros: i64) -> Result<()> {
-        with_pool!(self, pool => sqlx::query(
+        write_one!(self, pool => sqlx::query(
             "UPDATE sessions SET record = $2, expires_at = $3 WHERE id = $1")
             .bind(id).bind(record).bind(expires_micros).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())
@@ -37,14 +37,14 @@ impl Store {
     }
 
     pub async fn session_delete(&self, id: &str) -> Result<()> {
-        with_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE id = $1")
+        write_one!(self, pool => sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// Deletes expired sessions; returns how many.
     pub async fn sessions_purge_expired(&self) -> Result<u64> {
-        let done = with_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        let done = write_one!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now_micros()).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(done)
     }
