@@ -324,6 +324,13 @@ impl ServeArgs {
     }
 }
 
+/// jemalloc instead of glibc's malloc: glibc gives each thread that allocates (the async workers,
+/// every SQLite connection's worker thread) an arena of its own, up to 8 per core, and the
+/// server's memory grew with them. `scripts/load` on the province set (16 connections): peak
+/// 166 / 167 MB with glibc, 153 / 146 MB with jemalloc, at the same or better rates.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
