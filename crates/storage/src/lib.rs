@@ -230,13 +230,14 @@ pub(crate) struct WriteGate(tokio::sync::Mutex<()>);
 impl WriteGate {
     /// Waits for this writer's turn, which lasts while the guard lives.
     pub(crate) async fn turn(&self) -> Result<tokio::sync::MutexGuard<'_, ()>> {
-        tokio::time::timeout(WRITE_TURN_TIMEOUT, self.0.lock())
+        self.turn_within(WRITE_TURN_TIMEOUT).await
+    }
+
+    async fn turn_within(&self, limit: Duration) -> Result<tokio::sync::MutexGuard<'_, ()>> {
+        tokio::time::timeout(limit, self.0.lock())
             .await
             .map_err(|_| {
-                StoreError::Unavailable(format!(
-                    "no turn to write within {} s",
-                    WRITE_TURN_TIMEOUT.as_secs()
-                ))
+                StoreError::Unavailable(format!("no turn to write within {} ms", limit.as_millis()))
             })
     }
 }
@@ -350,5 +351,35 @@ impl Store {
     /// Closes every connection (graceful shutdown; SQLite checkpoints its WAL).
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await);
+    }
+}
+
+#[cfg(test)]
+mod write_gate_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_writer_waits_its_turn_and_gives_up_as_a_busy_database_does() {
+        let gate = Arc::new(WriteGate::default());
+        let first = gate
+            .turn()
+            .await
+            .expect("a free gate gives the turn at once");
+        let waited = gate.turn_within(Duration::from_millis(50)).await;
+        assert!(
+            matches!(waited, Err(StoreError::Unavailable(ref m)) if m.contains("50 ms")),
+            "{waited:?}"
+        );
+        // The next writer in the queue gets the turn when the one before it ends.
+        let next = tokio::spawn({
+            let gate = gate.clone();
+            async move { gate.turn_within(Duration::from_secs(5)).await.map(|_| ()) }
+        });
+        tokio::task::yield_now().await;
+        assert!(!next.is_finished(), "the turn is still taken");
+        drop(first);
+        next.await
+            .expect("joined")
+            .expect("the turn after the first writer");
     }
 }
