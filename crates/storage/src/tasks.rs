@@ -231,13 +231,13 @@ fn assemble(rows: Vec<TaskRow>, parts: Vec<PartRow>) -> Result<Vec<Task>> {
     for p in &parts {
         let corrupt = |what: &str| StoreError::Corrupt(format!("task {} {what}", p.task_id));
         match p.kind {
+            // Only coordinating parties are read (PARTS): any other role is not one.
             0 => match (TaskRole::parse(&p.label), p.ref_id) {
                 (Some(TaskRole::Coordinate), Some(unit)) => coordinating
                     .entry(p.task_id)
                     .or_default()
                     .push(UnitId(unit)),
-                (Some(_), Some(_)) => {}
-                _ => return Err(corrupt(&format!("role {}", p.label))),
+                _ => return Err(corrupt(&format!("coordinating party {}", p.label))),
             },
             1 => {
                 let period =

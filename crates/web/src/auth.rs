@@ -71,6 +71,16 @@ pub struct SessionUser {
     units_revision: i64,
 }
 
+impl From<giaoban_storage::users::Credentials> for SessionUser {
+    fn from(c: giaoban_storage::users::Credentials) -> Self {
+        SessionUser {
+            user: c.user,
+            password_hash: c.password_hash,
+            units_revision: c.units_revision,
+        }
+    }
+}
+
 impl std::fmt::Debug for SessionUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionUser")
@@ -158,11 +168,7 @@ impl axum_login::AuthnBackend for Backend {
             .await
             .map_err(|e| BackendError::Task(e.to_string()))?;
         Ok(match (ok, candidate) {
-            (true, Some(c)) => Some(SessionUser {
-                user: c.user,
-                password_hash: c.password_hash,
-                units_revision: c.units_revision,
-            }),
+            (true, Some(c)) => Some(SessionUser::from(c)),
             _ => None,
         })
     }
@@ -173,11 +179,7 @@ impl axum_login::AuthnBackend for Backend {
             .credentials_of(*id)
             .await?
             .filter(|c| c.user.active)
-            .map(|c| SessionUser {
-                user: c.user,
-                password_hash: c.password_hash,
-                units_revision: c.units_revision,
-            }))
+            .map(SessionUser::from))
     }
 }
 
