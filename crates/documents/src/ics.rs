@@ -140,7 +140,7 @@ pub fn escape_text(text: &str) -> String {
             }
             '\n' => out.push_str("\\n"),
             '\t' => out.push('\t'),
-            c if c.is_control() => {}
+            c if c.is_control() || !crate::text::document_char(c) => {}
             c => out.push(c),
         }
     }

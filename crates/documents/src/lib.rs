@@ -8,6 +8,7 @@ pub mod dateline;
 pub mod fonts;
 pub mod ics;
 pub mod notice;
+pub mod text;
 pub mod xlsx;
 
 pub use notice::{

@@ -173,3 +173,45 @@ fn a_draft_keeps_its_blanks() {
     assert_eq!(doc.tasks_heading, None);
     assert_eq!(doc.recipient_lines().last().unwrap(), "- Lưu: VT.");
 }
+
+/// Issue 20, finding 7: a notice whose stored records hold U+FFFF and U+FFFE (entered before the
+/// domain refused them) still gives a Word document whose XML parses, without those characters,
+/// and a PDF.
+#[test]
+fn stored_noncharacters_are_dropped_from_the_documents() {
+    let (mut conclusion, meeting, mut tasks, units) = records();
+    conclusion.title.push_str(" \u{FFFF}");
+    conclusion.results = Some("Kinh tế\u{FFFE} tiếp tục phát triển.".into());
+    tasks[0].content.push('\u{FFFF}');
+    let doc = NoticeDoc::from_records(
+        &conclusion,
+        &meeting,
+        &tasks,
+        |id| units.get(&id).cloned(),
+        "UBND huyện Cẩm Thủy",
+    );
+    let docx = doc.to_docx().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(!xml.contains(['\u{FFFF}', '\u{FFFE}']));
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut text = String::new();
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(quick_xml::events::Event::Text(t)) => {
+                text.push_str(&t.decode().unwrap());
+            }
+            Ok(_) => {}
+            Err(e) => panic!("document.xml does not parse: {e}"),
+        }
+    }
+    assert!(text.contains("Kinh tế tiếp tục phát triển."), "{text}");
+    assert!(
+        text.contains("Hoàn chỉnh báo cáo kinh tế - xã hội Quý I"),
+        "{text}"
+    );
+    assert!(doc.to_pdf().unwrap().starts_with(b"%PDF-"));
+}

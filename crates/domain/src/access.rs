@@ -91,6 +91,160 @@ impl Actor {
     }
 }
 
+/// The territory an actor may reach out to when addressing or inviting other bodies: the
+/// territory directly above the actor's own (a commune reaches its district, a district body its
+/// province), or the actor's own territory at the top of the tree. `ancestry` is the actor's unit
+/// with its kind, then its parents up to the root.
+///
+/// A recommendation goes to the body that can act on it, which sits at the same level or the one
+/// above; a meeting invites the bodies of that area. Units beyond it (another district, another
+/// province) are not the actor's to involve: their names would appear in their lists and calendar
+/// feeds.
+pub fn reach_root(ancestry: &[(UnitId, UnitKind)]) -> Option<UnitId> {
+    let own = ancestry.first()?.0;
+    let mut territories = ancestry.iter().filter(|(_, k)| k.is_territorial());
+    let first = territories.next().map(|a| a.0);
+    Some(territories.next().map(|a| a.0).or(first).unwrap_or(own))
+}
+
+/// Whether the actor may decide (approve or refuse) an extension of a task assigned by `assigner`
+/// (its ancestry) and led by `lead`, the unit that asked for it. The assigner decides: the actor
+/// writes for the assigner's records and is not a member; and the asking unit never decides its
+/// own request, even when its people also write for the assigner as a superior body (a task
+/// assigned by the district to its own UBND, asked for by the UBND's office). A task a unit assigned
+/// to itself is decided by the level above.
+pub fn may_decide_extension(actor: &Actor, assigner: &[UnitId], lead: UnitId) -> bool {
+    actor.role != Role::Member
+        && actor.may(Permission::WriteRecords, assigner)
+        && actor.unit_id != lead
+}
+
+/// Whether the actor may change a catalogue record (a report form, and any other shared
+/// definition with an owner) owned by `owner` (`None`: national, the system's). The administrator
+/// changes everything; a territory's leaders and office change what their territory made, and
+/// nothing else — not a national form every unit reports on, not another territory's.
+pub fn may_change_catalogue(actor: &Actor, owner: Option<UnitId>) -> bool {
+    match actor.role {
+        Role::Admin => true,
+        Role::Leader | Role::Office => owner == Some(actor.scope_root),
+        Role::Member => false,
+    }
+}
+
+/// The owner given to a catalogue record the actor makes: `None` (national) for the
+/// administrator, the actor's territory for its leaders and office; members make none.
+pub fn catalogue_owner(actor: &Actor) -> Option<Option<UnitId>> {
+    match actor.role {
+        Role::Admin => Some(None),
+        Role::Leader | Role::Office => Some(Some(actor.scope_root)),
+        Role::Member => None,
+    }
+}
+
+/// Rules for IDs that arrive in a request body or a form: may the actor attach to, cite, invite or
+/// merge into that record? Each takes the actor and the ancestries (the unit first, then its
+/// parents) of the units the referenced record belongs to, so the web layer only fetches them.
+/// A reference the actor may not use is refused like the record itself (403), whatever the
+/// record's state; the state (an issued notice is frozen) is checked after.
+pub mod reference {
+    use super::{Actor, Permission};
+    use crate::task::TaskRole;
+    use crate::unit::{UnitId, UnitKind};
+    use crate::user::Role;
+
+    /// A task (or a sub-task) attached to a conclusion notice (`conclusion_id`): the actor writes
+    /// for the notice's issuer. The notice must also still be a draft (checked by the caller).
+    pub fn may_attach_to_notice(actor: &Actor, issuer: &[UnitId]) -> bool {
+        actor.may(Permission::WriteRecords, issuer)
+    }
+
+    /// A task attached to a meeting (`meeting_id`): the actor writes for the meeting's host.
+    pub fn may_attach_to_meeting(actor: &Actor, host: &[UnitId]) -> bool {
+        actor.may(Permission::WriteRecords, host)
+    }
+
+    /// A conclusion notice drafted for a meeting (`meeting_id`): the actor writes for the host.
+    pub fn may_conclude_meeting(actor: &Actor, host: &[UnitId]) -> bool {
+        actor.may(Permission::WriteRecords, host)
+    }
+
+    /// A correcting notice (`corrects_id`): the actor writes for the corrected notice's issuer.
+    pub fn may_correct_notice(actor: &Actor, corrected_issuer: &[UnitId]) -> bool {
+        actor.may(Permission::WriteRecords, corrected_issuer)
+    }
+
+    /// A sub-task (`parent_id`): the actor leads or coordinates the parent, or manages it (writes
+    /// for its assigner); and the sub-task is assigned by one of those bodies — the parent's lead,
+    /// a coordinating unit, or (for a manager) the parent's assigner. A monitor only watches.
+    pub fn may_attach_to_parent_task(
+        actor: &Actor,
+        parent_assigner: &[UnitId],
+        parent_parties: &[(TaskRole, &[UnitId])],
+        child_assigner: &[UnitId],
+    ) -> bool {
+        let working =
+            |(r, _): &&(TaskRole, &[UnitId])| matches!(r, TaskRole::Lead | TaskRole::Coordinate);
+        let manages =
+            actor.role != Role::Member && actor.may(Permission::WriteRecords, parent_assigner);
+        let is_party = parent_parties
+            .iter()
+            .filter(working)
+            .any(|(_, a)| a.first() == Some(&actor.unit_id));
+        if !(manages || is_party) {
+            return false;
+        }
+        let Some(child) = child_assigner.first() else {
+            return false;
+        };
+        let by_party = parent_parties
+            .iter()
+            .filter(working)
+            .any(|(_, a)| a.first() == Some(child));
+        let by_assigner = manages && parent_assigner.first() == Some(child);
+        (by_party || by_assigner) && actor.may(Permission::WriteRecords, child_assigner)
+    }
+
+    /// Whether the actor may read a meeting: it reads the host's records, or its unit is invited
+    /// or sends a participant. `attendees` are the invited units and the participants' units.
+    pub fn may_read_meeting(actor: &Actor, host: &[UnitId], attendees: &[UnitId]) -> bool {
+        actor.may(Permission::ReadRecords, host) || attendees.contains(&actor.unit_id)
+    }
+
+    /// A recommendation raised at a meeting (`meeting_id`) by a unit (`raised_by_unit_id`): the
+    /// actor may read the meeting, and writes for the raising unit (its own, or one in its scope).
+    pub fn may_raise_at_meeting(
+        actor: &Actor,
+        host: &[UnitId],
+        attendees: &[UnitId],
+        raised_by: &[UnitId],
+    ) -> bool {
+        may_read_meeting(actor, host, attendees) && actor.may(Permission::WriteRecords, raised_by)
+    }
+
+    /// A unit addressed by a recommendation (`addressed_to_unit_id`) or invited to a meeting
+    /// (`invited_unit_ids`, a participant's or the chair's `unit_id`): a unit the actor may read,
+    /// one of the actor's own superior bodies (a commune addresses its province), or one inside
+    /// the actor's reach ([`super::reach_root`]: the territory above the actor's own). Never a
+    /// unit of another district (for a commune or a district body) or another province (for a
+    /// province body); the administrator reaches everyone. `own` is the actor's unit with its
+    /// kind, then its parents.
+    pub fn may_involve(actor: &Actor, own: &[(UnitId, UnitKind)], unit: &[UnitId]) -> bool {
+        let Some(&target) = unit.first() else {
+            return false;
+        };
+        actor.role == Role::Admin
+            || actor.may(Permission::ReadRecords, unit)
+            || own.iter().any(|(u, _)| *u == target)
+            || super::reach_root(own).is_some_and(|r| unit.contains(&r))
+    }
+
+    /// A unit merged into another (`merged_into`): the actor manages the directory of the unit
+    /// it merges into, as of the unit merged.
+    pub fn may_merge_into(actor: &Actor, target: &[UnitId]) -> bool {
+        actor.may(Permission::ManageUnits, target)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +358,155 @@ mod tests {
         assert_eq!(a.scope_root, t.province);
         assert!(a.may(Permission::ManageUsers, &t.ancestry(t.other_district)));
         assert!(!a.may(Permission::ReadRecords, &[]));
+    }
+
+    #[test]
+    fn references_are_used_only_by_who_writes_for_the_record() {
+        use crate::task::TaskRole;
+        let t = tree();
+        let commune = t.actor(Role::Member, t.commune_a);
+        let office = t.actor(Role::Office, t.ubnd);
+        let admin = t.actor(Role::Admin, t.ubnd);
+        // A notice or meeting of another district (or another commune) is nobody's to attach to.
+        for r in [&commune, &office] {
+            assert!(!reference::may_attach_to_notice(
+                r,
+                &t.ancestry(t.other_district)
+            ));
+            assert!(!reference::may_attach_to_meeting(
+                r,
+                &t.ancestry(t.other_district)
+            ));
+        }
+        assert!(!reference::may_attach_to_notice(
+            &commune,
+            &t.ancestry(t.ubnd)
+        ));
+        assert!(reference::may_attach_to_notice(
+            &commune,
+            &t.ancestry(t.commune_a)
+        ));
+        assert!(reference::may_attach_to_notice(
+            &office,
+            &t.ancestry(t.ubnd)
+        ));
+        assert!(reference::may_attach_to_meeting(
+            &admin,
+            &t.ancestry(t.other_district)
+        ));
+        // A sub-task: by a working party of the parent, or its manager, assigned by one of them.
+        let lead_a = t.ancestry(t.commune_a);
+        let parties = [(TaskRole::Lead, lead_a.as_slice())];
+        let ubnd = t.ancestry(t.ubnd);
+        assert!(reference::may_attach_to_parent_task(
+            &commune, &ubnd, &parties, &lead_a
+        ));
+        assert!(!reference::may_attach_to_parent_task(
+            &commune, &ubnd, &parties, &ubnd
+        ));
+        assert!(reference::may_attach_to_parent_task(
+            &office, &ubnd, &parties, &ubnd
+        ));
+        let b = t.actor(Role::Member, t.commune_b);
+        let lead_b = t.ancestry(t.commune_b);
+        assert!(!reference::may_attach_to_parent_task(
+            &b, &ubnd, &parties, &lead_b
+        ));
+        let monitor = [
+            (TaskRole::Lead, ubnd.as_slice()),
+            (TaskRole::Monitor, lead_a.as_slice()),
+        ];
+        assert!(!reference::may_attach_to_parent_task(
+            &commune, &ubnd, &monitor, &lead_a
+        ));
+    }
+
+    #[test]
+    fn a_commune_reaches_its_district_and_a_district_body_its_province() {
+        let t = tree();
+        let commune = t.actor(Role::Member, t.commune_a);
+        let own = t.kinds(t.commune_a);
+        assert_eq!(reach_root(&own), Some(t.district));
+        assert!(reference::may_involve(&commune, &own, &t.ancestry(t.dept)));
+        assert!(reference::may_involve(
+            &commune,
+            &own,
+            &t.ancestry(t.province)
+        ));
+        assert!(!reference::may_involve(
+            &commune,
+            &own,
+            &t.ancestry(t.other_district)
+        ));
+        let dept = t.actor(Role::Member, t.dept);
+        let own = t.kinds(t.dept);
+        assert_eq!(reach_root(&own), Some(t.province));
+        assert!(reference::may_involve(
+            &dept,
+            &own,
+            &t.ancestry(t.other_district)
+        ));
+        assert!(!reference::may_involve(&dept, &own, &[UnitId::new()]));
+        assert!(!reference::may_involve(&dept, &own, &[]));
+    }
+
+    #[test]
+    fn merging_needs_the_directory_of_the_target() {
+        let t = tree();
+        let office = t.actor(Role::Office, t.ubnd);
+        assert!(reference::may_merge_into(&office, &t.ancestry(t.commune_b)));
+        assert!(!reference::may_merge_into(
+            &office,
+            &t.ancestry(t.other_district)
+        ));
+        let leader = t.actor(Role::Leader, t.ubnd);
+        assert!(!reference::may_merge_into(
+            &leader,
+            &t.ancestry(t.commune_b)
+        ));
+    }
+
+    #[test]
+    fn the_asking_unit_never_decides_its_extension() {
+        let t = tree();
+        let office = t.actor(Role::Office, t.ubnd);
+        // Assigned by the district to the UBND: the UBND's office asked, and may not decide.
+        assert!(!may_decide_extension(
+            &office,
+            &t.ancestry(t.district),
+            t.ubnd
+        ));
+        // Assigned by the UBND to a department: the UBND's office decides.
+        assert!(may_decide_extension(&office, &t.ancestry(t.ubnd), t.dept));
+        let dept = t.actor(Role::Member, t.dept);
+        assert!(!may_decide_extension(
+            &dept,
+            &t.ancestry(t.dept),
+            t.commune_a
+        ));
+        let province = t.actor(Role::Office, t.province);
+        assert!(may_decide_extension(
+            &province,
+            &t.ancestry(t.district),
+            t.ubnd
+        ));
+    }
+
+    #[test]
+    fn catalogue_records_are_changed_by_their_owner_only() {
+        let t = tree();
+        let office = t.actor(Role::Office, t.ubnd);
+        assert_eq!(catalogue_owner(&office), Some(Some(t.district)));
+        assert!(may_change_catalogue(&office, Some(t.district)));
+        assert!(!may_change_catalogue(&office, None));
+        assert!(!may_change_catalogue(&office, Some(t.other_district)));
+        assert!(!may_change_catalogue(&office, Some(t.province)));
+        let admin = t.actor(Role::Admin, t.ubnd);
+        assert_eq!(catalogue_owner(&admin), Some(None));
+        assert!(may_change_catalogue(&admin, None));
+        let member = t.actor(Role::Member, t.commune_a);
+        assert_eq!(catalogue_owner(&member), None);
+        assert!(!may_change_catalogue(&member, Some(t.commune_a)));
     }
 
     #[test]

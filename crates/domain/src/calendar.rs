@@ -7,8 +7,11 @@
 //! dates per year and says which years follow an announced schedule and which are computed. Admins may
 //! replace the table; `WorkCalendar` is serialised as that table.
 //!
-//! Outside the years of its table the calendar does not guess: every question about such a date is a
-//! typed `CalendarError::OutOfRange`.
+//! Outside the years of its table, within 1900–2200 ([`SUPPORTED_FIRST_YEAR`]–[`SUPPORTED_LAST_YEAR`]),
+//! the calendar answers by rule: the statutory days of the Labour Code on lunar dates computed with
+//! [`crate::lunar`], a holiday on a weekly day off compensated on the next working day; such years
+//! have the status [`DataStatus::Computed`] and every such day off is `unconfirmed`. Beyond 1900–2200
+//! every question is a typed `CalendarError::OutOfRange`.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -28,6 +31,11 @@ const BUNDLED_HOLIDAYS: &str = include_str!("../data/holidays.toml");
 
 /// The schema version of holiday tables this code understands.
 pub const HOLIDAY_SCHEMA: u32 = 1;
+
+/// The first year the calendar answers for (by rule before its table).
+pub const SUPPORTED_FIRST_YEAR: i16 = 1900;
+/// The last year the calendar answers for (by rule after its table).
+pub const SUPPORTED_LAST_YEAR: i16 = 2200;
 
 /// Longest single day-off entry accepted: the longest Tết break announced so far is 9 days; anything
 /// much longer is a typing error in the data.
@@ -431,11 +439,11 @@ impl WorkCalendar {
                 table.time_zone
             )));
         }
-        if !(1900..=2200).contains(&table.first_year)
-            || !(table.first_year..=2200).contains(&table.last_year)
+        if !(SUPPORTED_FIRST_YEAR..=SUPPORTED_LAST_YEAR).contains(&table.first_year)
+            || !(table.first_year..=SUPPORTED_LAST_YEAR).contains(&table.last_year)
         {
             return Err(invalid(format!(
-                "years {}–{} must be ordered and within 1900–2200",
+                "years {}–{} must be ordered and within {SUPPORTED_FIRST_YEAR}–{SUPPORTED_LAST_YEAR}",
                 table.first_year, table.last_year
             )));
         }
@@ -451,8 +459,10 @@ impl WorkCalendar {
             return Err(invalid("every day of the week is a day off"));
         }
 
-        let first = Date::new(table.first_year, 1, 1).map_err(|e| invalid(e.to_string()))?;
-        let last = Date::new(table.last_year, 12, 31).map_err(|e| invalid(e.to_string()))?;
+        let table_first = Date::new(table.first_year, 1, 1).map_err(|e| invalid(e.to_string()))?;
+        let table_last = Date::new(table.last_year, 12, 31).map_err(|e| invalid(e.to_string()))?;
+        let first = Date::new(SUPPORTED_FIRST_YEAR, 1, 1).map_err(|e| invalid(e.to_string()))?;
+        let last = Date::new(SUPPORTED_LAST_YEAR, 12, 31).map_err(|e| invalid(e.to_string()))?;
         let total = usize::try_from(days_from(first, last)? + 1)
             .map_err(|_| invalid("empty calendar range"))?;
 
@@ -475,7 +485,15 @@ impl WorkCalendar {
             }
         }
 
-        let in_range = |d: Date| d >= first && d <= last;
+        let in_range = |d: Date| d >= table_first && d <= table_last;
+        // The years outside the table, by rule (checked by construction, not against the table).
+        let mut ruled = Vec::new();
+        for y in (SUPPORTED_FIRST_YEAR..table.first_year)
+            .chain(table.last_year.saturating_add(1)..=SUPPORTED_LAST_YEAR)
+        {
+            ruled.push(ruled_year(y, &weekend)?);
+            years.insert(y, DataStatus::Computed);
+        }
         let mut working: Vec<bool> = Vec::with_capacity(total);
         let mut day = first;
         for i in 0..total {
@@ -486,16 +504,21 @@ impl WorkCalendar {
         }
 
         let mut days_off = BTreeMap::new();
-        for year in &table.years {
+        for (year, from_table) in table
+            .years
+            .iter()
+            .map(|y| (y, true))
+            .chain(ruled.iter().map(|y| (y, false)))
+        {
             for entry in &year.days_off {
                 let to = entry.to.unwrap_or(entry.from);
-                if to < entry.from {
+                if from_table && to < entry.from {
                     return Err(invalid(format!(
                         "day-off entry {}..{} ends before it starts",
                         entry.from, to
                     )));
                 }
-                if !in_range(entry.from) || !in_range(to) {
+                if from_table && (!in_range(entry.from) || !in_range(to)) {
                     return Err(invalid(format!(
                         "day-off entry {}..{} is outside the calendar",
                         entry.from, to
@@ -697,6 +720,71 @@ impl WorkCalendar {
     }
 }
 
+/// The days off of a year outside the table, by rule (Labour Code 1994 Art. 73, 2012 Art. 115,
+/// 2019 Art. 112): 1/1; Tết — the last day of the lunar year and mùng 1–3 (4 days), from 2013
+/// mùng 1–4 (5 days); Giỗ Tổ Hùng Vương 10/3 lunar from 2007; 30/4; 1/5; 2/9, from 2021 with an
+/// adjacent day (1/9 when 2/9 is a Tuesday, Friday or Saturday, else 3/9: a guess, the Prime
+/// Minister chooses). A holiday on a weekly day off or on another holiday is compensated on the
+/// next working day. Announced swaps and extra days cannot be known: every entry is unconfirmed.
+fn ruled_year(year: i16, weekend: &[bool; 7]) -> Result<HolidayYear, CalendarError> {
+    let day = |m: i8, d: i8| Date::new(year, m, d).map_err(|e| invalid(e.to_string()));
+    let lunar = |d: Option<Date>| d.ok_or_else(|| invalid(format!("no lunar date in {year}")));
+    let mut statutory: Vec<(Date, Holiday)> = vec![(day(1, 1)?, Holiday::NewYear)];
+    let tet = lunar(crate::lunar::tet(year))?;
+    let tet_days: i32 = if year >= 2013 { 4 } else { 3 };
+    for n in -1..tet_days {
+        statutory.push((tet.saturating_add(n.days()), Holiday::Tet));
+    }
+    if year >= 2007 {
+        statutory.push((lunar(crate::lunar::hung_kings(year))?, Holiday::HungKings));
+    }
+    statutory.push((day(4, 30)?, Holiday::ReunificationDay));
+    statutory.push((day(5, 1)?, Holiday::LabourDay));
+    let national = day(9, 2)?;
+    statutory.push((national, Holiday::NationalDay));
+    if year >= 2021 {
+        let adjacent = match national.weekday() {
+            Weekday::Tuesday | Weekday::Friday | Weekday::Saturday => day(9, 1)?,
+            _ => day(9, 3)?,
+        };
+        statutory.push((adjacent, Holiday::NationalDay));
+    }
+    statutory.sort_by_key(|(d, _)| *d);
+    let is_weekend = |d: Date| weekend[DayOfWeek::from_weekday(d.weekday()).monday_zero_offset()];
+    let mut off: BTreeMap<Date, (Holiday, DayOffKind)> = BTreeMap::new();
+    let mut owed = Vec::new();
+    for (d, h) in statutory {
+        if is_weekend(d) || off.contains_key(&d) {
+            owed.push((d, h));
+        }
+        off.entry(d).or_insert((h, DayOffKind::Holiday));
+    }
+    for (d, h) in owed {
+        let mut c = d.tomorrow().map_err(|e| invalid(e.to_string()))?;
+        while is_weekend(c) || off.contains_key(&c) {
+            c = c.tomorrow().map_err(|e| invalid(e.to_string()))?;
+        }
+        off.insert(c, (h, DayOffKind::Compensatory));
+    }
+    Ok(HolidayYear {
+        year,
+        status: DataStatus::Computed,
+        note: Some("computed by rule, outside the holiday table".into()),
+        days_off: off
+            .into_iter()
+            .map(|(from, (holiday, kind))| DayOffEntry {
+                from,
+                to: None,
+                holiday,
+                kind,
+                unconfirmed: true,
+                note: None,
+            })
+            .collect(),
+        working_days: Vec::new(),
+    })
+}
+
 /// Days from `a` to `b` (negative if `b` is before `a`).
 fn days_from(a: Date, b: Date) -> Result<i32, CalendarError> {
     a.until(b)
@@ -733,17 +821,60 @@ mod tests {
     }
 
     #[test]
-    fn bundled_table_covers_2017_to_2030_with_statuses() {
+    fn bundled_table_covers_2017_to_2030_and_rules_answer_1900_to_2200() {
         let c = cal();
-        assert_eq!(c.first_day(), date(2017, 1, 1));
-        assert_eq!(c.last_day(), date(2030, 12, 31));
+        assert_eq!(c.first_day(), date(1900, 1, 1));
+        assert_eq!(c.last_day(), date(2200, 12, 31));
         for y in 2017..=2025 {
             assert_eq!(c.year_status(y), Some(DataStatus::Announced), "{y}");
         }
-        for y in 2026..=2030 {
+        for y in (1900..=2016).chain(2026..=2200) {
             assert_eq!(c.year_status(y), Some(DataStatus::Computed), "{y}");
         }
-        assert_eq!(c.year_status(2031), None);
+        assert_eq!(c.year_status(1899), None);
+        assert_eq!(c.year_status(2201), None);
+    }
+
+    #[test]
+    fn years_outside_the_table_follow_the_rules_and_are_unconfirmed() {
+        let c = cal();
+        // 2016: Tết Bính Thân on Monday 8/2 (7–11/2 off, Sunday 7/2 compensated on 12/2),
+        // Hùng Kings on Saturday 16/4 (compensated Monday 18/4), 2/9 a Friday.
+        for d in [7, 8, 9, 10, 11, 12] {
+            assert!(!c.is_working_day(date(2016, 2, d)).unwrap(), "{d}/2/2016");
+        }
+        assert!(c.is_working_day(date(2016, 2, 15)).unwrap());
+        let off = c.day_off(date(2016, 2, 8)).unwrap().unwrap();
+        assert_eq!(
+            (off.holiday, off.status),
+            (Holiday::Tet, DataStatus::Computed)
+        );
+        assert!(off.unconfirmed);
+        assert_eq!(
+            c.day_off(date(2016, 4, 18)).unwrap().map(|d| d.kind),
+            Some(DayOffKind::Compensatory)
+        );
+        assert!(!c.is_working_day(date(2016, 9, 2)).unwrap());
+        assert!(c.is_working_day(date(2016, 9, 1)).unwrap());
+        // The meeting of the finding: Monday 10/5/2016, notice within 5 working days → 17/5.
+        assert_eq!(
+            c.add_working_days(date(2016, 5, 10), 5).unwrap(),
+            date(2016, 5, 17)
+        );
+        // Saturday 28/12/2030: 5 working days run into 2031 (1/1/2031 a Wednesday holiday).
+        assert_eq!(
+            c.add_working_days(date(2030, 12, 28), 5).unwrap(),
+            date(2031, 1, 6)
+        );
+        // 2031: Tết Tân Hợi on Thursday 23/1 (22–27/1 off with the weekend compensated).
+        assert!(!c.is_working_day(date(2031, 1, 22)).unwrap());
+        assert!(!c.is_working_day(date(2031, 1, 27)).unwrap());
+        assert!(!c.is_working_day(date(2031, 1, 28)).unwrap());
+        // 2/9/2031 a Tuesday: 1/9 with it.
+        assert!(!c.is_working_day(date(2031, 9, 1)).unwrap());
+        // The ends of the supported range.
+        assert!(c.is_working_day(date(1900, 1, 1)).is_ok());
+        assert!(c.is_working_day(date(2200, 12, 31)).is_ok());
     }
 
     #[test]
@@ -887,21 +1018,22 @@ mod tests {
     #[test]
     fn out_of_range_is_a_typed_error() {
         let c = cal();
-        let err = c.is_working_day(date(2016, 12, 31)).unwrap_err();
+        let err = c.is_working_day(date(1899, 12, 31)).unwrap_err();
         assert!(matches!(err, CalendarError::OutOfRange { .. }));
         assert_eq!(err.code(), "calendar.out_of_range");
-        assert!(err.message(Lang::Vi).contains("31/12/2016"));
-        assert!(c.is_working_day(date(2031, 1, 1)).is_err());
+        assert!(err.message(Lang::Vi).contains("31/12/1899"));
+        assert!(c.is_working_day(date(2201, 1, 1)).is_err());
+        assert!(c.is_working_day(date(9999, 12, 31)).is_err());
         assert!(matches!(
-            c.add_working_days(date(2030, 12, 20), 30),
+            c.add_working_days(date(2200, 12, 20), 30),
             Err(CalendarError::OutOfRange { .. })
         ));
         assert!(matches!(
-            c.add_working_days(date(2017, 1, 10), -30),
+            c.add_working_days(date(1900, 1, 10), -30),
             Err(CalendarError::OutOfRange { .. })
         ));
         assert!(
-            c.working_days_between(date(2017, 1, 1), date(2031, 1, 1))
+            c.working_days_between(date(2017, 1, 1), date(2201, 1, 1))
                 .is_err()
         );
     }

@@ -1110,13 +1110,17 @@ mod tests {
             serde_json::from_str(r#"{"rule":"weekday_at","weekday":"thursday","time":"17:00:00"}"#)
                 .unwrap();
         assert_eq!(short, register);
-        // Outside the calendar: a typed error.
-        let late =
-            ReportingWindow::new(Period::month(2031, 1).unwrap(), WindowRule::Calendar).unwrap();
-        assert!(matches!(
-            two.due(&late, c),
-            Err(DeadlineError::Calendar(CalendarError::OutOfRange { .. }))
-        ));
+        // Every period has a deadline: the calendar answers (by rule) a year beyond the last
+        // period's (periods run to 2199, the calendar to 2200).
+        let late = ReportingWindow::new(
+            Period::month(crate::period::MAX_YEAR, 12).unwrap(),
+            WindowRule::Calendar,
+        )
+        .unwrap();
+        assert_eq!(
+            two.due(&late, c).unwrap(),
+            DueMoment::end_of(date(2200, 1, 3))
+        );
     }
 
     fn any_date() -> impl Strategy<Value = Date> {

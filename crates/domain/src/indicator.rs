@@ -92,6 +92,12 @@ impl Figure {
         Figure::from_decimal(d).ok_or(FigureError::TooPrecise)
     }
 
+    /// A sum kept in i128 (the stored totals), held to the range of a figure. Unreachable with
+    /// figures within [`FIGURE_LIMIT`]; for a total beyond it the figure shows the nearest end.
+    pub fn from_wide_sum(sum: i128) -> Figure {
+        Figure(i64::try_from(sum).unwrap_or(if sum < 0 { i64::MIN } else { i64::MAX }))
+    }
+
     pub fn checked_add(self, o: Figure) -> Option<Figure> {
         self.0.checked_add(o.0).map(Figure)
     }
@@ -454,20 +460,56 @@ impl Indicator {
         self.rollup.kind != RollupKind::Ratio
     }
 
-    /// Checks a typed figure against the value type: counts are whole and not negative, yes/no is 0
-    /// or 1, percentages of a part lie within 0–100 only when the indicator is a share (not a % of
-    /// plan, which may exceed 100), so only the sign is checked for percentages.
+    /// Checks a typed figure against the value type and the plausible bounds ([`Indicator::bounds`]):
+    /// counts are whole and not negative, yes/no is 0 or 1, an entered percentage lies within
+    /// 0–100 (a % of plan, which may exceed 100, is computed, never entered), and no figure goes
+    /// beyond the bounds of its measure or [`FIGURE_LIMIT`].
     pub fn check_figure(&self, v: Figure) -> Result<(), IndicatorRuleError> {
         match self.value_type {
             ValueType::Count if !v.is_integer() || v < Figure::ZERO => {
-                Err(IndicatorRuleError::CountNotWhole)
+                return Err(IndicatorRuleError::CountNotWhole);
             }
             ValueType::YesNo if v != Figure::ZERO && Some(v) != Figure::from_int(1) => {
-                Err(IndicatorRuleError::YesNoNotBinary)
+                return Err(IndicatorRuleError::YesNoNotBinary);
             }
-            ValueType::Percent if v < Figure::ZERO => Err(IndicatorRuleError::Negative),
-            ValueType::Text => Err(IndicatorRuleError::TextHasNoFigure),
-            _ => Ok(()),
+            ValueType::Percent if v < Figure::ZERO => return Err(IndicatorRuleError::Negative),
+            ValueType::Text => return Err(IndicatorRuleError::TextHasNoFigure),
+            _ => {}
+        }
+        self.check_bounds(v)
+    }
+
+    /// Checks a figure against the plausible bounds only ([`Indicator::bounds`]): what the store
+    /// holds every figure to before it can reach a roll-up.
+    pub fn check_bounds(&self, v: Figure) -> Result<(), IndicatorRuleError> {
+        let (min, max) = self.bounds();
+        if v < min {
+            Err(if min == Figure::ZERO {
+                IndicatorRuleError::Negative
+            } else {
+                IndicatorRuleError::BelowMin(min)
+            })
+        } else if v > max {
+            Err(IndicatorRuleError::AboveMax(max))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The plausible bounds of one unit's figure for one period: 0–100 for a percentage, 0–1 for
+    /// yes/no, the bounds of the measure (`data/figure_bounds.toml`) for a number, and never beyond
+    /// ±[`FIGURE_LIMIT`].
+    pub fn bounds(&self) -> (Figure, Figure) {
+        let limit = Figure(FIGURE_LIMIT_SCALED);
+        match self.value_type {
+            ValueType::Percent => (Figure::ZERO, Figure(100 * FIGURE_ONE)),
+            ValueType::YesNo => (Figure::ZERO, Figure(FIGURE_ONE)),
+            ValueType::Count => (Figure::ZERO, limit),
+            ValueType::Text => (Figure(-FIGURE_LIMIT_SCALED), limit),
+            ValueType::Number => match measure_bounds(&self.measure) {
+                Some((min, max)) => (min.max(Figure(-FIGURE_LIMIT_SCALED)), max.min(limit)),
+                None => (Figure(-FIGURE_LIMIT_SCALED), limit),
+            },
         }
     }
 
@@ -476,10 +518,10 @@ impl Indicator {
         if self.value_type == ValueType::YesNo {
             let key = giaoban_vntext::normalize::ascii_key(raw);
             match key.as_str() {
-                "co" | "dat" | "yes" | "x" | "1" => {
+                "co" | "dat" | "yes" | "x" | "1" | "true" => {
                     return Figure::from_int(1).ok_or(IndicatorRuleError::YesNoNotBinary);
                 }
-                "khong" | "chua dat" | "no" | "0" => return Ok(Figure::ZERO),
+                "khong" | "chua dat" | "no" | "0" | "false" => return Ok(Figure::ZERO),
                 _ => return Err(IndicatorRuleError::YesNoNotBinary),
             }
         }
@@ -487,6 +529,68 @@ impl Indicator {
         self.check_figure(v)?;
         Ok(v)
     }
+}
+
+/// The largest figure (in its own unit) any unit may report for one indicator and period:
+/// ±10 000 000 000.
+///
+/// Why this bound: the roll-ups keep sums of scaled figures (value × 10 000). One figure at the
+/// limit is 10^10 × 10^4 = 10^14 scaled; `i64::MAX` ≈ 9.22 × 10^18, so 92 233 figures at the limit
+/// still sum without overflow (10^14 × 92 233 = 9.2233 × 10^18 < 9.2234 × 10^18). A total counts one
+/// figure per reporting unit under it (one active form per period kind carries an indicator), and
+/// the whole country has about 10 000 communes and wards (fewer than 3 400 since 2025): a sum of
+/// allowed figures cannot overflow. The stored totals are i128 besides (`storage::reports::sets`),
+/// so even figures stored before this limit existed never make another unit's sending fail.
+pub const FIGURE_LIMIT: i64 = 10_000_000_000;
+const FIGURE_LIMIT_SCALED: i64 = FIGURE_LIMIT * FIGURE_ONE;
+
+/// The bounds by measure, from `data/figure_bounds.toml`.
+const BUNDLED_FIGURE_BOUNDS: &str = include_str!("../data/figure_bounds.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BoundsFile {
+    measure: Vec<MeasureBounds>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasureBounds {
+    names: Vec<String>,
+    #[serde(default)]
+    min: i64,
+    max: i64,
+}
+
+static MEASURE_BOUNDS: std::sync::LazyLock<BTreeMap<String, (Figure, Figure)>> =
+    std::sync::LazyLock::new(|| {
+        // The file ships with the program and a unit test reads it; were it ever unreadable, every
+        // number would keep the general limit.
+        let file: BoundsFile = toml::from_str(BUNDLED_FIGURE_BOUNDS).unwrap_or(BoundsFile {
+            measure: Vec::new(),
+        });
+        let mut out = BTreeMap::new();
+        for m in file.measure {
+            let scale = |v: i64| Figure(v.clamp(-FIGURE_LIMIT, FIGURE_LIMIT) * FIGURE_ONE);
+            for n in &m.names {
+                out.insert(measure_key(n), (scale(m.min), scale(m.max)));
+            }
+        }
+        out
+    });
+
+fn measure_key(measure: &str) -> String {
+    giaoban_vntext::normalize::ascii_key(measure)
+}
+
+/// The plausible bounds of a measure ("ha", "tỷ đồng"), if it is one of the bundled table.
+pub fn measure_bounds(measure: &str) -> Option<(Figure, Figure)> {
+    MEASURE_BOUNDS.get(&measure_key(measure)).copied()
+}
+
+/// Decimal places that write a bound exactly: none for a whole number.
+fn plain_places(f: Figure) -> u8 {
+    if f.is_integer() { 0 } else { 4 }
 }
 
 /// Why a figure does not fit its indicator.
@@ -497,6 +601,10 @@ pub enum IndicatorRuleError {
     YesNoNotBinary,
     Negative,
     TextHasNoFigure,
+    /// Beyond the plausible maximum of the indicator (the maximum).
+    AboveMax(Figure),
+    /// Below the plausible minimum of the indicator (the minimum).
+    BelowMin(Figure),
 }
 
 impl IndicatorRuleError {
@@ -524,6 +632,26 @@ impl IndicatorRuleError {
                     "a text indicator takes no figure",
                 )
                 .to_owned(),
+            IndicatorRuleError::AboveMax(max) => match lang {
+                Lang::Vi => format!(
+                    "vượt quá mức hợp lý của một đơn vị: tối đa {}",
+                    max.format_vi(plain_places(max))
+                ),
+                Lang::En => format!(
+                    "beyond what one unit can plausibly report: at most {}",
+                    max.format_en(plain_places(max))
+                ),
+            },
+            IndicatorRuleError::BelowMin(min) => match lang {
+                Lang::Vi => format!(
+                    "nhỏ hơn mức hợp lý: tối thiểu {}",
+                    min.format_vi(plain_places(min))
+                ),
+                Lang::En => format!(
+                    "below the plausible minimum of {}",
+                    min.format_en(plain_places(min))
+                ),
+            },
         }
     }
 }
@@ -870,15 +998,19 @@ pub struct Aggregate {
 }
 
 impl Aggregate {
-    /// Folds figures into an aggregate (the full rebuild does exactly this).
+    /// Folds figures into an aggregate (the full rebuild does exactly this). The sum is taken in
+    /// i128, as the stored totals keep it, and only the result is held to the range of a figure:
+    /// the order of the figures never changes it.
     pub fn of(figures: impl IntoIterator<Item = Figure>) -> Aggregate {
         let mut a = Aggregate::default();
+        let mut sum = 0_i128;
         for f in figures {
-            a.sum = Figure(a.sum.0.saturating_add(f.0));
+            sum += i128::from(f.0);
             a.count += 1;
             a.min = Some(a.min.map_or(f, |m| m.min(f)));
             a.max = Some(a.max.map_or(f, |m| m.max(f)));
         }
+        a.sum = Figure::from_wide_sum(sum);
         a
     }
 
@@ -1133,6 +1265,83 @@ value_type = "weird"
             ind.parse_value("2"),
             Err(IndicatorRuleError::YesNoNotBinary)
         );
+    }
+
+    #[test]
+    fn figures_are_held_to_plausible_bounds() {
+        let mut ind = Indicator {
+            id: IndicatorId::new(),
+            code: IndicatorCode("NN_LUA".into()),
+            name_vi: "Lúa".into(),
+            name_en: "Rice".into(),
+            measure: "ha".into(),
+            value_type: ValueType::Number,
+            rollup: Rollup {
+                kind: RollupKind::Sum,
+                numerator: None,
+                denominator: None,
+                factor: 1,
+            },
+            accumulation: Accumulation::Flow,
+            direction: Direction::HigherIsBetter,
+            sector: Sector::Agriculture,
+            decimals: 2,
+            active: true,
+            version: 1,
+        };
+        // The figure of the attack: 922 337 203 685 477 ha.
+        let absurd = ind.parse_value("922337203685477");
+        assert_eq!(absurd, Err(IndicatorRuleError::AboveMax(fig("40.000.000"))));
+        assert!(
+            absurd
+                .unwrap_err()
+                .message(Lang::Vi)
+                .contains("tối đa 40.000.000"),
+        );
+        assert_eq!(ind.parse_value("40.000.000"), Ok(fig("40.000.000")));
+        assert_eq!(ind.parse_value("-5"), Err(IndicatorRuleError::Negative));
+        // "Héc-ta" and "HA" are the same measure.
+        ind.measure = "Héc-ta".into();
+        assert_eq!(ind.parse_value("-5"), Err(IndicatorRuleError::Negative));
+        // A measure not in the table keeps the general limit and may be negative.
+        ind.measure = "điểm".into();
+        assert_eq!(ind.parse_value("-5"), Ok(fig("-5")));
+        assert!(ind.parse_value("10.000.000.000").is_ok());
+        assert_eq!(
+            ind.parse_value("10.000.000.001"),
+            Err(IndicatorRuleError::AboveMax(fig("10.000.000.000")))
+        );
+        assert_eq!(
+            ind.parse_value("-10.000.000.001"),
+            Err(IndicatorRuleError::BelowMin(fig("-10.000.000.000")))
+        );
+        ind.value_type = ValueType::Percent;
+        assert!(ind.parse_value("100").is_ok());
+        assert_eq!(
+            ind.parse_value("100,1"),
+            Err(IndicatorRuleError::AboveMax(fig("100")))
+        );
+        ind.value_type = ValueType::Count;
+        assert_eq!(
+            ind.parse_value("10.000.000.001"),
+            Err(IndicatorRuleError::AboveMax(fig("10.000.000.000")))
+        );
+        // Every measure of the bundled table is read (a typo in the file would drop them all).
+        for m in [
+            "ha",
+            "km",
+            "m",
+            "tấn",
+            "tỷ đồng",
+            "tỉ đồng",
+            "triệu đồng",
+            "m²",
+        ] {
+            assert!(measure_bounds(m).is_some(), "{m}");
+        }
+        // The arithmetic of FIGURE_LIMIT: 92 233 figures at the limit sum within an i64.
+        let at_limit = i128::from(FIGURE_LIMIT_SCALED);
+        assert!(at_limit * 92_233 <= i128::from(i64::MAX));
     }
 
     proptest! {

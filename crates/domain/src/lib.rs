@@ -11,6 +11,7 @@ pub mod conclusion;
 pub mod deadline;
 pub mod indicator;
 pub mod lang;
+pub mod lunar;
 pub mod meeting;
 pub mod ocop;
 pub mod period;

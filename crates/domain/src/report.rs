@@ -16,10 +16,10 @@ use uuid::Uuid;
 
 use crate::calendar::{WorkCalendar, local_date};
 use crate::deadline::{DeadlineError, DueMoment, SubmissionRule};
-use crate::indicator::{Figure, Indicator, IndicatorCode, ValueType};
+use crate::indicator::{Figure, Indicator, IndicatorCode, IndicatorRuleError, ValueType};
 use crate::lang::{Lang, Localized};
 use crate::period::{Period, PeriodKind, ReportingWindow, WindowRule};
-use crate::unit::{Invalid, Invalids, UnitKind, clean_text, required_text};
+use crate::unit::{Invalid, Invalids, UnitId, UnitKind, clean_text, required_text};
 
 /// A report form's identity in storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -209,6 +209,11 @@ pub struct ReportForm {
     pub def: FormDefinition,
     pub active: bool,
     pub version: i64,
+    /// The territory that made the form and alone changes it (its leaders and office); `None`: a
+    /// national (system) form, changed by the administrator only. A territory's own form is
+    /// reported on by the units inside it only.
+    #[serde(default)]
+    pub owner_unit_id: Option<UnitId>,
 }
 
 impl ReportForm {
@@ -231,6 +236,12 @@ impl ReportForm {
     /// Whether units of `kind` report on this form.
     pub fn is_reporter(&self, kind: UnitKind) -> bool {
         self.def.reporter_kinds.contains(&kind)
+    }
+
+    /// Whether the unit of `kind` whose ancestry is given (the unit first) reports on this form:
+    /// of a reporting kind, and inside the owner's territory for a territory's own form.
+    pub fn applies_to(&self, kind: UnitKind, ancestry: &[UnitId]) -> bool {
+        self.is_reporter(kind) && self.owner_unit_id.is_none_or(|o| ancestry.contains(&o))
     }
 }
 
@@ -717,21 +728,34 @@ pub fn parse_values(
             Ok(f) => {
                 out.insert(ind.code.clone(), EnteredValue::Figure(f));
             }
-            Err(e) => problems.push(ValueProblem {
-                code: ind.code.to_string(),
-                vi: format!(
-                    "{} «{}»: {}",
-                    ind.name_vi,
-                    value.trim(),
-                    e.message(Lang::Vi)
-                ),
-                en: format!(
-                    "{} «{}»: {}",
-                    ind.name_en,
-                    value.trim(),
-                    e.message(Lang::En)
-                ),
-            }),
+            Err(e) => {
+                // A bound is written with the indicator's measure: "tối đa 40.000.000 ha".
+                let measure = match e {
+                    IndicatorRuleError::AboveMax(_) | IndicatorRuleError::BelowMin(_)
+                        if !ind.measure.is_empty() =>
+                    {
+                        format!(" {}", ind.measure)
+                    }
+                    _ => String::new(),
+                };
+                problems.push(ValueProblem {
+                    code: ind.code.to_string(),
+                    vi: format!(
+                        "{} ({}) «{}»: {}{measure}",
+                        ind.name_vi,
+                        ind.code,
+                        value.trim(),
+                        e.message(Lang::Vi)
+                    ),
+                    en: format!(
+                        "{} ({}) «{}»: {}{measure}",
+                        ind.name_en,
+                        ind.code,
+                        value.trim(),
+                        e.message(Lang::En)
+                    ),
+                })
+            }
         }
     }
     if problems.is_empty() {
@@ -1111,6 +1135,7 @@ mod tests {
             def: FormDefinition::parse(&rice_form(), &cat).unwrap(),
             active: true,
             version: 1,
+            owner_unit_id: None,
         };
         let q1 = Period::quarter(2023, 1).unwrap();
         let w = form.window(q1).unwrap();

@@ -885,6 +885,9 @@ pub struct TaskRights {
     /// Edit, pause, cancel, approve extensions, confirm completion (the assigning body's leaders and
     /// office).
     pub manage: bool,
+    /// Approve or refuse an extension: a manager who is not of the lead unit that asked for it
+    /// (see [`crate::access::may_decide_extension`]).
+    pub decide_extension: bool,
 }
 
 /// The rights of `actor` on a task whose parties' ancestries are given (each unit first, up to the
@@ -925,6 +928,12 @@ pub fn task_rights(
             rights.report_progress =
                 manage || matches!(own_role, Some(TaskRole::Lead | TaskRole::Coordinate));
             rights.report_completion = manage || own_role == Some(TaskRole::Lead);
+            let lead = parties
+                .iter()
+                .find(|(r, _)| *r == TaskRole::Lead)
+                .and_then(|(_, a)| a.first());
+            rights.decide_extension =
+                lead.is_some_and(|&l| crate::access::may_decide_extension(actor, assigner, l));
         }
     }
     rights
@@ -1111,13 +1120,15 @@ mod tests {
 
         let mut far = input("trước 17h thứ Năm hàng tuần");
         far.assigned_on = Some("01/01/0001".into());
-        let codes: Vec<&str> = TaskDraft::parse(&far, d(2023, 3, 24))
+        // A year outside what the calendar supports is refused when the date is read, naming
+        // the field.
+        let far: Vec<(&str, &str)> = TaskDraft::parse(&far, d(2023, 3, 24))
             .unwrap_err()
             .0
             .iter()
-            .map(|e| e.code)
+            .map(|e| (e.field, e.code))
             .collect();
-        assert_eq!(codes, vec!["task.assigned_on_out_of_range"]);
+        assert_eq!(far, vec![("assigned_on", "date.out_of_range")]);
         let late =
             TaskDraft::parse(&input("chậm nhất ngày 27/03/9999"), d(2023, 3, 24)).unwrap_err();
         assert_eq!(late.0[0].code, "task.deadline_out_of_range");

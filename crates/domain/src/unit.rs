@@ -154,6 +154,17 @@ pub fn clean_text(
             "The text contains invalid control characters.",
         ));
     }
+    // Noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, the end of every plane): XML refuses the first
+    // two, and a notice holding one would not open in Word or LibreOffice.
+    if let Some(c) = nfc.chars().find(|&c| is_noncharacter(c)) {
+        let code = format!("U+{:04X}", u32::from(c));
+        return Err(Invalid::new(
+            field,
+            "text.noncharacter",
+            format!("Văn bản chứa ký tự không hợp lệ ({code}); hãy xóa ký tự đó rồi lưu lại."),
+            format!("The text contains an invalid character ({code}); delete it and save again."),
+        ));
+    }
     let cleaned = nfc
         .split(|c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}')
         .filter(|w| !w.is_empty())
@@ -174,6 +185,13 @@ pub fn clean_text(
     Ok(Some(cleaned))
 }
 
+/// A Unicode noncharacter: U+FDD0–U+FDEF, or the last two code points of a plane (U+FFFE, U+FFFF,
+/// U+1FFFE…).
+pub fn is_noncharacter(c: char) -> bool {
+    let n = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
+}
+
 /// Like [`clean_text`] but the value is required.
 pub fn required_text(field: &'static str, raw: &str, max_chars: usize) -> Result<String, Invalid> {
     clean_text(field, raw, max_chars)?.ok_or_else(|| {
@@ -186,7 +204,33 @@ pub fn required_text(field: &'static str, raw: &str, max_chars: usize) -> Result
     })
 }
 
-/// Parses an ISO date (`2023-03-24`) or a Vietnamese one (`24/03/2023`).
+/// Earliest year a date may be entered in: the work calendar answers from 1900, so that a date of
+/// 1901 still has a year before it for working days counted back (reminders).
+pub const FIRST_DATE_YEAR: i16 = crate::period::MIN_YEAR;
+/// Latest year a date may be entered in: the work calendar answers to 2200, so that deadlines
+/// counted in working days from a date of 2199 (a notice 5 working days after a meeting) fall in it.
+pub const LAST_DATE_YEAR: i16 = crate::period::MAX_YEAR;
+
+/// Whether a date lies in the years the system supports ([`FIRST_DATE_YEAR`]–[`LAST_DATE_YEAR`]).
+pub fn date_supported(d: Date) -> bool {
+    (FIRST_DATE_YEAR..=LAST_DATE_YEAR).contains(&d.year())
+}
+
+/// The refusal of a date outside [`FIRST_DATE_YEAR`]–[`LAST_DATE_YEAR`], naming `field`.
+pub fn date_out_of_range(field: &'static str, shown: &str) -> Invalid {
+    Invalid::new(
+        field,
+        "date.out_of_range",
+        format!(
+            "Ngày «{shown}» nằm ngoài phạm vi hệ thống hỗ trợ (từ năm {FIRST_DATE_YEAR} đến năm {LAST_DATE_YEAR})."
+        ),
+        format!(
+            "The date «{shown}» is outside the supported years ({FIRST_DATE_YEAR} to {LAST_DATE_YEAR})."
+        ),
+    )
+}
+
+/// Parses an ISO date (`2023-03-24`) or a Vietnamese one (`24/03/2023`), in the supported years.
 pub fn parse_date(field: &'static str, raw: &str) -> Result<Option<Date>, Invalid> {
     let s = raw.trim();
     if s.is_empty() {
@@ -204,6 +248,11 @@ pub fn parse_date(field: &'static str, raw: &str) -> Result<Option<Date>, Invali
     } else {
         s.parse::<Date>().ok()
     };
+    if let Some(d) = parsed
+        && !date_supported(d)
+    {
+        return Err(date_out_of_range(field, s));
+    }
     parsed.map(Some).ok_or_else(|| {
         Invalid::new(
             field,
@@ -869,6 +918,13 @@ mod tests {
         assert!(parse_date("d", "31/02/2020").is_err());
         assert!(parse_date("d", "hôm qua").is_err());
         assert_eq!(parse_date("d", " ").expect("ok"), None);
+        // Outside the years the work calendar answers for: refused, the field named.
+        for raw in ["9999-12-31", "1900-12-31", "2200-01-01", "01/01/0001"] {
+            let e = parse_date("as_of", raw).expect_err(raw);
+            assert_eq!((e.field, e.code), ("as_of", "date.out_of_range"), "{raw}");
+        }
+        assert!(parse_date("d", "1901-01-01").is_ok());
+        assert!(parse_date("d", "31/12/2199").is_ok());
     }
 
     fn unit(kind: UnitKind, name: &str) -> Unit {

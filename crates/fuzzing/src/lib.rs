@@ -40,9 +40,10 @@ fn signature(kind: &str, detail: &str) -> Outcome {
 }
 
 /// The kinds of input, by the name their cargo-fuzz target has.
-pub const TARGETS: [&str; 5] = [
+pub const TARGETS: [&str; 6] = [
     "extract",
     "xlsx_upload",
+    "xlsx_limits",
     "units_file",
     "criteria_set",
     "indicator_catalog",
@@ -188,6 +189,7 @@ fn upload_spec() -> &'static UploadSpec {
 pub fn xlsx_seed() -> Vec<u8> {
     let figure = |s: &str| EnteredValue::Figure(Figure::parse(s).expect("figure"));
     let row = |code: &str, values: &[(&str, EnteredValue)]| TemplateRow {
+        version: None,
         unit_code: code.into(),
         unit_name: format!("Xã {code}"),
         values: values
@@ -258,6 +260,65 @@ pub fn xlsx_upload(data: &[u8]) -> Outcome {
             signature("xlsx err", problems[0].message(Lang::En))
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workbook reader's size limits (issue 20, finding 3): packages that inflate far beyond what
+// they weigh.
+
+/// The first byte chooses the shape. 0: the rest is a workbook, read as uploaded (like
+/// `xlsx_upload`). Otherwise a bomb is built from the seed template: the data sheet replaced by one
+/// inline string whose length the next four bytes give (up to 24 million characters), its declared
+/// size forged (when the sixth byte is odd) to the next four bytes, and the following bytes
+/// written over the package at the offsets they name. Whatever comes in: a result or problems in
+/// both languages, never a panic; a sheet over the part bound, or compressed over the ratio, is
+/// refused as too large whatever it declares.
+pub fn xlsx_limits(data: &[u8]) -> Outcome {
+    use giaoban_documents::xlsx::bombs::{DATA_SHEET_PART, inline_string_bomb, with_declared_size};
+    use giaoban_documents::xlsx::limits;
+    let Some((&mode, rest)) = data.split_first() else {
+        return xlsx_upload(data);
+    };
+    if mode == 0 {
+        return xlsx_upload(rest);
+    }
+    let word = |at: usize| {
+        let mut b = [0u8; 4];
+        for (i, x) in b.iter_mut().enumerate() {
+            *x = rest.get(at + i).copied().unwrap_or(0);
+        }
+        u32::from_le_bytes(b)
+    };
+    static TEMPLATE: OnceLock<Vec<u8>> = OnceLock::new();
+    let template = TEMPLATE.get_or_init(xlsx_seed);
+    let chars = u64::from(word(0) % 24_000_000);
+    let mut bomb = inline_string_bomb(template, chars);
+    let forged = rest.get(4).is_some_and(|b| b % 2 == 1);
+    if forged {
+        bomb = with_declared_size(&bomb, DATA_SHEET_PART, word(5));
+    }
+    // Byte edits after the parameters: (offset, value) pairs, offsets in the package.
+    let mut edited = false;
+    for pair in rest.get(9..).unwrap_or(&[]).chunks_exact(3) {
+        let at = usize::from(u16::from_le_bytes([pair[0], pair[1]]));
+        if let Some(b) = bomb.get_mut(at) {
+            *b = pair[2];
+            edited = true;
+        }
+    }
+    let outcome = xlsx_upload(&bomb);
+    // An intact package whose sheet inflates past the ratio (one letter repeated compresses a
+    // thousandfold) or the part bound is refused as too large, whatever size it declares.
+    if !edited && chars > limits::RATIO_FROM_BYTES {
+        let problems = giaoban_documents::xlsx::read_form_upload(&bomb, upload_spec())
+            .expect_err("a sheet over the bounds is refused");
+        assert!(
+            problems[0].message(Lang::Vi).contains("quá lớn"),
+            "refused for another reason: {}",
+            problems[0].message(Lang::En)
+        );
+    }
+    signature("xlsx limits", &format!("{forged}/{outcome}"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,6 +458,17 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
         ],
         "indicator_catalog" => &[include_str!("../../domain/data/indicators.toml")],
         "xlsx_upload" => return vec![xlsx_seed()],
+        "xlsx_limits" => {
+            let mut raw = vec![0u8];
+            raw.extend(xlsx_seed());
+            return vec![
+                raw,
+                // 800 000 characters; 12 million forged to 1 000 bytes; 20 000 with a byte edited.
+                vec![1, 0x00, 0x35, 0x0C, 0x00, 0],
+                vec![1, 0x00, 0x1B, 0xB7, 0x00, 1, 0xE8, 0x03, 0, 0],
+                vec![1, 0x20, 0x4E, 0, 0, 0, 0, 0, 0, 0, 0x40, 0x00, 0x41],
+            ];
+        }
         _ => &[],
     };
     texts.iter().map(|t| t.as_bytes().to_vec()).collect()
@@ -490,7 +562,7 @@ pub fn dictionary(target: &str) -> &'static [&'static str] {
     ];
     match target {
         "extract" => TEXT,
-        "xlsx_upload" => XML,
+        "xlsx_upload" | "xlsx_limits" => XML,
         _ => TOML,
     }
 }
@@ -500,6 +572,7 @@ pub fn run_one(target: &str, units: &UnitsFileTarget, data: &[u8]) -> Outcome {
     match target {
         "extract" => extract(data),
         "xlsx_upload" => xlsx_upload(data),
+        "xlsx_limits" => xlsx_limits(data),
         "units_file" => units.run(data),
         "criteria_set" => criteria_set(data),
         "indicator_catalog" => indicator_catalog(data),

@@ -4,7 +4,8 @@
 //!
 //!   cargo run -p giaoban-fuzzing -- [--seconds S] [--runs N] [--seed X] [--artifacts DIR] [TARGET…]
 //!
-//! Targets: extract, xlsx_upload, units_file, criteria_set, indicator_catalog (all by default).
+//! Targets: extract, xlsx_upload, xlsx_limits, units_file, criteria_set, indicator_catalog (all by
+//! default).
 //! Exits 1 when any input crashed a target; the input is written to DIR/TARGET/crash-… (default
 //! fuzz/artifacts), where `cargo fuzz run TARGET FILE` (nightly) or this command replays it.
 

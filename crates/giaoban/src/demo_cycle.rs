@@ -223,19 +223,6 @@ pub async fn ensure(store: &Store, actor: &AuditActor) -> anyhow::Result<usize> 
     })
     .map_err(invalid)?;
     let notice = store.create_conclusion(actor, &draft).await?;
-    let issued_on = date(2023, 3, 27);
-    store
-        .issue_conclusion(actor, notice.id, None, move |_| Ok(issued_on))
-        .await?;
-    notice_done(
-        store,
-        actor,
-        m004,
-        at(issued_on, 16, 0)?,
-        "Đã ban hành thông báo kết luận.",
-    )
-    .await?;
-    count += 1;
     let chair = "Chủ tịch UBND huyện Phạm Viết Hoài";
     let tasks_004 = [
         TaskSpec {
@@ -301,6 +288,20 @@ pub async fn ensure(store: &Store, actor: &AuditActor) -> anyhow::Result<usize> 
         .await?;
         count += 1;
     }
+    // Issued once its tasks are in: an issued notice takes no more (issue 21).
+    let issued_on = date(2023, 3, 27);
+    store
+        .issue_conclusion(actor, notice.id, None, move |_| Ok(issued_on))
+        .await?;
+    notice_done(
+        store,
+        actor,
+        m004,
+        at(issued_on, 16, 0)?,
+        "Đã ban hành thông báo kết luận.",
+    )
+    .await?;
+    count += 1;
 
     // ---- Seed 003: Thạch Hà, BCĐ NTM 08/04/2021, weekly obligations ----
     let d = date(2021, 4, 8);

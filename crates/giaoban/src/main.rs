@@ -305,6 +305,10 @@ struct ServeArgs {
     /// Mark cookies Secure (set when served behind HTTPS).
     #[arg(long, env = "GIAOBAN_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Count sign-in attempts under the client address in the last X-Forwarded-For entry (only
+    /// behind a reverse proxy that sets it; otherwise clients could pick their own address).
+    #[arg(long, env = "GIAOBAN_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "GIAOBAN_SESSION_IDLE_MINUTES", default_value_t = 480, value_parser = clap::value_parser!(u64).range(5..=10080))]
     session_idle_minutes: u64,
@@ -314,6 +318,7 @@ impl ServeArgs {
     fn web_config(&self) -> WebConfig {
         WebConfig {
             secure_cookies: self.secure_cookies,
+            trust_forwarded_for: self.trust_forwarded_for,
             session_idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
             // Five minutes, or half the idle window when that is shorter.
             session_renew: std::time::Duration::from_secs(

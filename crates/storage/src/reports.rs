@@ -82,9 +82,11 @@ struct FormRow {
     definition: Json<FormDefinition>,
     active: bool,
     version: i64,
+    owner_unit_id: Option<Uuid>,
 }
 
-const FORM_COLUMNS: &str = "SELECT id, definition, active, version FROM report_forms";
+const FORM_COLUMNS: &str =
+    "SELECT id, definition, active, version, owner_unit_id FROM report_forms";
 
 fn form_from_row(r: FormRow) -> ReportForm {
     ReportForm {
@@ -92,6 +94,7 @@ fn form_from_row(r: FormRow) -> ReportForm {
         def: r.definition.0,
         active: r.active,
         version: r.version,
+        owner_unit_id: r.owner_unit_id.map(UnitId),
     }
 }
 
@@ -213,6 +216,38 @@ fn invalid(field: &'static str, code: &'static str, vi: String, en: String) -> S
     StoreError::Invalid(Invalid::new(field, code, vi, en).into())
 }
 
+/// A figure its indicator does not take (out of its plausible bounds, or not of its value type).
+fn implausible(
+    ind: &Indicator,
+    f: Figure,
+    err: giaoban_domain::indicator::IndicatorRuleError,
+) -> StoreError {
+    use giaoban_domain::Lang;
+    let measure = if ind.measure.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", ind.measure)
+    };
+    invalid(
+        "values",
+        "report.value_out_of_range",
+        format!(
+            "{} ({}) «{}»: {}{measure}",
+            ind.name_vi,
+            ind.code,
+            f.format_vi(4).trim_end_matches('0').trim_end_matches(','),
+            err.message(Lang::Vi)
+        ),
+        format!(
+            "{} ({}) «{}»: {}{measure}",
+            ind.name_en,
+            ind.code,
+            f,
+            err.message(Lang::En)
+        ),
+    )
+}
+
 /// Turns a refused submission change into the storage error the web layer explains.
 pub fn submission_error(e: SubmissionError) -> StoreError {
     use giaoban_domain::Localized;
@@ -326,7 +361,7 @@ macro_rules! add_to_aggregates {
         for ((target, period), figures) in &sets {
             let mut totals = read_set!($tx, target.0, period.as_str());
             for (ind, v) in figures {
-                totals.add(*ind, *v)?;
+                totals.add(*ind, *v);
             }
             write_set!($tx, target.0, period.as_str(), &totals);
         }
@@ -754,24 +789,36 @@ impl Store {
         Ok(())
     }
 
+    /// A national form (no owner: changed by the administrator only).
     pub async fn create_form(
         &self,
         actor: &AuditActor,
         def: &FormDefinition,
+    ) -> Result<ReportForm> {
+        self.create_owned_form(actor, def, None).await
+    }
+
+    /// A form owned by the territory `owner` (`None`: national).
+    pub async fn create_owned_form(
+        &self,
+        actor: &AuditActor,
+        def: &FormDefinition,
+        owner: Option<UnitId>,
     ) -> Result<ReportForm> {
         self.check_form_overlap(def, None).await?;
         let id = FormId::new();
         let now = now_micros();
         write_tx!(self, tx => {
             sqlx::query(
-                "INSERT INTO report_forms (id, code, definition, active, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $5)",
+                "INSERT INTO report_forms (id, code, definition, active, created_at, updated_at, \
+                 owner_unit_id) VALUES ($1, $2, $3, $4, $5, $5, $6)",
             )
             .bind(id.0)
             .bind(def.code.as_str())
             .bind(Json(def))
             .bind(true)
             .bind(now)
+            .bind(owner.map(|o| o.0))
             .execute(&mut *tx)
             .await?;
             record_audit!(&mut *tx, &NewAudit {
@@ -779,7 +826,7 @@ impl Store {
                 action: AuditAction::Create,
                 entity: "report_form",
                 entity_id: id.to_string(),
-                unit_id: None,
+                unit_id: owner,
                 before: None,
                 after: snapshot(def),
             });
@@ -819,7 +866,7 @@ impl Store {
                     action: AuditAction::Update,
                     entity: "report_form",
                     entity_id: id.to_string(),
-                    unit_id: None,
+                    unit_id: before.owner_unit_id,
                     before: snapshot(&before),
                     after: snapshot(def),
                 });
@@ -923,12 +970,21 @@ impl Store {
         entries: &[SubmissionEntry<'_>],
     ) -> Result<Vec<SubmissionId>> {
         giaoban_domain::report::check_period(&form.def, period).map_err(submission_error)?;
-        let ids: HashMap<IndicatorCode, IndicatorId> = self
-            .indicators()
-            .await?
-            .into_iter()
-            .map(|i| (i.code, i.id))
-            .collect();
+        let catalog = self.indicators().await?;
+        // Plausibility before aggregation, whoever calls: no figure outside its indicator's bounds
+        // is stored, so none can reach a roll-up (the web layer checks the same when parsing).
+        for e in entries {
+            for (code, v) in e.values {
+                if let (EnteredValue::Figure(f), Some(ind)) =
+                    (v, catalog.iter().find(|i| &i.code == code))
+                {
+                    ind.check_bounds(*f)
+                        .map_err(|err| implausible(ind, *f, err))?;
+                }
+            }
+        }
+        let ids: HashMap<IndicatorCode, IndicatorId> =
+            catalog.into_iter().map(|i| (i.code, i.id)).collect();
         let mut prepared = Vec::with_capacity(entries.len());
         for e in entries {
             let existing = self.find_submission(form.id, e.unit, period).await?;
@@ -1058,6 +1114,17 @@ impl Store {
         let items = items_of(&before, &ids, &tree);
         let counts_now = next.is_counted();
         let counted_before = before.status.is_counted();
+        if counts_now && !counted_before {
+            // A draft saved before figures were bounded may hold an absurd one: it is not sent.
+            for (code, v) in &before.values {
+                if let (EnteredValue::Figure(f), Some(ind)) =
+                    (v, indicators.iter().find(|i| &i.code == code))
+                {
+                    ind.check_bounds(*f)
+                        .map_err(|err| implausible(ind, *f, err))?;
+                }
+            }
+        }
         let at = ts_to_db(at);
         let reason = match action {
             SubmissionAction::Return { reason } | SubmissionAction::Reopen { reason } => {
@@ -1211,7 +1278,7 @@ impl Store {
                     for t in targets.get(&unit).map_or(&[][..], Vec::as_slice) {
                         let set = sets.entry(*t).or_default();
                         for (ind, v) in of_unit.iter() {
-                            set.add(ind, v)?;
+                            set.add(ind, v);
                         }
                     }
                 }

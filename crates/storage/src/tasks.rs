@@ -522,6 +522,26 @@ impl Store {
                     ).into()));
                 }
             }
+            if let Some(conclusion) = draft.conclusion_id {
+                // An issued notice is frozen. The row is locked (PostgreSQL) for the rest of the
+                // transaction, so an issue running at the same time waits for this task or makes
+                // it fail here: a race cannot add a task to an issued notice.
+                let draft_row = sqlx::query(
+                    "UPDATE conclusions SET status = status WHERE id = $1 AND status = 'draft'",
+                )
+                .bind(conclusion)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if draft_row == 0 {
+                    return Err(StoreError::Invalid(Invalid::new(
+                        "conclusion_id",
+                        "conclusion.issued_frozen",
+                        "Thông báo kết luận không tồn tại hoặc đã ban hành: không thể thêm nhiệm vụ.",
+                        "The notice does not exist or is issued: no task can be added to it.",
+                    ).into()));
+                }
+            }
             let now = now_micros();
             sqlx::query(
                 "INSERT INTO tasks (id, parent_id, content, source_kind, conclusion_id, meeting_id, \

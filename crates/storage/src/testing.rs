@@ -129,6 +129,42 @@ impl TestDb {
             .collect()
     }
 
+    /// Rewrites one figure of a submission behind the store's back (its value row and its
+    /// figures column alike), as a database written before figures were bounded may hold it.
+    pub async fn put_figure_unchecked(
+        &self,
+        submission: uuid::Uuid,
+        indicator: uuid::Uuid,
+        scaled: i64,
+    ) {
+        crate::with_pool!(self.store, pool => {
+            sqlx::query(
+                "UPDATE submission_values SET value = $3 WHERE submission_id = $1 AND indicator_id = $2",
+            )
+            .bind(submission)
+            .bind(indicator)
+            .bind(scaled)
+            .execute(pool)
+            .await
+            .expect("value row");
+            let rows: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
+                "SELECT indicator_id, value FROM submission_values \
+                 WHERE submission_id = $1 AND value IS NOT NULL",
+            )
+            .bind(submission)
+            .fetch_all(pool)
+            .await
+            .expect("values");
+            let figures = crate::reports::sets::Figures::new(rows).encode().expect("encode");
+            sqlx::query("UPDATE submissions SET figures = $2 WHERE id = $1")
+                .bind(submission)
+                .bind(figures)
+                .execute(pool)
+                .await
+                .expect("figures column");
+        })
+    }
+
     /// The SQLite file of this test database, if it is one.
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         match &self.config {

@@ -1,5 +1,6 @@
 //! Throughput of [`extract`] (and of the scanners under it) on the five seeds concatenated to at
-//! least 1 MB: `cargo bench -p giaoban-vntext --bench throughput`.
+//! least 1 MB, and of long texts at 100k/200k/400k characters:
+//! `cargo bench --workspace --bench throughput`.
 
 use std::hint::black_box;
 
@@ -78,5 +79,30 @@ fn throughput(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, throughput);
+/// One clause of assignment, repeated on one line: the shape that made the reading quadratic
+/// (issue 20, finding 5: a sentence walked for every task, the rest of the text searched again for
+/// a trigger for every task, every date of the text looked at for every task).
+const CLAUSE: &str = "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Công an huyện hoàn thành trước ngày 30/6/2023; ";
+
+/// The extraction of 100k, 200k and 400k characters, on many lines (the seeds) and on one line
+/// (clauses): with the reading linear, the time per byte stays flat across sizes.
+fn long_texts(c: &mut Criterion) {
+    let registry = registry();
+    let seeds = corpus();
+    let mut g = c.benchmark_group("vntext_long");
+    g.sample_size(10);
+    for chars in [100_000usize, 200_000, 400_000] {
+        let lines: String = seeds.chars().take(chars).collect();
+        let clauses = CLAUSE.repeat(chars.div_ceil(CLAUSE.chars().count()));
+        for (name, text) in [("many_lines", lines), ("clauses_one_line", clauses)] {
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_function(format!("{name}/{chars}"), |b| {
+                b.iter(|| extract(black_box(&text), &registry, None))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, throughput, long_texts);
 criterion_main!(benches);

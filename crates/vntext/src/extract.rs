@@ -224,7 +224,38 @@ impl TaskKind {
     }
 }
 
+/// Every "giao" and "yêu cầu" of a text, found once: the search for the next one from any point is
+/// then a binary search (searching the rest of the text again for each task made the reading of
+/// a long one-line text quadratic: a trigger that does not occur again was sought to the end each
+/// time). Neither word overlaps itself, so the matches are every occurrence.
+struct Triggers<'s> {
+    s: &'s str,
+    at: [Vec<usize>; 2],
+}
+
+impl<'s> Triggers<'s> {
+    const KINDS: [TaskKind; 2] = [TaskKind::Assignment, TaskKind::Request];
+
+    fn new(s: &'s str) -> Self {
+        let at = Self::KINDS.map(|k| s.match_indices(k.trigger()).map(|(i, _)| i).collect());
+        Triggers { s, at }
+    }
+
+    /// What [`next_trigger`] gives, without searching the text.
+    fn next(&self, from: usize) -> Option<(usize, TaskKind, usize)> {
+        self.s.get(from..)?;
+        Self::KINDS
+            .into_iter()
+            .zip(&self.at)
+            .filter_map(|(k, at)| at.get(at.partition_point(|&p| p < from)).map(|&p| (p, k)))
+            .min_by_key(|&(pos, _)| pos)
+            .map(|(pos, k)| (pos, k, pos + k.trigger().len()))
+    }
+}
+
 /// The next "giao" or "yêu cầu" at or after `from`: position, kind, and where to search next.
+/// The search the extraction made before [`Triggers`], kept as the reference it is checked against.
+#[cfg(test)]
 fn next_trigger(s: &str, from: usize) -> Option<(usize, TaskKind, usize)> {
     let rest = s.get(from..)?;
     [TaskKind::Assignment, TaskKind::Request]
@@ -405,6 +436,10 @@ pub fn extract_choosing<'r>(
     };
     let issue_found = issue.and_then(|i| dates.get(i).copied());
     let published_found = published.and_then(|i| dates.get(i).copied());
+    // The scan finds dates left to right, so they are in order of their start already (this
+    // stable sort changes nothing); the per-task look-ups below rely on it (`dates_within`).
+    let mut dates = dates;
+    dates.sort_by_key(|f| f.span.start);
     out.document.issue_date = issue_found;
     out.document.published = published_found;
     if let Some(f) = issue_found {
@@ -617,7 +652,10 @@ fn document_number(view: &FoldedText<'_>, header_end: usize) -> Option<DocumentN
 }
 
 /// Sentence bounds (folded offsets) around `at`: '.', '!', '?', newline; a '.' between digits
-/// does not end a sentence.
+/// does not end a sentence. The walk the extraction used before `FoldedText::sentence_bounds`
+/// (linear in the sentence, so quadratic over a text on one line), kept as the reference the
+/// index is checked against.
+#[cfg(test)]
 fn sentence_bounds(s: &str, at: usize) -> (usize, usize) {
     let b = s.as_bytes();
     let is_end = |i: usize| match b.get(i) {
@@ -680,7 +718,7 @@ fn host(view: &FoldedText<'_>) -> Option<Located> {
         if any_word(s, skip_spaces(s, e), MEETING_NOUNS).is_none() {
             continue;
         }
-        let (sent_start, _) = sentence_bounds(s, pos);
+        let (sent_start, _) = view.sentence_bounds(pos);
         // Skip a leading date ("Ngày 06/4/2018, ").
         let lead = s.get(sent_start..pos)?;
         let start = match lead.find(',') {
@@ -818,7 +856,7 @@ fn chairs(view: &FoldedText<'_>, people: &[Person]) -> Vec<Person> {
         let Some(e) = word(s, pos, "chủ trì") else {
             continue;
         };
-        let (sent_start, sent_end) = sentence_bounds(s, pos);
+        let (sent_start, sent_end) = view.sentence_bounds(pos);
         let after_of = word(s, skip_spaces(s, e), "của");
         let region = if let Some(ce) = after_of {
             // "dưới sự chủ trì của Chủ tịch UBND huyện - Phạm Viêt Hoài"
@@ -1811,7 +1849,7 @@ fn directives(
             // task before it; it is a task of its own when it is an item of a list (a bullet),
             // says "đồng thời", brings its own coordination, or its own deadline.
             let clause = view.span(start, end);
-            let own_deadline = dates
+            let own_deadline = dates_within(dates, clause)
                 .iter()
                 .any(|f| clause.contains(&f.span) && deadline_rank(f) > 0);
             let also = any_word(s, skip_spaces(s, p), &["đồng thời"]).is_some();
@@ -1925,7 +1963,7 @@ fn passive_agents(
             let kept = kept.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';');
             let rest = Span::new(cut, t.action.span.end);
             let best = |span: Span| {
-                dates
+                dates_within(dates, span)
                     .iter()
                     .filter(|f| span.contains(&f.span) && deadline_rank(f) > 0)
                     .max_by_key(|f| (deadline_rank(f), std::cmp::Reverse(f.span.start)))
@@ -2022,7 +2060,7 @@ fn heading_deadlines(view: &FoldedText<'_>, dates: &[Found<DateExpr>], tasks: &m
             continue;
         }
         let span = view.span(ls, le);
-        let Some(frame) = dates
+        let Some(frame) = dates_within(dates, span)
             .iter()
             .find(|f| {
                 span.contains(&f.span)
@@ -2044,6 +2082,16 @@ fn heading_deadlines(view: &FoldedText<'_>, dates: &[Found<DateExpr>], tasks: &m
             }
         }
     }
+}
+
+/// The dates that may lie inside `span` (those starting in it), in their order, for `dates` in
+/// order of their start: a binary search instead of a pass over every date of the text for each
+/// task, which made a text of thousands of tasks and dates quadratic. Callers still check
+/// `span.contains`, so the result is what a pass over all dates gives.
+fn dates_within(dates: &[Found<DateExpr>], span: Span) -> &[Found<DateExpr>] {
+    let lo = dates.partition_point(|f| f.span.start < span.start);
+    let hi = dates.partition_point(|f| f.span.start <= span.end).max(lo);
+    &dates[lo..hi]
 }
 
 /// The strength of a date expression as a task deadline (higher wins; 0 = not a deadline).
@@ -2069,7 +2117,8 @@ fn tasks(view: &FoldedText<'_>, registry: &UnitRegistry, dates: &[Found<DateExpr
     let s = view.folded();
     let mut out: Vec<Task> = Vec::new();
     let mut from = 0;
-    while let Some((pos, kind, after)) = next_trigger(s, from) {
+    let triggers = Triggers::new(s);
+    while let Some((pos, kind, after)) = triggers.next(from) {
         from = after;
         let Some(after_trigger) = word(s, pos, kind.trigger()) else {
             continue;
@@ -2261,9 +2310,9 @@ fn push_tasks(
     // A period framing the sentence before its subject ("Để thực hiện … trong quý II, X yêu
     // cầu …", "Theo chỉ đạo …, trong quý II, X tiếp tục …") is the deadline when the clause
     // has none of its own.
-    let (frame_start, _) = sentence_bounds(view.folded(), start);
+    let (frame_start, _) = view.sentence_bounds(start);
     let frame = view.span(frame_start, start);
-    let framing = dates
+    let framing = dates_within(dates, frame)
         .iter()
         .rfind(|f| {
             frame.contains(&f.span)
@@ -2271,7 +2320,7 @@ fn push_tasks(
                 && f.qualifier == Some(Qualifier::Within)
         })
         .copied();
-    let inside: Vec<Found<DateExpr>> = dates
+    let inside: Vec<Found<DateExpr>> = dates_within(dates, clause)
         .iter()
         .filter(|f| {
             clause.contains(&f.span)
@@ -2668,6 +2717,31 @@ mod tests {
     use super::*;
     use jiff::civil::date;
     use proptest::prelude::*;
+
+    /// The indexes that replaced two walks over the text (issue 20, finding 5) answer as the
+    /// walks did, from every offset of texts full of sentence ends, decimal points and triggers.
+    #[test]
+    fn sentence_and_trigger_indexes_answer_as_the_walks_did() {
+        let texts = [
+            String::new(),
+            "Giao Phòng TC-KH chủ trì; yêu cầu xã Cẩm Ngọc hoàn thành 1.5 ha trước 30.6. Xong!\nGiao ban? yêu cầu".to_owned(),
+            "giaogiao yêu cầuyêu cầu... 3.14.15 .5. 7.\n\n?!".to_owned(),
+            include_str!("../tests/seeds/003_9ad25394f7ee9cae.txt").to_owned(),
+        ];
+        for text in &texts {
+            let view = FoldedText::new(text);
+            let s = view.folded();
+            let triggers = Triggers::new(s);
+            for at in 0..=s.len() + 2 {
+                assert_eq!(
+                    view.sentence_bounds(at),
+                    sentence_bounds(s, at),
+                    "{at} in {s:?}"
+                );
+                assert_eq!(triggers.next(at), next_trigger(s, at), "{at} in {s:?}");
+            }
+        }
+    }
 
     fn registry() -> UnitRegistry {
         UnitRegistry::new(&[

@@ -18,6 +18,10 @@ pub struct FoldedText<'a> {
     original: &'a str,
     folded: String,
     starts: Vec<usize>,
+    /// The folded offsets of the bytes that end a sentence, in order, found on first use: a
+    /// sentence's bounds are then two binary searches, not a walk over a line that may be the
+    /// whole text.
+    sentence_ends: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl<'a> FoldedText<'a> {
@@ -65,7 +69,24 @@ impl<'a> FoldedText<'a> {
             original,
             folded,
             starts,
+            sentence_ends: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The bounds (folded offsets) of the sentence around `at`: from just after the previous
+    /// '.', '!', '?' or newline to the next one (or the text's ends); a '.' between digits does
+    /// not end a sentence.
+    pub fn sentence_bounds(&self, at: usize) -> (usize, usize) {
+        let ends = self.sentence_ends.get_or_init(|| {
+            let b = self.folded.as_bytes();
+            (0..b.len()).filter(|&i| ends_sentence(b, i)).collect()
+        });
+        let at = at.min(self.folded.len());
+        // Ends before `at` (at index < at): the last one bounds the start.
+        let before = ends.partition_point(|&e| e < at);
+        let start = if before == 0 { 0 } else { ends[before - 1] + 1 };
+        let end = ends.get(before).copied().unwrap_or(self.folded.len());
+        (start, end)
     }
 
     pub fn original(&self) -> &'a str {
@@ -90,6 +111,19 @@ impl<'a> FoldedText<'a> {
         let s = map(start);
         let e = map(end).max(s);
         Span::new(s, e)
+    }
+}
+
+/// Whether the byte at `i` ends a sentence.
+pub(crate) fn ends_sentence(b: &[u8], i: usize) -> bool {
+    match b.get(i) {
+        Some(b'\n' | b'!' | b'?') => true,
+        Some(b'.') => {
+            !(i > 0
+                && b.get(i - 1).is_some_and(u8::is_ascii_digit)
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+        }
+        _ => false,
     }
 }
 

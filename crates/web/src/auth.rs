@@ -3,6 +3,7 @@
 //! that every protected handler takes.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -101,6 +102,15 @@ impl axum_login::AuthUser for SessionUser {
     }
 }
 
+/// A username as typed, if it can be one; anything longer than a username could be is refused
+/// before it is copied or normalised.
+pub fn parse_username(typed: &str) -> Option<Username> {
+    if typed.len() > 256 {
+        return None;
+    }
+    Username::parse(typed).ok()
+}
+
 /// Username and password as typed.
 #[derive(Clone)]
 pub struct Credentials {
@@ -115,14 +125,17 @@ pub struct Backend {
     /// A hash to verify against when the username is unknown, so that an unknown username takes as
     /// long as a wrong password and the two cannot be told apart.
     dummy_hash: Arc<String>,
+    /// Where the checks run (a few at a time).
+    passwords: PasswordWork,
 }
 
 impl Backend {
-    pub fn new(store: Store) -> Result<Backend, AppError> {
+    pub fn new(store: Store, passwords: PasswordWork) -> Result<Backend, AppError> {
         let dummy = hash_password("giaoban-timing-equaliser")?;
         Ok(Backend {
             store,
             dummy_hash: Arc::new(dummy),
+            passwords,
         })
     }
 }
@@ -134,6 +147,7 @@ impl Backend {
         self.get_user(&id).await.map_err(|e| match e {
             BackendError::Store(s) => AppError::Store(s),
             BackendError::Task(t) => AppError::Internal(t),
+            BackendError::Busy => AppError::Busy,
         })
     }
 }
@@ -144,6 +158,9 @@ pub enum BackendError {
     Store(#[from] StoreError),
     #[error("task: {0}")]
     Task(String),
+    /// No turn for a password check in time.
+    #[error("password checks busy")]
+    Busy,
 }
 
 impl axum_login::AuthnBackend for Backend {
@@ -155,18 +172,24 @@ impl axum_login::AuthnBackend for Backend {
         if creds.password.chars().count() > PASSWORD_MAX_CHARS {
             return Ok(None);
         }
-        let found = match Username::parse(&creds.username) {
-            Ok(u) => self.store.credentials(&u).await?,
-            Err(_) => None,
+        // A name that cannot be a username is not looked up nor checked (nothing to equalise:
+        // the form of a username is public).
+        let Some(name) = parse_username(&creds.username) else {
+            return Ok(None);
         };
+        let found = self.store.credentials(&name).await?;
         let (hash, candidate) = match found {
             Some(c) if c.user.active => (c.password_hash.clone(), Some(c)),
             _ => (self.dummy_hash.as_str().to_owned(), None),
         };
-        let password = creds.password;
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        let ok = self
+            .passwords
+            .verify(creds.password, hash)
             .await
-            .map_err(|e| BackendError::Task(e.to_string()))?;
+            .map_err(|e| match e {
+                AppError::Busy => BackendError::Busy,
+                other => BackendError::Task(other.to_string()),
+            })?;
         Ok(match (ok, candidate) {
             (true, Some(c)) => Some(SessionUser::from(c)),
             _ => None,
@@ -291,57 +314,407 @@ impl SessionStore for DbSessionStore {
     }
 }
 
-/// Limits password guessing: after `max_failures` failed sign-ins for one username within the window,
-/// that username is locked for the window. Kept in memory per server (a restart forgets it).
+/// How many sign-in attempts each key may have (see [`SignInThrottle`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SignInLimits {
+    /// Failed attempts on one account from one client address before that pair is locked.
+    pub per_pair: u32,
+    /// Failed attempts from one client address, over all accounts, before the address is locked.
+    pub per_address: u32,
+    /// Failed attempts on one account, from all addresses, before each further check waits.
+    pub per_account: u32,
+    /// The longest wait between two checks of an account past `per_account` (the wait doubles
+    /// with every failure from one second up to this).
+    pub backoff_max: Duration,
+    /// A lock lasts this long after the last failure; counts older than this are forgotten.
+    pub window: Duration,
+}
+
+/// Entries kept per table at most: only well-formed usernames (64 bytes at most) and addresses
+/// are stored, so the three tables stay under a few tens of megabytes whatever is sent.
+const MAX_ENTRIES: usize = 50_000;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Counter {
+    failures: u32,
+    in_flight: u32,
+    last_failure: Option<Instant>,
+}
+
+impl Counter {
+    /// Forgets failures older than the window.
+    fn refresh(&mut self, window: Duration, now: Instant) {
+        if self
+            .last_failure
+            .is_some_and(|at| now.saturating_duration_since(at) >= window)
+        {
+            self.failures = 0;
+            self.last_failure = None;
+        }
+    }
+
+    fn idle(&self, window: Duration, now: Instant) -> bool {
+        self.in_flight == 0
+            && self
+                .last_failure
+                .is_none_or(|at| now.saturating_duration_since(at) >= window)
+    }
+
+    /// Minutes until the last failure is a window old (at least 1).
+    fn minutes_left(&self, window: Duration, now: Instant) -> u64 {
+        let left = self.last_failure.map_or(Duration::ZERO, |at| {
+            window.saturating_sub(now.saturating_duration_since(at))
+        });
+        left.as_secs().div_ceil(60).max(1)
+    }
+}
+
+/// A table of counters bounded in size.
+struct Table<K> {
+    map: HashMap<K, Counter>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Table<K> {
+    fn new() -> Self {
+        Table {
+            map: HashMap::new(),
+        }
+    }
+
+    /// The counter of `key`, refreshed; makes room for a new key by forgetting idle entries and,
+    /// when the table is still full, the entry whose last failure is oldest.
+    fn get(&mut self, key: &K, window: Duration, now: Instant) -> Counter {
+        if !self.map.contains_key(key) && self.map.len() >= MAX_ENTRIES {
+            self.map.retain(|_, c| !c.idle(window, now));
+            if self.map.len() >= MAX_ENTRIES
+                && let Some(oldest) = self
+                    .map
+                    .iter()
+                    .filter(|(_, c)| c.in_flight == 0)
+                    .min_by_key(|(_, c)| c.last_failure)
+                    .map(|(k, _)| k.clone())
+            {
+                self.map.remove(&oldest);
+            }
+        }
+        let mut c = self.map.get(key).copied().unwrap_or_default();
+        c.refresh(window, now);
+        c
+    }
+
+    fn put(&mut self, key: K, c: Counter, window: Duration, now: Instant) {
+        if c.idle(window, now) && c.failures == 0 {
+            self.map.remove(&key);
+        } else {
+            self.map.insert(key, c);
+        }
+    }
+
+    fn update(&mut self, key: &K, window: Duration, now: Instant, f: impl FnOnce(&mut Counter)) {
+        if let Some(mut c) = self.map.get(key).copied() {
+            c.refresh(window, now);
+            f(&mut c);
+            self.put(key.clone(), c, window, now);
+        }
+    }
+}
+
+struct Tables {
+    pairs: Table<(Username, IpAddr)>,
+    addresses: Table<IpAddr>,
+    accounts: Table<Username>,
+}
+
+/// Limits password guessing. Every attempt reserves a place before its password is checked, so
+/// parallel guesses cannot pass a limit; what is counted:
+/// - per account and client address: `per_pair` failures lock that pair for the window (the owner
+///   signing in from another address is not locked out by a stranger);
+/// - per client address over all accounts: `per_address` failures lock the address;
+/// - per account over all addresses: past `per_account` failures, each further check waits for the
+///   one before it and then 1, 2, 4 … seconds (at most `backoff_max`), which slows a distributed
+///   guesser to a trickle while leaving the owner a turn.
+///
+/// Kept in memory per server (a restart forgets it); only well-formed usernames are kept.
 #[derive(Clone)]
 pub struct SignInThrottle {
-    inner: Arc<Mutex<HashMap<String, (u32, Instant)>>>,
-    max_failures: u32,
-    window: Duration,
+    inner: Arc<Mutex<Tables>>,
+    limits: SignInLimits,
+}
+
+/// Why an attempt is refused before its password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    pub minutes: u64,
+}
+
+/// A reserved sign-in attempt: settle it with [`Attempt::failed`] or [`Attempt::succeeded`];
+/// dropped unsettled (an error, a busy server, a client gone) it counts as nothing.
+pub struct Attempt {
+    throttle: SignInThrottle,
+    key: Option<(Username, IpAddr)>,
+}
+
+/// The address a client is counted under: an IPv4 address, or the /64 network of an IPv6 one
+/// (one subscriber usually has a whole /64).
+pub fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
 }
 
 impl SignInThrottle {
-    pub fn new(max_failures: u32, window: Duration) -> Self {
+    pub fn new(limits: SignInLimits) -> Self {
         SignInThrottle {
-            inner: Arc::default(),
-            max_failures,
-            window,
+            inner: Arc::new(Mutex::new(Tables {
+                pairs: Table::new(),
+                addresses: Table::new(),
+                accounts: Table::new(),
+            })),
+            limits,
         }
     }
 
-    fn key(username: &str) -> String {
-        username.trim().to_lowercase()
+    fn tables(&self) -> std::sync::MutexGuard<'_, Tables> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Minutes left while the username is locked.
-    pub fn locked_minutes(&self, username: &str) -> Option<u64> {
-        let map = self.inner.lock().ok()?;
-        let (failures, since) = map.get(&Self::key(username))?;
-        let elapsed = since.elapsed();
-        (*failures >= self.max_failures && elapsed < self.window)
-            .then(|| (self.window - elapsed).as_secs().div_ceil(60).max(1))
+    /// Entries held in the tables (for tests and diagnostics).
+    pub fn entries(&self) -> usize {
+        let t = self.tables();
+        t.pairs.map.len() + t.addresses.map.len() + t.accounts.map.len()
     }
 
-    pub fn record_failure(&self, username: &str) {
-        if let Ok(mut map) = self.inner.lock() {
-            if map.len() > 100_000 {
-                let window = self.window;
-                map.retain(|_, (_, since)| since.elapsed() < window);
+    /// Reserves an attempt on `account` from `client`, or says how long to wait.
+    pub fn reserve(&self, account: &Username, client: IpAddr) -> Result<Attempt, Refused> {
+        let l = self.limits;
+        let w = l.window;
+        let now = Instant::now();
+        let client = client_key(client);
+        let pair_key = (account.clone(), client);
+        let mut t = self.tables();
+        let mut pair = t.pairs.get(&pair_key, w, now);
+        if pair.failures + pair.in_flight >= l.per_pair {
+            return Err(Refused {
+                minutes: pair.minutes_left(w, now),
+            });
+        }
+        let mut addr = t.addresses.get(&client, w, now);
+        if addr.failures + addr.in_flight >= l.per_address {
+            return Err(Refused {
+                minutes: addr.minutes_left(w, now),
+            });
+        }
+        let mut acct = t.accounts.get(account, w, now);
+        if acct.failures + acct.in_flight >= l.per_account {
+            let over = acct.failures.saturating_sub(l.per_account).min(30);
+            let wait = Duration::from_secs(1u64 << over).min(l.backoff_max);
+            let since = acct
+                .last_failure
+                .map_or(Duration::MAX, |at| now.saturating_duration_since(at));
+            if acct.in_flight > 0 || since < wait {
+                return Err(Refused {
+                    minutes: wait.saturating_sub(since).as_secs().div_ceil(60).max(1),
+                });
             }
-            let entry = map
-                .entry(Self::key(username))
-                .or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= self.window {
-                *entry = (0, Instant::now());
+        }
+        pair.in_flight += 1;
+        addr.in_flight += 1;
+        acct.in_flight += 1;
+        t.pairs.put(pair_key.clone(), pair, w, now);
+        t.addresses.put(client, addr, w, now);
+        t.accounts.put(account.clone(), acct, w, now);
+        Ok(Attempt {
+            throttle: self.clone(),
+            key: Some(pair_key),
+        })
+    }
+
+    fn settle(&self, (account, client): &(Username, IpAddr), outcome: Option<bool>) {
+        let w = self.limits.window;
+        let now = Instant::now();
+        let mut t = self.tables();
+        let release = |c: &mut Counter| c.in_flight = c.in_flight.saturating_sub(1);
+        let fail = |c: &mut Counter| {
+            c.in_flight = c.in_flight.saturating_sub(1);
+            c.failures = c.failures.saturating_add(1);
+            c.last_failure = Some(now);
+        };
+        match outcome {
+            Some(true) => {
+                // The owner is in: their pair and the account's count start again; the address's
+                // count does not (an attacker with an account of their own must not clear it).
+                let forget = |c: &mut Counter| {
+                    c.in_flight = c.in_flight.saturating_sub(1);
+                    c.failures = 0;
+                    c.last_failure = None;
+                };
+                t.pairs.update(&(account.clone(), *client), w, now, forget);
+                t.accounts.update(account, w, now, forget);
+                t.addresses.update(client, w, now, release);
             }
-            entry.0 += 1;
+            Some(false) => {
+                t.pairs.update(&(account.clone(), *client), w, now, fail);
+                t.accounts.update(account, w, now, fail);
+                t.addresses.update(client, w, now, fail);
+            }
+            None => {
+                t.pairs.update(&(account.clone(), *client), w, now, release);
+                t.accounts.update(account, w, now, release);
+                t.addresses.update(client, w, now, release);
+            }
+        }
+    }
+}
+
+impl Attempt {
+    pub fn failed(mut self) {
+        if let Some(k) = self.key.take() {
+            self.throttle.settle(&k, Some(false));
         }
     }
 
-    pub fn record_success(&self, username: &str) {
-        if let Ok(mut map) = self.inner.lock() {
-            map.remove(&Self::key(username));
+    pub fn succeeded(mut self) {
+        if let Some(k) = self.key.take() {
+            self.throttle.settle(&k, Some(true));
         }
+    }
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        if let Some(k) = self.key.take() {
+            self.throttle.settle(&k, None);
+        }
+    }
+}
+
+/// Runs argon2 (checks and hashes) on the blocking pool, a few at a time: each run takes 19 MiB
+/// and a core for a good fraction of a second, so a burst of sign-ins must wait its turn rather
+/// than take the server's memory. A request that cannot get a turn within `wait` is answered 503.
+#[derive(Clone)]
+pub struct PasswordWork {
+    permits: Arc<tokio::sync::Semaphore>,
+    wait: Duration,
+    runs: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl PasswordWork {
+    pub fn new(permits: usize, wait: Duration) -> Self {
+        PasswordWork {
+            permits: Arc::new(tokio::sync::Semaphore::new(permits.max(1))),
+            wait,
+            runs: Arc::default(),
+        }
+    }
+
+    /// Password checks and hashes run so far (for tests and diagnostics).
+    pub fn runs(&self) -> u64 {
+        self.runs.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| AppError::Busy)?
+            .map_err(|_| AppError::Busy)?;
+        self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // The permit goes with the work: a request given up still holds it until argon2 ends.
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f()
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("password task: {e}")))
+    }
+
+    pub async fn verify(&self, password: String, phc: String) -> Result<bool, AppError> {
+        if password.chars().count() > PASSWORD_MAX_CHARS {
+            return Ok(false);
+        }
+        self.run(move || verify_password(&password, &phc)).await
+    }
+
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        if password.chars().count() > PASSWORD_MAX_CHARS {
+            return Err(AppError::Internal("password over the length limit".into()));
+        }
+        self.run(move || hash_password(&password)).await?
+    }
+}
+
+/// The client's address as sign-in limits count it: the peer of the connection, or — only when
+/// the server is configured to sit behind a proxy (`trust_forwarded_for`) — the last address of
+/// the last `X-Forwarded-For` header (the one the proxy added). Without connection information
+/// (a router driven without a socket) every client shares the unspecified address.
+pub struct ClientAddr(pub IpAddr);
+
+impl FromRequestParts<crate::AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_forwarded_for
+            && let Some(ip) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|v| v.trim().parse::<IpAddr>().ok())
+        {
+            return Ok(ClientAddr(ip));
+        }
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| c.0.ip()),
+        ))
+    }
+}
+
+/// Paths a user who must change the password may still reach: the password page and its API,
+/// the session itself (read it, sign out, sign in again) and the API's description.
+fn reachable_before_password_change(method: &axum::http::Method, path: &str) -> bool {
+    use axum::http::Method;
+    matches!(path, "/account/password" | "/logout" | "/login")
+        || (path == "/api/v1/session")
+        || (path == "/api/v1/me/password" && method == Method::PUT)
+        || path == "/api/v1/openapi.json"
+}
+
+/// Sends a signed-in user whose password was reset (or issued by an administrator) to the
+/// password page, and refuses their API calls, until the password is changed.
+pub async fn require_password_change(
+    auth: AuthSession,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let must = auth
+        .user
+        .as_ref()
+        .is_some_and(|u| u.user.must_change_password);
+    if !must || reachable_before_password_change(req.method(), req.uri().path()) {
+        return next.run(req).await;
+    }
+    if req.uri().path().starts_with("/api/") {
+        AppError::PasswordChangeRequired.into_response()
+    } else {
+        axum::response::Redirect::to("/account/password").into_response()
     }
 }
 

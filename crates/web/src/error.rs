@@ -47,10 +47,28 @@ pub enum AppError {
     },
     #[error("body too large")]
     PayloadTooLarge,
+    /// A request refused with its own status and words: a file over the limits (413), a draft
+    /// changed since its template was downloaded (409), the server busy with other files (503).
+    #[error("refused ({status}): {code}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        vi: String,
+        en: String,
+    },
     #[error("wrong username or password")]
     BadCredentials,
     #[error("too many attempts")]
     TooManyAttempts { minutes: u64 },
+    /// Too many password checks waiting: try again in a few seconds.
+    #[error("password checks busy")]
+    Busy,
+    /// The user must change the password (after a reset) before anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
+    /// A body that is not of the media type the endpoint reads.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal: {0}")]
@@ -132,6 +150,18 @@ impl AppError {
                 "Dữ liệu gửi lên quá lớn.",
                 "The request body is too large.",
             ),
+            AppError::Refused {
+                status,
+                code,
+                vi,
+                en,
+            } => ErrorInfo {
+                status: *status,
+                code,
+                vi: vi.clone(),
+                en: en.clone(),
+                fields: vec![],
+            },
             AppError::BadCredentials => simple(
                 StatusCode::UNAUTHORIZED,
                 "auth.bad_credentials",
@@ -147,6 +177,24 @@ impl AppError {
                 en: format!("Too many failed sign-ins. Try again in {minutes} minutes."),
                 fields: vec![],
             },
+            AppError::Busy => simple(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "auth.busy",
+                "Máy chủ đang bận kiểm tra mật khẩu. Xin thử lại sau ít giây.",
+                "The server is busy checking passwords. Please try again in a few seconds.",
+            ),
+            AppError::PasswordChangeRequired => simple(
+                StatusCode::FORBIDDEN,
+                "auth.password_change_required",
+                "Bạn cần đổi mật khẩu trước khi tiếp tục (mật khẩu hiện tại là mật khẩu tạm thời).",
+                "You must change your password before continuing (the current one is temporary).",
+            ),
+            AppError::UnsupportedMediaType => simple(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "body.media_type",
+                "Dữ liệu phải gửi dạng JSON (Content-Type: application/json).",
+                "The body must be JSON (Content-Type: application/json).",
+            ),
             AppError::Invalid(errs) => ErrorInfo {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 code: errs.code(),
@@ -200,7 +248,16 @@ impl IntoResponse for AppError {
             // Details go to the log, never to the client.
             tracing::error!(error = %self, "request failed");
         }
+        let retry_after = match &self {
+            AppError::Busy => Some(5),
+            AppError::TooManyAttempts { minutes } => Some(minutes.saturating_mul(60)),
+            _ => None,
+        };
         let mut resp = info.status.into_response();
+        if let Some(secs) = retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         resp.extensions_mut().insert(info);
         resp
     }
@@ -337,8 +394,11 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         (status, Html(page)).into_response()
     };
     // Keep the headers the handler set for the client (e.g. Retry-After), not its body type.
-    if let Some(v) = resp.headers().get(header::RETRY_AFTER) {
-        out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+    // and the caching rule (signed-in answers are never stored).
+    for name in [header::RETRY_AFTER, header::CACHE_CONTROL] {
+        if let Some(v) = resp.headers().get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
     }
     out.headers_mut().insert(
         header::CONTENT_LANGUAGE,

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
+pub mod limits;
 pub mod ocop;
 pub mod pages;
 pub mod period_reports;
@@ -34,7 +35,7 @@ use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::auth::{Backend, DbSessionStore, SignInThrottle};
+use crate::auth::{Backend, DbSessionStore, PasswordWork, SignInLimits, SignInThrottle};
 use crate::error::AppError;
 
 /// The time zone of every date a person sees or types (Asia/Ho_Chi_Minh, from the bundled tzdb so it
@@ -62,9 +63,22 @@ pub struct WebConfig {
     pub session_renew: Duration,
     /// Largest request body accepted.
     pub body_limit: usize,
-    /// Failed sign-ins per username before a lock, and the lock's length.
+    /// Failed sign-ins per username and client address before a lock, and the lock's length.
     pub sign_in_max_failures: u32,
     pub sign_in_lock: Duration,
+    /// Failed sign-ins from one client address (over all usernames) before the address is locked.
+    pub sign_in_address_max_failures: u32,
+    /// Failed sign-ins on one username (from all addresses) before each further check waits,
+    /// doubling from one second up to `sign_in_backoff_max`.
+    pub sign_in_account_free_failures: u32,
+    pub sign_in_backoff_max: Duration,
+    /// Password checks and hashes (argon2, 19 MiB each) run at once, and how long a request
+    /// waits for a turn before it is answered 503.
+    pub password_checks: usize,
+    pub password_check_wait: Duration,
+    /// Take the client's address from the last `X-Forwarded-For` entry (set only behind a proxy
+    /// that adds it; otherwise a client could choose the address it is counted under).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for WebConfig {
@@ -76,6 +90,14 @@ impl Default for WebConfig {
             body_limit: 2 * 1024 * 1024,
             sign_in_max_failures: 5,
             sign_in_lock: Duration::from_secs(15 * 60),
+            sign_in_address_max_failures: 30,
+            sign_in_account_free_failures: 50,
+            sign_in_backoff_max: Duration::from_secs(60),
+            password_checks: std::thread::available_parallelism()
+                .map_or(2, std::num::NonZero::get)
+                .saturating_mul(2),
+            password_check_wait: Duration::from_secs(3),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -86,7 +108,10 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub throttle: SignInThrottle,
+    pub passwords: PasswordWork,
     pub readers: Arc<readers::ReaderCache>,
+    /// Uploads and long texts are read a few at a time, off the async workers.
+    pub heavy: Arc<limits::HeavyWork>,
 }
 
 pub const SESSION_COOKIE: &str = "giaoban_session";
@@ -96,11 +121,57 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 
 /// Builds the whole application.
 pub fn app(store: Store, config: WebConfig) -> Result<Router, AppError> {
+    app_with_state(store, config).map(|(router, _)| router)
+}
+
+/// A request id a client may choose: 1 to 64 of `A-Z a-z 0-9 . _ -` (anything else could forge
+/// fields in a log line); other ids are replaced by a fresh one.
+fn request_id_ok(v: &HeaderValue) -> bool {
+    let b = v.as_bytes();
+    (1..=64).contains(&b.len())
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+}
+
+async fn drop_unsafe_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
+    let ids = req.headers().get_all(REQUEST_ID);
+    let mut n = 0;
+    let all_ok = ids.iter().all(|v| {
+        n += 1;
+        request_id_ok(v)
+    });
+    if !all_ok || n > 1 {
+        req.headers_mut().remove(REQUEST_ID);
+    }
+    req
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The path as the request log shows it: a calendar feed's path is its secret.
+fn logged_path(path: &str) -> &str {
+    match path.strip_prefix("/calendar/") {
+        Some(rest) if rest != "token" => "/calendar/<redacted>",
+        _ => path,
+    }
+}
+
+/// Builds the whole application and returns its state too (tests read the sign-in counters).
+pub fn app_with_state(store: Store, config: WebConfig) -> Result<(Router, AppState), AppError> {
+    let passwords = PasswordWork::new(config.password_checks, config.password_check_wait);
     let state = AppState {
-        throttle: SignInThrottle::new(config.sign_in_max_failures, config.sign_in_lock),
+        throttle: SignInThrottle::new(SignInLimits {
+            per_pair: config.sign_in_max_failures.max(1),
+            per_address: config.sign_in_address_max_failures.max(1),
+            per_account: config.sign_in_account_free_failures.max(1),
+            backoff_max: config.sign_in_backoff_max,
+            window: config.sign_in_lock,
+        }),
+        passwords: passwords.clone(),
         store: store.clone(),
         config: Arc::new(config.clone()),
         readers: Arc::default(),
+        heavy: Arc::default(),
     };
     let idle = tower_sessions::cookie::time::Duration::seconds(
         i64::try_from(config.session_idle.as_secs()).unwrap_or(8 * 3600),
@@ -111,8 +182,9 @@ pub fn app(store: Store, config: WebConfig) -> Result<Router, AppError> {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(idle));
-    let auth = AuthManagerLayerBuilder::new(Backend::new(store)?, sessions).build();
+    let auth = AuthManagerLayerBuilder::new(Backend::new(store, passwords)?, sessions).build();
 
+    let hsts = config.secure_cookies;
     let (api_router, openapi) = api::router().split_for_parts();
     let openapi = Arc::new(openapi);
     let router = Router::new()
@@ -127,7 +199,14 @@ pub fn app(store: Store, config: WebConfig) -> Result<Router, AppError> {
         )
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(csrf::protect))
+        .layer(middleware::from_fn(auth::require_password_change))
         .layer(auth)
+        // Whatever passes the session layer may be a signed-in answer (pages, API answers with
+        // one-time passwords, exported documents): never kept by a browser or a proxy.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .merge(pages::public_router())
         .route("/calendar/{token}", axum::routing::get(calendar_feed))
         .layer(middleware::from_fn(error::render_errors))
@@ -148,30 +227,34 @@ pub fn app(store: Store, config: WebConfig) -> Result<Router, AppError> {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::http::Response<axum::body::Body>| {
+                hsts.then(|| HeaderValue::from_static("max-age=31536000"))
+            },
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    // Checked by `drop_unsafe_request_id` (or made here): safe in a log line.
                     let id = req
                         .headers()
-                        .get("x-request-id")
+                        .get(REQUEST_ID)
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or("-");
                     // Only the path: query strings may carry search terms or tokens.
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id = %id)
+                    let path = logged_path(req.uri().path());
+                    tracing::info_span!("request", method = %req.method(), path = %path, id = %id)
                 })
                 // One line per answered request at the default log level, with status and latency.
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
                 .on_failure(DefaultOnFailure::new().level(tracing::Level::WARN)),
         )
-        .layer(PropagateRequestIdLayer::new(HeaderName::from_static(
-            "x-request-id",
-        )))
-        .layer(SetRequestIdLayer::new(
-            HeaderName::from_static("x-request-id"),
-            MakeRequestUuid,
-        ))
-        .with_state(state);
-    Ok(router)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::map_request(drop_unsafe_request_id))
+        .with_state(state.clone());
+    Ok((router, state))
 }
 
 /// The iCalendar feed behind a user's secret (no session: calendar applications fetch it alone).

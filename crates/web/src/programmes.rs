@@ -666,7 +666,13 @@ pub async fn picture(
         }
     }
     years.sort_by(|a, b| a.year.cmp(&b.year).then(a.set.cmp(&b.set)));
-    let model_areas = model_areas(state, root, &communes, year, lang).await?;
+    // The territory's own target is its records: shown only to those who may read them (any unit
+    // can be named in the query; the communes are already narrowed to the readable ones).
+    let own = me
+        .actor
+        .may(Permission::ReadRecords, &tree.ancestry(root))
+        .then_some(root);
+    let model_areas = model_areas(state, own, &communes, year, lang).await?;
     Ok(PictureView {
         unit: UnitName {
             id: root.0,
@@ -708,7 +714,7 @@ fn picture_label(tenths: i64, lang: Lang) -> String {
 
 async fn model_areas(
     state: &AppState,
-    root: UnitId,
+    root: Option<UnitId>,
     communes: &[&Unit],
     year: i16,
     lang: Lang,
@@ -740,7 +746,7 @@ async fn model_areas(
             .collect();
         let own_target = of_kind
             .iter()
-            .find(|f| f.unit_id == root)
+            .find(|f| Some(f.unit_id) == root)
             .and_then(|f| f.target);
         let sum_targets: i64 = per_commune.iter().filter_map(|c| c.target).sum();
         out.push(ModelAreaView {

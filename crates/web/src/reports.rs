@@ -61,10 +61,6 @@ fn manages_catalog(me: &CurrentActor) -> bool {
     me.actor.role == Role::Admin
 }
 
-fn manages_forms(me: &CurrentActor) -> bool {
-    matches!(me.actor.role, Role::Admin | Role::Office | Role::Leader)
-}
-
 fn bad(field: &'static str, code: &'static str, vi: String, en: String) -> AppError {
     AppError::Invalid(Invalid::new(field, code, vi, en).into())
 }
@@ -385,6 +381,9 @@ pub struct FormView {
     pub sections: Vec<String>,
     pub active: bool,
     pub version: i64,
+    /// The territory that made the form and alone changes it; none for a national form (changed
+    /// by the administrator only).
+    pub owner_unit_id: Option<Uuid>,
     /// The whole definition, as stored.
     #[schema(value_type = Object)]
     pub definition: serde_json::Value,
@@ -421,6 +420,7 @@ pub fn view_form(f: &ReportForm, lang: Lang) -> FormView {
             .collect(),
         active: f.active,
         version: f.version,
+        owner_unit_id: f.owner_unit_id.map(|o| o.0),
         definition: serde_json::to_value(&f.def).unwrap_or_default(),
     }
 }
@@ -444,12 +444,17 @@ pub async fn create_form(
     me: &CurrentActor,
     input: &FormInput,
 ) -> Result<ReportForm, AppError> {
-    if !manages_forms(me) {
+    // The form belongs to who makes it: national for the administrator, the territory's own for
+    // its leaders and office.
+    let Some(owner) = giaoban_domain::access::catalogue_owner(&me.actor) else {
         return Err(AppError::Forbidden);
-    }
+    };
     let catalog = state.store.indicators().await?;
     let def = FormDefinition::parse(input, &catalog)?;
-    Ok(state.store.create_form(&me.audit(), &def).await?)
+    Ok(state
+        .store
+        .create_owned_form(&me.audit(), &def, owner)
+        .await?)
 }
 
 pub async fn update_form(
@@ -460,7 +465,8 @@ pub async fn update_form(
     active: bool,
     version: i64,
 ) -> Result<ReportForm, AppError> {
-    if !manages_forms(me) {
+    let before = state.store.form(FormId(id)).await?;
+    if !giaoban_domain::access::may_change_catalogue(&me.actor, before.owner_unit_id) {
         return Err(AppError::Forbidden);
     }
     let catalog = state.store.indicators().await?;
@@ -570,7 +576,7 @@ async fn entry_context(
     if !may(me, &tree, Permission::ReadRecords, unit.id) {
         return Err(AppError::Forbidden);
     }
-    if !form.is_reporter(unit.kind) {
+    if !form.applies_to(unit.kind, &tree.ancestry(unit.id)) {
         return Err(bad(
             "unit_id",
             "report.not_a_reporter",
@@ -726,7 +732,9 @@ fn raw_values(w: &EntryWrite) -> BTreeMap<String, String> {
                     .and_then(Figure::from_f64)
                     .map(|f| f.to_string())
                     .unwrap_or_else(|| n.to_string()),
-                serde_json::Value::Bool(b) => if *b { "1" } else { "0" }.into(),
+                // true/false answer a yes/no indicator; for any other indicator they are not a
+                // figure ("true" is refused as a number), never 1 or 0.
+                serde_json::Value::Bool(b) => b.to_string(),
                 other => other.to_string(),
             };
             (k.clone(), s)
@@ -927,7 +935,7 @@ fn expected_units<'a>(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let mut out: Vec<&Unit> = units
         .iter()
-        .filter(|u| form.is_reporter(u.kind) && u.is_active_on(window.end()))
+        .filter(|u| form.applies_to(u.kind, &tree.ancestry(u.id)) && u.is_active_on(window.end()))
         .filter(|u| may(me, tree, Permission::ReadRecords, u.id))
         .filter(|u| under.is_none_or(|root| tree.ancestry(u.id).contains(&root)))
         .collect();
@@ -1291,6 +1299,7 @@ pub async fn send_report_reminders(
     now: Timestamp,
 ) -> Result<ReportSweep, AppError> {
     let units = store.units().await?;
+    let tree = UnitTree::new(&units);
     let cal = calendar()?;
     let today = local_date(now);
     let mut sweep = ReportSweep::default();
@@ -1331,10 +1340,9 @@ pub async fn send_report_reminders(
             } else {
                 continue;
             };
-            for u in units
-                .iter()
-                .filter(|u| form.is_reporter(u.kind) && u.is_active_on(window.end()))
-            {
+            for u in units.iter().filter(|u| {
+                form.applies_to(u.kind, &tree.ancestry(u.id)) && u.is_active_on(window.end())
+            }) {
                 sweep.reports_checked += 1;
                 if sent.get(&u.id).copied().unwrap_or(false) {
                     continue;
@@ -1425,7 +1433,7 @@ async fn template_units<'a>(
             if !may(me, tree, Permission::ReadRecords, u.id) {
                 return Err(AppError::Forbidden);
             }
-            if !form.is_reporter(u.kind) {
+            if !form.applies_to(u.kind, &tree.ancestry(u.id)) {
                 return Err(bad(
                     "unit",
                     "report.not_a_reporter",
@@ -1463,16 +1471,13 @@ pub async fn template_file(
     let due = form.due(period, calendar()?).map_err(outside_calendar)?;
     let mut rows = Vec::new();
     for u in template_units(me, &tree, &units, &form, period, unit).await? {
-        let values = state
-            .store
-            .find_submission(form.id, u.id, period)
-            .await?
-            .map(|s| s.values)
-            .unwrap_or_default();
+        let draft = state.store.find_submission(form.id, u.id, period).await?;
+        let version = draft.as_ref().map(|s| s.version);
         rows.push(TemplateRow {
             unit_code: unit_code(u),
             unit_name: u.name.clone(),
-            values,
+            values: draft.map(|s| s.values).unwrap_or_default(),
+            version,
         });
     }
     let bytes = form_template(&TemplateSpec {
@@ -1502,13 +1507,16 @@ pub struct UploadResult {
 }
 
 /// Reads a filled template and saves every unit's figures as drafts — all of them, or, when any
-/// cell, unit or rule is wrong, none, with every problem located (sheet, row, column).
+/// cell, unit or rule is wrong, none, with every problem located (sheet, row, column). A unit's
+/// draft changed after the template was downloaded (its version no longer the one the file
+/// carries) refuses the file (409) unless `force` says to overwrite it.
 pub async fn upload_file(
     state: &AppState,
     me: &CurrentActor,
     form: Uuid,
     period: &str,
     bytes: &[u8],
+    force: bool,
 ) -> Result<UploadResult, AppError> {
     use giaoban_documents::xlsx::{FormColumn, UploadSpec, UploadUnit, read_form_upload};
     let form = state.store.form(FormId(form)).await?;
@@ -1535,20 +1543,25 @@ pub async fn upload_file(
         return Err(AppError::Forbidden);
     }
     let located = |vi: String, en: String| Invalid::new("file", "report.upload_invalid", vi, en);
-    let rows = read_form_upload(
-        bytes,
-        &UploadSpec {
-            form_code: form.def.code.clone(),
-            period,
-            columns: FormColumn::of_form(&form.def, &catalog),
-            units: known,
-        },
-    )
-    .map_err(|problems| {
-        AppError::Invalid(Invalids(
-            problems.into_iter().map(|p| located(p.vi, p.en)).collect(),
-        ))
-    })?;
+    // The reading inflates and parses an untrusted package (bounded by the reader's limits): it
+    // runs on the blocking pool, two at most at once, so that the server keeps answering.
+    let spec = UploadSpec {
+        form_code: form.def.code.clone(),
+        period,
+        columns: FormColumn::of_form(&form.def, &catalog),
+        units: known,
+    };
+    let file = bytes.to_vec();
+    let rows = state
+        .heavy
+        .files
+        .run(move || read_form_upload(&file, &spec))
+        .await?
+        .map_err(|problems| {
+            AppError::Invalid(Invalids(
+                problems.into_iter().map(|p| located(p.vi, p.en)).collect(),
+            ))
+        })?;
     // Every row checked against the form's rules before anything is saved.
     let mut parsed = Vec::with_capacity(rows.len());
     let mut errors = Invalids::default();
@@ -1576,32 +1589,52 @@ pub async fn upload_file(
     }
     errors.into_result()?;
     let mut narratives = Vec::with_capacity(parsed.len());
-    for (unit, _) in &parsed {
-        narratives.push(
-            state
-                .store
-                .find_submission(form.id, *unit, period)
-                .await?
-                .map(|s| s.narrative)
-                .unwrap_or_default(),
-        );
+    let mut expected = Vec::with_capacity(parsed.len());
+    let mut changed = Vec::new();
+    for ((unit, _), r) in parsed.iter().zip(&rows) {
+        let draft = state.store.find_submission(form.id, *unit, period).await?;
+        let now = draft.as_ref().map_or(0, |s| s.version);
+        // The version the file was written from: the draft must still be that one (0: none).
+        match r.version {
+            Some(was) if was != now && !force => {
+                let name = tree.get(*unit).map_or("", |u| u.name.as_str());
+                changed.push(name.to_owned());
+            }
+            _ => {}
+        }
+        expected.push(match r.version {
+            Some(was) if was > 0 && !force => Some(was),
+            _ => None,
+        });
+        narratives.push(draft.map(|s| s.narrative).unwrap_or_default());
+    }
+    if !changed.is_empty() {
+        return Err(draft_changed(&changed));
     }
     let entries: Vec<giaoban_storage::reports::SubmissionEntry<'_>> = parsed
         .iter()
         .zip(&narratives)
-        .map(
-            |((unit, values), narrative)| giaoban_storage::reports::SubmissionEntry {
+        .zip(expected)
+        .map(|(((unit, values), narrative), expected_version)| {
+            giaoban_storage::reports::SubmissionEntry {
                 unit: *unit,
                 values,
                 narrative,
-                expected_version: None,
-            },
-        )
+                expected_version,
+            }
+        })
         .collect();
     state
         .store
         .save_submissions(&me.audit(), &form, period, &entries)
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // A draft saved between the check above and this write.
+            giaoban_storage::StoreError::Conflict(giaoban_storage::Conflict::Version) => {
+                draft_changed(&[])
+            }
+            e => e.into(),
+        })?;
     Ok(UploadResult {
         saved: parsed.len(),
         units: parsed
@@ -1612,6 +1645,28 @@ pub async fn upload_file(
             })
             .collect(),
     })
+}
+
+/// 409: drafts changed after the uploaded file's template was downloaded (by name when known).
+fn draft_changed(units: &[String]) -> AppError {
+    let (vi_units, en_units) = if units.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!(" của {}", units.join(", ")),
+            format!(" of {}", units.join(", ")),
+        )
+    };
+    AppError::Refused {
+        status: axum::http::StatusCode::CONFLICT,
+        code: "report.upload_draft_changed",
+        vi: format!(
+            "Bản nháp{vi_units} đã được sửa sau khi tải biểu mẫu Excel này về; tệp không được lưu để không ghi đè số liệu mới. Hãy tải lại biểu mẫu và nhập lại, hoặc chọn «ghi đè» nếu muốn thay bằng số liệu trong tệp."
+        ),
+        en: format!(
+            "The draft{en_units} was changed after this Excel template was downloaded; the file was not saved so as not to overwrite newer figures. Download the template again, or choose «overwrite» to replace them with the file's figures."
+        ),
+    }
 }
 
 /// The roll-up table as an Excel file.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use giaoban_domain::Lang;
-use giaoban_domain::access::Permission;
+use giaoban_domain::access::{Permission, reference};
 use giaoban_domain::calendar::{WorkCalendar, local_date, local_timestamp};
 use giaoban_domain::conclusion::{Conclusion, ConclusionDraft, ConclusionInput, check_issue};
 use giaoban_domain::deadline::{Deadline, DueMoment};
@@ -50,20 +50,40 @@ fn calendar() -> Result<&'static WorkCalendar, AppError> {
 }
 
 /// Reads an `as_of` parameter: a date (its end: 23:59:59 local) or an RFC 3339 instant; empty =
-/// now. Lets a board be seen as it stood on a past day.
+/// now. Lets a board be seen as it stood on a past day. A day outside the years the work calendar
+/// answers for (`unit::FIRST_DATE_YEAR`–`LAST_DATE_YEAR`) is a 422 naming `as_of`.
 pub fn parse_as_of(raw: Option<&str>) -> Result<Timestamp, AppError> {
     let s = raw.unwrap_or("").trim();
     if s.is_empty() {
         return Ok(Timestamp::now());
     }
     if let Ok(ts) = s.parse::<Timestamp>() {
+        if !giaoban_domain::unit::date_supported(giaoban_domain::calendar::local_date(ts)) {
+            return Err(giaoban_domain::unit::date_out_of_range("as_of", s).into());
+        }
         return Ok(ts);
     }
     match giaoban_domain::unit::parse_date("as_of", s)? {
-        Some(d) => {
-            giaoban_domain::calendar::end_of_day(d).map_err(|e| AppError::Internal(e.to_string()))
-        }
+        Some(d) => giaoban_domain::calendar::end_of_day(d)
+            .map_err(|_| giaoban_domain::unit::date_out_of_range("as_of", s).into()),
         None => Ok(Timestamp::now()),
+    }
+}
+
+/// A date the work calendar cannot count from (outside the years it answers for) as a 422 naming
+/// `field`; a broken holiday table stays a fault of ours.
+fn date_refused(field: &'static str, e: giaoban_domain::calendar::CalendarError) -> AppError {
+    use giaoban_domain::calendar::CalendarError;
+    use giaoban_domain::{Lang, Localized};
+    match e {
+        CalendarError::OutOfRange { .. } | CalendarError::TimeConversion(_) => Invalid::new(
+            field,
+            "date.out_of_range",
+            e.message(Lang::Vi),
+            e.message(Lang::En),
+        )
+        .into(),
+        CalendarError::InvalidData(_) => AppError::Internal(e.to_string()),
     }
 }
 
@@ -179,6 +199,9 @@ pub struct RightsView {
     pub report_progress: bool,
     pub report_completion: bool,
     pub manage: bool,
+    /// Approve or refuse an extension asked for: the assigner's leaders and office, never the unit
+    /// that asked.
+    pub decide_extension: bool,
 }
 
 impl From<TaskRights> for RightsView {
@@ -187,6 +210,7 @@ impl From<TaskRights> for RightsView {
             report_progress: r.report_progress,
             report_completion: r.report_completion,
             manage: r.manage,
+            decide_extension: r.decide_extension,
         }
     }
 }
@@ -788,7 +812,8 @@ pub async fn create_task(
 ) -> Result<Task, AppError> {
     let mut draft = TaskDraft::parse(input, crate::today())?;
     let units = state.store.units().await?;
-    check_task_parties(me, &UnitTree::new(&units), &draft)?;
+    let tree = UnitTree::new(&units);
+    check_task_parties(me, &tree, &draft)?;
     if let Some(cid) = draft.conclusion_id {
         let c = state.store.conclusion(cid).await.map_err(|e| match e {
             giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
@@ -799,10 +824,16 @@ pub async fn create_task(
             )),
             other => other.into(),
         })?;
+        if !reference::may_attach_to_notice(&me.actor, &tree.ancestry(c.issuer_unit_id)) {
+            return Err(AppError::Forbidden);
+        }
+        if c.status == giaoban_domain::conclusion::ConclusionStatus::Issued {
+            return Err(notice_frozen("conclusion_id").into());
+        }
         draft.meeting_id = Some(c.meeting_id);
     }
     if let Some(mid) = draft.meeting_id {
-        state.store.meeting(mid).await.map_err(|e| match e {
+        let m = state.store.meeting(mid).await.map_err(|e| match e {
             giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
                 "meeting_id",
                 "task.meeting_unknown",
@@ -811,8 +842,99 @@ pub async fn create_task(
             )),
             other => other.into(),
         })?;
+        if !reference::may_attach_to_meeting(&me.actor, &tree.ancestry(m.host_unit_id)) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    if let Some(pid) = draft.parent_id {
+        let parent = state.store.task(pid).await.map_err(|e| match e {
+            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
+                "parent_id",
+                "task.parent_unknown",
+                "Nhiệm vụ cha không tồn tại.",
+                "The parent task does not exist.",
+            )),
+            other => other.into(),
+        })?;
+        let ancestries: Vec<(TaskRole, Vec<UnitId>)> = parent
+            .parties()
+            .into_iter()
+            .map(|(u, r)| (r, tree.ancestry(u)))
+            .collect();
+        let parties: Vec<(TaskRole, &[UnitId])> =
+            ancestries.iter().map(|(r, a)| (*r, a.as_slice())).collect();
+        if !reference::may_attach_to_parent_task(
+            &me.actor,
+            &tree.ancestry(parent.assigner_unit_id),
+            &parties,
+            &tree.ancestry(draft.assigner_unit_id),
+        ) {
+            return Err(AppError::Forbidden);
+        }
     }
     Ok(state.store.create_task(&me.audit(), &draft).await?)
+}
+
+/// The refusal of any change to an issued notice or to the tasks it assigned (what it says is
+/// frozen; a correcting notice changes it).
+pub fn notice_frozen(field: &'static str) -> Invalid {
+    Invalid::new(
+        field,
+        "conclusion.issued_frozen",
+        "Thông báo đã ban hành: không thể thêm, sửa hay bỏ nhiệm vụ của thông báo này; \
+         hãy ban hành thông báo đính chính.",
+        "The notice is issued: its tasks cannot be added, changed or removed; issue a \
+         correcting notice instead.",
+    )
+}
+
+/// The actor's unit with its kind, then its parents: what the access rules need to know how far
+/// the actor reaches out (see [`giaoban_domain::access::reach_root`]).
+fn own_ancestry(me: &CurrentActor, tree: &UnitTree<'_>) -> Vec<(UnitId, UnitKind)> {
+    tree.ancestry(me.actor.unit_id)
+        .into_iter()
+        .filter_map(|u| tree.get(u).map(|x| (u, x.kind)))
+        .collect()
+}
+
+/// Checks that every unit a meeting involves (invited, sending a participant or the chair) exists
+/// and is one the actor may involve.
+fn check_meeting_units(
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    draft: &MeetingDraft,
+) -> Result<(), AppError> {
+    for u in &draft.invited_unit_ids {
+        require_unit(tree, *u, "invited_unit_ids")?;
+    }
+    for u in draft.participants.iter().filter_map(|p| p.unit_id) {
+        require_unit(tree, u, "participants")?;
+    }
+    if let Some(u) = draft.chair.as_ref().and_then(|c| c.unit_id) {
+        require_unit(tree, u, "chair")?;
+    }
+    let own = own_ancestry(me, tree);
+    let all = draft
+        .invited_unit_ids
+        .iter()
+        .copied()
+        .chain(draft.participants.iter().filter_map(|p| p.unit_id))
+        .chain(draft.chair.as_ref().and_then(|c| c.unit_id));
+    for u in all {
+        if !reference::may_involve(&me.actor, &own, &tree.ancestry(u)) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    Ok(())
+}
+
+/// The units a meeting lets read it besides the host's people: the invited and the participants'.
+fn attendees(m: &Meeting) -> Vec<UnitId> {
+    m.invited_unit_ids
+        .iter()
+        .copied()
+        .chain(m.participants.iter().filter_map(|p| p.unit_id))
+        .collect()
 }
 
 /// Checks that the units a task names exist, that the actor writes for its assigner, and that the
@@ -943,6 +1065,7 @@ pub async fn confirm_document(
     if !may(me, &tree, Permission::WriteRecords, meeting.host_unit_id) {
         return Err(AppError::Forbidden);
     }
+    check_meeting_units(me, &tree, &meeting)?;
     let placeholder = Uuid::nil();
     let notice = match &doc.conclusion {
         Some(n) => {
@@ -979,6 +1102,8 @@ pub async fn confirm_document(
         if !may(me, &tree, Permission::ReadRecords, d.raised_by_unit_id) {
             return Err(AppError::Forbidden);
         }
+        check_addressee(me, &tree, d.addressed_to_unit_id)
+            .map_err(|e| in_item(e, "Kiến nghị", "Recommendation", i + 1))?;
         recs.push(d);
     }
 
@@ -987,7 +1112,7 @@ pub async fn confirm_document(
             meeting.date,
             giaoban_domain::deadline::CONCLUSION_NOTICE_WORKING_DAYS,
         )
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| date_refused("date", e))?;
     let audit = me.audit();
     let created = state
         .store
@@ -1108,8 +1233,13 @@ pub async fn decide_extension(
     id: TaskId,
     body: &DecisionWrite,
 ) -> Result<Task, AppError> {
-    let (task, rights, _) = readable_task(state, me, id).await?;
-    if !rights.manage {
+    let (task, _, units) = readable_task(state, me, id).await?;
+    let tree = UnitTree::new(&units);
+    if !giaoban_domain::access::may_decide_extension(
+        &me.actor,
+        &tree.ancestry(task.assigner_unit_id),
+        task.lead_unit_id,
+    ) {
         return Err(AppError::Forbidden);
     }
     Ok(state
@@ -1160,6 +1290,15 @@ pub async fn act_on_task(
             .into());
         }
     };
+    // Cancelling a task an issued notice assigned removes it from what the notice ordered: only a
+    // correcting notice may do that. Pausing and resuming are follow-up, as progress is.
+    if action == TaskAction::Cancel
+        && let Some(cid) = task.conclusion_id
+        && state.store.conclusion(cid).await?.status
+            == giaoban_domain::conclusion::ConclusionStatus::Issued
+    {
+        return Err(notice_frozen("action").into());
+    }
     Ok(state
         .store
         .act_on_task(
@@ -1383,11 +1522,7 @@ fn view_meeting(m: &Meeting, tree: &UnitTree<'_>, lang: Lang, can_edit: bool) ->
 }
 
 fn may_read_meeting(me: &CurrentActor, tree: &UnitTree<'_>, m: &Meeting) -> bool {
-    may(me, tree, Permission::ReadRecords, m.host_unit_id)
-        || m.invited_unit_ids.contains(&me.actor.unit_id)
-        || m.participants
-            .iter()
-            .any(|p| p.unit_id == Some(me.actor.unit_id))
+    reference::may_read_meeting(&me.actor, &tree.ancestry(m.host_unit_id), &attendees(m))
 }
 
 pub async fn list_meetings(
@@ -1419,18 +1554,16 @@ pub async fn create_meeting(
     let units = state.store.units().await?;
     let tree = UnitTree::new(&units);
     require_unit(&tree, draft.host_unit_id, "host_unit_id")?;
-    for u in &draft.invited_unit_ids {
-        require_unit(&tree, *u, "invited_unit_ids")?;
-    }
     if !may(me, &tree, Permission::WriteRecords, draft.host_unit_id) {
         return Err(AppError::Forbidden);
     }
+    check_meeting_units(me, &tree, &draft)?;
     let due = calendar()?
         .add_working_days(
             draft.date,
             giaoban_domain::deadline::CONCLUSION_NOTICE_WORKING_DAYS,
         )
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| date_refused("date", e))?;
     let notice = NoticeTask {
         office_unit_id: office_of(&units, draft.host_unit_id),
         due: DueMoment::end_of(due),
@@ -1460,6 +1593,27 @@ pub async fn update_meeting(
             "meeting.host_fixed",
             "Không thể đổi đơn vị chủ trì cuộc họp.",
             "The host of a meeting cannot change.",
+        )
+        .into());
+    }
+    check_meeting_units(me, &tree, &draft)?;
+    // An issued notice quotes the meeting's date, name, place and chair: they are frozen with it.
+    let quoted_changes = draft.date != before.date
+        || draft.title != before.title
+        || draft.place != before.place
+        || draft.chair != before.chair;
+    if quoted_changes
+        && state.store.conclusions().await?.iter().any(|c| {
+            c.meeting_id == id && c.status == giaoban_domain::conclusion::ConclusionStatus::Issued
+        })
+    {
+        return Err(Invalid::new(
+            "title",
+            "meeting.quoted_by_issued_notice",
+            "Thông báo kết luận của cuộc họp đã ban hành: không thể đổi ngày, tên, địa điểm hay \
+             người chủ trì cuộc họp mà thông báo đã ghi; hãy ban hành thông báo đính chính.",
+            "The meeting's notice is issued: the date, name, place and chair it quotes cannot \
+             change; issue a correcting notice instead.",
         )
         .into());
     }
@@ -1661,13 +1815,47 @@ pub async fn create_recommendation(
     if !may(me, &tree, Permission::WriteRecords, draft.raised_by_unit_id) {
         return Err(AppError::Forbidden);
     }
+    check_addressee(me, &tree, draft.addressed_to_unit_id)?;
     if let Some(mid) = draft.meeting_id {
-        state.store.meeting(mid).await?;
+        let m = state.store.meeting(mid).await.map_err(|e| match e {
+            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
+                "meeting_id",
+                "recommendation.meeting_unknown",
+                "Cuộc họp không tồn tại.",
+                "The meeting does not exist.",
+            )),
+            other => other.into(),
+        })?;
+        if !reference::may_raise_at_meeting(
+            &me.actor,
+            &tree.ancestry(m.host_unit_id),
+            &attendees(&m),
+            &tree.ancestry(draft.raised_by_unit_id),
+        ) {
+            return Err(AppError::Forbidden);
+        }
     }
     Ok(state
         .store
         .create_recommendation(&me.audit(), &draft)
         .await?)
+}
+
+/// The unit a recommendation is addressed to must be one the actor may involve.
+fn check_addressee(
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    addressee: Option<UnitId>,
+) -> Result<(), AppError> {
+    let Some(u) = addressee else {
+        return Ok(());
+    };
+    require_unit(tree, u, "addressed_to_unit_id")?;
+    if reference::may_involve(&me.actor, &own_ancestry(me, tree), &tree.ancestry(u)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub async fn answer_recommendation(
@@ -1757,8 +1945,11 @@ pub struct ConclusionDetail {
     pub conclusion: ConclusionView,
     pub meeting: MeetingView,
     pub tasks: Vec<TaskView>,
-    /// Whether the viewer may add tasks to it.
+    /// Whether the viewer may add tasks to it (its issuer's people, while it is a draft: an
+    /// issued notice is frozen).
     pub can_assign: bool,
+    /// Whether the viewer may draft a correcting notice (its issuer's people, once issued).
+    pub can_correct: bool,
 }
 
 pub async fn conclusion_detail(
@@ -1772,6 +1963,7 @@ pub async fn conclusion_detail(
     let units = state.store.units().await?;
     let tree = UnitTree::new(&units);
     let writes = may(me, &tree, Permission::WriteRecords, c.issuer_unit_id);
+    let issued = c.status == giaoban_domain::conclusion::ConclusionStatus::Issued;
     // Units with tasks in the notice read it too: it is addressed to them.
     let tasks = state
         .store
@@ -1797,7 +1989,8 @@ pub async fn conclusion_detail(
         conclusion: view_conclusion(&c, &tree, lang, writes),
         meeting: view_meeting(&m, &tree, lang, writes),
         tasks: views,
-        can_assign: writes,
+        can_assign: writes && !issued,
+        can_correct: writes && issued,
     })
 }
 
@@ -1824,12 +2017,35 @@ pub async fn create_conclusion(
     let tree = UnitTree::new(&units);
     require_unit(&tree, draft.issuer_unit_id, "issuer_unit_id")?;
     if !may(me, &tree, Permission::WriteRecords, draft.issuer_unit_id)
-        || !may(me, &tree, Permission::WriteRecords, m.host_unit_id)
+        || !reference::may_conclude_meeting(&me.actor, &tree.ancestry(m.host_unit_id))
     {
         return Err(AppError::Forbidden);
     }
-    if let Some(c) = draft.corrects_id {
-        let corrected = state.store.conclusion(c).await?;
+    check_corrects(state, me, &tree, draft.corrects_id).await?;
+    Ok(state.store.create_conclusion(&me.audit(), &draft).await?)
+}
+
+/// The notice a correcting notice names (`corrects_id`) must exist, be one the actor writes for
+/// (its issuer's), and be issued.
+async fn check_corrects(
+    state: &AppState,
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    corrects: Option<Uuid>,
+) -> Result<(), AppError> {
+    if let Some(c) = corrects {
+        let corrected = state.store.conclusion(c).await.map_err(|e| match e {
+            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
+                "corrects_id",
+                "conclusion.corrects_unknown",
+                "Thông báo được đính chính không tồn tại.",
+                "The notice to correct does not exist.",
+            )),
+            other => other.into(),
+        })?;
+        if !reference::may_correct_notice(&me.actor, &tree.ancestry(corrected.issuer_unit_id)) {
+            return Err(AppError::Forbidden);
+        }
         if corrected.status != giaoban_domain::conclusion::ConclusionStatus::Issued {
             return Err(Invalid::new(
                 "corrects_id",
@@ -1840,7 +2056,7 @@ pub async fn create_conclusion(
             .into());
         }
     }
-    Ok(state.store.create_conclusion(&me.audit(), &draft).await?)
+    Ok(())
 }
 
 pub async fn update_conclusion(
@@ -1852,13 +2068,12 @@ pub async fn update_conclusion(
     let draft = ConclusionDraft::parse(input)?;
     let before = state.store.conclusion(id).await?;
     let units = state.store.units().await?;
-    if !may(
-        me,
-        &UnitTree::new(&units),
-        Permission::WriteRecords,
-        before.issuer_unit_id,
-    ) {
+    let tree = UnitTree::new(&units);
+    if !may(me, &tree, Permission::WriteRecords, before.issuer_unit_id) {
         return Err(AppError::Forbidden);
+    }
+    if draft.corrects_id != before.corrects_id {
+        check_corrects(state, me, &tree, draft.corrects_id).await?;
     }
     if draft.meeting_id != before.meeting_id || draft.issuer_unit_id != before.issuer_unit_id {
         return Err(Invalid::new(

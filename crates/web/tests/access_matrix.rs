@@ -10,7 +10,12 @@
 //! - users and levels are administered by administrators; members see only themselves.
 //! - meetings, notices, recommendations and tasks belong to units like records do: a member works on
 //!   its own unit's (a task: the unit leads it), leaders and office staff on their district's;
-//!   pausing, cancelling and deciding extensions is for the assigner's leaders and office only.
+//!   pausing, cancelling and deciding extensions is for the assigner's leaders and office only;
+//! - a national report form is changed by administrators only (a territory changes its own).
+//!
+//! A second matrix (`every_referenced_id_role_and_relation`) adds the dimension of IDs that arrive
+//! in a body: each write × each role × each relation of the record named (own, other district,
+//! other province, issued).
 
 mod common;
 
@@ -48,6 +53,9 @@ enum Rule {
     /// Setting a unit's plan target: from above (leaders, office staff, administrators whose
     /// territory holds the unit), never by members; an unknown unit is a validation error.
     SetTarget,
+    /// A national catalogue record (the matrix's form has no owner): the administrator only,
+    /// whatever unit is named (issue 20: a district's office no longer changes a shared form).
+    NationalCatalogue,
     /// Not part of the matrix, with the reason (covered elsewhere).
     Skip(&'static str),
 }
@@ -124,7 +132,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("get", "/api/v1/forms", Rule::Anyone),
     ("post", "/api/v1/forms", Rule::NotMembers),
     ("get", "/api/v1/forms/{id}", Rule::Anyone),
-    ("put", "/api/v1/forms/{id}", Rule::NotMembers),
+    ("put", "/api/v1/forms/{id}", Rule::NationalCatalogue),
     (
         "get",
         "/api/v1/forms/{id}/periods/{period}/units/{unit}",
@@ -290,6 +298,8 @@ fn expect(rule: Rule, method: &str, path: &str, actor: &str, target: Target) -> 
         // Forms are not units: a form id is always a known one, the target is the unit.
         Rule::Anyone if unknown && !path.starts_with("/api/v1/forms/") => Expect::Status(404),
         Rule::Anyone => Expect::Allowed,
+        Rule::NationalCatalogue if actor == "admin" => Expect::Allowed,
+        Rule::NationalCatalogue => Expect::Forbidden,
         Rule::AdminOnly if actor != "admin" => Expect::Forbidden,
         Rule::AdminOnly if unknown => Expect::Status(404),
         Rule::AdminOnly => Expect::Allowed,
@@ -816,4 +826,381 @@ async fn every_operation_role_and_relation() {
         operations.len()
     );
     assert!(checked >= 150, "{checked} checks");
+}
+
+// ----- referenced IDs -----
+
+/// How the record an ID in the body names stands to the actor.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Rel {
+    /// The actor's own unit's record (for a unit: the actor's unit, or a commune of the district
+    /// when directory changes are concerned).
+    Own,
+    /// A record of the other district of the same province.
+    OtherDistrict,
+    /// A unit of another province.
+    OtherProvince,
+    /// The actor's own unit's notice, issued.
+    Issued,
+    /// The actor's own unit's notice, still a draft (where only an issued one may be named).
+    OwnDraft,
+}
+
+/// Each write that names another record in its body, with the relations it is tried with.
+const REFERENCE_WRITES: &[(&str, &[Rel])] = &[
+    (
+        "POST /tasks conclusion_id",
+        &[Rel::Own, Rel::OtherDistrict, Rel::Issued],
+    ),
+    ("POST /tasks meeting_id", &[Rel::Own, Rel::OtherDistrict]),
+    ("POST /tasks parent_id", &[Rel::Own, Rel::OtherDistrict]),
+    (
+        "POST /recommendations meeting_id",
+        &[Rel::Own, Rel::OtherDistrict],
+    ),
+    (
+        "POST /recommendations addressed_to_unit_id",
+        &[Rel::Own, Rel::OtherDistrict, Rel::OtherProvince],
+    ),
+    (
+        "POST /meetings invited_unit_ids",
+        &[Rel::Own, Rel::OtherDistrict, Rel::OtherProvince],
+    ),
+    (
+        "POST /meetings participants.unit_id",
+        &[Rel::Own, Rel::OtherDistrict, Rel::OtherProvince],
+    ),
+    (
+        "PUT /meetings/{id} invited_unit_ids",
+        &[Rel::Own, Rel::OtherDistrict, Rel::OtherProvince],
+    ),
+    (
+        "POST /conclusions meeting_id",
+        &[Rel::Own, Rel::OtherDistrict],
+    ),
+    (
+        "POST /conclusions corrects_id",
+        &[Rel::Issued, Rel::OwnDraft, Rel::OtherDistrict],
+    ),
+    (
+        "PUT /conclusions/{id} corrects_id",
+        &[Rel::Issued, Rel::OwnDraft, Rel::OtherDistrict],
+    ),
+    (
+        "PUT /units/{id} merged_into",
+        &[Rel::Own, Rel::OtherDistrict, Rel::OtherProvince],
+    ),
+    (
+        "POST /extract/confirm recommendations.addressed_to_unit_id",
+        &[Rel::Own, Rel::OtherDistrict, Rel::OtherProvince],
+    ),
+    (
+        "POST /extract/confirm meeting.invited_unit_ids",
+        &[Rel::Own, Rel::OtherDistrict, Rel::OtherProvince],
+    ),
+];
+
+/// The rules, written out independently of the policy code:
+/// - a notice, a meeting or a task named in a body is used only by who writes for its unit
+///   (issuer, host, parent's parties or assigner); an issued notice takes no task (422) and is
+///   the only kind that can be corrected (a draft: 422);
+/// - a sub-task is assigned by a party or the assigner of its parent: never across districts;
+/// - units addressed or invited: the actor's readable units or the territory above its own
+///   (a commune: its district; a district body: its province); never another province;
+/// - a unit merges only into one the actor manages.
+fn ref_expect(write: &str, actor: &str, rel: Rel) -> Expect {
+    let admin = actor == "admin";
+    let allowed_if = |ok: bool| {
+        if ok {
+            Expect::Allowed
+        } else {
+            Expect::Forbidden
+        }
+    };
+    match (write, rel) {
+        (w, Rel::Issued) if w.contains("conclusion_id") => Expect::Status(422),
+        (w, Rel::Issued) if w.contains("corrects_id") => Expect::Allowed,
+        (w, Rel::OwnDraft) if w.contains("corrects_id") => Expect::Status(422),
+        (w, rel) if w.contains("merged_into") => {
+            allowed_if(admin || (actor == "office" && rel == Rel::Own))
+        }
+        (w, Rel::OtherDistrict) if w.contains("parent_id") => Expect::Forbidden,
+        (w, rel)
+            if w.contains("addressed_to")
+                || w.contains("invited")
+                || w.contains("participants") =>
+        {
+            match rel {
+                Rel::Own => Expect::Allowed,
+                Rel::OtherDistrict => allowed_if(actor != "camngoc"),
+                _ => allowed_if(admin),
+            }
+        }
+        (_, Rel::Own) => Expect::Allowed,
+        (_, _) => allowed_if(admin),
+    }
+}
+
+#[tokio::test]
+async fn every_referenced_id_role_and_relation() {
+    let app = TestApp::spawn().await;
+    let store = &app.db.store;
+    let sys = AuditActor::system("test");
+    let u = &app.units;
+    let unit = |kind: &str, level: &str, name: &str, parent: Option<UnitId>| {
+        giaoban_domain::unit::UnitDraft::parse(&giaoban_domain::unit::UnitInput {
+            kind: kind.into(),
+            level: level.into(),
+            name: name.into(),
+            parent_id: parent,
+            ..Default::default()
+        })
+        .expect("unit")
+    };
+    let other_province = store
+        .create_unit(&sys, &unit("province", "tinh", "Tỉnh Nghệ An", None))
+        .await
+        .expect("province")
+        .id;
+    let far_district = store
+        .create_unit(
+            &sys,
+            &unit("district", "huyen", "Huyện Con Cuông", Some(other_province)),
+        )
+        .await
+        .expect("district")
+        .id;
+    let merged = store
+        .create_unit(
+            &sys,
+            &unit("commune", "xa", "Xã Thử Sáp Nhập", Some(u.district)),
+        )
+        .await
+        .expect("commune")
+        .id;
+
+    // In each unit an actor belongs to, and in the other district: a meeting, a draft notice, an
+    // issued notice and a task it assigned itself.
+    struct Records {
+        meeting: uuid::Uuid,
+        draft: uuid::Uuid,
+        issued: uuid::Uuid,
+        task: uuid::Uuid,
+    }
+    let mut records: HashMap<UnitId, Records> = HashMap::new();
+    for owner in [u.ubnd, u.tckh, u.cam_ngoc, u.other_district] {
+        let m = store
+            .create_meeting(
+                &sys,
+                &MeetingDraft::parse(&meeting_input(owner)).expect("meeting"),
+                None,
+            )
+            .await
+            .expect("meeting");
+        let draft = store
+            .create_conclusion(
+                &sys,
+                &ConclusionDraft::parse(&notice_input(m.id, owner)).expect("notice"),
+            )
+            .await
+            .expect("notice");
+        let mut signed = notice_input(m.id, owner);
+        signed.signer_name = Some("Phạm Viết Hoài".into());
+        signed.signer_title = Some("Chủ tịch".into());
+        let issued = store
+            .create_conclusion(&sys, &ConclusionDraft::parse(&signed).expect("notice"))
+            .await
+            .expect("notice");
+        store
+            .issue_conclusion(&sys, issued.id, None, |_| {
+                Ok(jiff::civil::date(2023, 3, 28))
+            })
+            .await
+            .expect("issue");
+        let task = store
+            .create_task(
+                &sys,
+                &TaskDraft::parse(&task_input(owner), giaoban_web::today()).expect("task"),
+            )
+            .await
+            .expect("task");
+        records.insert(
+            owner,
+            Records {
+                meeting: m.id,
+                draft: draft.id,
+                issued: issued.id,
+                task: task.id.0,
+            },
+        );
+    }
+    let own_unit = |actor: &str| match actor {
+        "tckh" => u.tckh,
+        "camngoc" => u.cam_ngoc,
+        _ => u.ubnd,
+    };
+
+    let mut sessions = HashMap::new();
+    for actor in ACTORS {
+        sessions.insert(actor, app.signed_in(actor).await);
+    }
+    let mut checked = 0;
+    // Every mismatch is listed, not only the first.
+    let mut failures: Vec<String> = Vec::new();
+    for (write, rels) in REFERENCE_WRITES {
+        for actor in ACTORS {
+            let (client, token) = &sessions[actor];
+            let own = own_unit(actor);
+            let mine = &records[&own];
+            let theirs = &records[&u.other_district];
+            for &rel in *rels {
+                // The record (or unit) the body names.
+                let record = |r: &Records, what: &str| match what {
+                    "meeting" => r.meeting,
+                    "draft" => r.draft,
+                    "issued" => r.issued,
+                    _ => r.task,
+                };
+                let pick = |what: &str| match rel {
+                    Rel::Own => record(mine, what),
+                    Rel::OtherDistrict => record(theirs, what),
+                    Rel::Issued => mine.issued,
+                    Rel::OwnDraft => mine.draft,
+                    Rel::OtherProvince => unreachable!("units only"),
+                };
+                let unit_ref = match rel {
+                    Rel::OtherDistrict => u.other_district,
+                    Rel::OtherProvince => far_district,
+                    _ if write.contains("merged_into") => u.cam_ngoc,
+                    _ => own,
+                };
+                let task_body = |extra: (&str, Value)| {
+                    let mut b = json!({"content": "Việc", "assigner_unit_id": own.0,
+                        "lead_unit_id": own.0, "deadline": "thường xuyên"});
+                    b[extra.0] = extra.1;
+                    b
+                };
+                let (method, path, body) = match *write {
+                    "POST /tasks conclusion_id" => (
+                        Method::POST,
+                        "/api/v1/tasks".to_owned(),
+                        task_body(("conclusion_id", json!(pick("draft")))),
+                    ),
+                    "POST /tasks meeting_id" => (
+                        Method::POST,
+                        "/api/v1/tasks".to_owned(),
+                        task_body(("meeting_id", json!(pick("meeting")))),
+                    ),
+                    "POST /tasks parent_id" => (
+                        Method::POST,
+                        "/api/v1/tasks".to_owned(),
+                        task_body(("parent_id", json!(pick("task")))),
+                    ),
+                    "POST /recommendations meeting_id" => (
+                        Method::POST,
+                        "/api/v1/recommendations".to_owned(),
+                        json!({"raised_by_unit_id": own.0, "content": "Kiến nghị",
+                               "meeting_id": pick("meeting")}),
+                    ),
+                    "POST /recommendations addressed_to_unit_id" => (
+                        Method::POST,
+                        "/api/v1/recommendations".to_owned(),
+                        json!({"raised_by_unit_id": own.0, "content": "Kiến nghị",
+                               "addressed_to_unit_id": unit_ref.0}),
+                    ),
+                    "POST /meetings invited_unit_ids" => {
+                        let mut b = meeting_json(own);
+                        b["invited_unit_ids"] = json!([unit_ref.0]);
+                        (Method::POST, "/api/v1/meetings".to_owned(), b)
+                    }
+                    "POST /meetings participants.unit_id" => {
+                        let mut b = meeting_json(own);
+                        b["participants"] = json!([{"name": "Đại biểu", "unit_id": unit_ref.0}]);
+                        (Method::POST, "/api/v1/meetings".to_owned(), b)
+                    }
+                    "PUT /meetings/{id} invited_unit_ids" => {
+                        let mut b = meeting_json(own);
+                        b["invited_unit_ids"] = json!([unit_ref.0]);
+                        (Method::PUT, format!("/api/v1/meetings/{}", mine.meeting), b)
+                    }
+                    "POST /conclusions meeting_id" => (
+                        Method::POST,
+                        "/api/v1/conclusions".to_owned(),
+                        json!({"meeting_id": pick("meeting"), "issuer_unit_id": own.0,
+                               "title": "Kết luận"}),
+                    ),
+                    "POST /conclusions corrects_id" => (
+                        Method::POST,
+                        "/api/v1/conclusions".to_owned(),
+                        json!({"meeting_id": mine.meeting, "issuer_unit_id": own.0,
+                               "title": "Đính chính", "corrects_id": pick("issued")}),
+                    ),
+                    "PUT /conclusions/{id} corrects_id" => (
+                        Method::PUT,
+                        format!("/api/v1/conclusions/{}", mine.draft),
+                        json!({"meeting_id": mine.meeting, "issuer_unit_id": own.0,
+                               "title": "Kết luận (sửa)", "corrects_id": pick("issued")}),
+                    ),
+                    "PUT /units/{id} merged_into" => (
+                        Method::PUT,
+                        format!("/api/v1/units/{merged}"),
+                        json!({"kind": "commune", "level": "xa", "name": "Xã Thử Sáp Nhập",
+                               "parent_id": u.district.0, "active_to": "2020-01-01",
+                               "merged_into": unit_ref.0}),
+                    ),
+                    "POST /extract/confirm recommendations.addressed_to_unit_id" => (
+                        Method::POST,
+                        "/api/v1/extract/confirm".to_owned(),
+                        json!({"meeting": meeting_json(own), "recommendations": [
+                            {"raised_by_unit_id": own.0, "content": "Kiến nghị",
+                             "addressed_to_unit_id": unit_ref.0}]}),
+                    ),
+                    "POST /extract/confirm meeting.invited_unit_ids" => {
+                        let mut m = meeting_json(own);
+                        m["invited_unit_ids"] = json!([unit_ref.0]);
+                        (
+                            Method::POST,
+                            "/api/v1/extract/confirm".to_owned(),
+                            json!({"meeting": m}),
+                        )
+                    }
+                    other => panic!("no body for {other}"),
+                };
+                let resp = client
+                    .request(method, app.url(&path))
+                    .header("x-csrf-token", token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("send");
+                let status = resp.status();
+                let expected = ref_expect(write, actor, rel);
+                let ok = match expected {
+                    Expect::Allowed => status.is_success(),
+                    Expect::Forbidden => status == StatusCode::FORBIDDEN,
+                    Expect::Status(s) => status.as_u16() == s,
+                };
+                if !ok {
+                    let text = resp.text().await.unwrap_or_default();
+                    failures.push(format!(
+                        "{write} as {actor}, {rel:?} record: expected {expected:?}, got {status}: {}",
+                        text.chars().take(200).collect::<String>()
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    println!(
+        "access matrix, referenced IDs: {} writes × {} roles × their relations = {checked} checks",
+        REFERENCE_WRITES.len(),
+        ACTORS.len()
+    );
+    assert!(checked >= 150, "{checked} checks");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

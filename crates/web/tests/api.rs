@@ -375,7 +375,7 @@ async fn bad_input_gets_a_clear_error_body() {
         .send()
         .await
         .expect("send");
-    assert_eq!(r.status(), 400);
+    assert_eq!(r.status(), 415);
     assert_eq!(json_of(r).await["error"]["code"], "body.media_type");
 
     let r = c

@@ -865,6 +865,7 @@ async fn browser_excel_upload_then_the_commune_sends_late_on_a_phone() {
         deadline_label: String::new(),
         columns: FormColumn::of_form(&form.def, &catalog),
         rows: vec![TemplateRow {
+            version: None,
             unit_code: "15169".into(),
             unit_name: "Xã Cẩm Ngọc".into(),
             values: [(

@@ -203,7 +203,7 @@ async fn meeting_notice_and_tasks_each_unit_works_on_its_own() {
     assert_eq!(corr["conclusion"]["corrects_id"], cid.as_str());
     assert_eq!(corr["conclusion"]["status"], "draft");
     // The next notice of the same body and year takes number 2.
-    let (_, c2) = post(&office, &ot, app.url("/api/v1/conclusions"), notice).await;
+    let (_, c2) = post(&office, &ot, app.url("/api/v1/conclusions"), notice.clone()).await;
     let cid2 = c2["conclusion"]["id"].as_str().expect("id").to_owned();
     let (_, issued2) = post(
         &office,
@@ -221,6 +221,11 @@ async fn meeting_notice_and_tasks_each_unit_works_on_its_own() {
         .await
         .expect("file");
     assert_eq!(r.status(), 403, "a commune with no part in the notice");
+    // Tasks go into a notice while it is a draft (an issued notice is frozen, issue 21): a third
+    // notice of the meeting takes them, and is issued once they are in.
+    let (s, c3) = post(&office, &ot, app.url("/api/v1/conclusions"), notice).await;
+    assert_eq!(s, 201, "{c3}");
+    let cid = c3["conclusion"]["id"].as_str().expect("id").to_owned();
     // Tasks: finance leads one; a commune leads another; the commune leads a third with finance
     // coordinating.
     let task = |content: &str, lead: uuid::Uuid, coord: Vec<uuid::Uuid>, deadline: &str| {
@@ -276,6 +281,15 @@ async fn meeting_notice_and_tasks_each_unit_works_on_its_own() {
     .await;
     let c_id = cc["task"]["id"].as_str().expect("id").to_owned();
     assert_eq!(cc["task"]["status"], "standing");
+    let (s, issued3) = post(
+        &office,
+        &ot,
+        app.url(&format!("/api/v1/conclusions/{cid}/issue")),
+        json!({"issued_on": "2023-03-28"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{issued3}");
+    assert_eq!(issued3["conclusion"]["number"], "3/TB-UBND");
 
     // Finance lists its own task and the one it coordinates, never the commune's own.
     let (fin, ft) = app.signed_in("tckh").await;
@@ -514,16 +528,31 @@ async fn meeting_notice_and_tasks_each_unit_works_on_its_own() {
             .any(|e| e.entity == "task" && e.actor_name == "tckh")
     );
 
-    // A recommendation raised by the commune, answered by finance.
+    // A recommendation raised by the commune, answered by finance. The commune raises it at a
+    // meeting it attends: until the office invites it, the meeting is not the commune's to cite.
     let (cn, ct) = app.signed_in("camngoc").await;
-    let (s, rec) = post(
+    let recommendation = json!({"meeting_id": meeting_id, "raised_by_unit_id": u.cam_ngoc.0,
+        "addressed_to_unit_id": u.tckh.0,
+        "content": "Đề nghị hướng dẫn thanh quyết toán công trình rãnh thoát nước"});
+    let (s, _) = post(
         &cn,
         &ct,
         app.url("/api/v1/recommendations"),
-        json!({"meeting_id": meeting_id, "raised_by_unit_id": u.cam_ngoc.0, "addressed_to_unit_id": u.tckh.0,
-               "content": "Đề nghị hướng dẫn thanh quyết toán công trình rãnh thoát nước"}),
+        recommendation.clone(),
     )
     .await;
+    assert_eq!(s, 403, "a meeting the commune does not attend");
+    let mut invited = meeting_body(&app, "Phiên họp thường kỳ tháng 03/2023", "24/03/2023");
+    invited["invited_unit_ids"] = json!([u.cam_ngoc.0]);
+    let r = office
+        .put(app.url(&format!("/api/v1/meetings/{meeting_id}")))
+        .header("x-csrf-token", &ot)
+        .json(&invited)
+        .send()
+        .await
+        .expect("invite");
+    assert_eq!(r.status(), 200);
+    let (s, rec) = post(&cn, &ct, app.url("/api/v1/recommendations"), recommendation).await;
     assert_eq!(s, 201, "{rec}");
     assert_eq!(rec["status"], "awaiting");
     let rid = rec["id"].as_str().expect("id").to_owned();

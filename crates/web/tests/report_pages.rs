@@ -288,6 +288,7 @@ async fn the_board_takes_an_excel_file_and_lists_every_problem_of_a_bad_one() {
             deadline_label: String::new(),
             columns: giaoban_documents::xlsx::FormColumn::of_form(&form.def, &catalog),
             rows: vec![giaoban_documents::xlsx::TemplateRow {
+                version: None,
                 unit_code: unit.into(),
                 unit_name: String::new(),
                 values: [(

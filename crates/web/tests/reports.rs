@@ -84,6 +84,7 @@ async fn filled(app: &TestApp, form: &ReportForm, rows: Vec<TemplateRow>) -> Vec
 
 fn row(code: &str, values: &[(&str, EnteredValue)]) -> TemplateRow {
     TemplateRow {
+        version: None,
         unit_code: code.into(),
         unit_name: String::new(),
         values: values

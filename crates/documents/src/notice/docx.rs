@@ -26,7 +26,9 @@ fn fonts() -> RunFonts {
 /// it in Times New Roman.
 fn run(text: &str, pt: f32) -> Run {
     Run::new()
-        .add_text(text)
+        // Stored text may hold characters XML refuses (entered before the domain refused them):
+        // dropped, so that Word opens the notice.
+        .add_text(crate::text::document_text(text))
         .size(half_points(pt))
         .fonts(fonts())
 }

@@ -66,7 +66,11 @@ struct Para {
 impl Para {
     fn new(text: impl Into<String>, style: Style, align: Align) -> Para {
         Para {
-            text: text.into().nfc().collect(),
+            text: text
+                .into()
+                .nfc()
+                .filter(|&c| crate::text::document_char(c))
+                .collect(),
             style,
             align,
             first_indent: 0.0,
@@ -391,7 +395,10 @@ impl<'a> Writer<'a> {
                 .iter()
                 .zip(&widths)
                 .map(|(text, w)| {
-                    let text: String = text.nfc().collect();
+                    let text: String = text
+                        .nfc()
+                        .filter(|&c| crate::text::document_char(c))
+                        .collect();
                     let inner = (w - 2.0 * pad).max(1.0);
                     wrap(fonts, &text, st, inner, inner)
                 })
@@ -486,12 +493,19 @@ fn load_fonts(doc: &mut PdfDocument) -> Result<Fonts, DocumentError> {
         parse(fonts::SERIF_ITALIC, "LiberationSerif-Italic")?,
         parse(fonts::SERIF_BOLD_ITALIC, "LiberationSerif-BoldItalic")?,
     ];
-    let ids = [
-        doc.add_font(&parsed[0]),
-        doc.add_font(&parsed[1]),
-        doc.add_font(&parsed[2]),
-        doc.add_font(&parsed[3]),
-    ];
+    // Fixed ids instead of `add_font`'s random ones: the fonts are kept in a map ordered by id,
+    // so random ids write the objects in a different order each time, and the same notice would
+    // give a different file at every download (issue 21: an issued notice's PDF must stay the
+    // same, byte for byte apart from the file identifier the writer draws at random).
+    let ids = [0, 1, 2, 3].map(|i| {
+        // Six capitals: printpdf takes the id's first six letters as the subset tag.
+        let id = printpdf::FontId(format!("GBNOT{}", ['A', 'B', 'C', 'D'][i]));
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(parsed[i].clone()));
+        id
+    });
     Ok(Fonts { parsed, ids })
 }
 

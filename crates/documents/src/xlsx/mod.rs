@@ -6,6 +6,8 @@
 //! than positions (a user may reorder or add columns) and refuses a file of another form or period.
 //! Written with rust_xlsxwriter, read with calamine.
 
+#[doc(hidden)]
+pub mod bombs;
 mod table;
 mod template;
 mod upload;
@@ -17,7 +19,7 @@ use giaoban_domain::report::FormDefinition;
 
 pub use table::{TableCell, TableSpec, table_xlsx};
 pub use template::{TemplateRow, TemplateSpec, form_template};
-pub use upload::{CellProblem, UploadRow, UploadSpec, UploadUnit, read_form_upload};
+pub use upload::{CellProblem, UploadRow, UploadSpec, UploadUnit, limits, read_form_upload};
 
 /// The sheet that holds the figures.
 pub const DATA_SHEET: &str = "Số liệu";
@@ -28,6 +30,10 @@ pub const GUIDE_SHEET: &str = "Hướng dẫn";
 pub const UNIT_CODE_KEY: &str = "#MA_DON_VI";
 /// The key of the unit name column on the codes row (read for nothing; names are the database's).
 pub const UNIT_NAME_KEY: &str = "#TEN_DON_VI";
+/// The key of the hidden column holding, on each unit's row, the version of the unit's draft when
+/// the template was written (0: no draft yet); an upload of an older file is refused when the draft
+/// changed since.
+pub const VERSION_KEY: &str = "#PHIEN_BAN";
 /// The label left of the cell holding the form code.
 const FORM_LABEL: &str = "Mã biểu mẫu:";
 /// The label left of the cell holding the period code.

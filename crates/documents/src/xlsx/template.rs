@@ -10,7 +10,7 @@ use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workboo
 
 use super::{
     DATA_SHEET, FORM_LABEL, FormColumn, GUIDE_SHEET, PERIOD_LABEL, UNIT_CODE_KEY, UNIT_NAME_KEY,
-    XlsxError, number_format,
+    VERSION_KEY, XlsxError, number_format,
 };
 
 /// Row (0-based) of the header with the indicators' names.
@@ -41,6 +41,9 @@ pub struct TemplateRow {
     pub unit_code: String,
     pub unit_name: String,
     pub values: BTreeMap<IndicatorCode, EnteredValue>,
+    /// The version of the unit's draft these values are (`None`: no draft yet), written in the
+    /// hidden column [`VERSION_KEY`] so that an upload can tell a draft changed since.
+    pub version: Option<i64>,
 }
 
 /// How a column's cells are written.
@@ -166,10 +169,17 @@ fn write_data_sheet(ws: &mut Worksheet, t: &TemplateSpec) -> Result<(), XlsxErro
         }
     }
 
+    // The drafts' versions, in a hidden column after the indicators.
+    let version_col = 2 + t.columns.len() as u16;
+    ws.write_string_with_format(NAMES_ROW, version_col, "Phiên bản (không sửa)", &header)?;
+    ws.write_string_with_format(CODES_ROW, version_col, VERSION_KEY, &codes)?;
+    ws.set_column_hidden(version_col)?;
+
     for (r, row) in t.rows.iter().enumerate() {
         let xr = FIRST_DATA_ROW + r as u32;
         ws.write_string_with_format(xr, 0, &row.unit_code, &text_cell)?;
         ws.write_string_with_format(xr, 1, &row.unit_name, &text_cell)?;
+        ws.write_number(xr, version_col, row.version.unwrap_or(0) as f64)?;
         for (i, (col, style)) in t.columns.iter().zip(&styles).enumerate() {
             let c = 2 + i as u16;
             match row.values.get(&col.indicator.code) {

@@ -13,7 +13,8 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{
-    DATA_SHEET, FORM_LABEL, FormColumn, PERIOD_LABEL, UNIT_CODE_KEY, UNIT_NAME_KEY, column_letter,
+    DATA_SHEET, FORM_LABEL, FormColumn, PERIOD_LABEL, UNIT_CODE_KEY, UNIT_NAME_KEY, VERSION_KEY,
+    column_letter,
 };
 
 /// More non-empty cells than any form of units × indicators needs; beyond, the file is refused
@@ -26,6 +27,28 @@ const EXCEL_ROWS: u32 = 1_048_576;
 const EXCEL_COLUMNS: u32 = 16_384;
 /// The longest text a text indicator takes (as `report::parse_values`).
 const MAX_TEXT: usize = 2000;
+
+/// The bounds of an uploaded workbook, checked on the zip package before any part is parsed (a
+/// few kilobytes of deflate can hold gigabytes of XML). A filled template of the largest form is
+/// well under a megabyte uncompressed.
+pub mod limits {
+    /// Parts (files) in the package: a workbook has a dozen.
+    pub const MAX_PARTS: usize = 1_000;
+    /// Uncompressed bytes of any one part.
+    pub const MAX_PART_BYTES: u64 = 10 * 1024 * 1024;
+    /// Uncompressed bytes of all parts together.
+    pub const MAX_TOTAL_BYTES: u64 = 20 * 1024 * 1024;
+    /// Uncompressed bytes per compressed byte, for parts over [`RATIO_FROM_BYTES`]: real sheets
+    /// compress 5–30 times; a bomb a thousand times.
+    pub const MAX_RATIO: u64 = 100;
+    /// Small parts are not held to the ratio (a few kilobytes cannot hurt; tiny XML compresses
+    /// oddly well).
+    pub const RATIO_FROM_BYTES: u64 = 1024 * 1024;
+    /// Characters of any one text cell of the data sheet.
+    pub const MAX_CELL_CHARS: usize = 10_000;
+    /// Cells of the data sheet visited, empty ones included.
+    pub const MAX_CELLS_VISITED: usize = 2_000_000;
+}
 
 /// What an upload is checked against.
 #[derive(Debug, Clone)]
@@ -57,6 +80,9 @@ pub struct UploadRow {
     /// Indicator code → value as text: figures in Vietnamese writing with every decimal the cell
     /// holds ("5.466,32"), yes/no as typed or "1"/"0", texts trimmed. Empty cells are left out.
     pub values: BTreeMap<String, String>,
+    /// The version of the unit's draft the template was written from (0: none yet), when the
+    /// file has the template's hidden version column and the row a whole number in it.
+    pub version: Option<i64>,
 }
 
 /// One problem of an uploaded file, located as Excel shows it.
@@ -218,6 +244,9 @@ fn read_cells(bytes: &[u8]) -> Result<BTreeMap<(u32, u32), Val>, Vec<CellProblem
     if let Some(p) = not_xlsx(bytes) {
         return Err(vec![p]);
     }
+    if let Some(p) = package_refused(bytes) {
+        return Err(vec![p]);
+    }
     if let Some(p) = shared_strings_refused(bytes) {
         return Err(vec![p]);
     }
@@ -252,6 +281,7 @@ fn read_cells(bytes: &[u8]) -> Result<BTreeMap<(u32, u32), Val>, Vec<CellProblem
         .worksheet_cells_reader(&name)
         .map_err(|e| vec![corrupt(&e.to_string())])?;
     let mut cells = BTreeMap::new();
+    let mut visited = 0usize;
     loop {
         match reader.next_cell() {
             Ok(Some(cell)) => {
@@ -259,6 +289,22 @@ fn read_cells(bytes: &[u8]) -> Result<BTreeMap<(u32, u32), Val>, Vec<CellProblem
                 // Excel's own bounds; within them every row and column arithmetic below is safe.
                 if pos.0 >= EXCEL_ROWS || pos.1 >= EXCEL_COLUMNS {
                     return Err(vec![corrupt("a cell lies outside the sheet")]);
+                }
+                visited += 1;
+                if visited > limits::MAX_CELLS_VISITED {
+                    return Err(vec![CellProblem::sheet(
+                        format!(
+                            "Trang «{DATA_SHEET}» có quá nhiều ô (hơn {}).",
+                            limits::MAX_CELLS_VISITED
+                        ),
+                        format!(
+                            "Sheet «{DATA_SHEET}» has too many cells (over {}).",
+                            limits::MAX_CELLS_VISITED
+                        ),
+                    )]);
+                }
+                if let Some(p) = text_too_long(pos, cell.get_value()) {
+                    return Err(vec![p]);
                 }
                 if let Some(v) = Val::of(cell.get_value().clone()) {
                     cells.insert(pos, v);
@@ -275,6 +321,121 @@ fn read_cells(bytes: &[u8]) -> Result<BTreeMap<(u32, u32), Val>, Vec<CellProblem
         }
     }
     Ok(cells)
+}
+
+/// A text cell longer than any form's text, refused before it is copied (a shared string is
+/// borrowed here, an inline one already read within the part's bound).
+fn text_too_long(pos: (u32, u32), value: &DataRef<'_>) -> Option<CellProblem> {
+    let s: &str = match value {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.as_str(),
+        DataRef::SharedString(s) => s,
+        _ => return None,
+    };
+    // Bytes first: at most four per character, so a short string needs no count.
+    if s.len() <= limits::MAX_CELL_CHARS || s.chars().count() <= limits::MAX_CELL_CHARS {
+        return None;
+    }
+    let (r, c) = pos;
+    let cell = format!("{}{}", column_letter(c), r + 1);
+    let max = limits::MAX_CELL_CHARS;
+    Some(CellProblem::cell(
+        r,
+        c,
+        format!("Ô {cell}: văn bản quá dài (hơn {max} ký tự)."),
+        format!("Cell {cell}: the text is too long (over {max} characters)."),
+    ))
+}
+
+/// Refuses a package whose parts, once inflated, would be larger than [`limits`] allow — before
+/// calamine inflates anything. The sizes the zip declares are checked first (cheap, and what an
+/// honest file gives), then every part is inflated into nothing through a reader that stops one
+/// byte past its bound, since a hostile file can declare any size. calamine reads the same bytes
+/// through the same zip reader afterwards, so what it inflates is what was counted here.
+fn package_refused(bytes: &[u8]) -> Option<CellProblem> {
+    use limits::*;
+    use std::io::Read;
+    let mb = |n: u64| n / (1024 * 1024);
+    let too_big = |vi: String, en: String| {
+        Some(CellProblem::file(
+            format!("Tệp Excel quá lớn khi giải nén: {vi}. Hãy dùng biểu mẫu tải về từ giaoban."),
+            format!(
+                "The Excel file is too large once unpacked: {en}. Use the template downloaded from giaoban."
+            ),
+        ))
+    };
+    // Not a zip at all: left to calamine, which says so.
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    if zip.len() > MAX_PARTS {
+        return too_big(
+            format!("{} phần, tối đa {MAX_PARTS}", zip.len()),
+            format!("{} parts, at most {MAX_PARTS}", zip.len()),
+        );
+    }
+    let part_too_big = |name: &str| {
+        too_big(
+            format!("phần «{name}» lớn hơn {} MB", mb(MAX_PART_BYTES)),
+            format!("part «{name}» is over {} MB", mb(MAX_PART_BYTES)),
+        )
+    };
+    let total_too_big = || {
+        too_big(
+            format!("tổng cộng hơn {} MB", mb(MAX_TOTAL_BYTES)),
+            format!("over {} MB in all", mb(MAX_TOTAL_BYTES)),
+        )
+    };
+    let ratio_too_big = |name: &str| {
+        too_big(
+            format!("phần «{name}» nén hơn {MAX_RATIO} lần, không phải bảng tính thường"),
+            format!("part «{name}» is compressed over {MAX_RATIO} times, unlike any real workbook"),
+        )
+    };
+    let mut declared_total = 0u64;
+    for i in 0..zip.len() {
+        // The central directory's own record; a part it cannot describe is left to calamine.
+        let Ok(part) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let (size, packed) = (part.size(), part.compressed_size());
+        if size > MAX_PART_BYTES {
+            return part_too_big(&shown_name(part.name()));
+        }
+        if size > RATIO_FROM_BYTES && size / packed.max(1) > MAX_RATIO {
+            return ratio_too_big(&shown_name(part.name()));
+        }
+        declared_total = declared_total.saturating_add(size);
+        if declared_total > MAX_TOTAL_BYTES {
+            return total_too_big();
+        }
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index(i) else { continue };
+        let name = shown_name(part.name());
+        let packed = part.compressed_size();
+        let mut bounded = part.take(MAX_PART_BYTES + 1);
+        // A read error (a damaged stream, a wrong checksum) is calamine's to report.
+        let size = std::io::copy(&mut bounded, &mut std::io::sink()).unwrap_or(0);
+        if size > MAX_PART_BYTES {
+            return part_too_big(&name);
+        }
+        if size > RATIO_FROM_BYTES && size / packed.max(1) > MAX_RATIO {
+            return ratio_too_big(&name);
+        }
+        total = total.saturating_add(size);
+        if total > MAX_TOTAL_BYTES {
+            return total_too_big();
+        }
+    }
+    None
+}
+
+/// A part's name for a message: short, and nothing that is not printable.
+fn shown_name(name: &str) -> String {
+    let mut out: String = name.chars().filter(|c| !c.is_control()).take(60).collect();
+    if name.chars().count() > 60 {
+        out.push('…');
+    }
+    out
 }
 
 /// calamine 0.35 reserves room for as many shared strings as `xl/sharedStrings.xml` announces
@@ -396,6 +557,7 @@ struct Upload<'a> {
 enum Col<'a> {
     Unit,
     Name,
+    Version,
     Indicator(&'a FormColumn),
 }
 
@@ -529,6 +691,8 @@ impl Upload<'_> {
                 (UNIT_CODE_KEY.to_owned(), Col::Unit)
             } else if raw.eq_ignore_ascii_case(UNIT_NAME_KEY) {
                 (UNIT_NAME_KEY.to_owned(), Col::Name)
+            } else if raw.eq_ignore_ascii_case(VERSION_KEY) {
+                (VERSION_KEY.to_owned(), Col::Version)
             } else {
                 // A heading that cannot be an indicator code ("Ghi chú riêng") is the user's own
                 // column, left alone; a code not on the form is a mistake worth naming (every
@@ -611,6 +775,9 @@ impl Upload<'_> {
         else {
             return Vec::new();
         };
+        let version_col = columns
+            .iter()
+            .find_map(|(c, col)| matches!(col, Col::Version).then_some(*c));
         let mut by_row: BTreeMap<u32, Vec<(u32, &Val)>> = BTreeMap::new();
         for (&(r, c), v) in self.cells.range((codes_row + 1, 0)..) {
             by_row.entry(r).or_default().push((c, v));
@@ -675,11 +842,21 @@ impl Upload<'_> {
                         ));
                     } else {
                         seen_units.insert(u.id, xl_row);
+                        let version = version_col
+                            .and_then(|vc| cells.iter().find(|(c, _)| *c == vc))
+                            .and_then(|(_, v)| match v {
+                                Val::Int(i) if *i >= 0 => Some(*i),
+                                Val::Float(f) if f.fract() == 0.0 && (0.0..9e15).contains(f) => {
+                                    Some(*f as i64)
+                                }
+                                _ => None,
+                            });
                         out.push(UploadRow {
                             row: xl_row,
                             unit_id: u.id,
                             unit_code: u.code.clone(),
                             values,
+                            version,
                         });
                     }
                 }

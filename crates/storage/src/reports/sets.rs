@@ -9,7 +9,7 @@
 //! (indicator, sum, count, min, max) in scaled integers, encoded with postcard.
 
 use giaoban_domain::indicator::{Aggregate, Figure, IndicatorId};
-use giaoban_domain::unit::{Invalid, UnitId};
+use giaoban_domain::unit::UnitId;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -17,10 +17,15 @@ use super::AggregateRow;
 use crate::{Result, StoreError};
 
 /// The total of one indicator's counted figures.
+///
+/// The sum is an i128 so that adding one unit's figure never fails, whatever another unit sent
+/// (figures are bounded when saved, `indicator::FIGURE_LIMIT`, but older data may hold any i64).
+/// postcard writes every signed integer as a zigzag varint, so an i128 that fits in an i64 has
+/// the same bytes as that i64: sets written before the change read back unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Total {
     pub indicator: Uuid,
-    pub sum: i64,
+    pub sum: i128,
     pub count: i64,
     pub min: Option<i64>,
     pub max: Option<i64>,
@@ -30,34 +35,20 @@ impl Total {
     pub fn first(indicator: Uuid, v: i64) -> Total {
         Total {
             indicator,
-            sum: v,
+            sum: i128::from(v),
             count: 1,
             min: Some(v),
             max: Some(v),
         }
     }
 
-    /// Adds one figure.
-    pub fn add(&mut self, v: i64) -> Result<()> {
-        self.sum = self.sum.checked_add(v).ok_or_else(too_large)?;
+    /// Adds one figure. Never fails: 2^64 figures of any i64 fit in the i128 sum.
+    pub fn add(&mut self, v: i64) {
+        self.sum += i128::from(v);
         self.count += 1;
         self.min = Some(self.min.map_or(v, |m| m.min(v)));
         self.max = Some(self.max.map_or(v, |m| m.max(v)));
-        Ok(())
     }
-}
-
-/// A sum beyond what a total holds (± 9,2 × 10^14 in the figures' unit).
-fn too_large() -> StoreError {
-    StoreError::Invalid(
-        Invalid::new(
-            "values",
-            "aggregate.too_large",
-            "Tổng cộng của chỉ tiêu vượt quá giới hạn lưu trữ (±922.337.203.685.477).",
-            "The indicator's total goes beyond what can be stored (±922,337,203,685,477).",
-        )
-        .into(),
-    )
 }
 
 /// The totals of one unit for one period, sorted by indicator, one per indicator.
@@ -88,14 +79,11 @@ impl Totals {
         self.0.len()
     }
 
-    /// Counts one more figure of `indicator`.
-    pub fn add(&mut self, indicator: Uuid, v: i64) -> Result<()> {
+    /// Counts one more figure of `indicator`. Never fails, whatever the figures already counted.
+    pub fn add(&mut self, indicator: Uuid, v: i64) {
         match self.0.binary_search_by_key(&indicator, |t| t.indicator) {
             Ok(i) => self.0[i].add(v),
-            Err(i) => {
-                self.0.insert(i, Total::first(indicator, v));
-                Ok(())
-            }
+            Err(i) => self.0.insert(i, Total::first(indicator, v)),
         }
     }
 
@@ -105,7 +93,7 @@ impl Totals {
     pub fn take(&mut self, indicator: Uuid, v: i64) {
         if let Ok(i) = self.0.binary_search_by_key(&indicator, |t| t.indicator) {
             let t = &mut self.0[i];
-            t.sum = t.sum.wrapping_sub(v);
+            t.sum -= i128::from(v);
             t.count -= 1;
             if t.count <= 0 {
                 self.0.remove(i);
@@ -127,7 +115,7 @@ impl Totals {
             period: period.to_owned(),
             unit_id: unit,
             aggregate: Aggregate {
-                sum: Figure::from_scaled(t.sum),
+                sum: Figure::from_wide_sum(t.sum),
                 count: t.count,
                 min: t.min.map(Figure::from_scaled),
                 max: t.max.map(Figure::from_scaled),
@@ -201,7 +189,7 @@ mod tests {
     fn totals_fold_figures_as_the_domain_does_and_read_back_as_written() {
         let mut t = Totals::default();
         for (ind, v) in [(3, 50), (1, -7), (3, 20), (2, 0), (3, 80), (1, 7)] {
-            t.add(id(ind), v).expect("add");
+            t.add(id(ind), v);
         }
         let back = Totals::decode(&t.encode().expect("encode")).expect("decode");
         assert_eq!(back, t);
@@ -239,16 +227,41 @@ mod tests {
     }
 
     #[test]
+    fn sets_written_with_i64_sums_read_back_unchanged() {
+        #[derive(Serialize)]
+        struct OldTotal {
+            indicator: Uuid,
+            sum: i64,
+            count: i64,
+            min: Option<i64>,
+            max: Option<i64>,
+        }
+        for sum in [0, 1, -1, 300, -70_000, i64::MAX, i64::MIN] {
+            let old = vec![OldTotal {
+                indicator: id(4),
+                sum,
+                count: 2,
+                min: Some(-3),
+                max: Some(sum),
+            }];
+            let bytes = postcard::to_stdvec(&old).expect("encode");
+            let t = Totals::decode(&bytes).expect("decode");
+            assert_eq!(t.0[0].sum, i128::from(sum));
+            assert_eq!(t.encode().expect("encode"), bytes, "{sum}");
+        }
+    }
+
+    #[test]
     fn taking_the_last_figure_drops_the_total_and_bounds_are_set_by_the_caller() {
         let mut t = Totals::default();
-        t.add(id(1), 5).expect("add");
-        t.add(id(2), 10).expect("add");
-        t.add(id(2), 30).expect("add");
+        t.add(id(1), 5);
+        t.add(id(2), 10);
+        t.add(id(2), 30);
         t.take(id(1), 5);
         t.take(id(2), 30);
         t.set_bounds(id(2), 10, 10);
         let mut only = Totals::default();
-        only.add(id(2), 10).expect("add");
+        only.add(id(2), 10);
         assert_eq!(t, only);
         t.take(id(2), 10);
         assert!(t.is_empty());
@@ -257,11 +270,20 @@ mod tests {
     }
 
     #[test]
-    fn a_sum_too_large_is_refused_and_a_damaged_value_is_reported_not_misread() {
+    fn a_sum_beyond_a_figure_never_fails_and_a_damaged_value_is_reported_not_misread() {
         let mut t = Totals::default();
-        t.add(id(1), i64::MAX - 1).expect("add");
-        let err = t.add(id(1), 2).expect_err("overflow");
-        assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+        t.add(id(1), i64::MAX - 1);
+        t.add(id(1), 2);
+        t.add(id(1), 5);
+        let back = Totals::decode(&t.encode().expect("encode")).expect("decode");
+        assert_eq!(back, t);
+        let rows: Vec<AggregateRow> = back.clone().into_rows(UnitId(id(9)), "2023Q1").collect();
+        assert_eq!(rows[0].aggregate.sum, Figure::from_scaled(i64::MAX));
+        // Taking the huge figure back leaves the exact total of the others.
+        let mut t = back;
+        t.take(id(1), i64::MAX - 1);
+        let rows: Vec<AggregateRow> = t.clone().into_rows(UnitId(id(9)), "2023Q1").collect();
+        assert_eq!(rows[0].aggregate.sum, Figure::from_scaled(7));
         let bytes = t.encode().expect("encode");
         assert!(matches!(
             Totals::decode(&bytes[..bytes.len() - 1]),

@@ -73,12 +73,15 @@ pub async fn run(
     let units = state.store.units().await?;
     let text = text.to_owned();
     let actor = me.actor.clone();
-    // Extraction is CPU work (a few milliseconds per page): keep it off the async workers.
+    // Extraction is CPU work (a few milliseconds per page, a second for a very long text): keep
+    // it off the async workers, and only a few at once, so that long texts sent in parallel
+    // cannot hold every processor.
     let readers = std::sync::Arc::clone(&state.readers);
-    let (extraction, territory) =
-        tokio::task::spawn_blocking(move || readers.reader(&units, &actor).read(&text, date))
-            .await
-            .map_err(|e| AppError::Internal(format!("extract task: {e}")))?;
+    let (extraction, territory) = state
+        .heavy
+        .texts
+        .run(move || readers.reader(&units, &actor).read(&text, date))
+        .await?;
     Ok((extraction, territory))
 }
 

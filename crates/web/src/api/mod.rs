@@ -86,8 +86,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// from the handler itself, so that the document lists every status a client can receive:
 /// 400 for a path, query or body the framework cannot read (`ApiJson`, `Path`, `Query`), 401
 /// without a session (every route but signing in), 403 for a state-changing request without the
-/// CSRF token, 404 when a path or query names a record by id, 413 for a body over the limit, and
-/// 422 for a query or body whose values are refused. A status the handler documents keeps its
+/// CSRF token and for a user who must change the password first (every route but the session and
+/// the password change), 404 when a path or query names a record by id, 413 for a body over the
+/// limit, 415 for a body that is not JSON, and 422 for a query or body whose values are refused. A status the handler documents keeps its
 /// own description.
 fn document_common_refusals(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::ParameterIn;
@@ -150,10 +151,17 @@ fn document_common_refusals(doc: &mut utoipa::openapi::OpenApi) {
             if !signing_in {
                 add("401", "Sign-in required");
             }
+            let own_session =
+                path == "/api/v1/session" || (path == "/api/v1/me/password" && method == "put");
             if method != "get" {
                 add(
                     "403",
-                    "Not allowed, or the X-CSRF-Token header is missing or wrong",
+                    "Not allowed, or the X-CSRF-Token header is missing or wrong, or the password must be changed first",
+                );
+            } else if !own_session {
+                add(
+                    "403",
+                    "Not allowed, or the password must be changed first (`auth.password_change_required`)",
                 );
             }
             if names_record {
@@ -161,6 +169,10 @@ fn document_common_refusals(doc: &mut utoipa::openapi::OpenApi) {
             }
             if has_body {
                 add("413", "The body is over the size limit");
+                add(
+                    "415",
+                    "The body is not JSON (Content-Type application/json or application/*+json)",
+                );
             }
             if has_body || in_query {
                 add("422", "Values that are not valid; `fields` says which");
@@ -181,17 +193,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| {
-                ct.trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("application/json")
-            });
+            .is_some_and(is_json_media_type);
         if !json {
-            return Err(AppError::bad_request(
-                "body.media_type",
-                "Dữ liệu phải gửi dạng JSON (Content-Type: application/json).",
-                "The body must be JSON (Content-Type: application/json).",
-            ));
+            return Err(AppError::UnsupportedMediaType);
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
@@ -211,6 +215,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .map(ApiJson)
             .map_err(|e| json_error(&e))
     }
+}
+
+/// `application/json` or `application/<anything>+json`, with parameters or without
+/// (`application/jsonfoo` is not JSON).
+pub fn is_json_media_type(content_type: &str) -> bool {
+    content_type.parse::<mime::Mime>().is_ok_and(|m| {
+        m.type_() == mime::APPLICATION
+            && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+    })
 }
 
 fn json_error(e: &serde_path_to_error::Error<serde_json::Error>) -> AppError {

@@ -65,23 +65,36 @@ async fn get_template(
     Ok(super::work::file_response(f))
 }
 
+/// `force=true`: save the file's figures even over drafts changed since its template was
+/// downloaded.
+#[derive(Deserialize, IntoParams)]
+pub struct UploadQuery {
+    #[serde(default)]
+    pub force: bool,
+}
+
 /// Nộp bằng Excel: the filled template (the .xlsx bytes as the request body). Saves every unit's
-/// figures as drafts, or nothing: each bad cell is reported by sheet, row and column.
+/// figures as drafts, or nothing: each bad cell is reported by sheet, row and column; a file
+/// over the size limits is refused (422) before it is read; a unit's draft changed after the
+/// template was downloaded refuses the file (409) unless `force=true`; when other files are
+/// being read the request waits its turn, and is refused (503) after a while.
 #[utoipa::path(post, path = "/api/v1/forms/{id}/periods/{period}/upload", tag = "reports",
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     params(("id" = Uuid, Path, description = "Form id"),
-        ("period" = String, Path, description = "Period code, e.g. 2023Q1")),
+        ("period" = String, Path, description = "Period code, e.g. 2023Q1"), UploadQuery),
     responses((status = 200, body = reports::UploadResult), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 413, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)))]
+        (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+        (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody),
+        (status = 503, body = super::ErrorBody)))]
 async fn upload_xlsx(
     State(state): State<AppState>,
     me: CurrentActor,
     Path((id, period)): Path<(Uuid, String)>,
+    Query(q): Query<UploadQuery>,
     body: axum::body::Bytes,
 ) -> Result<Json<reports::UploadResult>, AppError> {
     Ok(Json(
-        reports::upload_file(&state, &me, id, &period, &body).await?,
+        reports::upload_file(&state, &me, id, &period, &body, q.force).await?,
     ))
 }
 

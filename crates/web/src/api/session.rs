@@ -12,10 +12,11 @@ use utoipa_axum::routes;
 
 use super::{ApiJson, PasswordChange, SessionDto, SignIn, UserDto};
 use crate::AppState;
-use crate::auth::{AuthSession, Credentials, CurrentActor, hash_password_async, verify_password};
+use crate::auth::{AuthSession, ClientAddr, Credentials, CurrentActor, parse_username};
 use crate::csrf;
 use crate::error::AppError;
 use crate::i18n::ReqLang;
+use giaoban_domain::user::PASSWORD_MAX_CHARS;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,29 +25,48 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Checks credentials with the throttle and records the outcome; used by the API and the page.
+/// A name that cannot be a username and an over-long password are refused before anything is
+/// hashed or kept; every other attempt reserves its place in the throttle before the password is
+/// checked (see [`crate::auth::SignInThrottle`]).
 pub async fn do_sign_in(
     state: &AppState,
     auth: &mut AuthSession,
     session: &Session,
+    client: std::net::IpAddr,
     username: &str,
     password: &str,
 ) -> Result<crate::auth::SessionUser, AppError> {
-    if let Some(minutes) = state.throttle.locked_minutes(username) {
-        return Err(AppError::TooManyAttempts { minutes });
-    }
-    let found = auth
-        .authenticate(Credentials {
-            username: username.to_owned(),
-            password: password.to_owned(),
-        })
-        .await
-        .map_err(|e| AppError::session("authenticate", e))?;
+    use axum_login::AuthnBackend;
+    let name = parse_username(username);
+    let attempt = match &name {
+        Some(name) if password.chars().count() <= PASSWORD_MAX_CHARS => Some(
+            state
+                .throttle
+                .reserve(name, client)
+                .map_err(|r| AppError::TooManyAttempts { minutes: r.minutes })?,
+        ),
+        _ => None,
+    };
+    let found = match attempt {
+        Some(_) => auth
+            .backend
+            .authenticate(Credentials {
+                username: username.to_owned(),
+                password: password.to_owned(),
+            })
+            .await
+            .map_err(|e| match e {
+                crate::auth::BackendError::Busy => AppError::Busy,
+                other => AppError::session("authenticate", other),
+            })?,
+        None => None,
+    };
     let Some(user) = found else {
-        state.throttle.record_failure(username);
+        if let Some(a) = attempt {
+            a.failed();
+        }
         // Only a well-formed name is written to the log: it is the target, not a secret.
-        let name = giaoban_domain::user::Username::parse(username)
-            .map(|u| u.to_string())
-            .unwrap_or_else(|_| "<invalid>".into());
+        let name = name.map_or_else(|| "<invalid>".to_owned(), |u| u.to_string());
         state
             .store
             .record_event(&NewAudit {
@@ -64,7 +84,9 @@ pub async fn do_sign_in(
             .await?;
         return Err(AppError::BadCredentials);
     };
-    state.throttle.record_success(username);
+    if let Some(a) = attempt {
+        a.succeeded();
+    }
     // login() cycles the session id: a session id seen before sign-in is worthless after it.
     auth.login(&user)
         .await
@@ -92,15 +114,25 @@ pub async fn do_sign_in(
         (status = 200, body = SessionDto),
         (status = 400, body = super::ErrorBody),
         (status = 401, description = "Wrong username or password (which one is not said)", body = super::ErrorBody),
-        (status = 429, description = "Too many failed attempts", body = super::ErrorBody)))]
+        (status = 429, description = "Too many failed attempts (from this address, on this account, or the account's back-off)", body = super::ErrorBody),
+        (status = 503, description = "Too many password checks waiting; try again after Retry-After", body = super::ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    ClientAddr(client): ClientAddr,
     mut auth: AuthSession,
     session: Session,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Json<SessionDto>, AppError> {
-    let user = do_sign_in(&state, &mut auth, &session, &body.username, &body.password).await?;
+    let user = do_sign_in(
+        &state,
+        &mut auth,
+        &session,
+        client,
+        &body.username,
+        &body.password,
+    )
+    .await?;
     let ancestry = state.store.ancestry(user.user.unit_id).await?;
     let root =
         giaoban_domain::access::scope_root(user.user.role, &ancestry).ok_or(AppError::Forbidden)?;
@@ -171,10 +203,7 @@ pub async fn do_change_password(
     new: &str,
 ) -> Result<(), AppError> {
     let hash = state.store.password_hash(me.user.id).await?;
-    let current = current.to_owned();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let ok = state.passwords.verify(current.to_owned(), hash).await?;
     if !ok {
         return Err(AppError::Invalid(
             giaoban_domain::unit::Invalid::new(
@@ -187,7 +216,7 @@ pub async fn do_change_password(
         ));
     }
     check_new_password(new, me.user.username.as_str())?;
-    let new_hash = hash_password_async(new.to_owned()).await?;
+    let new_hash = state.passwords.hash(new.to_owned()).await?;
     state
         .store
         .set_password(&me.audit(), me.user.id, &new_hash, false)

@@ -268,7 +268,9 @@ pub async fn create(
 ) -> Result<Unit, AppError> {
     let draft = UnitDraft::parse(&body.input())?;
     let units = state.store.units().await?;
-    check_parent(me, &UnitTree::new(&units), draft.parent_id)?;
+    let tree = UnitTree::new(&units);
+    check_parent(me, &tree, draft.parent_id)?;
+    check_merged_into(me, &tree, draft.merged_into)?;
     Ok(state.store.create_unit(&me.audit(), &draft).await?)
 }
 
@@ -284,10 +286,40 @@ pub async fn update(
     let tree = UnitTree::new(&units);
     check(me, &tree, id, Permission::ManageUnits)?;
     check_parent(me, &tree, draft.parent_id)?;
+    check_merged_into(me, &tree, draft.merged_into)?;
     Ok(state
         .store
         .update_unit(&me.audit(), id, &draft, body.version)
         .await?)
+}
+
+/// The unit a unit is merged into must be one the actor manages (Permission::ManageUnits on it):
+/// an office merges communes within its territory, never into another district's unit.
+fn check_merged_into(
+    me: &CurrentActor,
+    tree: &UnitTree<'_>,
+    merged_into: Option<UnitId>,
+) -> Result<(), AppError> {
+    let Some(target) = merged_into else {
+        return Ok(());
+    };
+    let ancestry = tree.ancestry(target);
+    if ancestry.is_empty() {
+        return Err(AppError::Invalid(
+            giaoban_domain::unit::Invalid::new(
+                "merged_into",
+                "unit.merged_into_unknown",
+                "Đơn vị sáp nhập vào không tồn tại.",
+                "The unit merged into does not exist.",
+            )
+            .into(),
+        ));
+    }
+    if giaoban_domain::access::reference::may_merge_into(&me.actor, &ancestry) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 fn unknown_parent() -> AppError {

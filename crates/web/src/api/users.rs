@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{ApiJson, UserCreate, UserDto, UserList, UserWithPassword, require_admin};
 use crate::AppState;
-use crate::auth::{CurrentActor, generate_password, hash_password_async};
+use crate::auth::{CurrentActor, generate_password};
 use crate::error::AppError;
 use crate::i18n::ReqLang;
 
@@ -84,7 +84,7 @@ pub async fn do_create_user(
         unit,
     )?;
     let password = generate_password()?;
-    let hash = hash_password_async(password.clone()).await?;
+    let hash = state.passwords.hash(password.clone()).await?;
     let user = state
         .store
         .create_user(&me.audit(), &new, &hash, true)
@@ -142,7 +142,7 @@ pub async fn do_reset_password(
 ) -> Result<(User, String), AppError> {
     require_admin(me.user.role)?;
     let password = generate_password()?;
-    let hash = hash_password_async(password.clone()).await?;
+    let hash = state.passwords.hash(password.clone()).await?;
     let user = state
         .store
         .set_password(&me.audit(), id, &hash, true)

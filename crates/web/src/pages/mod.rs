@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::api::{self, ContactWrite, UnitDetailDto, UnitDto, UserCreate, UserDto};
-use crate::auth::{AuthSession, CurrentActor};
+use crate::auth::{AuthSession, ClientAddr, CurrentActor};
 use crate::csrf;
 use crate::error::{AppError, ErrorInfo};
 use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
@@ -240,18 +240,56 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths are followed after sign-in or a language switch (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
-    }
+/// Only paths of this site are followed after sign-in or a language switch (no open redirect),
+/// and only in a form that is a valid `Location`: a path with no control character, white space or
+/// backslash (browsers drop tabs and line breaks, so "/\t/evil" would become "//evil", and read
+/// "\" as "/"), not starting "//", that resolves against this site to this site. It is returned
+/// as the URL parser writes it (non-ASCII percent-encoded). Anything else is "/".
+pub fn safe_next(next: Option<&str>) -> String {
+    const BASE: &str = "http://giaoban.invalid/";
+    let local = |n: &str| -> Option<String> {
+        if !n.starts_with('/')
+            || n.starts_with("//")
+            || n.len() > 2048
+            || n.chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+        {
+            return None;
+        }
+        let base = url::Url::parse(BASE).ok()?;
+        let joined = base.join(n).ok()?;
+        if joined.origin() != base.origin() {
+            return None;
+        }
+        let mut out = joined.path().to_owned();
+        if let Some(q) = joined.query() {
+            out.push('?');
+            out.push_str(q);
+        }
+        if let Some(f) = joined.fragment() {
+            out.push('#');
+            out.push_str(f);
+        }
+        // The Location header takes it as it is.
+        (out.starts_with('/') && !out.starts_with("//") && HeaderValue::from_str(&out).is_ok())
+            .then_some(out)
+    };
+    next.and_then(local).unwrap_or_else(|| "/".to_owned())
 }
 
-async fn switch_lang(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+async fn switch_lang(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
         lang.code()
     );
     let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
@@ -362,11 +400,21 @@ struct LoginForm {
 async fn login_submit(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    ClientAddr(client): ClientAddr,
     mut auth: AuthSession,
     session: Session,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    match api::session_sign_in(&state, &mut auth, &session, &f.username, &f.password).await {
+    match api::session_sign_in(
+        &state,
+        &mut auth,
+        &session,
+        client,
+        &f.username,
+        &f.password,
+    )
+    .await
+    {
         Ok(user) => {
             let to = if user.user.must_change_password {
                 "/account/password".to_owned()
@@ -375,7 +423,7 @@ async fn login_submit(
             };
             Ok(Redirect::to(&to).into_response())
         }
-        Err(e @ (AppError::BadCredentials | AppError::TooManyAttempts { .. })) => {
+        Err(e @ (AppError::BadCredentials | AppError::TooManyAttempts { .. } | AppError::Busy)) => {
             let info = e.info();
             let page = render(&LoginPage {
                 c: Chrome::new(lang, None, &session, "/login").await?,

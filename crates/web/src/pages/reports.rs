@@ -38,6 +38,7 @@ pub struct Rt {
     pub excel_table: &'static str,
     pub upload_label: &'static str,
     pub upload_button: &'static str,
+    pub upload_force: &'static str,
     pub upload_saved: &'static str,
     pub upload_refused: &'static str,
     pub reports: &'static str,
@@ -121,6 +122,7 @@ pub static RT_VI: Rt = Rt {
     excel_table: "Xuất bảng này ra Excel",
     upload_label: "Nộp tệp Excel đã điền",
     upload_button: "Nộp tệp",
+    upload_force: "Ghi đè bản nháp đã sửa sau khi tải biểu mẫu",
     upload_saved: "Số đơn vị đã lưu bản nháp từ tệp Excel:",
     upload_refused: "Tệp chưa được lưu (không lưu dòng nào):",
     unit: "Đơn vị",
@@ -189,6 +191,7 @@ pub static RT_EN: Rt = Rt {
     excel_table: "This table as Excel",
     upload_label: "Upload the filled template",
     upload_button: "Upload",
+    upload_force: "Overwrite drafts changed after the template was downloaded",
     upload_saved: "Units whose drafts were saved from the Excel file:",
     upload_refused: "The file was not saved (no row was):",
     unit: "Unit",
@@ -1033,11 +1036,17 @@ pub async fn upload_submit(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let file = crate::csrf::multipart_fields(ct, body)
+    let fields = crate::csrf::multipart_fields(ct, body)
         .await
-        .ok()
-        .and_then(|f| f.into_iter().find(|(k, v)| k == "file" && !v.is_empty()))
+        .unwrap_or_default();
+    let force = fields
+        .iter()
+        .any(|(k, v)| k == "force" && matches!(v.as_slice(), b"1" | b"on" | b"true"));
+    let file = fields
+        .into_iter()
+        .find(|(k, v)| k == "file" && !v.is_empty())
         .map(|(_, v)| v);
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let problems = match file {
         None => vec![
             lang.pick(
@@ -1046,21 +1055,34 @@ pub async fn upload_submit(
             )
             .to_owned(),
         ],
-        Some(bytes) => match reports::upload_file(&state, &me, form, &period, &bytes).await {
-            Ok(r) => {
-                return Ok(axum::response::Redirect::to(&format!(
-                    "/reports/{form}/{period}?uploaded={}",
-                    r.saved
-                ))
-                .into_response());
+        Some(bytes) => {
+            match reports::upload_file(&state, &me, form, &period, &bytes, force).await {
+                Ok(r) => {
+                    return Ok(axum::response::Redirect::to(&format!(
+                        "/reports/{form}/{period}?uploaded={}",
+                        r.saved
+                    ))
+                    .into_response());
+                }
+                Err(AppError::Invalid(errs)) => errs
+                    .0
+                    .iter()
+                    .map(|e| lang.pick(&e.vi, &e.en).to_owned())
+                    .collect(),
+                // A draft changed since the template (409), the server busy with other files (503):
+                // said on the board, with the form to try again.
+                Err(AppError::Refused {
+                    status: refused,
+                    vi,
+                    en,
+                    ..
+                }) => {
+                    status = refused;
+                    vec![lang.pick(&vi, &en).to_owned()]
+                }
+                Err(e) => return Err(e),
             }
-            Err(AppError::Invalid(errs)) => errs
-                .0
-                .iter()
-                .map(|e| lang.pick(&e.vi, &e.en).to_owned())
-                .collect(),
-            Err(e) => return Err(e),
-        },
+        }
     };
     let result = reports::completeness(
         &state,
@@ -1090,5 +1112,5 @@ pub async fn upload_submit(
         uploaded: None,
         upload_errors: problems,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+    Ok((status, render(&page)?).into_response())
 }
