@@ -13,4 +13,5 @@ pub mod xlsx;
 
 pub use notice::{
     Block, CellAlign, DocColumn, DocTable, DocumentError, NoticeDate, NoticeDoc, NoticeTask,
+    Printed,
 };

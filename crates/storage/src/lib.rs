@@ -15,6 +15,7 @@ mod error;
 pub mod audit;
 pub mod backup;
 pub mod conclusions;
+pub mod form_keys;
 pub mod levels;
 pub mod meetings;
 pub mod notifications;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod limits;
 pub mod ocop;
+pub mod once;
 pub mod pages;
 pub mod period_reports;
 pub mod programmes;

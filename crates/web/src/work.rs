@@ -1058,6 +1058,25 @@ pub async fn confirm_document(
     me: &CurrentActor,
     doc: &DocumentConfirm,
 ) -> Result<Meeting, AppError> {
+    confirm_read_document(state, me, doc, None).await
+}
+
+/// What a confirmed document was read from, kept with its meeting so that the same document read
+/// again is recognised (see [`crate::once`]).
+pub struct ReadSource {
+    /// [`crate::once::text_hash`] of the text.
+    pub text_hash: String,
+    /// [`crate::once::number_key`] of the text.
+    pub number: Option<String>,
+}
+
+/// [`confirm_document`], recording the document's text hash and number with the new meeting.
+pub async fn confirm_read_document(
+    state: &AppState,
+    me: &CurrentActor,
+    doc: &DocumentConfirm,
+    source: Option<&ReadSource>,
+) -> Result<Meeting, AppError> {
     let meeting = MeetingDraft::parse(&doc.meeting)?;
     let units = state.store.units().await?;
     let tree = UnitTree::new(&units);
@@ -1125,6 +1144,17 @@ pub async fn confirm_document(
             }),
         )
         .await?;
+    if let Some(src) = source {
+        state
+            .store
+            .record_read_document(
+                created.id,
+                &src.text_hash,
+                src.number.as_deref(),
+                meeting.host_unit_id,
+            )
+            .await?;
+    }
     let conclusion_id = match notice {
         Some(n) => {
             let d = ConclusionDraft::parse(&n.input(created.id, meeting.host_unit_id.0))?;
@@ -1903,6 +1933,97 @@ pub struct ConclusionView {
     pub corrects_id: Option<Uuid>,
     pub version: i64,
     pub can_edit: bool,
+    /// The notice as its DOCX and PDF print it (filled in by [`conclusion_detail`]), for the page's
+    /// preview; the API gives the files themselves.
+    #[serde(skip)]
+    pub document: Option<NoticePreview>,
+}
+
+/// The notice's text as the documents print it ([`giaoban_documents::NoticeDoc`]): the page shows
+/// these paragraphs, so the office issues what it read.
+#[derive(Debug, Clone, Default)]
+pub struct NoticePreview {
+    /// The title the notice goes out under ("Thông báo kết luận của …").
+    pub title: String,
+    pub superior_body: Option<String>,
+    pub issuer_lines: Vec<String>,
+    pub number_line: String,
+    pub national_title: String,
+    pub motto: String,
+    pub place_date: String,
+    /// "THÔNG BÁO".
+    pub doc_type: String,
+    pub subject: String,
+    pub parts: Vec<PreviewPart>,
+    pub recipients_label: String,
+    pub recipients: Vec<String>,
+    pub authority_lines: Vec<String>,
+    pub signer_name: String,
+}
+
+/// A paragraph (or table) of the notice's body: `kind` is "heading", "paragraph", "assignment" or
+/// "table" (then `columns` and `rows` hold it).
+#[derive(Debug, Clone, Default)]
+pub struct PreviewPart {
+    pub kind: &'static str,
+    pub text: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl NoticePreview {
+    fn of(doc: &giaoban_documents::NoticeDoc, title: String) -> NoticePreview {
+        use giaoban_documents::notice::{MOTTO, NATIONAL_TITLE, Printed, RECIPIENTS_LABEL};
+        let parts = doc
+            .body_parts()
+            .into_iter()
+            .map(|p| match p {
+                Printed::Heading(text) => PreviewPart {
+                    kind: "heading",
+                    text,
+                    ..PreviewPart::default()
+                },
+                Printed::Paragraph(text) => PreviewPart {
+                    kind: "paragraph",
+                    text,
+                    ..PreviewPart::default()
+                },
+                Printed::Assignment(text) => PreviewPart {
+                    kind: "assignment",
+                    text,
+                    ..PreviewPart::default()
+                },
+                Printed::Table(t) => PreviewPart {
+                    kind: "table",
+                    text: String::new(),
+                    columns: t.columns.iter().map(|c| c.heading.clone()).collect(),
+                    rows: (0..t.rows.len())
+                        .map(|r| {
+                            (0..t.columns.len())
+                                .map(|c| t.cell(r, c).to_string())
+                                .collect()
+                        })
+                        .collect(),
+                },
+            })
+            .collect();
+        NoticePreview {
+            title,
+            superior_body: doc.superior_body.clone().filter(|s| !s.trim().is_empty()),
+            issuer_lines: doc.issuer_lines.clone(),
+            number_line: doc.number_line.clone(),
+            national_title: NATIONAL_TITLE.into(),
+            motto: MOTTO.into(),
+            place_date: doc.place_date_line(),
+            doc_type: doc.title.clone(),
+            subject: doc.subject.clone(),
+            parts,
+            recipients_label: RECIPIENTS_LABEL.into(),
+            recipients: doc.recipient_lines(),
+            authority_lines: doc.authority_lines.clone(),
+            signer_name: doc.signer_name.clone(),
+        }
+    }
 }
 
 fn view_conclusion(
@@ -1936,6 +2057,7 @@ fn view_conclusion(
         corrects_id: c.corrects_id,
         version: c.version,
         can_edit: can_write && c.status == giaoban_domain::conclusion::ConclusionStatus::Draft,
+        document: None,
     }
 }
 
@@ -1985,8 +2107,24 @@ pub async fn conclusion_detail(
             r.read.then(|| view_task(t, &s, r, &tree, lang))
         })
         .collect();
+    // The preview is the document: built as the DOCX and PDF are (see `notice_file_unchecked`).
+    let issuer = tree
+        .get(c.issuer_unit_id)
+        .map_or_else(String::new, |u| u.name.clone());
+    let doc = giaoban_documents::NoticeDoc::from_records(
+        &c,
+        &m,
+        &tasks,
+        |u| tree.get(u).map(|x| x.name.clone()),
+        &issuer,
+    );
+    let mut conclusion = view_conclusion(&c, &tree, lang, writes);
+    conclusion.document = Some(NoticePreview::of(
+        &doc,
+        giaoban_documents::notice::notice_title(&c, &m),
+    ));
     Ok(ConclusionDetail {
-        conclusion: view_conclusion(&c, &tree, lang, writes),
+        conclusion,
         meeting: view_meeting(&m, &tree, lang, writes),
         tasks: views,
         can_assign: writes && !issued,

@@ -7,7 +7,9 @@ use docx_rs::{
 };
 
 use super::layout::*;
-use super::{Block, CellAlign, DocTable, DocumentError, NoticeDoc};
+use super::{
+    CellAlign, DocTable, DocumentError, MOTTO, NATIONAL_TITLE, NoticeDoc, Printed, RECIPIENTS_LABEL,
+};
 
 /// Text width between the margins, in twips.
 fn text_width() -> u32 {
@@ -163,12 +165,8 @@ fn header(doc: &NoticeDoc) -> Table {
     );
 
     let right = vec![
-        centred(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", HEADER_PT).bold()),
-        centred(
-            run("Độc lập - Tự do - Hạnh phúc", BODY_PT)
-                .bold()
-                .underline("single"),
-        ),
+        centred(run(NATIONAL_TITLE, HEADER_PT).bold()),
+        centred(run(MOTTO, BODY_PT).bold().underline("single")),
         centred(run(&doc.place_date_line(), BODY_PT).italic())
             .line_spacing(LineSpacing::new().before(240).after(0)),
     ];
@@ -182,7 +180,7 @@ fn signature(doc: &NoticeDoc) -> Table {
 
     let mut left = vec![
         Paragraph::new()
-            .add_run(run("Nơi nhận:", RECIPIENTS_LABEL_PT).bold().italic())
+            .add_run(run(RECIPIENTS_LABEL, RECIPIENTS_LABEL_PT).bold().italic())
             .line_spacing(LineSpacing::new().before(0).after(0)),
     ];
     left.extend(doc.recipient_lines().iter().map(|l| {
@@ -253,25 +251,17 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
         .add_paragraph(short_rule(text_width(), mm_to_twips(30.0)))
         .add_paragraph(centred(run("", BODY_PT)));
 
-    for block in &doc.body {
-        d = match block {
-            Block::Heading(h) => d.add_paragraph(body_paragraph(vec![run(h, BODY_PT).bold()])),
-            Block::Paragraph(p) => d.add_paragraph(body_paragraph(vec![run(p, BODY_PT)])),
-            Block::Table(t) => d.add_table(body_table(t)).add_paragraph(
+    for part in doc.body_parts() {
+        d = match part {
+            Printed::Heading(h) => d.add_paragraph(body_paragraph(vec![run(&h, BODY_PT).bold()])),
+            Printed::Paragraph(p) => d.add_paragraph(body_paragraph(vec![run(&p, BODY_PT)])),
+            Printed::Assignment(a) => {
+                d.add_paragraph(body_paragraph(vec![run(&a, BODY_PT).italic()]))
+            }
+            Printed::Table(t) => d.add_table(body_table(t)).add_paragraph(
                 Paragraph::new().line_spacing(LineSpacing::new().before(0).after(0)),
             ),
         };
-    }
-    if let Some(h) = &doc.tasks_heading {
-        d = d.add_paragraph(body_paragraph(vec![run(h, BODY_PT).bold()]));
-    }
-    for (task, assignment) in doc.task_lines() {
-        d = d
-            .add_paragraph(body_paragraph(vec![run(&task, BODY_PT)]))
-            .add_paragraph(body_paragraph(vec![run(&assignment, BODY_PT).italic()]));
-    }
-    for p in &doc.closing {
-        d = d.add_paragraph(body_paragraph(vec![run(p, BODY_PT)]));
     }
     d = d.add_table(signature(doc));
 

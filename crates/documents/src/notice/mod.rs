@@ -118,6 +118,25 @@ impl NoticeTask {
     }
 }
 
+/// "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", over the motto in the header's right column.
+pub const NATIONAL_TITLE: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+/// "Độc lập - Tự do - Hạnh phúc".
+pub const MOTTO: &str = "Độc lập - Tự do - Hạnh phúc";
+/// The label over the recipients.
+pub const RECIPIENTS_LABEL: &str = "Nơi nhận:";
+
+/// A paragraph of the body as printed ([`NoticeDoc::body_parts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Printed<'a> {
+    /// Bold, indented like a paragraph ("1. Kết quả đạt được").
+    Heading(String),
+    /// Justified, first line indented (the body, each task, the closing).
+    Paragraph(String),
+    /// The italic line under a task ("Chủ trì: …; thời hạn: …").
+    Assignment(String),
+    Table(&'a DocTable),
+}
+
 /// A conclusion notice, ready to print.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoticeDoc {
@@ -186,14 +205,77 @@ impl NoticeDoc {
         pdf::write(self)
     }
 
-    /// The task paragraphs as printed: "1. <content>".
+    /// The task paragraphs as printed: "1. <Content>", the content in sentence case (a task read
+    /// out of a sentence, "tham mưu văn bản…", starts with a capital as a paragraph does).
     pub fn task_lines(&self) -> impl Iterator<Item = (String, String)> + '_ {
         self.tasks.iter().enumerate().map(|(i, t)| {
             (
-                format!("{}. {}", i + 1, t.content.trim()),
+                format!("{}. {}", i + 1, sentence_case(t.content.trim())),
                 t.assignment_line(),
             )
         })
+    }
+
+    /// The body as both writers print it, in order: the blocks, the heading over the tasks, each
+    /// task with its assignment line, the closing paragraphs. The web preview shows the same list,
+    /// so what the office reads before issuing is what the DOCX and the PDF say.
+    pub fn body_parts(&self) -> Vec<Printed<'_>> {
+        let mut parts: Vec<Printed<'_>> = self
+            .body
+            .iter()
+            .map(|b| match b {
+                Block::Heading(h) => Printed::Heading(h.clone()),
+                Block::Paragraph(p) => Printed::Paragraph(p.clone()),
+                Block::Table(t) => Printed::Table(t),
+            })
+            .collect();
+        if let Some(h) = &self.tasks_heading {
+            parts.push(Printed::Heading(h.clone()));
+        }
+        for (task, assignment) in self.task_lines() {
+            parts.push(Printed::Paragraph(task));
+            parts.push(Printed::Assignment(assignment));
+        }
+        parts.extend(self.closing.iter().cloned().map(Printed::Paragraph));
+        parts
+    }
+
+    /// Every paragraph of the notice as text, in reading order (the header's left column, then its
+    /// right one; the body; the recipients, then the signature), table cells row by row. Both
+    /// writers print exactly these texts; the tests compare them with what DOCX and PDF readers
+    /// find in the files and with the web preview.
+    pub fn paragraph_texts(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(sup) = self
+            .superior_body
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
+            out.push(sup.trim().to_string());
+        }
+        out.extend(self.issuer_lines.iter().cloned());
+        out.push(self.number_line.clone());
+        out.push(NATIONAL_TITLE.into());
+        out.push(MOTTO.into());
+        out.push(self.place_date_line());
+        out.push(self.title.clone());
+        out.push(self.subject.clone());
+        for part in self.body_parts() {
+            match part {
+                Printed::Heading(t) | Printed::Paragraph(t) | Printed::Assignment(t) => out.push(t),
+                Printed::Table(t) => {
+                    out.extend(t.columns.iter().map(|c| c.heading.clone()));
+                    for r in 0..t.rows.len() {
+                        out.extend((0..t.columns.len()).map(|c| t.cell(r, c).to_string()));
+                    }
+                }
+            }
+        }
+        out.push(RECIPIENTS_LABEL.into());
+        out.extend(self.recipient_lines());
+        out.extend(self.authority_lines.iter().cloned());
+        out.push(self.signer_name.clone());
+        out
     }
 
     /// The notice of a conclusion as stored, with its meeting and the tasks it assigns (in the order
@@ -215,7 +297,14 @@ impl NoticeDoc {
             Some(t) if !t.trim().is_empty() => format!("{} {}", t.trim(), p.name.trim()),
             _ => p.name.trim().to_string(),
         });
-        let meeting_title = lower_first(meeting.title.trim());
+        // A meeting named after its notice ("Kết luận của Chủ tịch… tại phiên họp…", as a pasted
+        // notice's title becomes the meeting's name) is called by its kind in the sentences, which
+        // would otherwise read "tổ chức kết luận của Chủ tịch…".
+        let meeting_title = if is_notice_title(&meeting.title) {
+            meeting_phrase(meeting)
+        } else {
+            lower_first(meeting.title.trim())
+        };
 
         let mut body = Vec::new();
         let mut intro = format!(
@@ -299,7 +388,7 @@ impl NoticeDoc {
             date,
             month_style: MonthStyle::default(),
             title: "THÔNG BÁO".into(),
-            subject: conclusion.title.trim().to_string(),
+            subject: notice_subject(conclusion, meeting),
             body,
             tasks_heading,
             tasks,
@@ -309,6 +398,101 @@ impl NoticeDoc {
             recipients: conclusion.recipients.clone(),
         }
     }
+}
+
+/// The notice's title (its record's name) in the Decree 30 pattern, from the meeting's kind, date
+/// and chair: "Thông báo kết luận của Chủ tịch UBND huyện tại phiên họp thường kỳ tháng 03 năm
+/// 2023". Without a chair: "Thông báo kết luận tại …".
+pub fn generated_title(meeting: &Meeting) -> String {
+    let chair = meeting
+        .chair
+        .as_ref()
+        .map(|p| match &p.title {
+            Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+            _ => p.name.trim().to_string(),
+        })
+        .filter(|c| !c.is_empty());
+    match chair {
+        Some(c) => format!("Thông báo kết luận của {c} tại {}", meeting_phrase(meeting)),
+        None => format!("Thông báo kết luận tại {}", meeting_phrase(meeting)),
+    }
+}
+
+/// The title the notice goes out under: the office's own, unless it gave none or gave the
+/// meeting's name (the reading page defaults one to the other), in which case
+/// [`generated_title`].
+pub fn notice_title(conclusion: &Conclusion, meeting: &Meeting) -> String {
+    let own = conclusion.title.trim();
+    if own.is_empty() || fold(own) == fold(&meeting.title) {
+        generated_title(meeting)
+    } else {
+        own.to_string()
+    }
+}
+
+/// The subject line under "THÔNG BÁO" (trích yếu): the title without its document type, which the
+/// line above already prints: "Kết luận của Chủ tịch UBND huyện tại phiên họp thường kỳ…".
+pub fn notice_subject(conclusion: &Conclusion, meeting: &Meeting) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let title: String = notice_title(conclusion, meeting).nfc().collect();
+    let words: Vec<&str> = title.split_whitespace().collect();
+    match words.as_slice() {
+        [a, b, rest @ ..]
+            if !rest.is_empty() && a.to_lowercase() == "thông" && b.to_lowercase() == "báo" =>
+        {
+            sentence_case(&rest.join(" "))
+        }
+        _ => title,
+    }
+}
+
+/// The meeting as a sentence names it by its kind and date: "phiên họp thường kỳ tháng 03 năm
+/// 2023", "hội nghị giao ban ngày 06/04/2023".
+pub fn meeting_phrase(meeting: &Meeting) -> String {
+    use giaoban_domain::meeting::MeetingKind;
+    let d = meeting.date;
+    let month_year = format!("tháng {:02} năm {}", d.month(), d.year());
+    match meeting.kind {
+        MeetingKind::RegularSession => format!("phiên họp thường kỳ {month_year}"),
+        MeetingKind::Briefing => format!("hội nghị giao ban ngày {}", short_date(d)),
+        MeetingKind::Review => format!("hội nghị sơ kết ngày {}", short_date(d)),
+        MeetingKind::AnnualReview => format!("hội nghị tổng kết năm {}", d.year()),
+        MeetingKind::Thematic => format!("hội nghị chuyên đề ngày {}", short_date(d)),
+    }
+}
+
+/// Whether a name is itself a notice's title ("Thông báo kết luận…", "Kết luận của Chủ tịch…"),
+/// so cannot name the meeting in a sentence.
+fn is_notice_title(name: &str) -> bool {
+    let f = fold(name);
+    f.is_empty()
+        || f.starts_with("thông báo")
+        || f.starts_with("kết luận")
+        || f.contains("kết luận của")
+}
+
+/// A comparison key: NFC, lower case, spaces collapsed.
+fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc()
+        .collect::<String>()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "tham mưu văn bản…" → "Tham mưu văn bản…": the first letter upper-cased (Vietnamese letters
+/// too: "đôn đốc" → "Đôn đốc"); what comes before it (a quote, a bracket) and after it is kept.
+pub fn sentence_case(s: &str) -> String {
+    let Some((i, c)) = s.char_indices().find(|(_, c)| c.is_alphabetic()) else {
+        return s.to_string();
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push_str(&s[..i]);
+    out.extend(c.to_uppercase());
+    out.push_str(&s[i + c.len_utf8()..]);
+    out
 }
 
 /// "Phiên họp thường kỳ" → "phiên họp thường kỳ" inside a sentence; an abbreviation ("UBND…") is
@@ -332,5 +516,14 @@ mod tests {
         assert_eq!(lower_first("Phiên họp thường kỳ"), "phiên họp thường kỳ");
         assert_eq!(lower_first("UBND huyện họp"), "UBND huyện họp");
         assert_eq!(lower_first(""), "");
+    }
+
+    #[test]
+    fn sentence_case_upper_cases_the_first_letter() {
+        assert_eq!(sentence_case("đôn đốc các xã"), "Đôn đốc các xã");
+        assert_eq!(sentence_case("«ủy ban»"), "«Ủy ban»");
+        assert_eq!(sentence_case("UBND huyện"), "UBND huyện");
+        assert_eq!(sentence_case("12 xã"), "12 Xã");
+        assert_eq!(sentence_case(""), "");
     }
 }

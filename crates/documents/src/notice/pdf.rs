@@ -10,7 +10,9 @@ use printpdf::{
 use unicode_normalization::UnicodeNormalization;
 
 use super::layout::*;
-use super::{Block, CellAlign, DocTable, DocumentError, NoticeDoc};
+use super::{
+    CellAlign, DocTable, DocumentError, MOTTO, NATIONAL_TITLE, NoticeDoc, Printed, RECIPIENTS_LABEL,
+};
 use crate::fonts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -552,16 +554,8 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
         ..bold(BODY_PT)
     };
     let right = vec![
-        Item::Para(Para::new(
-            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-            bold(HEADER_PT),
-            Align::Centre,
-        )),
-        Item::Para(Para::new(
-            "Độc lập - Tự do - Hạnh phúc",
-            motto,
-            Align::Centre,
-        )),
+        Item::Para(Para::new(NATIONAL_TITLE, bold(HEADER_PT), Align::Centre)),
+        Item::Para(Para::new(MOTTO, motto, Align::Centre)),
         Item::Para(Para::new(doc.place_date_line(), italic(BODY_PT), Align::Centre).before(12.0)),
     ];
     w.columns(&left, width * HEADER_LEFT_SHARE, &right, x, width);
@@ -591,27 +585,18 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
         p.first_indent = mm_to_pt(FIRST_LINE_INDENT_MM);
         p
     };
-    for block in &doc.body {
-        match block {
-            Block::Heading(h) => w.paragraph(&body(h, bold(BODY_PT)), x, width),
-            Block::Paragraph(t) => w.paragraph(&body(t, regular(BODY_PT)), x, width),
-            Block::Table(t) => w.table(t, x, width),
+    for part in doc.body_parts() {
+        match part {
+            Printed::Heading(h) => w.paragraph(&body(&h, bold(BODY_PT)), x, width),
+            Printed::Paragraph(t) => w.paragraph(&body(&t, regular(BODY_PT)), x, width),
+            Printed::Assignment(a) => w.paragraph(&body(&a, italic(BODY_PT)), x, width),
+            Printed::Table(t) => w.table(t, x, width),
         }
-    }
-    if let Some(h) = &doc.tasks_heading {
-        w.paragraph(&body(h, bold(BODY_PT)), x, width);
-    }
-    for (task, assignment) in doc.task_lines() {
-        w.paragraph(&body(&task, regular(BODY_PT)), x, width);
-        w.paragraph(&body(&assignment, italic(BODY_PT)), x, width);
-    }
-    for p in &doc.closing {
-        w.paragraph(&body(p, regular(BODY_PT)), x, width);
     }
 
     // Recipients on the left, signature on the right.
     let mut left = vec![Item::Para(Para::new(
-        "Nơi nhận:",
+        RECIPIENTS_LABEL,
         Style::new(Face::BoldItalic, RECIPIENTS_LABEL_PT),
         Align::Left,
     ))];

@@ -97,18 +97,37 @@ pub fn file_response(f: work::FileOut) -> axum::response::Response {
 /// Tạo từ văn bản: the meeting, its draft notice, tasks and recommendations read from a pasted
 /// document (`POST /api/v1/extract`) and corrected by a person, created in one step. Everything is
 /// checked before the first write: a mistake anywhere saves nothing.
+///
+/// No double entry: with an `Idempotency-Key` header (any string up to 200 characters, e.g. a
+/// UUID drawn per attempt), a second request with the same key by the same user creates nothing
+/// and answers 200 with the meeting the first created (201); 409 while the first is still running.
 #[utoipa::path(post, path = "/api/v1/extract/confirm", tag = "extract", request_body = DocumentConfirm,
-    responses((status = 201, body = MeetingDetail), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    params(("Idempotency-Key" = Option<String>, Header, description = "One key per intended create: a repeat answers 200 with the record made first.")),
+    responses((status = 201, body = MeetingDetail), (status = 200, description = "Created before by a request with the same Idempotency-Key", body = MeetingDetail), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 async fn confirm_document(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     me: CurrentActor,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<DocumentConfirm>,
 ) -> Result<(StatusCode, Json<MeetingDetail>), AppError> {
-    let m = work::confirm_document(&state, &me, &body).await?;
+    let key = crate::once::header_key(&headers)?;
+    let made = crate::once::once(
+        &state,
+        &me,
+        key.as_deref(),
+        "meeting",
+        |m: &giaoban_domain::meeting::Meeting| m.id,
+        || work::confirm_document(&state, &me, &body),
+    )
+    .await?;
+    let (status, id) = match made {
+        crate::once::Made::New(m) => (StatusCode::CREATED, m.id),
+        crate::once::Made::Before(id) => (StatusCode::OK, id),
+    };
     Ok((
-        StatusCode::CREATED,
-        Json(work::meeting_detail(&state, &me, m.id, lang).await?),
+        status,
+        Json(work::meeting_detail(&state, &me, id, lang).await?),
     ))
 }
 

@@ -127,6 +127,69 @@ pub struct ConfirmForm {
     pub tasks: Vec<ConfirmTask>,
     pub recs: Vec<ConfirmRec>,
     pub errors: Vec<String>,
+    /// The one-time key of this form (issue 21): Back and re-submit creates nothing twice.
+    pub form_key: String,
+    /// Meetings created before from the same document: shown before anything is created.
+    pub earlier: Vec<Earlier>,
+    /// "Vẫn tạo mới" ticked.
+    pub again: bool,
+}
+
+/// A meeting created before from the same document (same text, or same number and issuer).
+pub struct Earlier {
+    pub meeting_id: uuid::Uuid,
+    pub meeting_title: String,
+    pub same_text: bool,
+    /// The meeting's notices: id and "2/TB-UBND – title".
+    pub notices: Vec<(uuid::Uuid, String)>,
+}
+
+/// The meetings the signed-in person may read that were created from this document before.
+async fn earlier_reads(
+    state: &AppState,
+    me: &CurrentActor,
+    lang: Lang,
+    source: &crate::work::ReadSource,
+    host: &str,
+) -> Result<Vec<Earlier>, AppError> {
+    let host = uuid::Uuid::parse_str(host.trim())
+        .ok()
+        .map(giaoban_domain::unit::UnitId);
+    let found = state
+        .store
+        .read_documents_like(&source.text_hash, source.number.as_deref(), host)
+        .await?;
+    let mut out = Vec::new();
+    for d in found {
+        let Ok(detail) = crate::work::meeting_detail(state, me, d.meeting_id, lang).await else {
+            continue;
+        };
+        out.push(Earlier {
+            meeting_id: d.meeting_id,
+            meeting_title: detail.meeting.title.clone(),
+            same_text: d.same_text,
+            notices: detail
+                .conclusions
+                .iter()
+                .map(|c| {
+                    let label = match &c.number {
+                        Some(n) => format!("{n} – {}", c.title),
+                        None => c.title.clone(),
+                    };
+                    (c.id, label)
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// The text hash and number of a pasted document.
+fn read_source(text: &str, x: Option<&Extraction>) -> crate::work::ReadSource {
+    crate::work::ReadSource {
+        text_hash: crate::once::text_hash(text),
+        number: x.and_then(crate::once::number_key),
+    }
 }
 
 fn confirm_form(
@@ -186,6 +249,9 @@ fn confirm_form(
             })
             .collect(),
         errors,
+        form_key: String::new(),
+        earlier: vec![],
+        again: false,
     }
 }
 
@@ -716,7 +782,10 @@ pub async fn extract_submit(
                 .collect();
             let result = proposals(&f.text, &x, &names, lang);
             let echo = echo_from(&f.text, &x, territory, &me, &units);
-            let confirm = confirm_form(&me, &units, &echo, vec![], lang);
+            let mut confirm = confirm_form(&me, &units, &echo, vec![], lang);
+            confirm.form_key = crate::once::new_form_key()?;
+            let source = read_source(&f.text, Some(&x));
+            confirm.earlier = earlier_reads(&state, &me, lang, &source, &echo.host).await?;
             Ok(render(&ExtractPage {
                 c,
                 text: f.text,
@@ -755,18 +824,56 @@ pub async fn confirm_submit(
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
     let echo = echo_of(&f);
-    let result = match document_of(&echo) {
-        Ok(doc) => crate::work::confirm_document(&state, &me, &doc).await,
-        Err(e) => Err(e),
-    };
+    let key = crate::once::form_key(&f.get("form_key"))?;
+    let again = f.has("again");
+    let text = f.get("text");
+    let document_date = f.get("document_date");
+    let extracted = api::run_extract(&state, &me, &text, Some(&document_date))
+        .await
+        .ok()
+        .map(|(x, _)| x);
+    let source = read_source(&text, extracted.as_ref());
+    let mut earlier = Vec::new();
+    let result = crate::once::once(
+        &state,
+        &me,
+        key.as_deref(),
+        "meeting",
+        |m: &giaoban_domain::meeting::Meeting| m.id,
+        || async {
+            let doc = document_of(&echo)?;
+            if !again {
+                earlier = earlier_reads(&state, &me, lang, &source, &echo.host).await?;
+                if !earlier.is_empty() {
+                    return Err(AppError::Refused {
+                        status: axum::http::StatusCode::CONFLICT,
+                        code: "document.read_before",
+                        vi: "Văn bản này đã được đọc và tạo trước đó.".into(),
+                        en: "This document was read and created before.".into(),
+                    });
+                }
+            }
+            crate::work::confirm_read_document(&state, &me, &doc, Some(&source)).await
+        },
+    )
+    .await;
     let e = match result {
-        Ok(m) => {
+        Ok(crate::once::Made::New(m)) => {
             return Ok(axum::response::Redirect::to(&format!("/meetings/{}", m.id)).into_response());
+        }
+        Ok(crate::once::Made::Before(id)) => {
+            return Ok(
+                axum::response::Redirect::to(&format!("/meetings/{id}?again=1")).into_response(),
+            );
         }
         Err(e) => e,
     };
-    let Some((status, _)) = super::correctable(&e, lang) else {
-        return Err(e);
+    let status = match &e {
+        AppError::Refused { code, status, .. } if *code == "document.read_before" => *status,
+        _ => match super::correctable(&e, lang) {
+            Some((status, _)) => status,
+            None => return Err(e),
+        },
     };
     let messages: Vec<String> = match &e {
         AppError::Invalid(list) => list
@@ -774,30 +881,34 @@ pub async fn confirm_submit(
             .iter()
             .map(|i| lang.pick(&i.vi, &i.en).to_owned())
             .collect(),
+        AppError::Refused { vi, en, .. } => vec![lang.pick(vi, en).to_owned()],
         other => super::correctable(other, lang)
             .map(|(_, m)| vec![m])
             .unwrap_or_default(),
     };
-    let text = f.get("text");
-    let document_date = f.get("document_date");
     let units = state.store.units().await?;
-    let result = match api::run_extract(&state, &me, &text, Some(&document_date)).await {
-        Ok((x, _)) => {
-            let names = units
-                .iter()
-                .map(|u| (u.id.to_string(), u.name.clone()))
-                .collect();
-            Some(proposals(&text, &x, &names, lang))
-        }
-        Err(_) => None,
+    let result = extracted.as_ref().map(|x| {
+        let names = units
+            .iter()
+            .map(|u| (u.id.to_string(), u.name.clone()))
+            .collect();
+        proposals(&text, x, &names, lang)
+    });
+    let mut confirm = confirm_form(&me, &units, &echo, messages, lang);
+    // The same key: the form failed and created nothing, so its key was released.
+    confirm.form_key = match key {
+        Some(k) => k,
+        None => crate::once::new_form_key()?,
     };
+    confirm.earlier = earlier;
+    confirm.again = again;
     let page = render(&ExtractPage {
         c: Chrome::new(lang, Some(&me), &session, "/extract").await?,
         text,
         document_date,
         error: None,
         result,
-        confirm: Some(confirm_form(&me, &units, &echo, messages, lang)),
+        confirm: Some(confirm),
     })?;
     Ok((status, page).into_response())
 }

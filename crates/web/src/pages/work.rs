@@ -1477,6 +1477,8 @@ struct RecForms {
     answer_errs: FormErrors,
     answer_text: String,
     answer_status: String,
+    /// The meeting page reached by a form sent twice (issue 21).
+    again: bool,
 }
 
 /// A recommendation with its answer form ready.
@@ -1555,6 +1557,8 @@ struct MeetingPage {
     rec_errs: FormErrors,
     rec_choices: Option<RecChoices>,
     can_assign: bool,
+    /// Reached by a form sent twice (issue 21): "Đã tạo trước đó".
+    again: bool,
 }
 
 async fn meeting_page_inner(
@@ -1590,7 +1594,14 @@ async fn meeting_page_inner(
         rec_new: forms.new,
         rec_errs: forms.new_errs,
         can_assign,
+        again: forms.again,
     })
+}
+
+#[derive(Deserialize)]
+pub struct AgainQuery {
+    #[serde(default)]
+    again: Option<String>,
 }
 
 pub async fn meeting_page(
@@ -1599,8 +1610,13 @@ pub async fn meeting_page(
     me: CurrentActor,
     session: Session,
     Path(id): Path<Uuid>,
+    Query(q): Query<AgainQuery>,
 ) -> Result<Html<String>, AppError> {
-    meeting_page_inner(&state, lang, &me, &session, id, RecForms::default()).await
+    let forms = RecForms {
+        again: q.again.is_some(),
+        ..RecForms::default()
+    };
+    meeting_page_inner(&state, lang, &me, &session, id, forms).await
 }
 
 // ----- recommendations -----
