@@ -105,6 +105,20 @@ fn unit_name(tree: &UnitTree<'_>, id: UnitId) -> UnitName {
     }
 }
 
+/// A record named by an id in a body or form that does not exist is a mistake in that field (422
+/// naming it), not a missing page; any other store failure passes on.
+fn unknown_in(
+    field: &'static str,
+    code: &'static str,
+    vi: &'static str,
+    en: &'static str,
+) -> impl FnOnce(giaoban_storage::StoreError) -> AppError {
+    move |e| match e {
+        giaoban_storage::StoreError::NotFound => Invalid::new(field, code, vi, en).into(),
+        other => other.into(),
+    }
+}
+
 fn require_unit(tree: &UnitTree<'_>, id: UnitId, field: &'static str) -> Result<(), AppError> {
     if tree.get(id).is_some() {
         Ok(())
@@ -815,15 +829,12 @@ pub async fn create_task(
     let tree = UnitTree::new(&units);
     check_task_parties(me, &tree, &draft)?;
     if let Some(cid) = draft.conclusion_id {
-        let c = state.store.conclusion(cid).await.map_err(|e| match e {
-            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
-                "conclusion_id",
-                "task.conclusion_unknown",
-                "Thông báo kết luận không tồn tại.",
-                "The conclusion notice does not exist.",
-            )),
-            other => other.into(),
-        })?;
+        let c = state.store.conclusion(cid).await.map_err(unknown_in(
+            "conclusion_id",
+            "task.conclusion_unknown",
+            "Thông báo kết luận không tồn tại.",
+            "The conclusion notice does not exist.",
+        ))?;
         if !reference::may_attach_to_notice(&me.actor, &tree.ancestry(c.issuer_unit_id)) {
             return Err(AppError::Forbidden);
         }
@@ -833,29 +844,23 @@ pub async fn create_task(
         draft.meeting_id = Some(c.meeting_id);
     }
     if let Some(mid) = draft.meeting_id {
-        let m = state.store.meeting(mid).await.map_err(|e| match e {
-            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
-                "meeting_id",
-                "task.meeting_unknown",
-                "Cuộc họp không tồn tại.",
-                "The meeting does not exist.",
-            )),
-            other => other.into(),
-        })?;
+        let m = state.store.meeting(mid).await.map_err(unknown_in(
+            "meeting_id",
+            "task.meeting_unknown",
+            "Cuộc họp không tồn tại.",
+            "The meeting does not exist.",
+        ))?;
         if !reference::may_attach_to_meeting(&me.actor, &tree.ancestry(m.host_unit_id)) {
             return Err(AppError::Forbidden);
         }
     }
     if let Some(pid) = draft.parent_id {
-        let parent = state.store.task(pid).await.map_err(|e| match e {
-            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
-                "parent_id",
-                "task.parent_unknown",
-                "Nhiệm vụ cha không tồn tại.",
-                "The parent task does not exist.",
-            )),
-            other => other.into(),
-        })?;
+        let parent = state.store.task(pid).await.map_err(unknown_in(
+            "parent_id",
+            "task.parent_unknown",
+            "Nhiệm vụ cha không tồn tại.",
+            "The parent task does not exist.",
+        ))?;
         let ancestries: Vec<(TaskRole, Vec<UnitId>)> = parent
             .parties()
             .into_iter()
@@ -1847,15 +1852,12 @@ pub async fn create_recommendation(
     }
     check_addressee(me, &tree, draft.addressed_to_unit_id)?;
     if let Some(mid) = draft.meeting_id {
-        let m = state.store.meeting(mid).await.map_err(|e| match e {
-            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
-                "meeting_id",
-                "recommendation.meeting_unknown",
-                "Cuộc họp không tồn tại.",
-                "The meeting does not exist.",
-            )),
-            other => other.into(),
-        })?;
+        let m = state.store.meeting(mid).await.map_err(unknown_in(
+            "meeting_id",
+            "recommendation.meeting_unknown",
+            "Cuộc họp không tồn tại.",
+            "The meeting does not exist.",
+        ))?;
         if !reference::may_raise_at_meeting(
             &me.actor,
             &tree.ancestry(m.host_unit_id),
@@ -2142,15 +2144,12 @@ pub async fn create_conclusion(
         .store
         .meeting(draft.meeting_id)
         .await
-        .map_err(|e| match e {
-            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
-                "meeting_id",
-                "conclusion.meeting_unknown",
-                "Cuộc họp không tồn tại.",
-                "The meeting does not exist.",
-            )),
-            other => other.into(),
-        })?;
+        .map_err(unknown_in(
+            "meeting_id",
+            "conclusion.meeting_unknown",
+            "Cuộc họp không tồn tại.",
+            "The meeting does not exist.",
+        ))?;
     let units = state.store.units().await?;
     let tree = UnitTree::new(&units);
     require_unit(&tree, draft.issuer_unit_id, "issuer_unit_id")?;
@@ -2172,15 +2171,12 @@ async fn check_corrects(
     corrects: Option<Uuid>,
 ) -> Result<(), AppError> {
     if let Some(c) = corrects {
-        let corrected = state.store.conclusion(c).await.map_err(|e| match e {
-            giaoban_storage::StoreError::NotFound => AppError::from(Invalid::new(
-                "corrects_id",
-                "conclusion.corrects_unknown",
-                "Thông báo được đính chính không tồn tại.",
-                "The notice to correct does not exist.",
-            )),
-            other => other.into(),
-        })?;
+        let corrected = state.store.conclusion(c).await.map_err(unknown_in(
+            "corrects_id",
+            "conclusion.corrects_unknown",
+            "Thông báo được đính chính không tồn tại.",
+            "The notice to correct does not exist.",
+        ))?;
         if !reference::may_correct_notice(&me.actor, &tree.ancestry(corrected.issuer_unit_id)) {
             return Err(AppError::Forbidden);
         }

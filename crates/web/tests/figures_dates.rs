@@ -9,31 +9,18 @@ mod common;
 
 use common::{PASSWORD, TestApp};
 use giaoban_domain::audit::AuditActor;
-use giaoban_domain::indicator::{BUNDLED_CATALOG, parse_catalog};
-use giaoban_domain::report::{FormDefinition, ReportForm};
+use giaoban_domain::report::ReportForm;
 use giaoban_domain::unit::{UnitDraft, UnitId, UnitInput};
 use giaoban_domain::user::NewUser;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 async fn quarterly_form(app: &TestApp) -> ReportForm {
-    let s = &app.db.store;
-    let sys = AuditActor::system("test");
-    s.load_catalog(&sys, &parse_catalog(BUNDLED_CATALOG).expect("catalog"))
-        .await
-        .expect("catalog");
-    let catalog = s.indicators().await.expect("indicators");
-    let input = serde_json::from_value(json!({
-        "code": "KTXH_QUY_XA", "name_vi": "Báo cáo KT-XH quý (xã)", "period_kind": "quarter",
-        "window_rule": "decree09",
-        "submission_rule": {"rule": "working_days_after_window", "days": 2},
-        "reporter_kinds": ["commune", "township"],
+    app.quarterly_commune_form(json!({
         "items": [{"code": "NN_LUA_GIEO_CAY"}, {"code": "DN_THANH_LAP_MOI"},
                   {"code": "NTM_DAT_CHUAN"}]
     }))
-    .expect("form input");
-    let def = FormDefinition::parse(&input, &catalog).expect("form");
-    s.create_form(&sys, &def).await.expect("form")
+    .await
 }
 
 /// A third commune of the district with its own account `camtu`.

@@ -207,3 +207,297 @@ async fn the_api_answers_a_repeated_idempotency_key_with_the_first_meeting() {
     assert_eq!(counts(&app, &office).await, once);
     assert_eq!((once.0, once.1), (1, 1));
 }
+
+// ----- the other create forms (task, meeting, notice, recommendation) -----
+
+/// The `form_key` of the form with this id on a page.
+fn key_in(html: &str, form_id: &str) -> String {
+    let at = html
+        .find(&format!("id=\"{form_id}\""))
+        .unwrap_or_else(|| panic!("form {form_id} on the page"));
+    form_key(&html[at..])
+}
+
+async fn page(c: &reqwest::Client, url: String) -> String {
+    let r = c.get(url).send().await.expect("get");
+    assert_eq!(r.status(), 200);
+    r.text().await.expect("html")
+}
+
+/// Posts a form twice; returns both answers' status and Location.
+async fn post_twice(
+    c: &reqwest::Client,
+    url: String,
+    form: &[(&str, String)],
+) -> ((u16, String), (u16, String)) {
+    let mut out = Vec::new();
+    for _ in 0..2 {
+        let r = c.post(url.clone()).form(form).send().await.expect("post");
+        let s = r.status().as_u16();
+        let loc = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().expect("location").to_owned());
+        out.push(match loc {
+            Some(l) => (s, l),
+            None => (s, r.text().await.unwrap_or_default()),
+        });
+    }
+    let second = out.pop().expect("second");
+    (out.pop().expect("first"), second)
+}
+
+async fn meeting_via_api(app: &TestApp, c: &reqwest::Client, token: &str) -> String {
+    let r = c
+        .post(app.url("/api/v1/meetings"))
+        .header("x-csrf-token", token)
+        .json(
+            &json!({"kind": "briefing", "title": "Giao ban tuần 12", "date": "24/03/2023",
+            "host_unit_id": app.units.ubnd.0}),
+        )
+        .send()
+        .await
+        .expect("meeting");
+    assert_eq!(r.status(), 201);
+    let m: Value = r.json().await.expect("json");
+    m["meeting"]["id"].as_str().expect("id").to_owned()
+}
+
+#[tokio::test]
+async fn the_meeting_form_sent_twice_with_one_key_creates_one_meeting() {
+    let app = TestApp::spawn().await;
+    let (office, ot) = app.signed_in("office").await;
+    let html = page(&office, app.url("/meetings/new")).await;
+    let key = form_key(&html);
+    let form = vec![
+        ("csrf_token", ot.clone()),
+        ("form_key", key),
+        ("kind", "briefing".into()),
+        ("title", "Giao ban tuần 12".into()),
+        ("date", "24/03/2023".into()),
+        ("host_unit_id", app.units.ubnd.0.to_string()),
+    ];
+    let ((s1, l1), (s2, l2)) = post_twice(&office, app.url("/meetings/new"), &form).await;
+    assert_eq!(s1, 303, "{l1}");
+    assert_eq!(s2, 303, "{l2}");
+    assert_eq!(l2, format!("{l1}?again=1"));
+    assert_eq!(counts(&app, &office).await.0, 1);
+    assert!(
+        page(&office, app.url(&l2))
+            .await
+            .contains("Đã tạo trước đó")
+    );
+}
+
+#[tokio::test]
+async fn the_task_form_sent_twice_with_one_key_creates_one_task() {
+    let app = TestApp::spawn().await;
+    let (office, ot) = app.signed_in("office").await;
+    let before = counts(&app, &office).await.2;
+    let html = page(&office, app.url("/tasks/new")).await;
+    let key = form_key(&html);
+    let form = vec![
+        ("csrf_token", ot.clone()),
+        ("form_key", key),
+        ("content", "Rà soát tiêu chí nông thôn mới".into()),
+        ("assigner_unit_id", app.units.ubnd.0.to_string()),
+        ("lead_unit_id", app.units.tckh.0.to_string()),
+        ("deadline", "chậm nhất ngày 27/03/2023".into()),
+    ];
+    let ((s1, l1), (s2, l2)) = post_twice(&office, app.url("/tasks"), &form).await;
+    assert_eq!(s1, 303, "{l1}");
+    assert_eq!(s2, 303, "{l2}");
+    assert_eq!(l2, format!("{l1}?again=1"));
+    assert_eq!(counts(&app, &office).await.2, before + 1);
+    assert!(
+        page(&office, app.url(&l2))
+            .await
+            .contains("Đã tạo trước đó")
+    );
+}
+
+#[tokio::test]
+async fn the_notice_pages_task_form_sent_twice_with_one_key_adds_one_task() {
+    let app = TestApp::spawn().await;
+    let (office, ot) = app.signed_in("office").await;
+    let mid = meeting_via_api(&app, &office, &ot).await;
+    let r = office
+        .post(app.url("/api/v1/conclusions"))
+        .header("x-csrf-token", ot.as_str())
+        .json(
+            &json!({"meeting_id": mid, "issuer_unit_id": app.units.ubnd.0,
+            "title": "Kết luận tại giao ban tuần 12", "signer_name": "Nguyễn Đình Hùng",
+            "signer_title": "Chánh Văn phòng", "authority": "by_order"}),
+        )
+        .send()
+        .await
+        .expect("notice");
+    assert_eq!(r.status(), 201);
+    let cid = r.json::<Value>().await.expect("json")["conclusion"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let html = page(&office, app.url(&format!("/conclusions/{cid}"))).await;
+    let key = key_in(&html, "notice-task-form");
+    let form = vec![
+        ("csrf_token", ot.clone()),
+        ("form_key", key),
+        ("conclusion_id", cid.clone()),
+        ("source_kind", "conclusion".into()),
+        ("return_to", format!("/conclusions/{cid}")),
+        ("content", "Rà soát tiêu chí nông thôn mới".into()),
+        ("assigner_unit_id", app.units.ubnd.0.to_string()),
+        ("lead_unit_id", app.units.tckh.0.to_string()),
+        ("deadline", "chậm nhất ngày 27/03/2023".into()),
+    ];
+    let ((s1, l1), (s2, l2)) = post_twice(&office, app.url("/tasks"), &form).await;
+    assert_eq!(s1, 303, "{l1}");
+    assert_eq!(l1, format!("/conclusions/{cid}"));
+    assert_eq!(s2, 303, "{l2}");
+    let d = get(&office, app.url(&format!("/api/v1/conclusions/{cid}"))).await;
+    let tasks = d["tasks"].as_array().expect("tasks");
+    assert_eq!(tasks.len(), 1, "{d}");
+    let tid = tasks[0]["id"].as_str().expect("id");
+    assert_eq!(l2, format!("/tasks/{tid}?again=1"));
+}
+
+#[tokio::test]
+async fn the_notice_form_sent_twice_with_one_key_creates_one_notice() {
+    let app = TestApp::spawn().await;
+    let (office, ot) = app.signed_in("office").await;
+    let mid = meeting_via_api(&app, &office, &ot).await;
+    let url = app.url(&format!("/meetings/{mid}/conclusions/new"));
+    let key = form_key(&page(&office, url.clone()).await);
+    let form = vec![
+        ("csrf_token", ot.clone()),
+        ("form_key", key),
+        ("issuer_unit_id", app.units.ubnd.0.to_string()),
+        ("symbol", "TB-UBND".into()),
+        ("title", "Kết luận tại giao ban tuần 12".into()),
+        ("signer_name", "Nguyễn Đình Hùng".into()),
+        ("signer_title", "Chánh Văn phòng".into()),
+        ("authority", "by_order".into()),
+    ];
+    let ((s1, l1), (s2, l2)) = post_twice(&office, url, &form).await;
+    assert_eq!(s1, 303, "{l1}");
+    assert_eq!(s2, 303, "{l2}");
+    assert_eq!(l2, format!("{l1}?again=1"));
+    assert_eq!(counts(&app, &office).await.1, 1);
+    assert!(
+        page(&office, app.url(&l2))
+            .await
+            .contains("Đã tạo trước đó")
+    );
+}
+
+#[tokio::test]
+async fn the_recommendation_form_sent_twice_with_one_key_creates_one() {
+    let app = TestApp::spawn().await;
+    let (office, ot) = app.signed_in("office").await;
+    let mid = meeting_via_api(&app, &office, &ot).await;
+    let html = page(&office, app.url(&format!("/meetings/{mid}"))).await;
+    let key = key_in(&html, "rec-form");
+    let form = vec![
+        ("csrf_token", ot.clone()),
+        ("form_key", key),
+        ("meeting_id", mid.clone()),
+        ("raised_by_unit_id", app.units.ubnd.0.to_string()),
+        ("content", "Đề nghị hướng dẫn thanh quyết toán".into()),
+    ];
+    let ((s1, l1), (s2, l2)) = post_twice(&office, app.url("/recommendations"), &form).await;
+    assert_eq!(s1, 303, "{l1}");
+    assert_eq!(s2, 303, "{l2}");
+    assert_eq!(l2, format!("/meetings/{mid}?again=1#recommendations"));
+    let recs = get(&office, app.url("/api/v1/recommendations")).await;
+    assert_eq!(recs["items"].as_array().map_or(0, Vec::len), 1, "{recs}");
+    assert!(
+        page(&office, app.url(&format!("/meetings/{mid}?again=1")))
+            .await
+            .contains("Đã tạo trước đó")
+    );
+}
+
+#[tokio::test]
+async fn a_refused_form_keeps_its_key_and_can_be_sent_again() {
+    let app = TestApp::spawn().await;
+    let (office, ot) = app.signed_in("office").await;
+    let key = form_key(&page(&office, app.url("/meetings/new")).await);
+    let mut form = vec![
+        ("csrf_token", ot.clone()),
+        ("form_key", key.clone()),
+        ("kind", "briefing".into()),
+        ("title", "".into()),
+        ("date", "24/03/2023".into()),
+        ("host_unit_id", app.units.ubnd.0.to_string()),
+    ];
+    let r = office
+        .post(app.url("/meetings/new"))
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 422);
+    assert_eq!(form_key(&r.text().await.expect("html")), key);
+    form[3].1 = "Giao ban tuần 12".into();
+    let ((s1, _), (_, l2)) = post_twice(&office, app.url("/meetings/new"), &form).await;
+    assert_eq!(s1, 303);
+    assert!(l2.ends_with("?again=1"), "{l2}");
+    assert_eq!(counts(&app, &office).await.0, 1);
+}
+
+#[tokio::test]
+async fn the_create_apis_answer_a_repeated_idempotency_key_with_the_first_record() {
+    let app = TestApp::spawn().await;
+    let u = &app.units;
+    let (office, ot) = app.signed_in("office").await;
+    let send = |path: &'static str, key: &'static str, body: Value| {
+        let (office, ot, url) = (office.clone(), ot.clone(), app.url(path));
+        async move {
+            let r = office
+                .post(url)
+                .header("x-csrf-token", ot.as_str())
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .expect("post");
+            let s = r.status().as_u16();
+            (s, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let meeting = json!({"kind": "briefing", "title": "Giao ban tuần 12", "date": "24/03/2023",
+        "host_unit_id": u.ubnd.0});
+    let (s1, m1) = send("/api/v1/meetings", "k-meeting", meeting.clone()).await;
+    let (s2, m2) = send("/api/v1/meetings", "k-meeting", meeting).await;
+    assert_eq!((s1, s2), (201, 200), "{m1} {m2}");
+    assert_eq!(m1["meeting"]["id"], m2["meeting"]["id"]);
+    let mid = m1["meeting"]["id"].as_str().expect("id").to_owned();
+    let tasks_before = counts(&app, &office).await.2;
+
+    let notice = json!({"meeting_id": mid, "issuer_unit_id": u.ubnd.0,
+        "title": "Kết luận tại giao ban tuần 12", "signer_name": "Nguyễn Đình Hùng",
+        "signer_title": "Chánh Văn phòng", "authority": "by_order"});
+    let (s1, c1) = send("/api/v1/conclusions", "k-notice", notice.clone()).await;
+    let (s2, c2) = send("/api/v1/conclusions", "k-notice", notice).await;
+    assert_eq!((s1, s2), (201, 200), "{c1} {c2}");
+    assert_eq!(c1["conclusion"]["id"], c2["conclusion"]["id"]);
+
+    let task = json!({"content": "Rà soát tiêu chí nông thôn mới", "assigner_unit_id": u.ubnd.0,
+        "lead_unit_id": u.tckh.0, "deadline": "chậm nhất ngày 27/03/2023"});
+    let (s1, t1) = send("/api/v1/tasks", "k-task", task.clone()).await;
+    let (s2, t2) = send("/api/v1/tasks", "k-task", task).await;
+    assert_eq!((s1, s2), (201, 200), "{t1} {t2}");
+    assert_eq!(t1["task"]["id"], t2["task"]["id"]);
+
+    let rec = json!({"meeting_id": mid, "raised_by_unit_id": u.ubnd.0,
+        "content": "Đề nghị hướng dẫn thanh quyết toán"});
+    let (s1, r1) = send("/api/v1/recommendations", "k-rec", rec.clone()).await;
+    let (s2, r2) = send("/api/v1/recommendations", "k-rec", rec).await;
+    assert_eq!((s1, s2), (201, 200), "{r1} {r2}");
+    assert_eq!(r1["id"], r2["id"]);
+
+    let (m, n, t) = counts(&app, &office).await;
+    assert_eq!((m, n, t), (1, 1, tasks_before + 1));
+    let recs = get(&office, app.url("/api/v1/recommendations")).await;
+    assert_eq!(recs["items"].as_array().map_or(0, Vec::len), 1);
+}

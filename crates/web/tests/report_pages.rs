@@ -6,23 +6,11 @@
 mod common;
 
 use common::TestApp;
-use giaoban_domain::audit::AuditActor;
-use giaoban_domain::indicator::{BUNDLED_CATALOG, parse_catalog};
-use giaoban_domain::report::{FormDefinition, ReportForm};
+use giaoban_domain::report::ReportForm;
 use serde_json::json;
 
 pub async fn setup(app: &TestApp) -> ReportForm {
-    let s = &app.db.store;
-    let sys = AuditActor::system("test");
-    s.load_catalog(&sys, &parse_catalog(BUNDLED_CATALOG).expect("catalog"))
-        .await
-        .expect("catalog");
-    let catalog = s.indicators().await.expect("indicators");
-    let input = serde_json::from_value(json!({
-        "code": "KTXH_QUY_XA", "name_vi": "Báo cáo KT-XH quý (xã)", "period_kind": "quarter",
-        "window_rule": "decree09",
-        "submission_rule": {"rule": "working_days_after_window", "days": 2},
-        "reporter_kinds": ["commune", "township"],
+    app.quarterly_commune_form(json!({
         "items": [{"code": "NN_LUA_GIEO_CAY", "required": true}, {"code": "NN_LUA_THU_HOACH"},
                   {"code": "DN_THANH_LAP_MOI"}],
         "sections": ["results", "shortcomings"],
@@ -30,9 +18,7 @@ pub async fn setup(app: &TestApp) -> ReportForm {
                    "message_vi": "Diện tích thu hoạch không được lớn hơn diện tích gieo cấy.",
                    "message_en": "The harvested area cannot exceed the sown area."}]
     }))
-    .expect("form input");
-    let def = FormDefinition::parse(&input, &catalog).expect("form");
-    s.create_form(&sys, &def).await.expect("form")
+    .await
 }
 
 fn form_token(html: &str) -> String {

@@ -13,32 +13,19 @@ use calamine::{Data, DataType, Reader, Xlsx};
 use common::TestApp;
 use giaoban_documents::xlsx::bombs::{DATA_SHEET_PART, inline_string_bomb, with_declared_size};
 use giaoban_documents::xlsx::{FormColumn, TemplateRow, TemplateSpec, form_template};
-use giaoban_domain::audit::AuditActor;
-use giaoban_domain::indicator::{BUNDLED_CATALOG, Figure, IndicatorCode, parse_catalog};
+use giaoban_domain::indicator::{Figure, IndicatorCode};
 use giaoban_domain::period::Period;
-use giaoban_domain::report::{EnteredValue, FormDefinition, ReportForm};
+use giaoban_domain::report::{EnteredValue, ReportForm};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 async fn setup(app: &TestApp) -> ReportForm {
-    let s = &app.db.store;
-    let sys = AuditActor::system("test");
-    s.load_catalog(&sys, &parse_catalog(BUNDLED_CATALOG).expect("catalog"))
-        .await
-        .expect("catalog");
-    let catalog = s.indicators().await.expect("indicators");
-    let input = serde_json::from_value(json!({
-        "code": "KTXH_QUY_XA", "name_vi": "Báo cáo KT-XH quý (xã)", "period_kind": "quarter",
-        "window_rule": "decree09",
-        "submission_rule": {"rule": "working_days_after_window", "days": 2},
-        "reporter_kinds": ["commune", "township"],
+    app.quarterly_commune_form(json!({
         "items": [{"code": "NN_LUA_GIEO_CAY", "required": true}, {"code": "DN_THANH_LAP_MOI"}]
     }))
-    .expect("form input");
-    let def = FormDefinition::parse(&input, &catalog).expect("form");
-    s.create_form(&sys, &def).await.expect("form")
+    .await
 }
 
 /// The template Cẩm Ngọc downloads, as bytes.

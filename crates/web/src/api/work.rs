@@ -94,6 +94,14 @@ pub fn file_response(f: work::FileOut) -> axum::response::Response {
     resp
 }
 
+/// 201 and the id of a record created now, 200 and the id of one created before with the same key.
+fn status_id<T>(made: crate::once::Made<T>, id_of: fn(&T) -> Uuid) -> (StatusCode, Uuid) {
+    match made {
+        crate::once::Made::New(t) => (StatusCode::CREATED, id_of(&t)),
+        crate::once::Made::Before(id) => (StatusCode::OK, id),
+    }
+}
+
 /// Tạo từ văn bản: the meeting, its draft notice, tasks and recommendations read from a pasted
 /// document (`POST /api/v1/extract`) and corrected by a person, created in one step. Everything is
 /// checked before the first write: a mistake anywhere saves nothing.
@@ -246,18 +254,32 @@ async fn list_meetings(
 }
 
 /// Thêm cuộc họp. Also opens the office's task of issuing the notice within 5 working days.
+///
+/// No double entry: a repeat with the same `Idempotency-Key` answers 200 with the meeting made first.
 #[utoipa::path(post, path = "/api/v1/meetings", tag = "meetings", request_body = MeetingWrite,
-    responses((status = 201, body = MeetingDetail), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    params(("Idempotency-Key" = Option<String>, Header, description = "One key per intended create: a repeat answers 200 with the record made first.")),
+    responses((status = 201, body = MeetingDetail), (status = 200, description = "Created before by a request with the same Idempotency-Key", body = MeetingDetail), (status = 409, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 async fn create_meeting(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     me: CurrentActor,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<MeetingWrite>,
 ) -> Result<(StatusCode, Json<MeetingDetail>), AppError> {
-    let m = work::create_meeting(&state, &me, &body.0).await?;
+    let key = crate::once::header_key(&headers)?;
+    let made = crate::once::once(
+        &state,
+        &me,
+        key.as_deref(),
+        "meeting",
+        |m: &giaoban_domain::meeting::Meeting| m.id,
+        || work::create_meeting(&state, &me, &body.0),
+    )
+    .await?;
+    let (status, id) = status_id(made, |m| m.id);
     Ok((
-        StatusCode::CREATED,
-        Json(work::meeting_detail(&state, &me, m.id, lang).await?),
+        status,
+        Json(work::meeting_detail(&state, &me, id, lang).await?),
     ))
 }
 
@@ -303,21 +325,36 @@ async fn list_recommendations(
 }
 
 /// Thêm kiến nghị, by a unit the user writes for.
+///
+/// No double entry: a repeat with the same `Idempotency-Key` answers 200 with the recommendation
+/// made first.
 #[utoipa::path(post, path = "/api/v1/recommendations", tag = "meetings", request_body = RecommendationWrite,
-    responses((status = 201, body = RecommendationView), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    params(("Idempotency-Key" = Option<String>, Header, description = "One key per intended create: a repeat answers 200 with the record made first.")),
+    responses((status = 201, body = RecommendationView), (status = 200, description = "Created before by a request with the same Idempotency-Key", body = RecommendationView), (status = 409, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 async fn create_recommendation(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     me: CurrentActor,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<RecommendationWrite>,
 ) -> Result<(StatusCode, Json<RecommendationView>), AppError> {
-    let r = work::create_recommendation(&state, &me, &body.0).await?;
+    let key = crate::once::header_key(&headers)?;
+    let made = crate::once::once(
+        &state,
+        &me,
+        key.as_deref(),
+        "recommendation",
+        |r: &giaoban_domain::meeting::Recommendation| r.id,
+        || work::create_recommendation(&state, &me, &body.0),
+    )
+    .await?;
+    let (status, id) = status_id(made, |r| r.id);
     let view = work::list_recommendations(&state, &me, lang)
         .await?
         .into_iter()
-        .find(|v| v.id == r.id)
+        .find(|v| v.id == id)
         .ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok((status, Json(view)))
 }
 
 /// Trả lời kiến nghị: by the unit addressed (or the leaders over the one that raised it).
@@ -354,18 +391,32 @@ async fn list_conclusions(
 }
 
 /// Dự thảo thông báo kết luận of a meeting.
+///
+/// No double entry: a repeat with the same `Idempotency-Key` answers 200 with the notice made first.
 #[utoipa::path(post, path = "/api/v1/conclusions", tag = "conclusions", request_body = ConclusionWrite,
-    responses((status = 201, body = ConclusionDetail), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    params(("Idempotency-Key" = Option<String>, Header, description = "One key per intended create: a repeat answers 200 with the record made first.")),
+    responses((status = 201, body = ConclusionDetail), (status = 200, description = "Created before by a request with the same Idempotency-Key", body = ConclusionDetail), (status = 409, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 async fn create_conclusion(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     me: CurrentActor,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<ConclusionWrite>,
 ) -> Result<(StatusCode, Json<ConclusionDetail>), AppError> {
-    let c = work::create_conclusion(&state, &me, &body.0).await?;
+    let key = crate::once::header_key(&headers)?;
+    let made = crate::once::once(
+        &state,
+        &me,
+        key.as_deref(),
+        "conclusion",
+        |c: &giaoban_domain::conclusion::Conclusion| c.id,
+        || work::create_conclusion(&state, &me, &body.0),
+    )
+    .await?;
+    let (status, id) = status_id(made, |c| c.id);
     Ok((
-        StatusCode::CREATED,
-        Json(work::conclusion_detail(&state, &me, c.id, lang).await?),
+        status,
+        Json(work::conclusion_detail(&state, &me, id, lang).await?),
     ))
 }
 
@@ -431,18 +482,32 @@ async fn list_tasks(
 }
 
 /// Giao nhiệm vụ, by a body the user writes for, to units the user can see.
+///
+/// No double entry: a repeat with the same `Idempotency-Key` answers 200 with the task made first.
 #[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks", request_body = TaskWrite,
-    responses((status = 201, body = TaskDetail), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    params(("Idempotency-Key" = Option<String>, Header, description = "One key per intended create: a repeat answers 200 with the record made first.")),
+    responses((status = 201, body = TaskDetail), (status = 200, description = "Created before by a request with the same Idempotency-Key", body = TaskDetail), (status = 409, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 async fn create_task(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     me: CurrentActor,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<TaskWrite>,
 ) -> Result<(StatusCode, Json<TaskDetail>), AppError> {
-    let t = work::create_task(&state, &me, &body.0).await?;
+    let key = crate::once::header_key(&headers)?;
+    let made = crate::once::once(
+        &state,
+        &me,
+        key.as_deref(),
+        "task",
+        |t: &giaoban_domain::task::Task| t.id.0,
+        || work::create_task(&state, &me, &body.0),
+    )
+    .await?;
+    let (status, id) = status_id(made, |t| t.id.0);
     Ok((
-        StatusCode::CREATED,
-        Json(work::task_detail(&state, &me, t.id, None, lang).await?),
+        status,
+        Json(work::task_detail(&state, &me, TaskId(id), None, lang).await?),
     ))
 }
 

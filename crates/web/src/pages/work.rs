@@ -540,6 +540,8 @@ struct TaskPageState {
     errs: FormErrors,
     progress: ProgressEcho,
     extension: ExtensionEcho,
+    /// Reached by a form sent twice (issue 21): "Đã tạo trước đó".
+    again: bool,
 }
 
 #[derive(Template)]
@@ -559,6 +561,8 @@ struct TaskPage {
     can_assign_sub: bool,
     /// Whether progress and extensions can still be reported.
     open: bool,
+    /// Reached by a form sent twice (issue 21): "Đã tạo trước đó".
+    again: bool,
 }
 
 async fn task_page_inner(
@@ -642,12 +646,16 @@ async fn task_page_inner(
         ef: st.extension,
         can_assign_sub,
         open,
+        again: st.again,
     })
 }
 
 #[derive(Deserialize)]
 pub struct AsOfQuery {
     as_of: Option<String>,
+    /// Reached by a form sent twice (issue 21).
+    #[serde(default)]
+    again: Option<String>,
 }
 
 pub async fn task_page(
@@ -665,7 +673,10 @@ pub async fn task_page(
         &session,
         id,
         q.as_of.as_deref(),
-        TaskPageState::default(),
+        TaskPageState {
+            again: q.again.is_some(),
+            ..TaskPageState::default()
+        },
     )
     .await
 }
@@ -852,6 +863,8 @@ pub struct TaskFormEcho {
     pub assigned_on: String,
     /// Where to go once saved (a local path), e.g. back to the notice.
     pub return_to: String,
+    /// The form's one-time key (issue 21).
+    pub form_key: String,
 }
 
 impl TaskFormEcho {
@@ -871,6 +884,7 @@ impl TaskFormEcho {
             deadline: f.get("deadline"),
             assigned_on: f.get("assigned_on"),
             return_to: f.get("return_to"),
+            form_key: f.get("form_key"),
         }
     }
 
@@ -1010,6 +1024,7 @@ pub async fn new_task_page(
 ) -> Result<Html<String>, AppError> {
     let mut f = TaskFormEcho {
         assigner_unit_id: me.actor.unit_id.to_string(),
+        form_key: crate::once::new_form_key()?,
         ..TaskFormEcho::default()
     };
     if let Some(cid) = q.conclusion {
@@ -1044,12 +1059,24 @@ pub async fn new_task_submit(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let f = TaskFormEcho::read(&Fields::parse(&body));
+    let key = crate::once::form_key(&f.form_key)?;
     let result = match f.input() {
-        Ok(input) => work::create_task(&state, &me, &input).await,
+        Ok(input) => {
+            crate::once::once(
+                &state,
+                &me,
+                key.as_deref(),
+                "task",
+                |t: &giaoban_domain::task::Task| t.id.0,
+                || work::create_task(&state, &me, &input),
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     match result {
-        Ok(task) => Ok(see_other(
+        Ok(crate::once::Made::Before(id)) => Ok(see_other(&format!("/tasks/{id}?again=1"))),
+        Ok(crate::once::Made::New(task)) => Ok(see_other(
             local_path(&f.return_to).unwrap_or(&format!("/tasks/{}", task.id.0)),
         )),
         Err(e) => {
@@ -1233,11 +1260,14 @@ pub struct MeetingFormEcho {
     pub minutes: String,
     pub period: String,
     pub version: Option<i64>,
+    /// The new-meeting form's one-time key (issue 21); empty when editing.
+    pub form_key: String,
 }
 
 impl MeetingFormEcho {
     fn read(f: &Fields) -> MeetingFormEcho {
         MeetingFormEcho {
+            form_key: f.get("form_key"),
             kind: f.get("kind"),
             title: f.get("title"),
             date: f.get("date"),
@@ -1258,6 +1288,7 @@ impl MeetingFormEcho {
     fn of(m: &MeetingView) -> MeetingFormEcho {
         let (chair_name, chair_title) = m.chair.as_deref().map(split_person).unwrap_or_default();
         MeetingFormEcho {
+            form_key: String::new(),
             kind: m.kind.clone(),
             title: m.title.clone(),
             date: m.date_label.clone(),
@@ -1383,6 +1414,7 @@ pub async fn new_meeting_page(
         kind: MeetingKind::Briefing.code().into(),
         date: format_date_vi(crate::today()),
         host_unit_id: me.actor.unit_id.to_string(),
+        form_key: crate::once::new_form_key()?,
         ..MeetingFormEcho::default()
     };
     meeting_form_inner(&state, lang, &me, &session, None, f, FormErrors::default()).await
@@ -1396,12 +1428,24 @@ pub async fn new_meeting_submit(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let f = MeetingFormEcho::read(&Fields::parse(&body));
+    let key = crate::once::form_key(&f.form_key)?;
     let result = match f.input() {
-        Ok(input) => work::create_meeting(&state, &me, &input).await,
+        Ok(input) => {
+            crate::once::once(
+                &state,
+                &me,
+                key.as_deref(),
+                "meeting",
+                |m: &giaoban_domain::meeting::Meeting| m.id,
+                || work::create_meeting(&state, &me, &input),
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     match result {
-        Ok(m) => Ok(see_other(&format!("/meetings/{}", m.id))),
+        Ok(crate::once::Made::Before(id)) => Ok(see_other(&format!("/meetings/{id}?again=1"))),
+        Ok(crate::once::Made::New(m)) => Ok(see_other(&format!("/meetings/{}", m.id))),
         Err(e) => {
             or_again(e, lang, |errs| {
                 meeting_form_inner(&state, lang, &me, &session, None, f, errs)
@@ -1465,6 +1509,8 @@ pub struct RecEcho {
     pub raised_by: String,
     pub addressed_to: String,
     pub content: String,
+    /// The form's one-time key (issue 21).
+    pub form_key: String,
 }
 
 /// The forms on a page listing recommendations: the new one and, when an answer was refused, which
@@ -1583,6 +1629,9 @@ async fn meeting_page_inner(
         .map(tidy_conclusion)
         .collect();
     let recs = rec_rows(lang, std::mem::take(&mut d.recommendations), &mut forms);
+    if forms.new.form_key.is_empty() {
+        forms.new.form_key = crate::once::new_form_key()?;
+    }
     let units = state.store.units().await?;
     let can_assign = !unit_choices(me, &units, Some(Permission::WriteRecords)).is_empty();
     render(&MeetingPage {
@@ -1629,6 +1678,8 @@ struct RecommendationsPage {
     rec_new: RecEcho,
     rec_errs: FormErrors,
     rec_choices: Option<RecChoices>,
+    /// Reached by a form sent twice (issue 21): "Đã tạo trước đó".
+    again: bool,
 }
 
 async fn recommendations_inner(
@@ -1641,6 +1692,9 @@ async fn recommendations_inner(
     let mut list = work::list_recommendations(state, me, lang).await?;
     list.sort_by(|a, b| b.raised_on.cmp(&a.raised_on));
     let recs = rec_rows(lang, list, &mut forms);
+    if forms.new.form_key.is_empty() {
+        forms.new.form_key = crate::once::new_form_key()?;
+    }
     let units = state.store.units().await?;
     render(&RecommendationsPage {
         c: Chrome::new(lang, Some(me), session, "/recommendations").await?,
@@ -1648,6 +1702,7 @@ async fn recommendations_inner(
         rec_choices: rec_choices(me, &units, &forms.new),
         rec_new: forms.new,
         rec_errs: forms.new_errs,
+        again: forms.again,
     })
 }
 
@@ -1656,8 +1711,13 @@ pub async fn recommendations_page(
     ReqLang(lang): ReqLang,
     me: CurrentActor,
     session: Session,
+    Query(q): Query<AgainQuery>,
 ) -> Result<Html<String>, AppError> {
-    recommendations_inner(&state, lang, &me, &session, RecForms::default()).await
+    let forms = RecForms {
+        again: q.again.is_some(),
+        ..RecForms::default()
+    };
+    recommendations_inner(&state, lang, &me, &session, forms).await
 }
 
 /// Back to the meeting the form was on, or to the list.
@@ -1687,7 +1747,9 @@ pub async fn recommendation_submit(
         raised_by: f.get("raised_by_unit_id"),
         addressed_to: f.get("addressed_to_unit_id"),
         content: f.get("content"),
+        form_key: f.get("form_key"),
     };
+    let key = crate::once::form_key(&echo.form_key)?;
     let meeting = Uuid::parse_str(f.get("meeting_id").trim()).ok();
     let mut errors = Invalids::default();
     let input = RecommendationInput {
@@ -1698,11 +1760,25 @@ pub async fn recommendation_submit(
         raised_on: None,
     };
     let result = match errors.into_result() {
-        Ok(()) => work::create_recommendation(&state, &me, &input).await,
+        Ok(()) => {
+            crate::once::once(
+                &state,
+                &me,
+                key.as_deref(),
+                "recommendation",
+                |r: &giaoban_domain::meeting::Recommendation| r.id,
+                || work::create_recommendation(&state, &me, &input),
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(_) => Ok(see_other(&match meeting {
+        Ok(crate::once::Made::Before(_)) => Ok(see_other(&match meeting {
+            Some(m) => format!("/meetings/{m}?again=1#recommendations"),
+            None => "/recommendations?again=1".to_owned(),
+        })),
+        Ok(crate::once::Made::New(_)) => Ok(see_other(&match meeting {
             Some(m) => format!("/meetings/{m}#recommendations"),
             None => "/recommendations".to_owned(),
         })),
@@ -1787,6 +1863,8 @@ pub struct ConclusionFormEcho {
     /// The issued notice this one corrects (đính chính), if any.
     pub corrects_id: String,
     pub version: Option<i64>,
+    /// The new-notice form's one-time key (issue 21); empty when editing.
+    pub form_key: String,
 }
 
 impl ConclusionFormEcho {
@@ -1805,11 +1883,13 @@ impl ConclusionFormEcho {
             recipients: f.get("recipients"),
             corrects_id: f.get("corrects_id"),
             version: f.version(),
+            form_key: f.get("form_key"),
         }
     }
 
     fn of(c: &ConclusionView) -> ConclusionFormEcho {
         ConclusionFormEcho {
+            form_key: String::new(),
             issuer_unit_id: c.issuer.id.to_string(),
             symbol: c.symbol.clone(),
             place: c.place.clone().unwrap_or_default(),
@@ -1942,6 +2022,7 @@ pub async fn new_conclusion_page(
         f.corrects_id = cid.to_string();
         f.version = None;
         f.title = format!("Đính chính: {}", corrected.title);
+        f.form_key = crate::once::new_form_key()?;
         return conclusion_form_inner(
             &state,
             lang,
@@ -1968,6 +2049,7 @@ pub async fn new_conclusion_page(
         symbol: "TB-UBND".into(),
         title,
         authority: "by_order".into(),
+        form_key: crate::once::new_form_key()?,
         ..ConclusionFormEcho::default()
     };
     conclusion_form_inner(
@@ -1992,12 +2074,24 @@ pub async fn new_conclusion_submit(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let f = ConclusionFormEcho::read(&Fields::parse(&body));
+    let key = crate::once::form_key(&f.form_key)?;
     let result = match f.input(id) {
-        Ok(input) => work::create_conclusion(&state, &me, &input).await,
+        Ok(input) => {
+            crate::once::once(
+                &state,
+                &me,
+                key.as_deref(),
+                "conclusion",
+                |c: &giaoban_domain::conclusion::Conclusion| c.id,
+                || work::create_conclusion(&state, &me, &input),
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     match result {
-        Ok(c) => Ok(see_other(&format!("/conclusions/{}", c.id))),
+        Ok(crate::once::Made::Before(c)) => Ok(see_other(&format!("/conclusions/{c}?again=1"))),
+        Ok(crate::once::Made::New(c)) => Ok(see_other(&format!("/conclusions/{}", c.id))),
         Err(e) => {
             let m = work::meeting_detail(&state, &me, id, lang).await?.meeting;
             or_again(e, lang, |errs| {
@@ -2077,8 +2171,13 @@ struct ConclusionPage {
     assigners: Vec<Opt>,
     assigner_name: String,
     task_units: Vec<Opt>,
+    /// The one-time key of the "Giao nhiệm vụ" form (issue 21).
+    task_form_key: String,
+    /// Reached by a form sent twice (issue 21): "Đã tạo trước đó".
+    again: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn conclusion_page_inner(
     state: &AppState,
     lang: Lang,
@@ -2087,6 +2186,7 @@ async fn conclusion_page_inner(
     id: Uuid,
     issue_errs: FormErrors,
     issue_date: Option<String>,
+    again: bool,
 ) -> Result<Html<String>, AppError> {
     let d = work::conclusion_detail(state, me, id, lang).await?;
     let n = d.conclusion;
@@ -2134,6 +2234,12 @@ async fn conclusion_page_inner(
         issued_on_default: format_date_vi(crate::today()),
         issue_errs,
         issue_date: issue_date.unwrap_or_default(),
+        task_form_key: if d.can_assign {
+            crate::once::new_form_key()?
+        } else {
+            String::new()
+        },
+        again,
     })
 }
 
@@ -2143,8 +2249,19 @@ pub async fn conclusion_page(
     me: CurrentActor,
     session: Session,
     Path(id): Path<Uuid>,
+    Query(q): Query<AgainQuery>,
 ) -> Result<Html<String>, AppError> {
-    conclusion_page_inner(&state, lang, &me, &session, id, FormErrors::default(), None).await
+    conclusion_page_inner(
+        &state,
+        lang,
+        &me,
+        &session,
+        id,
+        FormErrors::default(),
+        None,
+        q.again.is_some(),
+    )
+    .await
 }
 
 pub async fn issue_submit(
@@ -2172,6 +2289,7 @@ pub async fn issue_submit(
                     id,
                     errs,
                     Some(f.get("issued_on")),
+                    false,
                 )
             })
             .await

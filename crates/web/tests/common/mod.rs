@@ -201,6 +201,34 @@ impl TestApp {
         let token = body["csrf_token"].as_str().expect("token").to_owned();
         (c, token)
     }
+
+    /// The bundled indicator catalogue loaded, and a national quarterly report form for communes
+    /// (code KTXH_QUY_XA, Decree 09 window, sent within 2 working days) made of it, with `fields`
+    /// (its items, and the rules or sections a test needs) added to those common ones.
+    pub async fn quarterly_commune_form(
+        &self,
+        fields: serde_json::Value,
+    ) -> giaoban_domain::report::ReportForm {
+        use giaoban_domain::indicator::{BUNDLED_CATALOG, parse_catalog};
+        let s = &self.db.store;
+        let sys = AuditActor::system("test");
+        s.load_catalog(&sys, &parse_catalog(BUNDLED_CATALOG).expect("catalog"))
+            .await
+            .expect("catalog");
+        let catalog = s.indicators().await.expect("indicators");
+        let mut input = serde_json::json!({
+            "code": "KTXH_QUY_XA", "name_vi": "Báo cáo KT-XH quý (xã)", "period_kind": "quarter",
+            "window_rule": "decree09",
+            "submission_rule": {"rule": "working_days_after_window", "days": 2},
+            "reporter_kinds": ["commune", "township"]
+        });
+        if let (Some(form), Some(extra)) = (input.as_object_mut(), fields.as_object()) {
+            form.extend(extra.clone());
+        }
+        let input = serde_json::from_value(input).expect("form input");
+        let def = giaoban_domain::report::FormDefinition::parse(&input, &catalog).expect("form");
+        s.create_form(&sys, &def).await.expect("form")
+    }
 }
 
 impl Drop for TestApp {
