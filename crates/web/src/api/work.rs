@@ -94,12 +94,27 @@ pub fn file_response(f: work::FileOut) -> axum::response::Response {
     resp
 }
 
-/// 201 and the id of a record created now, 200 and the id of one created before with the same key.
-fn status_id<T>(made: crate::once::Made<T>, id_of: fn(&T) -> Uuid) -> (StatusCode, Uuid) {
-    match made {
-        crate::once::Made::New(t) => (StatusCode::CREATED, id_of(&t)),
-        crate::once::Made::Before(id) => (StatusCode::OK, id),
-    }
+/// Runs a create once per `Idempotency-Key` (see [`crate::once`]): 201 and the id of a record
+/// created now, 200 and the id of the one a request with the same key created before.
+async fn keyed<T, F, Fut>(
+    state: &AppState,
+    me: &CurrentActor,
+    headers: &axum::http::HeaderMap,
+    kind: &'static str,
+    id_of: fn(&T) -> Uuid,
+    make: F,
+) -> Result<(StatusCode, Uuid), AppError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let key = crate::once::header_key(headers)?;
+    Ok(
+        match crate::once::once(state, me, key.as_deref(), kind, id_of, make).await? {
+            crate::once::Made::New(t) => (StatusCode::CREATED, id_of(&t)),
+            crate::once::Made::Before(id) => (StatusCode::OK, id),
+        },
+    )
 }
 
 /// Tạo từ văn bản: the meeting, its draft notice, tasks and recommendations read from a pasted
@@ -119,20 +134,15 @@ async fn confirm_document(
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<DocumentConfirm>,
 ) -> Result<(StatusCode, Json<MeetingDetail>), AppError> {
-    let key = crate::once::header_key(&headers)?;
-    let made = crate::once::once(
+    let (status, id) = keyed(
         &state,
         &me,
-        key.as_deref(),
+        &headers,
         "meeting",
         |m: &giaoban_domain::meeting::Meeting| m.id,
         || work::confirm_document(&state, &me, &body),
     )
     .await?;
-    let (status, id) = match made {
-        crate::once::Made::New(m) => (StatusCode::CREATED, m.id),
-        crate::once::Made::Before(id) => (StatusCode::OK, id),
-    };
     Ok((
         status,
         Json(work::meeting_detail(&state, &me, id, lang).await?),
@@ -266,17 +276,15 @@ async fn create_meeting(
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<MeetingWrite>,
 ) -> Result<(StatusCode, Json<MeetingDetail>), AppError> {
-    let key = crate::once::header_key(&headers)?;
-    let made = crate::once::once(
+    let (status, id) = keyed(
         &state,
         &me,
-        key.as_deref(),
+        &headers,
         "meeting",
         |m: &giaoban_domain::meeting::Meeting| m.id,
         || work::create_meeting(&state, &me, &body.0),
     )
     .await?;
-    let (status, id) = status_id(made, |m| m.id);
     Ok((
         status,
         Json(work::meeting_detail(&state, &me, id, lang).await?),
@@ -338,17 +346,15 @@ async fn create_recommendation(
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<RecommendationWrite>,
 ) -> Result<(StatusCode, Json<RecommendationView>), AppError> {
-    let key = crate::once::header_key(&headers)?;
-    let made = crate::once::once(
+    let (status, id) = keyed(
         &state,
         &me,
-        key.as_deref(),
+        &headers,
         "recommendation",
         |r: &giaoban_domain::meeting::Recommendation| r.id,
         || work::create_recommendation(&state, &me, &body.0),
     )
     .await?;
-    let (status, id) = status_id(made, |r| r.id);
     let view = work::list_recommendations(&state, &me, lang)
         .await?
         .into_iter()
@@ -403,17 +409,15 @@ async fn create_conclusion(
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<ConclusionWrite>,
 ) -> Result<(StatusCode, Json<ConclusionDetail>), AppError> {
-    let key = crate::once::header_key(&headers)?;
-    let made = crate::once::once(
+    let (status, id) = keyed(
         &state,
         &me,
-        key.as_deref(),
+        &headers,
         "conclusion",
         |c: &giaoban_domain::conclusion::Conclusion| c.id,
         || work::create_conclusion(&state, &me, &body.0),
     )
     .await?;
-    let (status, id) = status_id(made, |c| c.id);
     Ok((
         status,
         Json(work::conclusion_detail(&state, &me, id, lang).await?),
@@ -494,17 +498,15 @@ async fn create_task(
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<TaskWrite>,
 ) -> Result<(StatusCode, Json<TaskDetail>), AppError> {
-    let key = crate::once::header_key(&headers)?;
-    let made = crate::once::once(
+    let (status, id) = keyed(
         &state,
         &me,
-        key.as_deref(),
+        &headers,
         "task",
         |t: &giaoban_domain::task::Task| t.id.0,
         || work::create_task(&state, &me, &body.0),
     )
     .await?;
-    let (status, id) = status_id(made, |t| t.id.0);
     Ok((
         status,
         Json(work::task_detail(&state, &me, TaskId(id), None, lang).await?),
