@@ -68,7 +68,7 @@ async fn an_excel_bomb_from_a_commune_is_refused_at_once_in_vietnamese() {
     let base = format!("/api/v1/forms/{}/periods/2023Q1", form.id);
     let template = download(&app, &ngoc, &base).await;
     // The finding's file: 800 million characters in one inline string, under 800 KB.
-    let bomb = inline_string_bomb(&template, 800_000_000);
+    let bomb = inline_string_bomb(&template, 800_000_000).expect("bomb");
     assert!(bomb.len() < 800 * 1024, "{} bytes", bomb.len());
     let (status, body, took) = post(&app, &ngoc, &token, &format!("{base}/upload"), bomb).await;
     eprintln!("bomb refused in {took:?}: {body}");
@@ -89,7 +89,7 @@ async fn three_lying_bombs_in_parallel_are_refused_while_the_server_answers() {
     let template = download(&app, &ngoc, &base).await;
     // Each declares a sheet of 1 000 bytes: only inflating it finds it out.
     let liar = with_declared_size(
-        &inline_string_bomb(&template, 200_000_000),
+        &inline_string_bomb(&template, 200_000_000).expect("bomb"),
         DATA_SHEET_PART,
         1_000,
     );
@@ -261,9 +261,9 @@ async fn bomb_figures() {
     let base = format!("/api/v1/forms/{}/periods/2023Q1", form.id);
     let url = format!("{base}/upload");
     let template = download(&app, &ngoc, &base).await;
-    let big = inline_string_bomb(&template, 800_000_000);
+    let big = inline_string_bomb(&template, 800_000_000).expect("bomb");
     let small = with_declared_size(
-        &inline_string_bomb(&template, 200_000_000),
+        &inline_string_bomb(&template, 200_000_000).expect("bomb"),
         DATA_SHEET_PART,
         1_000,
     );

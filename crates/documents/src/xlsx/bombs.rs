@@ -13,40 +13,38 @@ pub const DATA_SHEET_PART: &str = "xl/worksheets/sheet1.xml";
 /// `template` (a workbook) with its data sheet replaced by a sheet whose cell A1 is one inline
 /// string of `chars` letters «a», compressed with deflate at the best level. 800 million
 /// characters make a file of about 780 KB.
-pub fn inline_string_bomb(template: &[u8], chars: u64) -> Vec<u8> {
-    let mut src = ZipArchive::new(Cursor::new(template)).expect("the template is a zip");
+/// Fails only when `template` is not a zip.
+pub fn inline_string_bomb(template: &[u8], chars: u64) -> zip::result::ZipResult<Vec<u8>> {
+    let mut src = ZipArchive::new(Cursor::new(template))?;
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
     let deflated = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(9));
     for i in 0..src.len() {
-        let mut part = src.by_index(i).expect("a part of the template");
+        let mut part = src.by_index(i)?;
         let name = part.name().to_owned();
-        out.start_file(name.as_str(), deflated)
-            .expect("a part starts");
+        out.start_file(name.as_str(), deflated)?;
         if name == DATA_SHEET_PART {
             out.write_all(
                 b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
                   <worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
                   <sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>",
-            )
-            .expect("written");
+            )?;
             let chunk = vec![b'a'; 1 << 20];
             let mut left = chars;
             while left > 0 {
                 let n = left.min(chunk.len() as u64);
-                out.write_all(&chunk[..n as usize]).expect("written");
+                out.write_all(&chunk[..n as usize])?;
                 left -= n;
             }
-            out.write_all(b"</t></is></c></row></sheetData></worksheet>")
-                .expect("written");
+            out.write_all(b"</t></is></c></row></sheetData></worksheet>")?;
         } else {
             let mut bytes = Vec::new();
-            part.read_to_end(&mut bytes).expect("a part reads");
-            out.write_all(&bytes).expect("written");
+            part.read_to_end(&mut bytes)?;
+            out.write_all(&bytes)?;
         }
     }
-    out.finish().expect("the zip is finished").into_inner()
+    Ok(out.finish()?.into_inner())
 }
 
 /// `package` with the uncompressed size of the part `name` declared as `size`, both in its local
