@@ -176,6 +176,7 @@ pub fn month_name_en(month: i8) -> &'static str {
 
 /// A day of the week (thứ), serialisable, with its Vietnamese name ("thứ Hai" … "Chủ nhật").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DayOfWeek {
     Monday,

@@ -48,6 +48,7 @@ impl ConclusionStatus {
 /// How the signer signs (thẩm quyền ký, Decree 30/2020 Art. 13): for the body itself, on behalf of
 /// the head (KT.), by order of the head (TL.), or standing in for the head (Q.).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Authority {
     /// The head signs: "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH".
@@ -161,32 +162,55 @@ pub struct Conclusion {
 
 /// Raw input for a draft notice.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConclusionInput {
+    /// The meeting the notice concludes.
     pub meeting_id: Uuid,
+    /// The issuing body (UBND huyện).
     pub issuer_unit_id: Uuid,
+    /// Ký hiệu: the symbol after the number; default `TB-UBND`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(examples("TB-UBND")))]
     pub symbol: Option<String>,
+    /// Địa danh: the place of issue.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(examples("Xuân Thọ")))]
     pub place: Option<String>,
+    /// Trích yếu: the subject line, up to 500 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(examples("Kết luận của Chủ tịch UBND huyện tại cuộc họp giao ban tháng 3/2023"))
+    )]
     pub title: String,
+    /// Người ký.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(examples("Lê Văn Hoa")))]
     pub signer_name: Option<String>,
+    /// Chức vụ người ký.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(examples("Chánh Văn phòng")))]
     pub signer_title: Option<String>,
+    /// Thẩm quyền ký: `on_behalf_of_body` (TM.), `deputy` (KT.), `by_order` (TL., the default).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Authority>))]
     pub authority: Option<String>,
+    /// Kết quả đạt được.
     #[serde(default)]
     pub results: Option<String>,
+    /// Tồn tại, hạn chế.
     #[serde(default)]
     pub shortcomings: Option<String>,
+    /// Phương hướng, nhiệm vụ.
     #[serde(default)]
     pub directions: Option<String>,
     /// One recipient per item (or per line when given as text by a form).
     #[serde(default)]
     pub recipients: Vec<String>,
+    /// The issued notice this one corrects (đính chính).
     #[serde(default)]
     pub corrects_id: Option<Uuid>,
+    /// The version read, to refuse overwriting someone else's change.
     #[serde(default)]
     pub version: Option<i64>,
 }
@@ -291,10 +315,14 @@ impl ConclusionDraft {
 
 /// Raw input to issue a draft: the date (default today) and the version seen.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IssueInput {
+    /// Ngày ban hành; default: today.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::DateText>))]
     pub issued_on: Option<String>,
+    /// The version read, to refuse overwriting someone else's change.
     #[serde(default)]
     pub version: Option<i64>,
 }

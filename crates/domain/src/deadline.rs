@@ -241,6 +241,7 @@ impl From<DaysAfter> for u16 {
 
 /// Where in a quarter a quarterly deadline falls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "anchor", rename_all = "snake_case")]
 pub enum QuarterAnchor {
     /// N calendar days after the quarter's last day (0 = the last day itself).
@@ -251,6 +252,7 @@ pub enum QuarterAnchor {
 
 /// A recurring obligation whose occurrences are tracked one by one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "every", rename_all = "snake_case")]
 pub enum RecurrenceRule {
     /// Hàng tuần: on a weekday, at an optional time ("trước 17h thứ Năm hàng tuần").
@@ -258,6 +260,7 @@ pub enum RecurrenceRule {
     Weekly {
         weekday: DayOfWeek,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::TimeOfDay>))]
         time: Option<Time>,
     },
     /// Hàng tháng: on day N, at an optional time ("ngày 15 hàng tháng").
@@ -265,6 +268,7 @@ pub enum RecurrenceRule {
     Monthly {
         day: DayOfMonth,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::TimeOfDay>))]
         time: Option<Time>,
     },
     /// Hàng quý.
@@ -273,6 +277,7 @@ pub enum RecurrenceRule {
         #[serde(flatten)]
         anchor: QuarterAnchor,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::TimeOfDay>))]
         time: Option<Time>,
     },
 }
@@ -520,12 +525,15 @@ impl Iterator for Occurrences {
 
 /// A task's deadline (thời hạn).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Deadline {
     /// A local date, with an optional time ("chậm nhất ngày 27/03/2023").
     At {
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, examples("2023-03-27")))]
         date: Date,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::TimeOfDay>))]
         time: Option<Time>,
     },
     /// A recurring obligation; each occurrence is classified on its own.
@@ -580,12 +588,14 @@ pub fn conclusion_notice_due(
 
 /// When a periodic report must be submitted, relative to its reporting window; set per form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum SubmissionRule {
     /// N working days after the window's last day (e.g. 2), at an optional time.
     WorkingDaysAfterWindow {
         days: u8,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::TimeOfDay>))]
         time: Option<Time>,
     },
     /// For weekly forms: a weekday at a time in the ISO week containing the window's last day,
@@ -593,6 +603,7 @@ pub enum SubmissionRule {
     /// thứ Hai" of the following week is offset 1).
     WeekdayAt {
         weekday: DayOfWeek,
+        #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::TimeOfDay))]
         time: Time,
         #[serde(default)]
         week_offset: i8,
@@ -604,6 +615,7 @@ pub enum SubmissionRule {
 
 /// What a weekday deadline does when it falls on a day off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayOffShift {
     /// Moves to the next working day, same time: the general rule for time limits ending on a day

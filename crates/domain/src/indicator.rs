@@ -321,6 +321,7 @@ macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $code:literal, $vi:literal, $en:literal;)+ }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vm])* $v,)+ }
 
@@ -658,30 +659,56 @@ impl IndicatorRuleError {
 
 /// An indicator to create or the new state of one (from a form, the API or the catalog file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorInput {
+    #[cfg_attr(feature = "openapi", schema(value_type = IndicatorCode))]
     pub code: String,
+    /// Tên chỉ tiêu.
+    #[cfg_attr(feature = "openapi", schema(examples("Diện tích lúa gieo cấy")))]
     pub name_vi: String,
+    /// The name in English.
     #[serde(default)]
     pub name_en: String,
+    /// Đơn vị tính (ha, tấn, %…), up to 40 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(examples("ha")))]
     pub measure: String,
+    /// `number`, `percent`, `count`, `yes_no` or `text`.
+    #[cfg_attr(feature = "openapi", schema(value_type = ValueType))]
     pub value_type: String,
+    /// How figures combine up the unit tree: `sum` (default), `average`, `min`, `max`,
+    /// `count_yes`, `ratio`, `none`.
     #[serde(default = "default_rollup")]
+    #[cfg_attr(feature = "openapi", schema(value_type = RollupKind))]
     pub rollup: String,
+    /// For a ratio: the numerator's code.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<IndicatorCode>))]
     pub numerator: Option<String>,
+    /// For a ratio: the denominator's code.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<IndicatorCode>))]
     pub denominator: Option<String>,
+    /// For a ratio: the factor (100 for a percentage).
     #[serde(default)]
     pub factor: Option<i64>,
+    /// How the year-to-date figure is formed: `flow` (default) or `stock`.
     #[serde(default = "default_accumulation")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Accumulation))]
     pub accumulation: String,
+    /// Whether a bigger figure is better: `higher` (default) or `lower`.
     #[serde(default = "default_direction")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::DirectionCode))]
     pub direction: String,
+    /// Lĩnh vực; default `other`.
     #[serde(default = "default_sector")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Sector))]
     pub sector: String,
+    /// Decimal places shown, 0–4; default by value type.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 4))]
     pub decimals: Option<u8>,
+    /// Whether units still report it; default true.
     #[serde(default = "yes")]
     pub active: bool,
 }

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod channel;
 pub mod conclusion;
 pub mod deadline;
 pub mod indicator;
@@ -14,6 +15,8 @@ pub mod lang;
 pub mod lunar;
 pub mod meeting;
 pub mod ocop;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod period;
 pub mod period_report;
 pub mod programme;

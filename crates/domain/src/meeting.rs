@@ -18,6 +18,7 @@ pub const MAX_MINUTES_CHARS: usize = 100_000;
 
 /// Kind of meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MeetingKind {
     /// Giao ban tuần / tháng.
@@ -78,11 +79,16 @@ impl MeetingKind {
 
 /// A person at a meeting, as written ("đồng chí Lê Văn Hoa - Chủ tịch UBND huyện").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
+    /// Họ tên (full name), as written.
     pub name: String,
+    /// Chức vụ: "Chủ tịch UBND huyện".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The unit the person speaks for, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub unit_id: Option<UnitId>,
 }
 
@@ -105,11 +111,15 @@ impl Person {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
+    /// Họ tên (full name): "Lê Văn Hoa".
     pub name: String,
+    /// Chức vụ (title): "Chủ tịch UBND huyện".
     #[serde(default)]
     pub title: Option<String>,
+    /// The unit the person speaks for, when known.
     #[serde(default)]
     pub unit_id: Option<Uuid>,
 }
@@ -134,30 +144,47 @@ pub struct MeetingDraft {
 
 /// Raw input for a meeting (form or JSON).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MeetingInput {
+    /// Loại cuộc họp: `briefing` (giao ban), `review` (sơ kết), `annual_review` (tổng kết),
+    /// `regular_session` (phiên họp thường kỳ), `thematic` (hội nghị chuyên đề).
+    #[cfg_attr(feature = "openapi", schema(value_type = MeetingKind))]
     pub kind: String,
+    /// Tên cuộc họp.
+    #[cfg_attr(feature = "openapi", schema(examples("Giao ban tháng 3/2023")))]
     pub title: String,
     /// ISO or dd/mm/yyyy.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::DateText))]
     pub date: String,
     /// "08:00", "8h", "14h30"; empty = not given.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::ClockText>))]
     pub time: Option<String>,
+    /// Địa điểm.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(examples("Hội trường UBND huyện")))]
     pub place: Option<String>,
+    /// The unit that holds the meeting (UBND huyện…).
     pub host_unit_id: Uuid,
+    /// Who chairs it (chủ trì).
     #[serde(default)]
     pub chair: Option<PersonInput>,
+    /// Thành phần dự họp.
     #[serde(default)]
     pub participants: Vec<PersonInput>,
+    /// Units invited (đơn vị được mời).
     #[serde(default)]
     pub invited_unit_ids: Vec<Uuid>,
+    /// Nội dung chương trình, one item each.
     #[serde(default)]
     pub agenda: Vec<String>,
+    /// Biên bản: the record of the meeting, up to 100 000 characters.
     #[serde(default)]
     pub minutes: Option<String>,
     /// Period code: `2023Q1`, `202303`, `2023S1`, `2023`…
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::period::Period>))]
     pub period: Option<String>,
     /// Optimistic concurrency on update.
     #[serde(default)]
@@ -320,6 +347,7 @@ impl Meeting {
 
 /// Status of a recommendation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecommendationStatus {
     /// Chờ trả lời.
@@ -391,15 +419,26 @@ pub struct Recommendation {
 
 /// Raw input for a new recommendation.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecommendationInput {
+    /// The meeting it was raised at, if any.
     #[serde(default)]
     pub meeting_id: Option<Uuid>,
+    /// The unit that raises it.
     pub raised_by_unit_id: Uuid,
+    /// The unit asked to answer it.
     #[serde(default)]
     pub addressed_to_unit_id: Option<Uuid>,
+    /// Nội dung kiến nghị, up to 4 000 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(examples("Đề nghị UBND huyện hỗ trợ kinh phí sửa chữa kênh mương nội đồng."))
+    )]
     pub content: String,
+    /// The day it was raised; default: today.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::DateText>))]
     pub raised_on: Option<String>,
 }
 
@@ -441,11 +480,16 @@ impl RecommendationDraft {
 
 /// An answer to a recommendation, or a change of its status.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AnswerInput {
+    /// Nội dung trả lời, up to 4 000 characters.
     #[serde(default)]
     pub answer: Option<String>,
+    /// `awaiting`, `answered`, `in_progress` or `resolved`.
+    #[cfg_attr(feature = "openapi", schema(value_type = RecommendationStatus))]
     pub status: String,
+    /// The version read, to refuse overwriting someone else's change.
     #[serde(default)]
     pub version: Option<i64>,
 }

@@ -144,11 +144,18 @@ pub const PRODUCER_KINDS: [(&str, &str, &str); 5] = [
 ];
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProducerInput {
+    /// The commune the producer belongs to.
     pub commune_id: Uuid,
+    /// Tên chủ thể.
+    #[cfg_attr(feature = "openapi", schema(examples("HTX Nông nghiệp Xuân Thọ")))]
     pub name: String,
+    /// Loại chủ thể: `co_so` (default), `ho_kinh_doanh`, `to_hop_tac`, `hop_tac_xa`,
+    /// `doanh_nghiep`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::ProducerKindCode>))]
     pub kind: Option<String>,
 }
 

@@ -89,6 +89,7 @@ impl Localized for PeriodError {
 
 /// The kinds of reporting period in use (Decree 09 and local practice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     /// Tuần (ISO week, Monday to Sunday).
@@ -451,6 +452,7 @@ impl From<Period> for String {
 
 /// Which days a report's data covers; chosen per report form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WindowRule {
     /// The calendar period itself (1st of the month to its last day, …).

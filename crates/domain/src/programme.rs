@@ -36,6 +36,7 @@ pub const BUNDLED_SETS: [(&str, &str); 2] = [
 
 /// Mức đạt chuẩn: the levels a commune is recognised at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Xã đạt chuẩn nông thôn mới.
@@ -1087,10 +1088,17 @@ pub struct CommuneProgrammeInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecognitionInput {
+    /// Mức đạt chuẩn: `ntm`, `nang_cao` or `kieu_mau`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Level))]
     pub level: String,
+    /// Số quyết định công nhận.
+    #[cfg_attr(feature = "openapi", schema(examples("123/QĐ-UBND")))]
     pub decision: String,
+    /// Ngày quyết định.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::DateText))]
     pub decided_on: String,
 }
 

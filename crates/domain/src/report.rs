@@ -69,6 +69,7 @@ impl fmt::Display for SubmissionId {
 
 /// The narrative parts of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SectionKind {
     /// Kết quả thực hiện.
@@ -117,7 +118,9 @@ impl SectionKind {
 
 /// One indicator on a form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormItem {
+    /// The indicator's code in the catalog.
     pub code: IndicatorCode,
     /// Whether the form cannot be submitted without it.
     #[serde(default)]
@@ -126,6 +129,7 @@ pub struct FormItem {
 
 /// A comparison of a validation rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CompareOp {
     #[serde(rename = "<=")]
     Le,
@@ -163,6 +167,7 @@ impl CompareOp {
 
 /// The right side of a rule: another indicator of the form or a constant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Operand {
     Indicator { indicator: IndicatorCode },
@@ -171,9 +176,14 @@ pub enum Operand {
 
 /// A rule checked when a unit enters figures, e.g. harvested area ≤ sown area.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidationRule {
+    /// The indicator compared.
     pub left: IndicatorCode,
+    /// How: `<=`, `<`, `>=`, `>` or `=`.
     pub op: CompareOp,
+    /// Another indicator of the form (`{"indicator": code}`) or a constant
+    /// (`{"constant": figure}`).
     pub right: Operand,
     /// What the person sees when the rule fails.
     pub message_vi: String,
@@ -183,6 +193,7 @@ pub struct ValidationRule {
 
 /// A report form's definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormDefinition {
     pub code: String,
     pub name_vi: String,
@@ -247,22 +258,38 @@ impl ReportForm {
 
 /// A form as typed or posted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormInput {
+    /// The form's code, written like an indicator's: `BC_NONG_NGHIEP_THANG`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::indicator::IndicatorCode))]
     pub code: String,
+    /// Tên biểu mẫu.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(examples("Báo cáo sản xuất nông nghiệp tháng"))
+    )]
     pub name_vi: String,
+    /// The name in English; default: none.
     #[serde(default)]
     pub name_en: String,
     /// `week`, `month`, `quarter`, `half_year`, `nine_months`, `year`.
     pub period_kind: PeriodKind,
+    /// Kỳ chốt số liệu: `calendar` (default) or `decree09`.
     #[serde(default = "calendar_rule")]
     pub window_rule: WindowRule,
+    /// When a report is due, relative to its window.
     pub submission_rule: SubmissionRule,
+    /// Which kinds of unit report on the form (`commune`, `township`, `department`…).
     pub reporter_kinds: Vec<UnitKind>,
+    /// The indicators on the form, at least one.
     pub items: Vec<FormItem>,
+    /// The narrative sections; default: all four.
     #[serde(default = "all_sections")]
     pub sections: Vec<SectionKind>,
+    /// Rules checked when a unit enters figures.
     #[serde(default)]
     pub rules: Vec<ValidationRule>,
+    /// Days before the deadline when reporters are reminded; default `[3, 1]`.
     #[serde(default = "default_reminders")]
     pub reminder_days: Vec<u8>,
 }

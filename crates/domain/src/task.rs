@@ -51,6 +51,7 @@ impl std::fmt::Display for TaskId {
 
 /// Where a task comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// A conclusion notice (thông báo kết luận), and a paragraph of it.
@@ -182,30 +183,65 @@ pub fn parse_deadline_text(raw: &str, reference: Date) -> Result<Deadline, Inval
     if let Ok(date) = text.parse::<Date>() {
         return Ok(Deadline::At { date, time: None });
     }
-    use giaoban_vntext::date::{DateExpr, Recurrence, parse_date_expr};
-    let found = parse_date_expr(text, reference).ok_or_else(invalid)?;
-    Ok(match found.value {
-        DateExpr::Date { date, time, .. } => Deadline::At { date, time },
-        DateExpr::Standing => Deadline::Standing,
-        DateExpr::Period { period: p, .. } => {
-            Deadline::WithinPeriod(period_of_text(&p).ok_or_else(invalid)?)
-        }
-        DateExpr::Recurring(rule) => Deadline::Recurring(match rule {
-            Recurrence::Weekly {
-                weekday: Some(w),
-                time,
-            } => RecurrenceRule::weekly(DayOfWeek::from_weekday(w), time),
-            Recurrence::Monthly { day: Some(d), time } => {
-                RecurrenceRule::monthly(u8::try_from(d).map_err(|_| invalid())?, time)
-                    .map_err(|_| invalid())?
+    let found = giaoban_vntext::date::parse_date_expr(text, reference).ok_or_else(invalid)?;
+    Deadline::try_from(&found.value).map_err(|_| invalid())
+}
+
+/// Why a date expression read from a text cannot be a task's deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotADeadline {
+    /// "hàng tuần" without a weekday, "hàng tháng" without a day.
+    #[error("the recurrence names no day")]
+    RecurrenceWithoutDay,
+    /// "hàng ngày", "hàng năm": not tracked as recurring deadlines.
+    #[error("daily and yearly recurrences are not deadlines")]
+    UnsupportedRecurrence,
+    /// A day of the month outside 1..=31, or a span that is not a reporting period.
+    #[error("the day or period is out of range")]
+    OutOfRange,
+}
+
+/// The one bridge from what a text says to a deadline: the reading page, the task form and
+/// [`parse_deadline_text`] all go through it.
+///
+/// A day the text wrote without a year ("ngày 15/3") or relative to the document ("hôm nay") is
+/// already resolved by the reader against the document's date, so the deadline is that resolved
+/// day (`year_inferred`/`relative` only say how it was written); nothing here invents a year.
+/// A part of the day without an hour ("sáng 15/3") gives the day alone.
+impl TryFrom<&giaoban_vntext::date::DateExpr> for Deadline {
+    type Error = NotADeadline;
+
+    fn try_from(expr: &giaoban_vntext::date::DateExpr) -> Result<Self, Self::Error> {
+        use giaoban_vntext::date::{DateExpr, Recurrence};
+        Ok(match *expr {
+            DateExpr::Date { date, time, .. } => Deadline::At { date, time },
+            DateExpr::Standing => Deadline::Standing,
+            DateExpr::Period { period, .. } => {
+                Deadline::WithinPeriod(period_of_text(&period).ok_or(NotADeadline::OutOfRange)?)
             }
-            // "hàng quý" without a day: the last day of the quarter.
-            Recurrence::Quarterly => {
-                RecurrenceRule::quarterly_days_after(0, None).map_err(|_| invalid())?
-            }
-            _ => return Err(invalid()),
-        }),
-    })
+            DateExpr::Recurring(rule) => Deadline::Recurring(match rule {
+                Recurrence::Weekly {
+                    weekday: Some(w),
+                    time,
+                } => RecurrenceRule::weekly(DayOfWeek::from_weekday(w), time),
+                Recurrence::Monthly { day: Some(d), time } => RecurrenceRule::monthly(
+                    u8::try_from(d).map_err(|_| NotADeadline::OutOfRange)?,
+                    time,
+                )
+                .map_err(|_| NotADeadline::OutOfRange)?,
+                // "hàng quý" without a day: the last day of the quarter.
+                Recurrence::Quarterly => RecurrenceRule::quarterly_days_after(0, None)
+                    .map_err(|_| NotADeadline::OutOfRange)?,
+                Recurrence::Weekly { weekday: None, .. }
+                | Recurrence::Monthly { day: None, .. } => {
+                    return Err(NotADeadline::RecurrenceWithoutDay);
+                }
+                Recurrence::Daily { .. } | Recurrence::Yearly => {
+                    return Err(NotADeadline::UnsupportedRecurrence);
+                }
+            }),
+        })
+    }
 }
 
 /// The reporting period a period written in a text stands for ("quý II/2023", "6 tháng đầu năm",
@@ -255,39 +291,94 @@ pub struct TaskDraft {
 }
 
 /// A deadline in a request: the words, or the typed value.
+///
+/// Told apart by the JSON type (text or object) rather than by trying each shape in turn, so that
+/// a typed value that cannot be read is refused with its own reason ("'2023Q5' is not a period
+/// code") rather than with "did not match any variant".
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged, try_from = "serde_json::Value")]
 pub enum DeadlineInput {
+    /// The typed value, as tasks show it.
     Typed(Deadline),
+    /// The words, as officials write them: "chậm nhất ngày 27/03/2023", "trước 17h thứ Năm hàng
+    /// tuần", "ngày 15 hàng tháng", "trong quý II/2023", "thường xuyên".
+    #[cfg_attr(
+        feature = "openapi",
+        schema(examples(
+            "chậm nhất ngày 27/03/2023",
+            "trước 17h thứ Năm hàng tuần",
+            "trong quý II/2023",
+            "thường xuyên"
+        ))
+    )]
     Text(String),
+}
+
+impl TryFrom<serde_json::Value> for DeadlineInput {
+    type Error = String;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        match value {
+            serde_json::Value::String(words) => Ok(DeadlineInput::Text(words)),
+            typed => serde_json::from_value(typed)
+                .map(DeadlineInput::Typed)
+                .map_err(|e| e.to_string()),
+        }
+    }
 }
 
 /// Raw input for a task, from a form or JSON.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TaskInput {
+    /// Nội dung nhiệm vụ.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(examples("Hoàn thành nạo vét kênh mương nội đồng trước mùa mưa."))
+    )]
     pub content: String,
+    /// Nguồn giao: `conclusion`, `meeting`, `document`, `instruction`; default: the notice's or
+    /// meeting's when one is named, otherwise `instruction`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<SourceKind>))]
     pub source_kind: Option<String>,
+    /// The conclusion notice the task comes from.
     #[serde(default)]
     pub conclusion_id: Option<Uuid>,
+    /// The meeting the task comes from.
     #[serde(default)]
     pub meeting_id: Option<Uuid>,
+    /// The paragraph or item of the source, or the document's number.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(examples("Mục 2")))]
     pub source_ref: Option<String>,
+    /// The body that assigns the task (UBND huyện…); its leaders approve extensions.
     pub assigner_unit_id: Uuid,
+    /// The person who assigned it, as written.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(examples("Chủ tịch UBND huyện Lê Văn Hoa"))
+    )]
     pub assigner_name: Option<String>,
+    /// Đơn vị chủ trì.
     pub lead_unit_id: Uuid,
+    /// Đơn vị phối hợp.
     #[serde(default)]
     pub coordinating_unit_ids: Vec<Uuid>,
+    /// Đơn vị theo dõi, đôn đốc.
     #[serde(default)]
     pub monitor_unit_id: Option<Uuid>,
+    /// The task this one is part of.
     #[serde(default)]
     pub parent_id: Option<Uuid>,
+    /// Thời hạn: the words or the typed value.
     pub deadline: DeadlineInput,
     /// ISO or dd/mm/yyyy; default: today.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::DateText>))]
     pub assigned_on: Option<String>,
 }
 
@@ -510,19 +601,26 @@ pub struct ProgressUpdate {
 
 /// Raw input for a progress update or a completion report.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProgressInput {
+    /// Tỷ lệ hoàn thành: "63" or "63%".
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::PercentText>))]
     pub percent: Option<String>,
+    /// What was done.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(examples("Đã nạo vét 3/5 tuyến kênh.")))]
     pub note: String,
     /// Report completion (báo cáo hoàn thành): the evidence goes in `note`/`evidence`.
     #[serde(default)]
     pub completed: bool,
+    /// The result or the document that proves completion.
     #[serde(default)]
     pub evidence: Option<String>,
     /// For a recurring task: the occurrence's period code (e.g. `2023W12`); default: the current one.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::period::Period>))]
     pub occurrence: Option<String>,
     /// Optimistic concurrency: the version the user saw.
     #[serde(default)]
@@ -1047,6 +1145,131 @@ mod tests {
 
     fn d(y: i16, m: i8, day: i8) -> Date {
         date(y, m, day)
+    }
+
+    /// Reads `words` against 01/03/2023 and converts the expression: the one bridge.
+    fn bridged(words: &str) -> Result<Deadline, NotADeadline> {
+        let found = giaoban_vntext::date::parse_date_expr(words, d(2023, 3, 1))
+            .unwrap_or_else(|| panic!("the reader reads «{words}»"));
+        Deadline::try_from(&found.value)
+    }
+
+    #[test]
+    fn every_date_expression_kind_bridges_to_a_deadline_or_says_why_not() {
+        use giaoban_vntext::date::{DateExpr, Recurrence};
+        // A day with its year.
+        assert_eq!(
+            bridged("chậm nhất ngày 27/03/2023"),
+            Ok(Deadline::At {
+                date: d(2023, 3, 27),
+                time: None
+            })
+        );
+        // Recurring, weekly at a time.
+        assert_eq!(
+            bridged("trước 17h thứ Năm hàng tuần"),
+            Ok(Deadline::Recurring(RecurrenceRule::weekly(
+                DayOfWeek::Thursday,
+                Some(jiff::civil::time(17, 0, 0, 0))
+            )))
+        );
+        // Recurring, monthly.
+        assert_eq!(
+            bridged("trước ngày 15 hàng tháng"),
+            Ok(Deadline::Recurring(
+                RecurrenceRule::monthly(15, None).unwrap()
+            ))
+        );
+        // A period without a year: the reader takes the document's year (2023), explicitly
+        // marked `year_inferred`; the bridge keeps that year, it does not invent one.
+        let quarter = giaoban_vntext::date::parse_date_expr("trong quý II", d(2023, 3, 1))
+            .expect("read")
+            .value;
+        assert!(matches!(
+            quarter,
+            DateExpr::Period {
+                year_inferred: true,
+                ..
+            }
+        ));
+        assert_eq!(
+            Deadline::try_from(&quarter),
+            Ok(Deadline::WithinPeriod(Period::quarter(2023, 2).unwrap()))
+        );
+        // Standing.
+        assert_eq!(bridged("thường xuyên"), Ok(Deadline::Standing));
+        // A day without a year, and a relative day: the day the reader resolved against the
+        // document's date.
+        let no_year = giaoban_vntext::date::parse_date_expr("ngày 15/4", d(2023, 3, 1))
+            .expect("read")
+            .value;
+        assert!(matches!(
+            no_year,
+            DateExpr::Date {
+                year_inferred: true,
+                ..
+            }
+        ));
+        assert_eq!(
+            Deadline::try_from(&no_year),
+            Ok(Deadline::At {
+                date: d(2023, 4, 15),
+                time: None
+            })
+        );
+        let today = DateExpr::Date {
+            date: d(2023, 3, 1),
+            time: None,
+            part_of_day: None,
+            year_inferred: false,
+            relative: true,
+        };
+        assert_eq!(
+            Deadline::try_from(&today),
+            Ok(Deadline::At {
+                date: d(2023, 3, 1),
+                time: None
+            })
+        );
+        // Expressions that cannot be deadlines say why.
+        for (rule, why) in [
+            (
+                Recurrence::Daily { time: None },
+                NotADeadline::UnsupportedRecurrence,
+            ),
+            (Recurrence::Yearly, NotADeadline::UnsupportedRecurrence),
+            (
+                Recurrence::Weekly {
+                    weekday: None,
+                    time: None,
+                },
+                NotADeadline::RecurrenceWithoutDay,
+            ),
+            (
+                Recurrence::Monthly {
+                    day: None,
+                    time: None,
+                },
+                NotADeadline::RecurrenceWithoutDay,
+            ),
+            (
+                Recurrence::Monthly {
+                    day: Some(40),
+                    time: None,
+                },
+                NotADeadline::OutOfRange,
+            ),
+        ] {
+            assert_eq!(
+                Deadline::try_from(&DateExpr::Recurring(rule)),
+                Err(why),
+                "{rule:?}"
+            );
+        }
+        assert!(matches!(
+            Deadline::try_from(&DateExpr::Recurring(Recurrence::Quarterly)),
+            Ok(Deadline::Recurring(_))
+        ));
     }
 
     #[test]

@@ -265,6 +265,7 @@ pub fn parse_date(field: &'static str, raw: &str) -> Result<Option<Date>, Invali
 
 /// Kind of a unit. Territorial kinds make the administrative tree; the others are bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// Tỉnh / thành phố trực thuộc trung ương.
@@ -522,6 +523,10 @@ pub struct Contact {
     /// Người đứng đầu.
     pub head_name: Option<String>,
     pub head_title: Option<String>,
+    /// The Telegram chat reminders and messages go to: a chat id (negative for groups and
+    /// channels) or a public channel's `@name` (see [`crate::channel::parse_telegram_chat`]). The
+    /// bot that sends them is kept apart, as a secret.
+    pub telegram_chat_id: Option<String>,
 }
 
 impl Contact {
@@ -577,6 +582,7 @@ impl Contact {
             email,
             head_name,
             head_title,
+            telegram_chat_id: None,
         })
     }
 }

@@ -13,7 +13,7 @@ use giaoban_storage::Store;
 use crate::units_file;
 
 /// The units of the demo (see the file's header for its sources).
-pub const UNITS_TOML: &str = include_str!("../demo/units.toml");
+pub use giaoban::DEMO_UNITS_TOML as UNITS_TOML;
 
 /// A demo user: username, name, title, role, unit key.
 pub struct DemoUser {

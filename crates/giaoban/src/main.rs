@@ -1,16 +1,13 @@
 //! `giaoban`: the command line of the system. A thin shell over the library crates: it reads the
 //! configuration (flags, then `GIAOBAN_*` environment variables, then defaults), opens the store and
-//! runs one command.
+//! runs one command. The benchmarks are another binary, `giaoban-bench` (crates/devtools).
 
-mod bench_data;
-mod bench_reports;
-mod bench_rollups;
-mod bench_text;
 mod demo;
 mod demo_cycle;
 mod demo_programmes;
 mod demo_reports;
 
+use giaoban::cli::{Global, open};
 use giaoban::units_file;
 
 use std::net::SocketAddr;
@@ -24,7 +21,6 @@ use giaoban_domain::audit::AuditActor;
 use giaoban_domain::user::{NewUser, Username};
 use giaoban_storage::{Store, StoreConfig};
 use giaoban_web::WebConfig;
-use tracing_subscriber::EnvFilter;
 
 /// giaoban — giao ban, kết luận, theo dõi nhiệm vụ và báo cáo định kỳ của chính quyền địa phương.
 ///
@@ -38,33 +34,6 @@ struct Cli {
     global: Global,
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Args, Clone)]
-struct Global {
-    /// Data directory (SQLite database, lock file).
-    #[arg(
-        long,
-        global = true,
-        env = "GIAOBAN_DATA_DIR",
-        default_value = "giaoban-data"
-    )]
-    data_dir: PathBuf,
-    /// Database URL: postgres://user@host/db for PostgreSQL; without it, SQLite in the data directory.
-    #[arg(
-        long,
-        global = true,
-        env = "GIAOBAN_DATABASE_URL",
-        hide_env_values = true
-    )]
-    database_url: Option<String>,
-    /// Language of messages: vi (default) or en.
-    #[arg(long, global = true, env = "GIAOBAN_LANG", default_value = "vi", value_parser = parse_lang)]
-    lang: Lang,
-}
-
-fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("«{s}»: vi | en"))
 }
 
 #[derive(Subcommand)]
@@ -96,105 +65,14 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Record the deadline reminders due now (7, 3 and 1 days before, and on missing a deadline)
-    /// and e-mail them when GIAOBAN_SMTP_URL is set. The server does this every 10 minutes; this
-    /// runs it once (e.g. from cron on a deployment whose server runs elsewhere).
+    /// Record the deadline and report reminders due now (7, 3 and 1 days before, and on missing a
+    /// deadline), queue their e-mails (when GIAOBAN_SMTP_URL is set) and Telegram messages (to the
+    /// units with a chat and a bot), then send everything due. The server does this every 10
+    /// minutes; this runs it once (e.g. from cron on a deployment whose server runs elsewhere).
     Remind {
         /// Compute as of this moment instead of now (RFC 3339, or a date meaning its end).
         #[arg(long)]
         as_of: Option<String>,
-    },
-    /// Benchmark of periodic reports: builds a province-scale data set in an EMPTY database (use a
-    /// new --data-dir) and prints the incremental roll-up update per report, the roll-up page time
-    /// and a full rebuild (which must equal the incremental totals).
-    BenchReports {
-        #[arg(long, default_value_t = 100)]
-        communes: usize,
-        #[arg(long, default_value_t = 10)]
-        districts: usize,
-        #[arg(long, default_value_t = 200)]
-        indicators: usize,
-        #[arg(long, default_value_t = 36)]
-        months: usize,
-    },
-    /// Roll-ups against DuckDB: the district and province roll-up of every indicator for a quarter
-    /// (quarter, year to date, plan, % of plan) served from giaoban's aggregates and computed by
-    /// DuckDB from the same figures exported as Parquet, checked equal and timed side by side
-    /// (medians of alternating runs), then a full rebuild against DuckDB. Uses the bench-reports
-    /// data set, built first when the database is empty.
-    BenchRollups {
-        #[arg(long, default_value_t = 100)]
-        communes: usize,
-        #[arg(long, default_value_t = 10)]
-        districts: usize,
-        #[arg(long, default_value_t = 200)]
-        indicators: usize,
-        #[arg(long, default_value_t = 36)]
-        months: usize,
-        /// The quarter to roll up (its year must be in the data: 2023–2025 by default).
-        #[arg(long, default_value = "2025Q2")]
-        quarter: String,
-        #[arg(long, default_value_t = 15)]
-        runs: usize,
-        #[arg(long, default_value_t = 3)]
-        rebuild_runs: usize,
-        /// Python with the duckdb package (../shared/peers/pyenv.sh installs it there).
-        #[arg(long, default_value = "/opt/peers-venv/bin/python")]
-        python: PathBuf,
-        /// Where the exported CSV and Parquet files go (default: DATA_DIR/peers).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-    /// Text against pyvi and underthesea: giaoban's full extraction of documents against their
-    /// word segmentation alone, on the same text file (the five seed documents repeated to ≥ 1 MB),
-    /// MB/s as medians of alternating runs.
-    BenchText {
-        /// Size of the text in MB.
-        #[arg(long, default_value_t = 1.0)]
-        mb: f64,
-        #[arg(long, default_value_t = 5)]
-        runs: usize,
-        /// Python with pyvi and underthesea (../shared/peers/pyenv.sh installs them there).
-        #[arg(long, default_value = "/opt/peers-venv/bin/python")]
-        python: PathBuf,
-        /// Where the text file goes (default: DATA_DIR/peers).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Leave underthesea out (about 4 s a run).
-        #[arg(long)]
-        skip_underthesea: bool,
-    },
-    /// Builds the data set of the performance comparisons in an EMPTY database (use a new
-    /// --data-dir, or --database-url for PostgreSQL): units with 30 departments, the reporting data
-    /// of bench-reports and tasks with their progress history, all through the storage layer;
-    /// prints what was built, how long it took, and a generated password for the user bench-admin.
-    /// Reproducible: the same options give the same contents.
-    BenchData {
-        /// province: 100 communes in 10 districts, 200 indicators × 36 months, 20 000 tasks;
-        /// nation: 3 300 communes in 330 districts, same depth (660 000 tasks), for PostgreSQL.
-        #[arg(long, value_enum)]
-        scale: bench_data::Scale,
-        /// Overrides the scale's number of communes.
-        #[arg(long)]
-        communes: Option<usize>,
-        /// Overrides the scale's number of districts.
-        #[arg(long)]
-        districts: Option<usize>,
-        /// Overrides the number of province departments (30).
-        #[arg(long)]
-        departments: Option<usize>,
-        /// Overrides the number of indicators (200; 0 builds no reports).
-        #[arg(long)]
-        indicators: Option<usize>,
-        /// Overrides the number of months of reports (36).
-        #[arg(long)]
-        months: Option<usize>,
-        /// Overrides the scale's number of tasks.
-        #[arg(long)]
-        tasks: Option<usize>,
-        /// Concurrent writers of tasks (default 1 on SQLite, 8 on PostgreSQL).
-        #[arg(long)]
-        jobs: Option<usize>,
     },
     /// Read a conclusion notice or report (FILE, or standard input) and print the proposed meeting
     /// details, tasks, figures, recommendations and warnings as JSON. Saves nothing.
@@ -338,52 +216,8 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("GIAOBAN_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_target(false)
-        .with_writer(std::io::stderr)
-        // Colours only on a terminal: log files and journald get plain text.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("tokio: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
     let lang = cli.global.lang;
-    match runtime.block_on(run(cli)) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{}: {e:#}", lang.pick("Lỗi", "Error"));
-            std::process::ExitCode::FAILURE
-        }
-    }
-}
-
-fn store_config(g: &Global) -> anyhow::Result<StoreConfig> {
-    match &g.database_url {
-        Some(url) => StoreConfig::from_url(url).map_err(|e| anyhow::anyhow!(e.message(g.lang))),
-        None => Ok(StoreConfig::in_data_dir(&g.data_dir)),
-    }
-}
-
-async fn open(g: &Global) -> anyhow::Result<Store> {
-    let config = store_config(g)?;
-    Store::open(&config).await.map_err(|e| {
-        anyhow::anyhow!(
-            "{}: {e}",
-            g.lang
-                .pick("không mở được cơ sở dữ liệu", "cannot open the database")
-        )
-    })
+    giaoban::cli::run_command(lang, run(cli))
 }
 
 /// An exclusive lock on the data directory, held while a server runs there, so that a restore cannot
@@ -500,124 +334,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::BenchReports {
-            communes,
-            districts,
-            indicators,
-            months,
-        } => {
-            let store = open(&g).await?;
-            let params = bench_reports::Params {
-                communes,
-                districts,
-                indicators,
-                months,
-            };
-            let out = bench_reports::run(&store, &params, lang).await;
-            store.close().await;
-            out
-        }
-        Command::BenchRollups {
-            communes,
-            districts,
-            indicators,
-            months,
-            quarter,
-            runs,
-            rebuild_runs,
-            python,
-            out,
-        } => {
-            let quarter = giaoban_domain::period::Period::parse(&quarter).map_err(|_| {
-                anyhow::anyhow!(
-                    "--quarter «{quarter}»: {}",
-                    lang.pick("viết như 2025Q2", "write it like 2025Q2")
-                )
-            })?;
-            let store = open(&g).await?;
-            let params = bench_rollups::Params {
-                config: store_config(&g)?,
-                load: bench_reports::Params {
-                    communes,
-                    districts,
-                    indicators,
-                    months,
-                },
-                quarter,
-                runs,
-                rebuild_runs,
-                python,
-                out: out.unwrap_or_else(|| g.data_dir.join("peers")),
-            };
-            let out = bench_rollups::run(&store, &params, lang).await;
-            store.close().await;
-            out
-        }
-        Command::BenchText {
-            mb,
-            runs,
-            python,
-            out,
-            skip_underthesea,
-        } => {
-            let params = bench_text::Params {
-                mb,
-                runs,
-                python,
-                out: out.unwrap_or_else(|| g.data_dir.join("peers")),
-                underthesea: !skip_underthesea,
-            };
-            bench_text::run(&params, lang).await
-        }
-        Command::BenchData {
-            scale,
-            communes,
-            districts,
-            departments,
-            indicators,
-            months,
-            tasks,
-            jobs,
-        } => {
-            let store = open(&g).await?;
-            let d = bench_data::Params::of(scale);
-            let params = bench_data::Params {
-                communes: communes.unwrap_or(d.communes),
-                districts: districts.unwrap_or(d.districts),
-                departments: departments.unwrap_or(d.departments),
-                indicators: indicators.unwrap_or(d.indicators),
-                months: months.unwrap_or(d.months),
-                tasks: tasks.unwrap_or(d.tasks),
-                jobs: jobs.unwrap_or(match store.engine() {
-                    giaoban_storage::Engine::Sqlite => 1,
-                    giaoban_storage::Engine::Postgres => d.jobs,
-                }),
-            };
-            let out = bench_data::run(&store, scale, &params, lang).await;
-            store.close().await;
-            out
-        }
         Command::Remind { as_of } => {
             let store = open(&g).await?;
-            let mailer = mailer_from_env(lang)?;
+            let channels = channels_from_env(lang)?;
             let now = giaoban_web::work::parse_as_of(as_of.as_deref())
                 .map_err(|e| anyhow::anyhow!(e.to_string()))?;
-            let report = giaoban_web::work::send_reminders(&store, mailer.as_ref(), now)
+            let report = giaoban_web::work::send_reminders(&store, &channels, now)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.to_string()))?;
             println!(
-                "{}: {} {}, {} {}, {} {}, {} {}",
+                "{}: {} {}, {} {}, {} {}",
                 lang.pick("Nhắc việc", "Reminders"),
                 report.tasks_checked,
                 lang.pick("nhiệm vụ có hạn đang mở", "open tasks with a deadline"),
                 report.notifications,
                 lang.pick("nhắc mới", "new reminders"),
-                report.emails_sent,
-                lang.pick("thư đã gửi", "e-mails sent"),
-                report.email_failures,
-                lang.pick("thư lỗi", "e-mails failed"),
+                report.deliveries,
+                lang.pick("tin chờ gửi", "deliveries queued"),
             );
-            let reports = giaoban_web::reports::send_report_reminders(&store, mailer.as_ref(), now)
+            let reports = giaoban_web::reports::send_report_reminders(&store, &channels, now)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.to_string()))?;
             println!(
@@ -627,8 +362,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 lang.pick("báo cáo phải nộp đã xem", "expected reports checked"),
                 reports.reminders,
                 lang.pick("nhắc mới", "new reminders"),
-                reports.emails_sent,
-                lang.pick("thư đã gửi", "e-mails sent"),
+                reports.deliveries,
+                lang.pick("tin chờ gửi", "deliveries queued"),
+            );
+            // Everything due goes out now (reminders, and office messages the server queued),
+            // each delivery once even while a server sends too.
+            let sent =
+                giaoban_web::channels::deliver_pending(&store, &channels, jiff::Timestamp::now())
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+            println!(
+                "{}: {} {}, {} {}, {} {}",
+                lang.pick("Gửi thư và Telegram", "E-mail and Telegram"),
+                sent.sent,
+                lang.pick("đã gửi", "sent"),
+                sent.retried,
+                lang.pick("sẽ gửi lại", "to be tried again"),
+                sent.failed,
+                lang.pick("lỗi", "failed"),
             );
             store.close().await;
             Ok(())
@@ -851,8 +602,15 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
                 args.bind
             )
         })?;
-    let app =
-        giaoban_web::app(store.clone(), args.web_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let channels = std::sync::Arc::new(channels_from_env(lang)?);
+    let app = giaoban_web::app(
+        store.clone(),
+        giaoban_web::WebConfig {
+            channels: channels.clone(),
+            ..args.web_config()
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let purge_store = store.clone();
     let purger = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -863,7 +621,8 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
             }
         }
     });
-    let mailer = mailer_from_env(lang)?;
+    // The outbox's sender: every minute, and at once when a reminder or a message is queued.
+    let sender = giaoban_web::channels::spawn_sender(store.clone(), channels.clone());
     let remind_store = store.clone();
     let reminder = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -871,15 +630,14 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
             tick.tick().await;
             match giaoban_web::work::send_reminders(
                 &remind_store,
-                mailer.as_ref(),
+                &channels,
                 jiff::Timestamp::now(),
             )
             .await
             {
                 Ok(r) if r.notifications > 0 => tracing::info!(
                     new = r.notifications,
-                    emailed = r.emails_sent,
-                    failed = r.email_failures,
+                    queued = r.deliveries,
                     "deadline reminders"
                 ),
                 Ok(_) => {}
@@ -887,16 +645,14 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
             }
             match giaoban_web::reports::send_report_reminders(
                 &remind_store,
-                mailer.as_ref(),
+                &channels,
                 jiff::Timestamp::now(),
             )
             .await
             {
-                Ok(r) if r.reminders > 0 => tracing::info!(
-                    new = r.reminders,
-                    emailed = r.emails_sent,
-                    "report reminders"
-                ),
+                Ok(r) if r.reminders > 0 => {
+                    tracing::info!(new = r.reminders, queued = r.deliveries, "report reminders")
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "report reminders failed"),
             }
@@ -914,6 +670,7 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
     giaoban_web::serve(listener, app, shutdown_signal()).await?;
     purger.abort();
     reminder.abort();
+    sender.abort();
     store.close().await;
     tracing::info!("giaoban stopped");
     Ok(())
@@ -1018,6 +775,28 @@ fn mailer_from_env(lang: Lang) -> anyhow::Result<Option<giaoban_notify::Mailer>>
             ))
         }
     }
+}
+
+/// The channels of this server: e-mail when GIAOBAN_SMTP_URL is set; Telegram always, through
+/// GIAOBAN_TELEGRAM_API (Telegram's own by default) with the units' own bots and the optional
+/// server bot of GIAOBAN_TELEGRAM_BOT_TOKEN; links made absolute with GIAOBAN_PUBLIC_URL.
+fn channels_from_env(lang: Lang) -> anyhow::Result<giaoban_web::channels::Channels> {
+    let mailer = mailer_from_env(lang)?;
+    let telegram_config =
+        giaoban_notify::TelegramConfig::from_env().map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    let telegram = giaoban_notify::Telegram::new(&telegram_config)
+        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    tracing::info!(
+        api = telegram.api_base(),
+        server_bot = telegram.server_token().is_some(),
+        "Telegram messages enabled for units with a chat and a bot"
+    );
+    let public_url = std::env::var(giaoban_web::channels::PUBLIC_URL_ENV_VAR).ok();
+    Ok(giaoban_web::channels::Channels::new(
+        mailer,
+        Some(telegram),
+        public_url,
+    ))
 }
 
 async fn shutdown_signal() {

@@ -1,12 +1,19 @@
-//! A minimal SMTP server for tests (cargo feature `testing`): it listens on 127.0.0.1:0, accepts
-//! every message and keeps it, so a test can send through the real [`Mailer`](crate::Mailer) and
-//! look at what arrived.
+//! Stand-ins of the outside services for tests (cargo feature `testing`).
 //!
-//! It speaks EHLO/HELO, MAIL FROM, RCPT TO, DATA (with dot-unstuffing), RSET, NOOP and QUIT, in
-//! clear text and without authentication: point a mailer at it with [`SmtpSink::config`].
+//! [`SmtpSink`] is a minimal SMTP server: it listens on 127.0.0.1:0, accepts every message and
+//! keeps it, so a test can send through the real [`Mailer`](crate::Mailer) and look at what
+//! arrived. It speaks EHLO/HELO, MAIL FROM, RCPT TO, DATA (with dot-unstuffing), RSET, NOOP and
+//! QUIT, in clear text and without authentication: point a mailer at it with [`SmtpSink::config`].
+//!
+//! [`TelegramStandIn`] is a local Telegram Bot API (`POST /bot{token}/sendMessage`): it records
+//! every message it accepts, answers in Telegram's JSON, and can be told to fail the next requests
+//! (500, or 429 with `retry_after`), to know only some chats (others get 400 "chat not found") and
+//! only some tokens (others get 401). Point a sender at [`TelegramStandIn::api_base`].
 
+use std::collections::{HashSet, VecDeque};
 use std::io;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -223,6 +230,276 @@ fn path(arg: &str) -> String {
     match arg.strip_prefix('<').and_then(|a| a.split_once('>')) {
         Some((inside, _)) => inside.to_string(),
         None => arg.split_whitespace().next().unwrap_or("").to_string(),
+    }
+}
+
+// ── Telegram ────────────────────────────────────────────────────────────────────────────────
+
+/// A message the Telegram stand-in accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelegramMessage {
+    /// The bot token of the request path.
+    pub token: String,
+    /// The chat as sent (a number is written in decimal).
+    pub chat_id: String,
+    pub text: String,
+}
+
+/// How the stand-in fails a request it was told to fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TelegramFailure {
+    /// 500 Internal Server Error.
+    ServerError,
+    /// 429 Too Many Requests with `parameters.retry_after` (seconds).
+    TooManyRequests { retry_after: u32 },
+}
+
+#[derive(Default)]
+struct StandInRules {
+    failures: VecDeque<TelegramFailure>,
+    known_chats: Option<HashSet<String>>,
+    known_tokens: Option<HashSet<String>>,
+    requests: usize,
+}
+
+/// A running Telegram Bot API stand-in. Stops when dropped.
+///
+/// ```ignore
+/// let tg = TelegramStandIn::start().await?;
+/// let sender = Telegram::new(&TelegramConfig::new(&tg.api_base()))?;
+/// tg.fail_next(2, TelegramFailure::ServerError);
+/// tg.known_chats(["-1001234567890"]);
+/// let got = tg.wait_for(1, Duration::from_secs(10)).await?;
+/// ```
+pub struct TelegramStandIn {
+    addr: SocketAddr,
+    rules: Arc<Mutex<StandInRules>>,
+    messages: watch::Receiver<Vec<TelegramMessage>>,
+    server: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for TelegramStandIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TelegramStandIn")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TelegramStandIn {
+    /// Starts the stand-in on 127.0.0.1 with a port chosen by the system. It accepts every chat
+    /// and every token until told otherwise.
+    pub async fn start() -> io::Result<TelegramStandIn> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = watch::channel(Vec::new());
+        let tx = Arc::new(tx);
+        let rules: Arc<Mutex<StandInRules>> = Arc::default();
+        let server = tokio::spawn({
+            let rules = rules.clone();
+            async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    let (tx, rules) = (tx.clone(), rules.clone());
+                    tokio::spawn(async move {
+                        let service = hyper::service::service_fn(move |req| {
+                            let (tx, rules) = (tx.clone(), rules.clone());
+                            async move {
+                                Ok::<_, std::convert::Infallible>(bot_api(req, &tx, &rules).await)
+                            }
+                        });
+                        // A client that goes away mid-request is no concern of the stand-in.
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                            .await;
+                    });
+                }
+            }
+        });
+        Ok(TelegramStandIn {
+            addr,
+            rules,
+            messages: rx,
+            server,
+        })
+    }
+
+    /// The address to configure as the Bot API (`GIAOBAN_TELEGRAM_API`): `http://127.0.0.1:PORT`.
+    pub fn api_base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The messages accepted so far, in order of arrival (failed requests are not among them).
+    pub fn messages(&self) -> Vec<TelegramMessage> {
+        self.messages.borrow().clone()
+    }
+
+    /// How many sendMessage requests arrived, failed ones included.
+    pub fn requests(&self) -> usize {
+        self.rules().requests
+    }
+
+    /// Waits until at least `n` messages were accepted, then returns them all.
+    pub async fn wait_for(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> Result<Vec<TelegramMessage>, WaitTimeout> {
+        let mut rx = self.messages.clone();
+        let arrived = tokio::time::timeout(timeout, rx.wait_for(|m| m.len() >= n)).await;
+        match arrived {
+            Ok(Ok(messages)) => Ok(messages.clone()),
+            _ => Err(WaitTimeout {
+                expected: n,
+                received: self.messages.borrow().len(),
+            }),
+        }
+    }
+
+    /// Fails the next `n` requests (whatever their chat or token) the way `kind` says.
+    pub fn fail_next(&self, n: usize, kind: TelegramFailure) {
+        self.rules().failures.extend(std::iter::repeat_n(kind, n));
+    }
+
+    /// From now on only these chats exist: a message to another gets 400 "Bad Request: chat not
+    /// found", as Telegram answers.
+    pub fn known_chats<I, S>(&self, chats: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.rules().known_chats = Some(chats.into_iter().map(Into::into).collect());
+    }
+
+    /// From now on only these bot tokens are valid: another gets 401 "Unauthorized".
+    pub fn known_tokens<I, S>(&self, tokens: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.rules().known_tokens = Some(tokens.into_iter().map(Into::into).collect());
+    }
+
+    fn rules(&self) -> std::sync::MutexGuard<'_, StandInRules> {
+        self.rules.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Drop for TelegramStandIn {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+type StandInBody = http_body_util::Full<bytes::Bytes>;
+
+fn bot_reply(status: u16, body: serde_json::Value) -> hyper::Response<StandInBody> {
+    let mut resp = hyper::Response::new(http_body_util::Full::new(bytes::Bytes::from(
+        body.to_string(),
+    )));
+    *resp.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    resp.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+fn bot_error(code: u16, description: &str) -> hyper::Response<StandInBody> {
+    bot_reply(
+        code,
+        serde_json::json!({"ok": false, "error_code": code, "description": description}),
+    )
+}
+
+/// One Bot API request, answered as Telegram would.
+async fn bot_api(
+    req: hyper::Request<hyper::body::Incoming>,
+    messages: &watch::Sender<Vec<TelegramMessage>>,
+    rules: &Mutex<StandInRules>,
+) -> hyper::Response<StandInBody> {
+    use http_body_util::BodyExt;
+    let token = req
+        .uri()
+        .path()
+        .strip_prefix("/bot")
+        .and_then(|rest| rest.strip_suffix("/sendMessage"))
+        .map(str::to_owned);
+    let (Some(token), true) = (token, req.method() == hyper::Method::POST) else {
+        return bot_error(404, "Not Found");
+    };
+    let Ok(body) = http_body_util::Limited::new(req.into_body(), 1024 * 1024)
+        .collect()
+        .await
+    else {
+        return bot_error(400, "Bad Request: the request body could not be read");
+    };
+    let json: serde_json::Value =
+        serde_json::from_slice(&body.to_bytes()).unwrap_or(serde_json::Value::Null);
+    let chat_id = match &json["chat_id"] {
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        _ => String::new(),
+    };
+    let text = json["text"].as_str().unwrap_or("").to_owned();
+    let failure = {
+        let mut r = rules.lock().unwrap_or_else(PoisonError::into_inner);
+        r.requests += 1;
+        match r.failures.pop_front() {
+            Some(f) => Err(f),
+            None if r.known_tokens.as_ref().is_some_and(|k| !k.contains(&token)) => {
+                Ok(Some((401, "Unauthorized")))
+            }
+            None if chat_id.is_empty() => Ok(Some((400, "Bad Request: chat_id is empty"))),
+            None if text.is_empty() => Ok(Some((400, "Bad Request: message text is empty"))),
+            None if r
+                .known_chats
+                .as_ref()
+                .is_some_and(|k| !k.contains(&chat_id)) =>
+            {
+                Ok(Some((400, "Bad Request: chat not found")))
+            }
+            None => Ok(None),
+        }
+    };
+    match failure {
+        Err(TelegramFailure::ServerError) => bot_error(500, "Internal Server Error"),
+        Err(TelegramFailure::TooManyRequests { retry_after }) => bot_reply(
+            429,
+            serde_json::json!({
+                "ok": false,
+                "error_code": 429,
+                "description": format!("Too Many Requests: retry after {retry_after}"),
+                "parameters": {"retry_after": retry_after},
+            }),
+        ),
+        Ok(Some((code, description))) => bot_error(code, description),
+        Ok(None) => {
+            let mut message_id = 0;
+            messages.send_modify(|m| {
+                m.push(TelegramMessage {
+                    token,
+                    chat_id: chat_id.clone(),
+                    text: text.clone(),
+                });
+                message_id = m.len();
+            });
+            bot_reply(
+                200,
+                serde_json::json!({
+                    "ok": true,
+                    "result": {
+                        "message_id": message_id,
+                        "chat": {"id": json["chat_id"]},
+                        "date": std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map(|d| d.as_secs())
+                            .unwrap_or_default(),
+                        "text": text,
+                    },
+                }),
+            )
+        }
     }
 }
 

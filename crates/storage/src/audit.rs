@@ -24,13 +24,16 @@ pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log \
     (id, at, actor_id, actor_name, action, entity, entity_id, unit_id, before, after) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
-/// Records `$entry` (a `&NewAudit`) with the executor `$ex` (the open transaction).
-macro_rules! record_audit {
-    ($ex:expr, $entry:expr) => {{
-        let e: &$crate::audit::NewAudit<'_> = $entry;
-        sqlx::query($crate::audit::INSERT_AUDIT)
+/// Records `entry` with the connection `conn` (the open transaction's).
+pub(crate) async fn record_audit<'c>(
+    conn: impl Into<crate::Conn<'c>>,
+    entry: &NewAudit<'_>,
+) -> Result<()> {
+    let e = entry;
+    crate::on_conn!(conn.into(), ex => {
+        sqlx::query(INSERT_AUDIT)
             .bind(uuid::Uuid::now_v7())
-            .bind($crate::convert::now_micros())
+            .bind(crate::convert::now_micros())
             .bind(e.actor.user_id.map(|u| u.0))
             .bind(e.actor.name.as_str())
             .bind(e.action.code())
@@ -39,11 +42,11 @@ macro_rules! record_audit {
             .bind(e.unit_id.map(|u| u.0))
             .bind(e.before.as_ref().map(sqlx::types::Json))
             .bind(e.after.as_ref().map(sqlx::types::Json))
-            .execute($ex)
+            .execute(ex)
             .await?;
-    }};
+    });
+    Ok(())
 }
-pub(crate) use record_audit;
 
 #[derive(sqlx::FromRow)]
 struct AuditRow {
@@ -118,7 +121,7 @@ impl Store {
     /// Records an event that changes no other row (sign-in, sign-out, failed sign-in).
     pub async fn record_event(&self, entry: &NewAudit<'_>) -> Result<()> {
         crate::write_tx!(self, tx => {
-            record_audit!(&mut *tx, entry);
+            record_audit(&mut *tx, entry).await?;
         });
         Ok(())
     }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::audit::{NewAudit, record_audit};
 use crate::convert::{date_to_db, now_micros, opt_date_from_db, ts_from_db};
+use crate::unit_of_work::in_tx;
 use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
 
 #[derive(sqlx::FromRow)]
@@ -106,44 +107,10 @@ impl Store {
         actor: &AuditActor,
         draft: &ConclusionDraft,
     ) -> Result<Conclusion> {
-        let id = Uuid::now_v7();
-        write_tx!(self, tx => {
-            let now = now_micros();
-            sqlx::query(
-                "INSERT INTO conclusions (id, meeting_id, issuer_unit_id, status, symbol, place, title, \
-                 signer_name, signer_title, authority, results, shortcomings, directions, recipients, \
-                 corrects_id, created_at, updated_at, version) \
-                 VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1)",
-            )
-            .bind(id)
-            .bind(draft.meeting_id)
-            .bind(draft.issuer_unit_id.0)
-            .bind(draft.symbol.as_str())
-            .bind(draft.place.as_deref())
-            .bind(draft.title.as_str())
-            .bind(draft.signer_name.as_deref())
-            .bind(draft.signer_title.as_deref())
-            .bind(draft.authority.code())
-            .bind(draft.results.as_deref())
-            .bind(draft.shortcomings.as_deref())
-            .bind(draft.directions.as_deref())
-            .bind(Json(&draft.recipients))
-            .bind(draft.corrects_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            let c = load_conclusion!(tx, id)?.ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
-                actor,
-                action: AuditAction::Create,
-                entity: "conclusion",
-                entity_id: id.to_string(),
-                unit_id: Some(draft.issuer_unit_id),
-                before: None,
-                after: serde_json::to_value(&c).ok(),
-            });
-            Ok(c)
-        })
+        let mut uow = self.begin().await?;
+        let out = uow.create_conclusion(actor, draft).await?;
+        uow.commit().await?;
+        Ok(out)
     }
 
     /// Changes a draft. An issued notice is refused: it never changes.
@@ -184,7 +151,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let after = load_conclusion!(tx, id)?.ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
                 entity: "conclusion",
@@ -192,7 +159,7 @@ impl Store {
                 unit_id: Some(after.issuer_unit_id),
                 before: serde_json::to_value(&before).ok(),
                 after: serde_json::to_value(&after).ok(),
-            });
+            }).await?;
             Ok(after)
         })
     }
@@ -245,7 +212,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let after = load_conclusion!(tx, id)?.ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
                 entity: "conclusion",
@@ -253,7 +220,7 @@ impl Store {
                 unit_id: Some(after.issuer_unit_id),
                 before: serde_json::to_value(&before).ok(),
                 after: serde_json::to_value(&after).ok(),
-            });
+            }).await?;
             Ok(after)
         })
     }
@@ -272,5 +239,52 @@ impl Store {
         let rows: Vec<ConclusionRow> =
             with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
         rows.into_iter().map(from_row).collect()
+    }
+}
+
+impl crate::unit_of_work::UnitOfWork<'_> {
+    pub async fn create_conclusion(
+        &mut self,
+        actor: &AuditActor,
+        draft: &ConclusionDraft,
+    ) -> Result<Conclusion> {
+        let id = Uuid::now_v7();
+        in_tx!(self, tx => {
+            let now = now_micros();
+            sqlx::query(
+                "INSERT INTO conclusions (id, meeting_id, issuer_unit_id, status, symbol, place, title, \
+                 signer_name, signer_title, authority, results, shortcomings, directions, recipients, \
+                 corrects_id, created_at, updated_at, version) \
+                 VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1)",
+            )
+            .bind(id)
+            .bind(draft.meeting_id)
+            .bind(draft.issuer_unit_id.0)
+            .bind(draft.symbol.as_str())
+            .bind(draft.place.as_deref())
+            .bind(draft.title.as_str())
+            .bind(draft.signer_name.as_deref())
+            .bind(draft.signer_title.as_deref())
+            .bind(draft.authority.code())
+            .bind(draft.results.as_deref())
+            .bind(draft.shortcomings.as_deref())
+            .bind(draft.directions.as_deref())
+            .bind(Json(&draft.recipients))
+            .bind(draft.corrects_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let c = load_conclusion!(tx, id)?.ok_or(StoreError::NotFound)?;
+            record_audit(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Create,
+                entity: "conclusion",
+                entity_id: id.to_string(),
+                unit_id: Some(draft.issuer_unit_id),
+                before: None,
+                after: serde_json::to_value(&c).ok(),
+            }).await?;
+            Ok(c)
+        })
     }
 }

@@ -75,22 +75,6 @@ impl Store {
         Ok(())
     }
 
-    /// Records the document a meeting was created from.
-    pub async fn record_read_document(
-        &self,
-        meeting_id: Uuid,
-        text_hash: &str,
-        number: Option<&str>,
-        issuer: UnitId,
-    ) -> Result<()> {
-        write_one!(self, pool => sqlx::query(
-            "INSERT INTO read_documents (meeting_id, text_hash, number, issuer_unit_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (meeting_id) DO NOTHING")
-            .bind(meeting_id).bind(text_hash).bind(number).bind(issuer.0).bind(now_micros())
-            .execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
     /// The meetings created before from the same text, or from a document with the same
     /// number/symbol and issuer; the same text first, then the oldest.
     pub async fn read_documents_like(
@@ -114,5 +98,23 @@ impl Store {
             .collect();
         out.sort_by_key(|d| !d.same_text);
         Ok(out)
+    }
+}
+
+impl crate::unit_of_work::UnitOfWork<'_> {
+    /// Records the document a meeting was created from.
+    pub async fn record_read_document(
+        &mut self,
+        meeting_id: Uuid,
+        text_hash: &str,
+        number: Option<&str>,
+        issuer: UnitId,
+    ) -> Result<()> {
+        crate::unit_of_work::in_tx!(self, tx => sqlx::query(
+            "INSERT INTO read_documents (meeting_id, text_hash, number, issuer_unit_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (meeting_id) DO NOTHING")
+            .bind(meeting_id).bind(text_hash).bind(number).bind(issuer.0).bind(now_micros())
+            .execute(&mut *tx).await.map(|r| r.rows_affected()))?;
+        Ok(())
     }
 }

@@ -69,7 +69,7 @@ impl Store {
                 .bind(opt_date_to_db(level.active_to)?)
                 .execute(&mut *tx)
                 .await?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: if before.is_some() { AuditAction::Update } else { AuditAction::Create },
                 entity: "level",
@@ -77,7 +77,7 @@ impl Store {
                 unit_id: None,
                 before: before.as_ref().and_then(|b| serde_json::to_value(b).ok()),
                 after: serde_json::to_value(level).ok(),
-            });
+            }).await?;
         });
         Ok(level.clone())
     }

@@ -15,18 +15,23 @@ mod error;
 pub mod audit;
 pub mod backup;
 pub mod conclusions;
+pub mod deliveries;
 pub mod form_keys;
+pub mod inbox;
 pub mod levels;
 pub mod meetings;
+pub mod messages;
 pub mod notifications;
 pub mod ocop;
 pub mod period_reports;
 pub mod programmes;
+pub mod readings;
 pub mod reports;
 pub mod sessions;
 pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod unit_of_work;
 pub mod units;
 pub mod users;
 
@@ -118,6 +123,38 @@ macro_rules! read_tx {
 pub(crate) use read_tx;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A connection (usually an open transaction's) of either engine, for the helpers that run
+/// statements inside a caller's transaction. Built from `&mut *tx` with `.into()` (the helpers take
+/// `impl Into<Conn>`, so a call reads `record_audit(&mut *tx, &entry).await?`).
+pub(crate) enum Conn<'c> {
+    Sqlite(&'c mut sqlx::SqliteConnection),
+    Postgres(&'c mut sqlx::PgConnection),
+}
+
+impl<'c> From<&'c mut sqlx::SqliteConnection> for Conn<'c> {
+    fn from(c: &'c mut sqlx::SqliteConnection) -> Self {
+        Conn::Sqlite(c)
+    }
+}
+
+impl<'c> From<&'c mut sqlx::PgConnection> for Conn<'c> {
+    fn from(c: &'c mut sqlx::PgConnection) -> Self {
+        Conn::Postgres(c)
+    }
+}
+
+/// Runs `$body` with `$ex` bound to the concrete connection of a [`Conn`] (engine dispatch, as
+/// [`with_pool!`]).
+macro_rules! on_conn {
+    ($conn:expr, $ex:ident => $body:expr) => {
+        match $conn {
+            $crate::Conn::Sqlite($ex) => $body,
+            $crate::Conn::Postgres($ex) => $body,
+        }
+    };
+}
+pub(crate) use on_conn;
 
 /// The engine behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,6 +16,7 @@ use crate::audit::{NewAudit, record_audit};
 use crate::convert::{
     date_from_db, date_to_db, now_micros, opt_date_from_db, opt_date_to_db, ts_from_db,
 };
+use crate::unit_of_work::in_tx;
 use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
 
 #[derive(sqlx::FromRow)]
@@ -151,8 +152,199 @@ impl Store {
         draft: &MeetingDraft,
         notice: Option<NoticeTask>,
     ) -> Result<Meeting> {
-        let id = Uuid::now_v7();
+        let mut uow = self.begin().await?;
+        let out = uow.create_meeting(actor, draft, notice).await?;
+        uow.commit().await?;
+        Ok(out)
+    }
+
+    /// Replaces a meeting's details (the host stays).
+    pub async fn update_meeting(
+        &self,
+        actor: &AuditActor,
+        id: Uuid,
+        draft: &MeetingDraft,
+        expected_version: Option<i64>,
+    ) -> Result<Meeting> {
         write_tx!(self, tx => {
+            let before = load_meeting!(tx, id)?.ok_or(StoreError::NotFound)?;
+            if expected_version.is_some_and(|v| v != before.version) {
+                return Err(StoreError::Conflict(Conflict::Version));
+            }
+            sqlx::query(
+                "UPDATE meetings SET kind = $2, title = $3, date = $4, time = $5, place = $6, \
+                 chair = $7, participants = $8, invited_unit_ids = $9, agenda = $10, minutes = $11, \
+                 period = $12, updated_at = $13, version = version + 1 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(draft.kind.code())
+            .bind(draft.title.as_str())
+            .bind(date_to_db(draft.date)?)
+            .bind(time_to_db(draft.time))
+            .bind(draft.place.as_deref())
+            .bind(draft.chair.as_ref().map(Json))
+            .bind(Json(&draft.participants))
+            .bind(Json(&draft.invited_unit_ids))
+            .bind(Json(&draft.agenda))
+            .bind(draft.minutes.as_deref())
+            .bind(draft.period.map(|p| p.code()))
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await?;
+            let after = load_meeting!(tx, id)?.ok_or(StoreError::NotFound)?;
+            record_audit(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "meeting",
+                entity_id: id.to_string(),
+                unit_id: Some(after.host_unit_id),
+                before: serde_json::to_value(&before).ok(),
+                after: serde_json::to_value(&after).ok(),
+            }).await?;
+            Ok(after)
+        })
+    }
+
+    pub async fn meeting(&self, id: Uuid) -> Result<Meeting> {
+        let found = with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            load_meeting!(conn, id)?
+        });
+        found.ok_or(StoreError::NotFound)
+    }
+
+    /// Every meeting, newest first (a district holds a few hundred a year; callers filter by
+    /// access in memory).
+    pub async fn meetings(&self) -> Result<Vec<Meeting>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{MEETING_COLUMNS} ORDER BY date DESC, created_at DESC"
+        ));
+        let rows: Vec<MeetingRow> =
+            with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+        rows.into_iter().map(meeting_from_row).collect()
+    }
+
+    pub async fn create_recommendation(
+        &self,
+        actor: &AuditActor,
+        draft: &RecommendationDraft,
+    ) -> Result<Recommendation> {
+        let mut uow = self.begin().await?;
+        let out = uow.create_recommendation(actor, draft).await?;
+        uow.commit().await?;
+        Ok(out)
+    }
+
+    /// Records the answer to a recommendation and its new status on `today`.
+    pub async fn answer_recommendation(
+        &self,
+        actor: &AuditActor,
+        id: Uuid,
+        answer: &Answer,
+        today: jiff::civil::Date,
+    ) -> Result<Recommendation> {
+        write_tx!(self, tx => {
+            let before = load_recommendation!(tx, id)?.ok_or(StoreError::NotFound)?;
+            if answer.version.is_some_and(|v| v != before.version) {
+                return Err(StoreError::Conflict(Conflict::Version));
+            }
+            let answered_on = match (&answer.answer, before.answered_on) {
+                (Some(_), None) => Some(today),
+                (_, kept) => kept,
+            };
+            let resolved_on = (answer.status == RecommendationStatus::Resolved)
+                .then(|| before.resolved_on.unwrap_or(today));
+            sqlx::query(
+                "UPDATE recommendations SET answer = $2, answered_on = $3, status = $4, \
+                 resolved_on = $5, updated_at = $6, version = version + 1 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(answer.answer.as_deref())
+            .bind(opt_date_to_db(answered_on)?)
+            .bind(answer.status.code())
+            .bind(opt_date_to_db(resolved_on)?)
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await?;
+            let after = load_recommendation!(tx, id)?.ok_or(StoreError::NotFound)?;
+            record_audit(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "recommendation",
+                entity_id: id.to_string(),
+                unit_id: after.addressed_to_unit_id.or(Some(after.raised_by_unit_id)),
+                before: serde_json::to_value(&before).ok(),
+                after: serde_json::to_value(&after).ok(),
+            }).await?;
+            Ok(after)
+        })
+    }
+
+    pub async fn recommendation(&self, id: Uuid) -> Result<Recommendation> {
+        let found = with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            load_recommendation!(conn, id)?
+        });
+        found.ok_or(StoreError::NotFound)
+    }
+
+    /// Every recommendation, newest first.
+    pub async fn recommendations(&self) -> Result<Vec<Recommendation>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{RECOMMENDATION_COLUMNS} ORDER BY raised_on DESC, created_at DESC"
+        ));
+        let rows: Vec<RecommendationRow> =
+            with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+        rows.into_iter().map(recommendation_from_row).collect()
+    }
+}
+
+impl crate::unit_of_work::UnitOfWork<'_> {
+    pub async fn create_recommendation(
+        &mut self,
+        actor: &AuditActor,
+        draft: &RecommendationDraft,
+    ) -> Result<Recommendation> {
+        let id = Uuid::now_v7();
+        in_tx!(self, tx => {
+            let now = now_micros();
+            sqlx::query(
+                "INSERT INTO recommendations (id, meeting_id, raised_by_unit_id, addressed_to_unit_id, \
+                 content, raised_on, status, created_at, updated_at, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'awaiting', $7, $7, 1)",
+            )
+            .bind(id)
+            .bind(draft.meeting_id)
+            .bind(draft.raised_by_unit_id.0)
+            .bind(draft.addressed_to_unit_id.map(|u| u.0))
+            .bind(draft.content.as_str())
+            .bind(date_to_db(draft.raised_on)?)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let rec = load_recommendation!(tx, id)?.ok_or(StoreError::NotFound)?;
+            record_audit(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Create,
+                entity: "recommendation",
+                entity_id: id.to_string(),
+                unit_id: Some(draft.raised_by_unit_id),
+                before: None,
+                after: serde_json::to_value(&rec).ok(),
+            }).await?;
+            Ok(rec)
+        })
+    }
+
+    /// Records a meeting, and with it the office's task of issuing its conclusion notice.
+    pub async fn create_meeting(
+        &mut self,
+        actor: &AuditActor,
+        draft: &MeetingDraft,
+        notice: Option<NoticeTask>,
+    ) -> Result<Meeting> {
+        let id = Uuid::now_v7();
+        in_tx!(self, tx => {
             let now = now_micros();
             sqlx::query(
                 "INSERT INTO meetings (id, kind, title, date, time, place, host_unit_id, chair, \
@@ -211,7 +403,7 @@ impl Store {
                 .await?;
             }
             let meeting = load_meeting!(tx, id)?.ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
                 entity: "meeting",
@@ -219,173 +411,8 @@ impl Store {
                 unit_id: Some(draft.host_unit_id),
                 before: None,
                 after: serde_json::to_value(&meeting).ok(),
-            });
+            }).await?;
             Ok(meeting)
         })
-    }
-
-    /// Replaces a meeting's details (the host stays).
-    pub async fn update_meeting(
-        &self,
-        actor: &AuditActor,
-        id: Uuid,
-        draft: &MeetingDraft,
-        expected_version: Option<i64>,
-    ) -> Result<Meeting> {
-        write_tx!(self, tx => {
-            let before = load_meeting!(tx, id)?.ok_or(StoreError::NotFound)?;
-            if expected_version.is_some_and(|v| v != before.version) {
-                return Err(StoreError::Conflict(Conflict::Version));
-            }
-            sqlx::query(
-                "UPDATE meetings SET kind = $2, title = $3, date = $4, time = $5, place = $6, \
-                 chair = $7, participants = $8, invited_unit_ids = $9, agenda = $10, minutes = $11, \
-                 period = $12, updated_at = $13, version = version + 1 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(draft.kind.code())
-            .bind(draft.title.as_str())
-            .bind(date_to_db(draft.date)?)
-            .bind(time_to_db(draft.time))
-            .bind(draft.place.as_deref())
-            .bind(draft.chair.as_ref().map(Json))
-            .bind(Json(&draft.participants))
-            .bind(Json(&draft.invited_unit_ids))
-            .bind(Json(&draft.agenda))
-            .bind(draft.minutes.as_deref())
-            .bind(draft.period.map(|p| p.code()))
-            .bind(now_micros())
-            .execute(&mut *tx)
-            .await?;
-            let after = load_meeting!(tx, id)?.ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
-                actor,
-                action: AuditAction::Update,
-                entity: "meeting",
-                entity_id: id.to_string(),
-                unit_id: Some(after.host_unit_id),
-                before: serde_json::to_value(&before).ok(),
-                after: serde_json::to_value(&after).ok(),
-            });
-            Ok(after)
-        })
-    }
-
-    pub async fn meeting(&self, id: Uuid) -> Result<Meeting> {
-        let found = with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            load_meeting!(conn, id)?
-        });
-        found.ok_or(StoreError::NotFound)
-    }
-
-    /// Every meeting, newest first (a district holds a few hundred a year; callers filter by
-    /// access in memory).
-    pub async fn meetings(&self) -> Result<Vec<Meeting>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "{MEETING_COLUMNS} ORDER BY date DESC, created_at DESC"
-        ));
-        let rows: Vec<MeetingRow> =
-            with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
-        rows.into_iter().map(meeting_from_row).collect()
-    }
-
-    pub async fn create_recommendation(
-        &self,
-        actor: &AuditActor,
-        draft: &RecommendationDraft,
-    ) -> Result<Recommendation> {
-        let id = Uuid::now_v7();
-        write_tx!(self, tx => {
-            let now = now_micros();
-            sqlx::query(
-                "INSERT INTO recommendations (id, meeting_id, raised_by_unit_id, addressed_to_unit_id, \
-                 content, raised_on, status, created_at, updated_at, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'awaiting', $7, $7, 1)",
-            )
-            .bind(id)
-            .bind(draft.meeting_id)
-            .bind(draft.raised_by_unit_id.0)
-            .bind(draft.addressed_to_unit_id.map(|u| u.0))
-            .bind(draft.content.as_str())
-            .bind(date_to_db(draft.raised_on)?)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            let rec = load_recommendation!(tx, id)?.ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
-                actor,
-                action: AuditAction::Create,
-                entity: "recommendation",
-                entity_id: id.to_string(),
-                unit_id: Some(draft.raised_by_unit_id),
-                before: None,
-                after: serde_json::to_value(&rec).ok(),
-            });
-            Ok(rec)
-        })
-    }
-
-    /// Records the answer to a recommendation and its new status on `today`.
-    pub async fn answer_recommendation(
-        &self,
-        actor: &AuditActor,
-        id: Uuid,
-        answer: &Answer,
-        today: jiff::civil::Date,
-    ) -> Result<Recommendation> {
-        write_tx!(self, tx => {
-            let before = load_recommendation!(tx, id)?.ok_or(StoreError::NotFound)?;
-            if answer.version.is_some_and(|v| v != before.version) {
-                return Err(StoreError::Conflict(Conflict::Version));
-            }
-            let answered_on = match (&answer.answer, before.answered_on) {
-                (Some(_), None) => Some(today),
-                (_, kept) => kept,
-            };
-            let resolved_on = (answer.status == RecommendationStatus::Resolved)
-                .then(|| before.resolved_on.unwrap_or(today));
-            sqlx::query(
-                "UPDATE recommendations SET answer = $2, answered_on = $3, status = $4, \
-                 resolved_on = $5, updated_at = $6, version = version + 1 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(answer.answer.as_deref())
-            .bind(opt_date_to_db(answered_on)?)
-            .bind(answer.status.code())
-            .bind(opt_date_to_db(resolved_on)?)
-            .bind(now_micros())
-            .execute(&mut *tx)
-            .await?;
-            let after = load_recommendation!(tx, id)?.ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
-                actor,
-                action: AuditAction::Update,
-                entity: "recommendation",
-                entity_id: id.to_string(),
-                unit_id: after.addressed_to_unit_id.or(Some(after.raised_by_unit_id)),
-                before: serde_json::to_value(&before).ok(),
-                after: serde_json::to_value(&after).ok(),
-            });
-            Ok(after)
-        })
-    }
-
-    pub async fn recommendation(&self, id: Uuid) -> Result<Recommendation> {
-        let found = with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            load_recommendation!(conn, id)?
-        });
-        found.ok_or(StoreError::NotFound)
-    }
-
-    /// Every recommendation, newest first.
-    pub async fn recommendations(&self) -> Result<Vec<Recommendation>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "{RECOMMENDATION_COLUMNS} ORDER BY raised_on DESC, created_at DESC"
-        ));
-        let rows: Vec<RecommendationRow> =
-            with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
-        rows.into_iter().map(recommendation_from_row).collect()
     }
 }

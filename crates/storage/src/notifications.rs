@@ -59,7 +59,8 @@ const COLUMNS: &str = "SELECT id, unit_id, task_id, occurrence, kind, due_label,
 
 impl Store {
     /// Records a reminder unless the same one (unit, task, occurrence, kind) was recorded before.
-    /// Returns it when it is new. Reminders are machine-made, so they are not audited.
+    /// Returns it when it is new. Reminders are machine-made, so they are not audited. (The
+    /// reminder sweep records its deliveries with it: [`Store::add_notification_with_deliveries`].)
     pub async fn add_notification(
         &self,
         unit: UnitId,
@@ -68,31 +69,16 @@ impl Store {
         kind: &str,
         due_label: &str,
     ) -> Result<Option<Notification>> {
-        let id = Uuid::now_v7();
-        let inserted = write_tx!(self, tx => {
-            sqlx::query(
-                "INSERT INTO notifications (id, unit_id, task_id, occurrence, kind, due_label, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (unit_id, task_id, occurrence, kind) DO NOTHING",
-            )
-            .bind(id)
-            .bind(unit.0)
-            .bind(task.0)
-            .bind(occurrence)
-            .bind(kind)
-            .bind(due_label)
-            .bind(now_micros())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-        });
-        if inserted == 0 {
-            return Ok(None);
-        }
+        self.add_notification_with_deliveries(unit, task, occurrence, kind, due_label, &[])
+            .await
+    }
+
+    /// One reminder.
+    pub async fn notification(&self, id: Uuid) -> Result<Notification> {
         let sql = sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE id = $1"));
         let row: Row =
             with_pool!(self, pool => sqlx::query_as(sql).bind(id).fetch_one(pool).await)?;
-        from_row(row).map(Some)
+        from_row(row)
     }
 
     /// Records the outcome of e-mailing a reminder.
@@ -144,7 +130,7 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            crate::audit::record_audit!(&mut *tx, &crate::audit::NewAudit {
+            crate::audit::record_audit(&mut *tx, &crate::audit::NewAudit {
                 actor,
                 action: if replaced.is_some() {
                     giaoban_domain::audit::AuditAction::Update
@@ -156,7 +142,7 @@ impl Store {
                 unit_id: None,
                 before: None,
                 after: Some(serde_json::json!({"issued": true})),
-            });
+            }).await?;
         });
         Ok(())
     }

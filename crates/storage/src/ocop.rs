@@ -122,7 +122,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let p = Producer { id, commune_id: d.commune_id, name: d.name.clone(), kind: d.kind.clone(), version: 1 };
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
                 entity: "ocop_producer",
@@ -130,7 +130,7 @@ impl Store {
                 unit_id: Some(d.commune_id),
                 before: None,
                 after: serde_json::to_value(&p).ok(),
-            });
+            }).await?;
             Ok(p)
         })
     }
@@ -191,7 +191,7 @@ impl Store {
             let sql = sqlx::AssertSqlSafe(format!("{PRODUCT_COLUMNS} WHERE id = $1"));
             let row: ProductRow = sqlx::query_as(sql).bind(id).fetch_one(&mut *tx).await?;
             let p = product_from_row(row)?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
                 entity: "ocop_product",
@@ -199,7 +199,7 @@ impl Store {
                 unit_id: Some(commune),
                 before: None,
                 after: serde_json::to_value(&p).ok(),
-            });
+            }).await?;
             Ok(p)
         })
     }
@@ -240,7 +240,7 @@ impl Store {
                 amount_vnd: d.amount_vnd,
                 basis: d.basis.clone(),
             };
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
                 entity: "ocop_payment",
@@ -248,7 +248,7 @@ impl Store {
                 unit_id: Some(commune),
                 before: None,
                 after: serde_json::to_value(&p).ok(),
-            });
+            }).await?;
             Ok(p)
         })
     }

@@ -72,7 +72,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let report = load!(tx, id).ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
                 entity: "period_report",
@@ -80,7 +80,7 @@ impl Store {
                 unit_id: Some(unit),
                 before: None,
                 after: serde_json::to_value(&report).ok(),
-            });
+            }).await?;
             Ok(report)
         })
     }
@@ -112,7 +112,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let after = load!(tx, id).ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
                 entity: "period_report",
@@ -120,7 +120,7 @@ impl Store {
                 unit_id: Some(after.unit_id),
                 before: serde_json::to_value(&before).ok(),
                 after: serde_json::to_value(&after).ok(),
-            });
+            }).await?;
             Ok(after)
         })
     }

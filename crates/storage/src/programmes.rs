@@ -254,7 +254,7 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
                 entity: "criteria_set",
@@ -265,7 +265,7 @@ impl Store {
                     "code": set.code, "version": set.version, "name": set.name_vi,
                     "criteria": set.criteria.len(), "conditions": set.conditions.len(),
                 })),
-            });
+            }).await?;
             Ok(StoredSet { id, set: set.clone(), source: source.to_owned(), loaded_at: ts_from_db(now)? })
         })
     }
@@ -329,7 +329,7 @@ impl Store {
                 )
                 .ok()
             };
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: if before.as_ref().is_some_and(|b| !b.statuses.is_empty()) {
                     AuditAction::Update
@@ -341,7 +341,7 @@ impl Store {
                 unit_id: Some(commune),
                 before: before.as_ref().and_then(pick),
                 after: pick(&after),
-            });
+            }).await?;
             Ok(after)
         })
     }
@@ -426,7 +426,7 @@ impl Store {
                 .await?;
             let after = programme_from_row(after)?;
             let before = before.map(programme_from_row).transpose()?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: if before.is_some() { AuditAction::Update } else { AuditAction::Create },
                 entity: "ntm_commune",
@@ -434,7 +434,7 @@ impl Store {
                 unit_id: Some(commune),
                 before: before.as_ref().and_then(|b| serde_json::to_value(&b.1).ok()),
                 after: serde_json::to_value(&after.1).ok(),
-            });
+            }).await?;
             Ok((after.1, after.2))
         })
     }
@@ -467,7 +467,7 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
                 entity: "model_areas",
@@ -475,7 +475,7 @@ impl Store {
                 unit_id: Some(m.unit_id),
                 before: None,
                 after: serde_json::to_value(m).ok(),
-            });
+            }).await?;
             Ok(())
         })
     }

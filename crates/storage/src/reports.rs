@@ -557,7 +557,7 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
                 entity: "indicator",
@@ -565,7 +565,7 @@ impl Store {
                 unit_id: None,
                 before: None,
                 after: snapshot(draft),
-            });
+            }).await?;
         });
         self.indicator(id).await
     }
@@ -623,7 +623,7 @@ impl Store {
             .await?
             .rows_affected();
             if updated == 1 {
-                record_audit!(&mut *tx, &NewAudit {
+                record_audit(&mut *tx, &NewAudit {
                     actor,
                     action: AuditAction::Update,
                     entity: "indicator",
@@ -631,7 +631,7 @@ impl Store {
                     unit_id: None,
                     before: snapshot(&before),
                     after: snapshot(draft),
-                });
+                }).await?;
             }
             updated
         });
@@ -691,7 +691,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             bump_rollups!(tx, [RollupChange::Targets(target.unit_id, target.year)]);
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: if before.is_some() { AuditAction::Update } else { AuditAction::Create },
                 entity: "plan_target",
@@ -699,7 +699,7 @@ impl Store {
                 unit_id: Some(target.unit_id),
                 before: before.as_ref().and_then(snapshot),
                 after: snapshot(target),
-            });
+            }).await?;
         });
         Ok(target.clone())
     }
@@ -726,7 +726,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             bump_rollups!(tx, [RollupChange::Targets(unit, year)]);
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Delete,
                 entity: "plan_target",
@@ -734,7 +734,7 @@ impl Store {
                 unit_id: Some(unit),
                 before: snapshot(&before),
                 after: None,
-            });
+            }).await?;
         });
         Ok(())
     }
@@ -821,7 +821,7 @@ impl Store {
             .bind(owner.map(|o| o.0))
             .execute(&mut *tx)
             .await?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
                 entity: "report_form",
@@ -829,7 +829,7 @@ impl Store {
                 unit_id: owner,
                 before: None,
                 after: snapshot(def),
-            });
+            }).await?;
         });
         self.form(id).await
     }
@@ -861,7 +861,7 @@ impl Store {
             .await?
             .rows_affected();
             if n == 1 {
-                record_audit!(&mut *tx, &NewAudit {
+                record_audit(&mut *tx, &NewAudit {
                     actor,
                     action: AuditAction::Update,
                     entity: "report_form",
@@ -869,7 +869,7 @@ impl Store {
                     unit_id: before.owner_unit_id,
                     before: snapshot(&before),
                     after: snapshot(def),
-                });
+                }).await?;
             }
             n
         });
@@ -1077,7 +1077,7 @@ impl Store {
                     .await?;
                 }
                 let after = load_submission!(tx, id.0).ok_or(StoreError::NotFound)?;
-                record_audit!(&mut *tx, &NewAudit {
+                record_audit(&mut *tx, &NewAudit {
                     actor,
                     action: if existing.is_some() { AuditAction::Update } else { AuditAction::Create },
                     entity: "submission",
@@ -1085,7 +1085,7 @@ impl Store {
                     unit_id: Some(unit),
                     before: existing.as_ref().and_then(snapshot),
                     after: snapshot(&after),
-                });
+                }).await?;
             }
         });
         Ok(prepared.iter().map(|(_, _, id)| *id).collect())
@@ -1193,7 +1193,7 @@ impl Store {
                 remove_from_aggregates!(tx, &items, &tree);
             }
             let after = load_submission!(tx, id.0).ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
                 entity: "submission",
@@ -1201,7 +1201,7 @@ impl Store {
                 unit_id: Some(before.unit_id),
                 before: snapshot(&before),
                 after: snapshot(&after),
-            });
+            }).await?;
             after
         });
         Ok(after)
@@ -1302,7 +1302,7 @@ impl Store {
                 }
             }
             let summary = RebuildSummary { figures, aggregates };
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
                 entity: "aggregates",
@@ -1310,7 +1310,7 @@ impl Store {
                 unit_id: None,
                 before: None,
                 after: snapshot(&summary),
-            });
+            }).await?;
             summary
         });
         Ok(summary)

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::audit::{NewAudit, record_audit};
 use crate::convert::{date_from_db, date_to_db, now_micros, opt_date_to_db, ts_from_db};
+use crate::unit_of_work::in_tx;
 use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
 
 /// Which tasks to list. Every field narrows the list; the default lists every task.
@@ -469,7 +470,7 @@ macro_rules! updated {
         let before: &Task = $before;
         let after = load_task!($ex, id.0).ok_or(StoreError::NotFound)?;
         refresh_due!($ex, &after);
-        record_audit!(
+        record_audit(
             &mut *$ex,
             &NewAudit {
                 actor: $actor,
@@ -479,8 +480,9 @@ macro_rules! updated {
                 unit_id: Some($unit),
                 before: snapshot(before),
                 after: snapshot(&after),
-            }
-        );
+            },
+        )
+        .await?;
         after
     }};
 }
@@ -506,96 +508,10 @@ pub enum TaskAction {
 
 impl Store {
     pub async fn create_task(&self, actor: &AuditActor, draft: &TaskDraft) -> Result<Task> {
-        let id = Uuid::now_v7();
-        write_tx!(self, tx => {
-            if let Some(parent) = draft.parent_id {
-                let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM tasks WHERE id = $1")
-                    .bind(parent.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if found.is_none() {
-                    return Err(StoreError::Invalid(Invalid::new(
-                        "parent_id",
-                        "task.parent_unknown",
-                        "Nhiệm vụ cha không tồn tại.",
-                        "The parent task does not exist.",
-                    ).into()));
-                }
-            }
-            if let Some(conclusion) = draft.conclusion_id {
-                // An issued notice is frozen. The row is locked (PostgreSQL) for the rest of the
-                // transaction, so an issue running at the same time waits for this task or makes
-                // it fail here: a race cannot add a task to an issued notice.
-                let draft_row = sqlx::query(
-                    "UPDATE conclusions SET status = status WHERE id = $1 AND status = 'draft'",
-                )
-                .bind(conclusion)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if draft_row == 0 {
-                    return Err(StoreError::Invalid(Invalid::new(
-                        "conclusion_id",
-                        "conclusion.issued_frozen",
-                        "Thông báo kết luận không tồn tại hoặc đã ban hành: không thể thêm nhiệm vụ.",
-                        "The notice does not exist or is issued: no task can be added to it.",
-                    ).into()));
-                }
-            }
-            let now = now_micros();
-            sqlx::query(
-                "INSERT INTO tasks (id, parent_id, content, source_kind, conclusion_id, meeting_id, \
-                 source_ref, assigner_unit_id, assigner_name, lead_unit_id, monitor_unit_id, deadline, \
-                 deadline_kind, due_date, assigned_on, created_by, created_at, updated_at, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 1)",
-            )
-            .bind(id)
-            .bind(draft.parent_id.map(|p| p.0))
-            .bind(draft.content.as_str())
-            .bind(draft.source_kind.code())
-            .bind(draft.conclusion_id)
-            .bind(draft.meeting_id)
-            .bind(draft.source_ref.as_deref())
-            .bind(draft.assigner_unit_id.0)
-            .bind(draft.assigner_name.as_deref())
-            .bind(draft.lead_unit_id.0)
-            .bind(draft.monitor_unit_id.map(|u| u.0))
-            .bind(Json(draft.deadline))
-            .bind(deadline_kind(&draft.deadline))
-            .bind(opt_date_to_db(draft.deadline.due().map(|d| d.date))?)
-            .bind(date_to_db(draft.assigned_on)?)
-            .bind(actor.user_id.map(|u| u.0))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            let mut parties = vec![(draft.lead_unit_id, TaskRole::Lead)];
-            parties.extend(draft.coordinating_unit_ids.iter().map(|u| (*u, TaskRole::Coordinate)));
-            if let Some(m) = draft.monitor_unit_id
-                && !parties.iter().any(|(u, _)| *u == m)
-            {
-                parties.push((m, TaskRole::Monitor));
-            }
-            for (unit, role) in parties {
-                sqlx::query("INSERT INTO task_units (task_id, unit_id, role) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(unit.0)
-                    .bind(role.code())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let task = load_task!(tx, id).ok_or(StoreError::NotFound)?;
-            refresh_due!(tx, &task);
-            record_audit!(&mut *tx, &NewAudit {
-                actor,
-                action: AuditAction::Create,
-                entity: "task",
-                entity_id: id.to_string(),
-                unit_id: Some(draft.lead_unit_id),
-                before: None,
-                after: snapshot(&task),
-            });
-            Ok(task)
-        })
+        let mut uow = self.begin().await?;
+        let out = uow.create_task(actor, draft).await?;
+        uow.commit().await?;
+        Ok(out)
     }
 
     pub async fn task(&self, id: TaskId) -> Result<Task> {
@@ -733,38 +649,12 @@ impl Store {
         new_due: DueMoment,
         reason: &str,
     ) -> Result<Task> {
-        write_tx!(self, tx => {
-            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
-            if before.pending_extension.is_some() {
-                return Err(StoreError::Invalid(Invalid::new(
-                    "new_due",
-                    "task.extension_pending",
-                    "Đã có một đề nghị gia hạn đang chờ quyết định.",
-                    "An extension request is already awaiting a decision.",
-                ).into()));
-            }
-            let now = now_micros();
-            sqlx::query(
-                "INSERT INTO task_extensions (id, task_id, new_due, reason, requested_at, requested_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(id.0)
-            .bind(Json(new_due))
-            .bind(reason)
-            .bind(now)
-            .bind(actor.name.as_str())
-            .execute(&mut *tx)
+        let mut uow = self.begin().await?;
+        let out = uow
+            .request_extension(actor, id, unit, new_due, reason)
             .await?;
-            let note = format!("{} — {reason}", new_due.label(giaoban_domain::Lang::Vi));
-            record_event!(tx, id.0, actor, unit.0, EventKind::ExtensionRequested, None, note.as_str(), None);
-            sqlx::query("UPDATE tasks SET updated_at = $2, version = version + 1 WHERE id = $1")
-                .bind(id.0)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
-        })
+        uow.commit().await?;
+        Ok(out)
     }
 
     /// The assigner decides the pending extension request.
@@ -776,43 +666,10 @@ impl Store {
         approve: bool,
         note: &str,
     ) -> Result<Task> {
-        write_tx!(self, tx => {
-            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
-            let Some(pending) = before.pending_extension.clone() else {
-                return Err(StoreError::Invalid(Invalid::new(
-                    "approve",
-                    "task.no_extension_pending",
-                    "Không có đề nghị gia hạn nào đang chờ.",
-                    "No extension request is awaiting a decision.",
-                ).into()));
-            };
-            let now = now_micros();
-            sqlx::query(
-                "UPDATE task_extensions SET decided_at = $2, decided_by = $3, approved = $4 WHERE id = $1",
-            )
-            .bind(pending.id)
-            .bind(now)
-            .bind(actor.name.as_str())
-            .bind(approve)
-            .execute(&mut *tx)
-            .await?;
-            if approve {
-                sqlx::query("UPDATE tasks SET due_date = $2 WHERE id = $1")
-                    .bind(id.0)
-                    .bind(date_to_db(pending.new_due.date)?)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let kind = if approve { EventKind::ExtensionApproved } else { EventKind::ExtensionRejected };
-            let text = format!("{} {note}", pending.new_due.label(giaoban_domain::Lang::Vi));
-            record_event!(tx, id.0, actor, unit.0, kind, None, text.trim(), None);
-            sqlx::query("UPDATE tasks SET updated_at = $2, version = version + 1 WHERE id = $1")
-                .bind(id.0)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
-        })
+        let mut uow = self.begin().await?;
+        let out = uow.decide_extension(actor, id, unit, approve, note).await?;
+        uow.commit().await?;
+        Ok(out)
     }
 
     /// Pauses, resumes, cancels or reopens a task.
@@ -878,7 +735,7 @@ impl Store {
                     .await?;
                 }
             }
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
                 entity: "task",
@@ -890,7 +747,7 @@ impl Store {
                     "occurrence": occurrence.map(|p| p.code()),
                     "note": note,
                 })),
-            });
+            }).await?;
             Ok(())
         })
     }
@@ -900,3 +757,245 @@ mod classified;
 pub use classified::{
     ClassifiedKey, KeyOrder, StatusClock, StatusTally, StatusWanted, TaskSelection,
 };
+
+impl crate::unit_of_work::UnitOfWork<'_> {
+    /// The assigner decides the pending extension request.
+    pub async fn decide_extension(
+        &mut self,
+        actor: &AuditActor,
+        id: TaskId,
+        unit: UnitId,
+        approve: bool,
+        note: &str,
+    ) -> Result<Task> {
+        in_tx!(self, tx => {
+            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            let Some(pending) = before.pending_extension.clone() else {
+                return Err(StoreError::Invalid(Invalid::new(
+                    "approve",
+                    "task.no_extension_pending",
+                    "Không có đề nghị gia hạn nào đang chờ.",
+                    "No extension request is awaiting a decision.",
+                ).into()));
+            };
+            let now = now_micros();
+            sqlx::query(
+                "UPDATE task_extensions SET decided_at = $2, decided_by = $3, approved = $4 WHERE id = $1",
+            )
+            .bind(pending.id)
+            .bind(now)
+            .bind(actor.name.as_str())
+            .bind(approve)
+            .execute(&mut *tx)
+            .await?;
+            if approve {
+                sqlx::query("UPDATE tasks SET due_date = $2 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(date_to_db(pending.new_due.date)?)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let kind = if approve { EventKind::ExtensionApproved } else { EventKind::ExtensionRejected };
+            let text = format!("{} {note}", pending.new_due.label(giaoban_domain::Lang::Vi));
+            record_event!(tx, id.0, actor, unit.0, kind, None, text.trim(), None);
+            sqlx::query("UPDATE tasks SET updated_at = $2, version = version + 1 WHERE id = $1")
+                .bind(id.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
+        })
+    }
+
+    /// The lead unit asks for a later deadline. One request may be pending at a time.
+    pub async fn request_extension(
+        &mut self,
+        actor: &AuditActor,
+        id: TaskId,
+        unit: UnitId,
+        new_due: DueMoment,
+        reason: &str,
+    ) -> Result<Task> {
+        in_tx!(self, tx => {
+            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            if before.pending_extension.is_some() {
+                return Err(StoreError::Invalid(Invalid::new(
+                    "new_due",
+                    "task.extension_pending",
+                    "Đã có một đề nghị gia hạn đang chờ quyết định.",
+                    "An extension request is already awaiting a decision.",
+                ).into()));
+            }
+            let now = now_micros();
+            sqlx::query(
+                "INSERT INTO task_extensions (id, task_id, new_due, reason, requested_at, requested_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(id.0)
+            .bind(Json(new_due))
+            .bind(reason)
+            .bind(now)
+            .bind(actor.name.as_str())
+            .execute(&mut *tx)
+            .await?;
+            let note = format!("{} — {reason}", new_due.label(giaoban_domain::Lang::Vi));
+            record_event!(tx, id.0, actor, unit.0, EventKind::ExtensionRequested, None, note.as_str(), None);
+            sqlx::query("UPDATE tasks SET updated_at = $2, version = version + 1 WHERE id = $1")
+                .bind(id.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
+        })
+    }
+
+    pub async fn create_task(&mut self, actor: &AuditActor, draft: &TaskDraft) -> Result<Task> {
+        let id = Uuid::now_v7();
+        in_tx!(self, tx => {
+            if let Some(parent) = draft.parent_id {
+                let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM tasks WHERE id = $1")
+                    .bind(parent.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if found.is_none() {
+                    return Err(StoreError::Invalid(Invalid::new(
+                        "parent_id",
+                        "task.parent_unknown",
+                        "Nhiệm vụ cha không tồn tại.",
+                        "The parent task does not exist.",
+                    ).into()));
+                }
+            }
+            if let Some(conclusion) = draft.conclusion_id {
+                // An issued notice is frozen. The row is locked (PostgreSQL) for the rest of the
+                // transaction, so an issue running at the same time waits for this task or makes
+                // it fail here: a race cannot add a task to an issued notice.
+                let draft_row = sqlx::query(
+                    "UPDATE conclusions SET status = status WHERE id = $1 AND status = 'draft'",
+                )
+                .bind(conclusion)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if draft_row == 0 {
+                    return Err(StoreError::Invalid(Invalid::new(
+                        "conclusion_id",
+                        "conclusion.issued_frozen",
+                        "Thông báo kết luận không tồn tại hoặc đã ban hành: không thể thêm nhiệm vụ.",
+                        "The notice does not exist or is issued: no task can be added to it.",
+                    ).into()));
+                }
+            }
+            let now = now_micros();
+            sqlx::query(
+                "INSERT INTO tasks (id, parent_id, content, source_kind, conclusion_id, meeting_id, \
+                 source_ref, assigner_unit_id, assigner_name, lead_unit_id, monitor_unit_id, deadline, \
+                 deadline_kind, due_date, assigned_on, created_by, created_at, updated_at, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 1)",
+            )
+            .bind(id)
+            .bind(draft.parent_id.map(|p| p.0))
+            .bind(draft.content.as_str())
+            .bind(draft.source_kind.code())
+            .bind(draft.conclusion_id)
+            .bind(draft.meeting_id)
+            .bind(draft.source_ref.as_deref())
+            .bind(draft.assigner_unit_id.0)
+            .bind(draft.assigner_name.as_deref())
+            .bind(draft.lead_unit_id.0)
+            .bind(draft.monitor_unit_id.map(|u| u.0))
+            .bind(Json(draft.deadline))
+            .bind(deadline_kind(&draft.deadline))
+            .bind(opt_date_to_db(draft.deadline.due().map(|d| d.date))?)
+            .bind(date_to_db(draft.assigned_on)?)
+            .bind(actor.user_id.map(|u| u.0))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let mut parties = vec![(draft.lead_unit_id, TaskRole::Lead)];
+            parties.extend(draft.coordinating_unit_ids.iter().map(|u| (*u, TaskRole::Coordinate)));
+            if let Some(m) = draft.monitor_unit_id
+                && !parties.iter().any(|(u, _)| *u == m)
+            {
+                parties.push((m, TaskRole::Monitor));
+            }
+            for (unit, role) in parties {
+                sqlx::query("INSERT INTO task_units (task_id, unit_id, role) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(unit.0)
+                    .bind(role.code())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let task = load_task!(tx, id).ok_or(StoreError::NotFound)?;
+            refresh_due!(tx, &task);
+            record_audit(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Create,
+                entity: "task",
+                entity_id: id.to_string(),
+                unit_id: Some(draft.lead_unit_id),
+                before: None,
+                after: snapshot(&task),
+            }).await?;
+            Ok(task)
+        })
+    }
+}
+
+impl Store {
+    /// Changes what a task says while the notice that assigned it is a draft (a task of no notice
+    /// may always be corrected): one audited update. A task of an issued notice is refused, in
+    /// the same transaction as the change, so an issue running at the same time cannot let it
+    /// slip in.
+    pub async fn update_task_content(
+        &self,
+        actor: &AuditActor,
+        id: TaskId,
+        content: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Task> {
+        let content = giaoban_domain::unit::required_text(
+            "content",
+            content,
+            giaoban_domain::task::MAX_CONTENT_CHARS,
+        )
+        .map_err(|e| StoreError::Invalid(e.into()))?;
+        write_tx!(self, tx => {
+            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            if let Some(conclusion) = before.conclusion_id {
+                // Locks the notice's row (PostgreSQL) as adding a task to it does.
+                let draft_row = sqlx::query(
+                    "UPDATE conclusions SET status = status WHERE id = $1 AND status = 'draft'",
+                )
+                .bind(conclusion)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if draft_row == 0 {
+                    return Err(StoreError::Invalid(Invalid::new(
+                        "content",
+                        "conclusion.issued_frozen",
+                        "Thông báo đã ban hành: không thể thêm, sửa hay bỏ nhiệm vụ của thông báo \
+                         này; hãy ban hành thông báo đính chính.",
+                        "The notice is issued: its tasks cannot be added, changed or removed; \
+                         issue a correcting notice instead.",
+                    ).into()));
+                }
+            }
+            if expected_version.is_some_and(|v| v != before.version) {
+                return Err(StoreError::Conflict(Conflict::Version));
+            }
+            sqlx::query(
+                "UPDATE tasks SET content = $2, updated_at = $3, version = version + 1 WHERE id = $1",
+            )
+            .bind(id.0)
+            .bind(content.as_str())
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await?;
+            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
+        })
+    }
+}

@@ -347,7 +347,7 @@ impl Store {
             write_names!(tx, id.0, draft);
             let unit = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
             bump_units_revision!(tx);
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
                 entity: "unit",
@@ -355,7 +355,7 @@ impl Store {
                 unit_id: Some(id),
                 before: None,
                 after: snapshot(&unit),
-            });
+            }).await?;
             Ok(unit)
         })
     }
@@ -389,7 +389,7 @@ impl Store {
             write_names!(tx, id.0, draft);
             let after = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
             bump_units_revision!(tx);
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
                 entity: "unit",
@@ -397,7 +397,7 @@ impl Store {
                 unit_id: Some(id),
                 before: snapshot(&before),
                 after: snapshot(&after),
-            });
+            }).await?;
             Ok(after)
         })
     }
@@ -425,7 +425,7 @@ impl Store {
             .await?;
             let after = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
             bump_units_revision!(tx);
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
                 entity: "unit_contact",
@@ -433,7 +433,7 @@ impl Store {
                 unit_id: Some(id),
                 before: serde_json::to_value(&before.contact).ok(),
                 after: serde_json::to_value(&after.contact).ok(),
-            });
+            }).await?;
             Ok(after)
         })
     }

@@ -60,15 +60,13 @@ enum CredentialKey<'a> {
     Id(uuid::Uuid),
 }
 
-macro_rules! load_user {
-    ($ex:expr, $id:expr) => {{
-        let sql = sqlx::AssertSqlSafe(format!("{USER_COLUMNS} WHERE id = $1"));
-        let row: Option<UserRow> = sqlx::query_as(sql)
-            .bind($id)
-            .fetch_optional(&mut *$ex)
-            .await?;
-        row.map(User::try_from).transpose()
-    }};
+/// The user `id`, read with the connection `conn`.
+async fn load_user<'c>(conn: impl Into<crate::Conn<'c>>, id: uuid::Uuid) -> Result<Option<User>> {
+    let sql = format!("{USER_COLUMNS} WHERE id = $1");
+    let row: Option<UserRow> = crate::on_conn!(conn.into(), ex => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(ex).await?
+    });
+    row.map(User::try_from).transpose()
 }
 
 fn snapshot(u: &User) -> Option<serde_json::Value> {
@@ -79,7 +77,7 @@ impl Store {
     pub async fn user(&self, id: UserId) -> Result<User> {
         let found = with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_user!(conn, id.0)?
+            load_user(&mut *conn, id.0).await?
         });
         found.ok_or(StoreError::NotFound)
     }
@@ -183,8 +181,8 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let user = load_user!(tx, id.0)?.ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
+            let user = load_user(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
                 entity: "user",
@@ -192,7 +190,7 @@ impl Store {
                 unit_id: Some(new.unit_id),
                 before: None,
                 after: snapshot(&user),
-            });
+            }).await?;
             Ok(user)
         })
     }
@@ -207,7 +205,7 @@ impl Store {
         reset: bool,
     ) -> Result<User> {
         write_tx!(self, tx => {
-            let before = load_user!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            let before = load_user(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             sqlx::query(
                 "UPDATE users SET password_hash = $2, must_change_password = $3, version = version + 1, \
                  updated_at = $4 WHERE id = $1",
@@ -218,9 +216,9 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            let after = load_user!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            let after = load_user(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             // The hash itself is never recorded: only that the password changed.
-            record_audit!(&mut *tx, &NewAudit {
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: if reset { AuditAction::PasswordReset } else { AuditAction::PasswordChange },
                 entity: "user",
@@ -228,7 +226,7 @@ impl Store {
                 unit_id: Some(before.unit_id),
                 before: snapshot(&before),
                 after: snapshot(&after),
-            });
+            }).await?;
             Ok(after)
         })
     }
@@ -242,7 +240,7 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<User> {
         write_tx!(self, tx => {
-            let before = load_user!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            let before = load_user(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             if expected_version.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict(Conflict::Version));
             }
@@ -252,8 +250,8 @@ impl Store {
                 .bind(now_micros())
                 .execute(&mut *tx)
                 .await?;
-            let after = load_user!(tx, id.0)?.ok_or(StoreError::NotFound)?;
-            record_audit!(&mut *tx, &NewAudit {
+            let after = load_user(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
+            record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
                 entity: "user",
@@ -261,7 +259,7 @@ impl Store {
                 unit_id: Some(before.unit_id),
                 before: snapshot(&before),
                 after: snapshot(&after),
-            });
+            }).await?;
             Ok(after)
         })
     }

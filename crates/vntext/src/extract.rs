@@ -32,7 +32,7 @@
 //! - warnings: a year that differs from the document's for the same month or quarter ("tháng 03
 //!   năm 2022" in a March 2023 notice), a name spelt two ways (same letters, different marks:
 //!   "Phạm Viêt Hoài"/"Phạm Viết Hoài"), a blank document number or issue day, a unit written
-//!   one letter away from a known one.
+//!   one letter away from a known one, a misspelt syllable ("Viêt": [`crate::spelling`]).
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -341,6 +341,12 @@ pub enum WarningKind {
     AmbiguousAssignee {
         text: String,
     },
+    /// A syllable that cannot be Vietnamese as written ("Viêt"), every place it is written, with
+    /// the fixes to offer, best first.
+    Misspelling {
+        text: String,
+        suggestions: Vec<String>,
+    },
 }
 
 /// Something a person should look at; never fixed automatically.
@@ -524,6 +530,7 @@ pub fn extract_choosing<'r>(
             });
         }
     }
+    spelling_warnings(text, &mut out.warnings);
     for t in &out.tasks {
         for a in t.lead.iter().chain(&t.coordinating) {
             if matches!(a.resolution, Resolution::Ambiguous { .. }) {
@@ -2596,6 +2603,42 @@ fn year_warnings(
                 f.span.slice(view.original())
             ),
             spans: vec![f.span, other],
+        });
+    }
+}
+
+/// One warning per misspelt word form, with every place it is written.
+fn spelling_warnings(text: &str, warnings: &mut Vec<Warning>) {
+    let mut grouped: Vec<crate::spelling::Misspelling> = Vec::new();
+    let mut spans: Vec<Vec<Span>> = Vec::new();
+    for m in crate::spelling::misspellings(text) {
+        match grouped
+            .iter()
+            .position(|g| g.text == m.text && g.suggestions == m.suggestions)
+        {
+            Some(i) => spans[i].push(m.span),
+            None => {
+                spans.push(vec![m.span]);
+                grouped.push(m);
+            }
+        }
+    }
+    for (m, spans) in grouped.into_iter().zip(spans) {
+        warnings.push(Warning {
+            message: format!(
+                "Có thể sai chính tả: «{}» (đề nghị: {})",
+                m.text,
+                m.suggestions
+                    .iter()
+                    .map(|s| format!("«{s}»"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            kind: WarningKind::Misspelling {
+                text: m.text,
+                suggestions: m.suggestions,
+            },
+            spans,
         });
     }
 }

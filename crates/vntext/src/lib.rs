@@ -9,7 +9,8 @@
 //!   ([`normalize::ascii_key`]), decoding file bytes;
 //! - [`number`]: exact decimals, Vietnamese number parsing and formatting, units, figures;
 //! - [`date`]: dates, times, periods, recurring and standing deadlines;
-//! - [`extract`]: document and meeting details, tasks, figures, recommendations, warnings.
+//! - [`extract`]: document and meeting details, tasks, figures, recommendations, warnings;
+//! - [`spelling`]: misspelt syllables (a stop final with a tone it cannot carry) and their fixes.
 //!
 //! ```
 //! use giaoban_vntext::extract::{UnitRegistry, extract};
@@ -32,6 +33,7 @@ pub mod extract;
 pub mod normalize;
 pub mod number;
 pub mod span;
+pub mod spelling;
 pub mod view;
 
 pub use span::Span;

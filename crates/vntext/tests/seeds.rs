@@ -458,3 +458,36 @@ fn no_recommendation_where_nothing_is_asked_upwards() {
         assert!(x.recommendations.is_empty(), "{:?}", x.recommendations);
     }
 }
+
+/// The spelling check on the five seeds: the only syllables it calls misspelt are the three
+/// "Viêt" of seed 004 (a stop final with no tone); every correct word of the five passes. Before
+/// it existed, no seed had a misspelling flag at all.
+#[test]
+fn spelling_flags_only_the_three_viet_of_seed_004() {
+    use giaoban_vntext::spelling::misspellings;
+    let counts: Vec<usize> = [SEED_000, SEED_001, SEED_002, SEED_003, SEED_004]
+        .iter()
+        .map(|s| misspellings(s).len())
+        .collect();
+    println!("misspelling flags per seed: {counts:?}");
+    assert_eq!(counts, vec![0, 0, 0, 0, 3]);
+    let found = misspellings(SEED_004);
+    assert!(found.iter().all(|m| m.text == "Viêt"), "{found:?}");
+    // The notice itself writes "Phạm Viết Hoài" once: its own spelling is offered first.
+    assert!(
+        found.iter().all(|m| m.suggestions == ["Viết", "Việt"]),
+        "{found:?}"
+    );
+    // The same in NFD, as some editors paste it.
+    let nfd: String = SEED_004.nfd().collect();
+    assert_eq!(misspellings(&nfd).len(), 3);
+    // The extraction reports them as one warning on the three places.
+    let x = extract(SEED_004, &registry(), None);
+    let w = x
+        .warnings
+        .iter()
+        .find(|w| matches!(w.kind, WarningKind::Misspelling { .. }))
+        .expect("a misspelling warning");
+    assert_eq!(w.spans.len(), 3);
+    assert!(w.spans.iter().all(|s| s.slice(SEED_004) == "Viêt"));
+}

@@ -725,6 +725,9 @@ pub struct CurrentActor {
     /// The unit directory as read when the request began (the scope was found in it): a handler
     /// that writes no unit reads it from here instead of asking the store again.
     pub units: Arc<Vec<Unit>>,
+    /// The store the request is served from: the menu of every page reads the user's inbox count
+    /// through it ([`crate::inbox::inbox_count`]).
+    pub(crate) store: Store,
 }
 
 /// The session key holding when the session was last renewed (Unix microseconds: a renewal always
@@ -799,6 +802,7 @@ impl FromRequestParts<crate::AppState> for CurrentActor {
             },
             user,
             units,
+            store: state.store.clone(),
         })
     }
 }

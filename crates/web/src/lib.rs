@@ -6,9 +6,11 @@
 
 pub mod api;
 pub mod auth;
+pub mod channels;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
+pub mod inbox;
 pub mod limits;
 pub mod ocop;
 pub mod once;
@@ -80,6 +82,9 @@ pub struct WebConfig {
     /// Take the client's address from the last `X-Forwarded-For` entry (set only behind a proxy
     /// that adds it; otherwise a client could choose the address it is counted under).
     pub trust_forwarded_for: bool,
+    /// How reminders and office messages leave the system (e-mail, Telegram), and the bell of the
+    /// sender that delivers them ([`channels::spawn_sender`]). None by default: kept in the app.
+    pub channels: Arc<channels::Channels>,
 }
 
 impl Default for WebConfig {
@@ -99,6 +104,7 @@ impl Default for WebConfig {
                 .saturating_mul(2),
             password_check_wait: Duration::from_secs(3),
             trust_forwarded_for: false,
+            channels: Arc::default(),
         }
     }
 }

@@ -297,7 +297,10 @@ fn level_view(l: Level, lang: Lang) -> LevelView {
     }
 }
 
+/// The year a commune aims to reach a level in. (`LevelTargetView` in the OpenAPI document: the
+/// catalog's `TargetView` is another type.)
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = LevelTargetView)]
 pub struct TargetView {
     pub level: String,
     pub label: String,
@@ -772,7 +775,11 @@ pub struct CommuneQuery {
     pub year: Option<String>,
 }
 
+/// An indicator of a criterion, with its thresholds and the commune's value.
+/// (`CriterionIndicatorView` in the OpenAPI document: the catalog's `IndicatorView` is another
+/// type.)
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = CriterionIndicatorView)]
 pub struct IndicatorView {
     pub code: String,
     pub name: String,
@@ -1126,9 +1133,9 @@ pub struct ProgrammeWrite {
     /// Region code for regional thresholds (e.g. `bac-trung-bo`).
     #[serde(default)]
     pub region: Option<String>,
-    /// [{"level": "ntm", "decision": "123/QĐ-UBND", "decided_on": "20/12/2019"}].
+    /// The decisions recognising the commune: [{"level": "ntm", "decision": "123/QĐ-UBND",
+    /// "decided_on": "20/12/2019"}].
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
     pub recognitions: Vec<giaoban_domain::programme::RecognitionInput>,
     /// Target year per level: {"nang_cao": 2021}.
     #[serde(default)]

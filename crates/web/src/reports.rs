@@ -46,7 +46,7 @@ fn may(me: &CurrentActor, tree: &UnitTree<'_>, perm: Permission, unit: UnitId) -
 
 /// Whether the actor reviews the unit's reports: a leader, office staff or admin whose territory
 /// encloses the unit, not the unit itself.
-fn reviews(me: &CurrentActor, tree: &UnitTree<'_>, unit: UnitId) -> bool {
+pub(crate) fn reviews(me: &CurrentActor, tree: &UnitTree<'_>, unit: UnitId) -> bool {
     if me.actor.role == Role::Member {
         return false;
     }
@@ -385,7 +385,7 @@ pub struct FormView {
     /// by the administrator only).
     pub owner_unit_id: Option<Uuid>,
     /// The whole definition, as stored.
-    #[schema(value_type = Object)]
+    #[schema(value_type = giaoban_domain::report::FormDefinition)]
     pub definition: serde_json::Value,
 }
 
@@ -710,7 +710,7 @@ pub async fn entry(
 pub struct EntryWrite {
     /// Values by indicator code, as typed ("5.466,32", "có") — numbers are accepted too.
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, giaoban_domain::openapi::EnteredValue>)]
     pub values: BTreeMap<String, serde_json::Value>,
     /// Narrative sections by code (`results`, `shortcomings`, `next_tasks`, `recommendations`).
     #[serde(default)]
@@ -859,6 +859,7 @@ pub async fn act(
         .store
         .act_on_submission(&me.audit(), s.id, &action, w.version, Timestamp::now())
         .await?;
+    crate::channels::report_acted(state, &form, &after, &action, me.actor.unit_id).await;
     // The recommendations of a report become recommendation records, addressed to the level
     // above, the first time it is sent.
     if action == SubmissionAction::Submit
@@ -867,6 +868,7 @@ pub async fn act(
     {
         let to = tree.get(after.unit_id).and_then(|u| u.parent_id);
         let today = local_date(Timestamp::now());
+        let mut raised = Vec::new();
         for content in split_recommendations(text) {
             let draft = RecommendationDraft {
                 meeting_id: None,
@@ -875,11 +877,14 @@ pub async fn act(
                 content,
                 raised_on: today,
             };
-            state
-                .store
-                .create_recommendation(&me.audit(), &draft)
-                .await?;
+            raised.push(
+                state
+                    .store
+                    .create_recommendation(&me.audit(), &draft)
+                    .await?,
+            );
         }
+        crate::channels::recommendations_raised(state, &raised).await;
     }
     Ok(after)
 }
@@ -1287,18 +1292,21 @@ pub async fn rebuild(
 pub struct ReportSweep {
     pub reports_checked: u32,
     pub reminders: u32,
-    pub emails_sent: u32,
+    /// Deliveries (e-mail, Telegram) enqueued with the new reminders.
+    pub deliveries: u32,
 }
 
 /// Reminds every expected unit that has not sent its report: N days before the deadline (the
 /// form's reminder days) and once when it is missed. Looks at the current and previous period of
-/// each active form. Each reminder is recorded once per (form, unit, period, kind).
+/// each active form. Each reminder is recorded once per (form, unit, period, kind), with its
+/// deliveries on the `channels` the unit has, in the same transaction; nothing is sent here.
 pub async fn send_report_reminders(
     store: &Store,
-    mailer: Option<&giaoban_notify::Mailer>,
+    channels: &crate::channels::Channels,
     now: Timestamp,
 ) -> Result<ReportSweep, AppError> {
     let units = store.units().await?;
+    let own_bots = store.units_with_bot_token().await?;
     let tree = UnitTree::new(&units);
     let cal = calendar()?;
     let today = local_date(now);
@@ -1347,16 +1355,6 @@ pub async fn send_report_reminders(
                 if sent.get(&u.id).copied().unwrap_or(false) {
                     continue;
                 }
-                if !store
-                    .add_report_reminder(form.id, u.id, period, &kind)
-                    .await?
-                {
-                    continue;
-                }
-                sweep.reminders += 1;
-                let (Some(mailer), Some(to)) = (mailer, u.contact.email.as_deref()) else {
-                    continue;
-                };
                 let subject = format!(
                     "[giaoban] {}: {} {}",
                     if kind == "missed" {
@@ -1369,7 +1367,7 @@ pub async fn send_report_reminders(
                 );
                 let body = format!(
                     "Kính gửi: {unit}\n\nBáo cáo: {form} {period}\nHạn nộp: {due}\n\n\
-                     Đề nghị đơn vị nhập số liệu và gửi báo cáo trên hệ thống giaoban.\n\n---\n\
+                     Đề nghị đơn vị nhập số liệu và gửi báo cáo trên hệ thống giaoban.\nXem: {link}\n\n---\n\
                      Report: {form_en} {period_en}\nDue: {due_en}\n",
                     unit = u.name,
                     form = form.def.name_vi,
@@ -1378,12 +1376,28 @@ pub async fn send_report_reminders(
                     form_en = form.def.name_en,
                     period_en = period.label(Lang::En),
                     due_en = due.label(Lang::En),
+                    link = channels.link(&format!(
+                        "/reports/{}/{}/{}",
+                        form.id.0,
+                        period.code(),
+                        u.id.0
+                    )),
                 );
-                if mailer.send(to, &subject, &body).await.is_ok() {
-                    sweep.emails_sent += 1;
+                let deliveries =
+                    channels.deliveries_for(u, own_bots.contains(&u.id), &subject, &body);
+                if !store
+                    .add_report_reminder_with_deliveries(form.id, u.id, period, &kind, &deliveries)
+                    .await?
+                {
+                    continue;
                 }
+                sweep.reminders += 1;
+                sweep.deliveries += u32::try_from(deliveries.len()).unwrap_or(u32::MAX);
             }
         }
+    }
+    if sweep.deliveries > 0 {
+        channels.wake();
     }
     Ok(sweep)
 }

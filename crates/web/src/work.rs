@@ -25,11 +25,11 @@ use giaoban_domain::task_status::{StatusPolicy, TaskStatus};
 use giaoban_domain::tree::UnitTree;
 use giaoban_domain::unit::{Invalid, Unit, UnitId, UnitKind};
 use giaoban_domain::user::Role;
-use giaoban_storage::Store;
 use giaoban_storage::meetings::NoticeTask;
 use giaoban_storage::tasks::{
     ClassifiedKey, KeyOrder, StatusClock, StatusWanted, TaskAction, TaskFilter, TaskSelection,
 };
+use giaoban_storage::{Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -180,7 +180,6 @@ pub struct TaskView {
     pub monitor: Option<UnitName>,
     pub parent_id: Option<Uuid>,
     /// The deadline as stored (`{"kind":"at","value":{…}}`, `recurring`, `within_period`, `standing`).
-    #[schema(value_type = Object)]
     pub deadline: Deadline,
     /// How officials write it.
     pub deadline_label: String,
@@ -989,7 +988,9 @@ pub struct NoticeFields {
     pub signer_name: Option<String>,
     #[serde(default)]
     pub signer_title: Option<String>,
+    /// Thẩm quyền ký, as for `POST /api/v1/conclusions` (default `by_order`).
     #[serde(default)]
+    #[schema(value_type = Option<giaoban_domain::conclusion::Authority>)]
     pub authority: Option<String>,
     #[serde(default)]
     pub results: Option<String>,
@@ -1027,24 +1028,22 @@ impl NoticeFields {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentConfirm {
-    #[schema(value_type = Object)]
+    /// The meeting, as for `POST /api/v1/meetings`.
     pub meeting: MeetingInput,
     #[serde(default)]
     pub conclusion: Option<NoticeFields>,
     /// Each task as for `POST /api/v1/tasks`; its meeting and notice are the ones created here.
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
     pub tasks: Vec<TaskInput>,
     /// Each recommendation as for `POST /api/v1/recommendations`, raised at the meeting.
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
     pub recommendations: Vec<RecommendationInput>,
 }
 
 /// Prefixes every message of a validation error with the item it is about ("Nhiệm vụ 3: …").
 fn in_item(e: AppError, vi: &str, en: &str, n: usize) -> AppError {
     match e {
-        AppError::Invalid(mut list) => {
+        AppError::Invalid(mut list) | AppError::Store(StoreError::Invalid(mut list)) => {
             for i in &mut list.0 {
                 i.vi = format!("{vi} {n}: {}", i.vi);
                 i.en = format!("{en} {n}: {}", i.en);
@@ -1056,8 +1055,9 @@ fn in_item(e: AppError, vi: &str, en: &str, n: usize) -> AppError {
 }
 
 /// Creates the meeting, the draft notice, the tasks and the recommendations of a confirmed
-/// document. Everything is validated (fields, units, access) before the first write, so a mistake
-/// anywhere saves nothing; the notice stays a draft for the office to check and issue.
+/// document. Everything is validated (fields, units, access) before the first write, and all is
+/// written in one transaction, so a mistake anywhere saves nothing; the notice stays a draft for
+/// the office to check and issue.
 pub async fn confirm_document(
     state: &AppState,
     me: &CurrentActor,
@@ -1138,8 +1138,10 @@ pub async fn confirm_read_document(
         )
         .map_err(|e| date_refused("date", e))?;
     let audit = me.audit();
-    let created = state
-        .store
+    // One transaction: a write refused anywhere (a parent task gone meanwhile, a notice issued
+    // under it, a full disk) leaves no meeting, notice, task or recommendation behind.
+    let mut uow = state.store.begin().await?;
+    let created = uow
         .create_meeting(
             &audit,
             &meeting,
@@ -1150,34 +1152,46 @@ pub async fn confirm_read_document(
         )
         .await?;
     if let Some(src) = source {
-        state
-            .store
-            .record_read_document(
-                created.id,
-                &src.text_hash,
-                src.number.as_deref(),
-                meeting.host_unit_id,
-            )
-            .await?;
+        uow.record_read_document(
+            created.id,
+            &src.text_hash,
+            src.number.as_deref(),
+            meeting.host_unit_id,
+        )
+        .await?;
     }
     let conclusion_id = match notice {
         Some(n) => {
             let d = ConclusionDraft::parse(&n.input(created.id, meeting.host_unit_id.0))?;
-            Some(state.store.create_conclusion(&audit, &d).await?.id)
+            Some(uow.create_conclusion(&audit, &d).await?.id)
         }
         None => None,
     };
-    for mut t in tasks {
+    for (i, mut t) in tasks.into_iter().enumerate() {
         t.meeting_id = Some(created.id);
         if let Some(c) = conclusion_id {
             t.conclusion_id = Some(c);
             t.source_kind = giaoban_domain::task::SourceKind::Conclusion;
         }
-        state.store.create_task(&audit, &t).await?;
+        uow.create_task(&audit, &t)
+            .await
+            .map_err(|e| in_item(e.into(), "Nhiệm vụ", "Task", i + 1))?;
     }
-    for mut r in recs {
+    let mut raised = Vec::new();
+    for (i, mut r) in recs.into_iter().enumerate() {
         r.meeting_id = Some(created.id);
-        state.store.create_recommendation(&audit, &r).await?;
+        raised.push(
+            uow.create_recommendation(&audit, &r)
+                .await
+                .map_err(|e| in_item(e.into(), "Kiến nghị", "Recommendation", i + 1))?,
+        );
+    }
+    // The addressed units are told in the same transaction.
+    let told = crate::channels::raised_messages(state, &raised).await?;
+    uow.add_messages(&told).await?;
+    uow.commit().await?;
+    if !told.is_empty() {
+        state.config.channels.wake();
     }
     Ok(created)
 }
@@ -1248,10 +1262,17 @@ pub async fn request_extension(
         &body.reason,
         current,
     )?;
-    Ok(state
-        .store
+    // The request and the messages telling the deciders are one transaction: neither is kept
+    // without the other.
+    let mut uow = state.store.begin().await?;
+    let after = uow
         .request_extension(&me.audit(), id, task.lead_unit_id, due, &reason)
-        .await?)
+        .await?;
+    let messages = crate::channels::extension_requested(state, &after).await?;
+    uow.add_messages(&messages).await?;
+    uow.commit().await?;
+    state.config.channels.wake();
+    Ok(after)
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -1277,16 +1298,19 @@ pub async fn decide_extension(
     ) {
         return Err(AppError::Forbidden);
     }
-    Ok(state
-        .store
-        .decide_extension(
-            &me.audit(),
-            id,
-            task.assigner_unit_id,
-            body.approve,
-            body.note.as_deref().unwrap_or("").trim(),
-        )
-        .await?)
+    let note = body.note.as_deref().unwrap_or("").trim();
+    // The decision and the message telling the lead unit are one transaction.
+    let mut uow = state.store.begin().await?;
+    let after = uow
+        .decide_extension(&me.audit(), id, task.assigner_unit_id, body.approve, note)
+        .await?;
+    let messages =
+        crate::channels::extension_decided(state, &task, me.actor.unit_id, body.approve, note)
+            .await?;
+    uow.add_messages(&messages).await?;
+    uow.commit().await?;
+    state.config.channels.wake();
+    Ok(after)
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -1344,6 +1368,32 @@ pub async fn act_on_task(
             body.note.as_deref().unwrap_or("").trim(),
             body.version,
         )
+        .await?)
+}
+
+/// Corrects what a task says (a misspelt word fixed from the notice's page) while the notice that
+/// assigned it is a draft: those who manage the task (its assigner's side) may; an issued notice's
+/// task is refused with `conclusion.issued_frozen` (422), as every change to it is. Audited.
+pub async fn update_task_content(
+    state: &AppState,
+    me: &CurrentActor,
+    id: TaskId,
+    content: &str,
+    version: Option<i64>,
+) -> Result<Task, AppError> {
+    let (task, rights, _) = readable_task(state, me, id).await?;
+    if !rights.manage {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(cid) = task.conclusion_id
+        && state.store.conclusion(cid).await?.status
+            == giaoban_domain::conclusion::ConclusionStatus::Issued
+    {
+        return Err(notice_frozen("content").into());
+    }
+    Ok(state
+        .store
+        .update_task_content(&me.audit(), id, content, version)
         .await?)
 }
 
@@ -1512,7 +1562,6 @@ pub struct MeetingView {
     pub place: Option<String>,
     pub host: UnitName,
     pub chair: Option<String>,
-    #[schema(value_type = Vec<Object>)]
     pub participants: Vec<giaoban_domain::meeting::Person>,
     pub invited: Vec<UnitName>,
     pub agenda: Vec<String>,
@@ -1867,10 +1916,16 @@ pub async fn create_recommendation(
             return Err(AppError::Forbidden);
         }
     }
-    Ok(state
-        .store
-        .create_recommendation(&me.audit(), &draft)
-        .await?)
+    // The recommendation and the message to the unit it is addressed to: one transaction.
+    let mut uow = state.store.begin().await?;
+    let created = uow.create_recommendation(&me.audit(), &draft).await?;
+    let told = crate::channels::raised_messages(state, std::slice::from_ref(&created)).await?;
+    uow.add_messages(&told).await?;
+    uow.commit().await?;
+    if !told.is_empty() {
+        state.config.channels.wake();
+    }
+    Ok(created)
 }
 
 /// The unit a recommendation is addressed to must be one the actor may involve.
@@ -1902,10 +1957,12 @@ pub async fn answer_recommendation(
     if !may_answer(me, &UnitTree::new(&units), &r) {
         return Err(AppError::Forbidden);
     }
-    Ok(state
+    let after = state
         .store
         .answer_recommendation(&me.audit(), id, &answer, crate::today())
-        .await?)
+        .await?;
+    crate::channels::recommendation_answered(state, &after, me.actor.unit_id).await;
+    Ok(after)
 }
 
 // ----- conclusions -----
@@ -2361,20 +2418,24 @@ pub async fn notice_file_unchecked(
 pub struct SweepReport {
     pub tasks_checked: usize,
     pub notifications: usize,
-    pub emails_sent: usize,
-    pub email_failures: usize,
+    /// Deliveries (e-mail, Telegram) enqueued with the new reminders; [`crate::channels::
+    /// deliver_pending`] sends them.
+    pub deliveries: usize,
 }
 
 /// Records the reminders due at `now` (7, 3 and 1 days before a deadline, and on missing it) for the
-/// lead unit of every open task, once each, and e-mails each new one to the unit's address when a
-/// mailer is configured. Safe to run as often as wanted: a reminder already recorded is skipped.
+/// lead unit of every open task, once each, and with each new one, in the same transaction, its
+/// deliveries on the `channels` the unit has (e-mail to its address, Telegram to its chat). Sends
+/// nothing itself: the sender delivers what is enqueued. Safe to run as often as wanted: a reminder
+/// already recorded is skipped, and nothing is enqueued for it again.
 pub async fn send_reminders(
     store: &Store,
-    mailer: Option<&giaoban_notify::Mailer>,
+    channels: &crate::channels::Channels,
     now: Timestamp,
 ) -> Result<SweepReport, AppError> {
     let units = store.units().await?;
     let tree = UnitTree::new(&units);
+    let own_bots = store.units_with_bot_token().await?;
     // Only open tasks are reminded of: the database leaves out the cancelled and completed.
     let tasks = store
         .tasks(&TaskFilter {
@@ -2402,49 +2463,48 @@ pub async fn send_reminders(
             .unwrap_or_default();
         for kind in due_reminders(due, now, &[]) {
             let label = due.label(Lang::Vi);
-            let Some(n) = store
-                .add_notification(t.lead_unit_id, t.id, &occurrence, kind.code(), &label)
+            let deliveries = match tree.get(t.lead_unit_id) {
+                Some(unit) => {
+                    let subject = format!(
+                        "[giaoban] {}: {}",
+                        kind.label(Lang::Vi),
+                        short(&t.content, 80)
+                    );
+                    let body = format!(
+                        "Kính gửi: {unit}\n\nNhiệm vụ: {content}\nThời hạn: {label}\nNhắc việc: {kind}\n\n\
+                         Đề nghị đơn vị cập nhật tiến độ hoặc báo cáo hoàn thành trên hệ thống giaoban.\n\
+                         Xem: {link}\n\n\
+                         ---\nTask: {content}\nDeadline: {en}\nReminder: {kind_en}\n",
+                        unit = unit.name,
+                        content = t.content,
+                        kind = kind.label(Lang::Vi),
+                        en = due.label(Lang::En),
+                        kind_en = kind.label(Lang::En),
+                        link = channels.link(&format!("/tasks/{}", t.id)),
+                    );
+                    channels.deliveries_for(unit, own_bots.contains(&unit.id), &subject, &body)
+                }
+                None => Vec::new(),
+            };
+            if store
+                .add_notification_with_deliveries(
+                    t.lead_unit_id,
+                    t.id,
+                    &occurrence,
+                    kind.code(),
+                    &label,
+                    &deliveries,
+                )
                 .await?
-            else {
-                continue;
-            };
-            report.notifications += 1;
-            let Some(mailer) = mailer else { continue };
-            let Some(to) = tree
-                .get(t.lead_unit_id)
-                .and_then(|u| u.contact.email.clone())
-            else {
-                continue;
-            };
-            let subject = format!(
-                "[giaoban] {}: {}",
-                kind.label(Lang::Vi),
-                short(&t.content, 80)
-            );
-            let body = format!(
-                "Kính gửi: {unit}\n\nNhiệm vụ: {content}\nThời hạn: {label}\nNhắc việc: {kind}\n\n\
-                 Đề nghị đơn vị cập nhật tiến độ hoặc báo cáo hoàn thành trên hệ thống giaoban.\n\n\
-                 ---\nTask: {content}\nDeadline: {en}\nReminder: {kind_en}\n",
-                unit = tree.get(t.lead_unit_id).map_or("", |u| u.name.as_str()),
-                content = t.content,
-                kind = kind.label(Lang::Vi),
-                en = due.label(Lang::En),
-                kind_en = kind.label(Lang::En),
-            );
-            match mailer.send(&to, &subject, &body).await {
-                Ok(()) => {
-                    report.emails_sent += 1;
-                    store.mark_notification_emailed(n.id, None).await?;
-                }
-                Err(e) => {
-                    report.email_failures += 1;
-                    tracing::warn!(task = %t.id, error = %e, "reminder e-mail failed");
-                    store
-                        .mark_notification_emailed(n.id, Some(&e.to_string()))
-                        .await?;
-                }
+                .is_some()
+            {
+                report.notifications += 1;
+                report.deliveries += deliveries.len();
             }
         }
+    }
+    if report.deliveries > 0 {
+        channels.wake();
     }
     Ok(report)
 }
@@ -2468,7 +2528,10 @@ pub struct NotificationView {
     pub due_label: String,
     pub occurrence: Option<String>,
     pub created_at: String,
+    /// Whether it went out by e-mail (a sent e-mail delivery, or one sent before the outbox).
     pub emailed: bool,
+    /// Its deliveries by e-mail and Telegram, with their state.
+    pub deliveries: Vec<crate::channels::DeliveryView>,
 }
 
 pub async fn notifications(
@@ -2477,8 +2540,18 @@ pub async fn notifications(
     lang: Lang,
 ) -> Result<Vec<NotificationView>, AppError> {
     let list = state.store.notifications(me.actor.unit_id, 100).await?;
+    let ids: Vec<String> = list.iter().map(|n| n.id.to_string()).collect();
+    let mut deliveries = crate::channels::deliveries_by_source(
+        state,
+        me,
+        giaoban_storage::deliveries::SOURCE_NOTIFICATION,
+        &ids,
+        lang,
+    )
+    .await?;
     let mut out = Vec::new();
     for n in list {
+        let deliveries = deliveries.remove(&n.id.to_string()).unwrap_or_default();
         let task = state.store.task(n.task_id).await.ok();
         out.push(NotificationView {
             id: n.id,
@@ -2491,7 +2564,11 @@ pub async fn notifications(
             due_label: n.due_label,
             occurrence: Some(n.occurrence).filter(|o| !o.is_empty()),
             created_at: ts_label(n.created_at),
-            emailed: n.emailed_at.is_some(),
+            emailed: n.emailed_at.is_some()
+                || deliveries
+                    .iter()
+                    .any(|d| d.channel == "email" && d.status == "sent"),
+            deliveries,
         })
     }
     Ok(out)

@@ -117,6 +117,19 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("post", "/api/v1/tasks/{id}/action", Rule::ManageTask),
     ("get", "/api/v1/board", Rule::Anyone),
     ("get", "/api/v1/notifications", Rule::Anyone),
+    ("get", "/api/v1/messages", Rule::Anyone),
+    ("get", "/api/v1/messages/unread", Rule::Anyone),
+    ("post", "/api/v1/messages/read", Rule::Anyone),
+    (
+        "post",
+        "/api/v1/deliveries/{id}/retry",
+        Rule::Skip(
+            "needs a failed delivery per unit: covered by channels.rs (the unit's own send it \
+             again, another unit's answers 404)",
+        ),
+    ),
+    ("get", "/api/v1/inbox", Rule::Anyone),
+    ("get", "/api/v1/inbox/count", Rule::Anyone),
     ("post", "/api/v1/calendar/token", Rule::Anyone),
     ("post", "/api/v1/extract/confirm", Rule::UnitRecords),
     (

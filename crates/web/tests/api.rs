@@ -767,6 +767,13 @@ async fn pasted_notice_becomes_proposals_matched_within_its_district() {
         .send()
         .await
         .expect("send");
+    // Kept and shown at the page it redirects to (Post/Redirect/Get, issue 21).
+    assert_eq!(r.status(), 303);
+    let at = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let r = c.get(app.url(&at)).send().await.expect("reading");
     assert_eq!(r.status(), 200);
     let html = r.text().await.expect("html");
     assert!(

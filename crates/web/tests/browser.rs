@@ -965,3 +965,360 @@ async fn browser_excel_upload_then_the_commune_sends_late_on_a_phone() {
         "browser flow: office uploads the Excel template for Cẩm Ngọc; the commune sends it late on a 390-px phone; the leader's board counts it late, Cẩm Tân missing"
     );
 }
+
+/// Meetings, notices and tasks the office can see, through the API.
+async fn office_counts(app: &TestApp) -> (usize, usize, u64) {
+    let (office, _) = app.signed_in("office").await;
+    let get = |path: &'static str| {
+        let office = office.clone();
+        async move {
+            office
+                .get(app.url(path))
+                .send()
+                .await
+                .expect("get")
+                .json::<serde_json::Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let m = get("/api/v1/meetings").await;
+    let n = get("/api/v1/conclusions").await;
+    let t = get("/api/v1/tasks").await;
+    (
+        m["items"].as_array().map_or(0, Vec::len),
+        n["items"]
+            .as_array()
+            .or_else(|| n.as_array())
+            .map_or(0, Vec::len),
+        t["total"].as_u64().unwrap_or(0),
+    )
+}
+
+/// Pastes `text` into the reading page and reads it; leaves the confirm form on screen with only
+/// the proposed tasks whose lead is one of the test district's units ticked. Returns how many.
+async fn read_pasted(c: &Client, app: &TestApp, text: &str) -> Result<usize, String> {
+    let e = |e: fantoccini::error::CmdError| e.to_string();
+    c.goto(&app.url("/extract")).await.map_err(e)?;
+    wait_for(c, "extract-text").await?;
+    c.execute(
+        "document.getElementById('extract-text').value = arguments[0];",
+        vec![serde_json::json!(text)],
+    )
+    .await
+    .map_err(e)?;
+    click(c, "extract-run").await?;
+    wait_for(c, "confirm-form").await?;
+    let mut known = 0;
+    for i in 0.. {
+        let Ok(lead) = c.find(Locator::Id(&format!("task-{i}-lead"))).await else {
+            break;
+        };
+        let value = lead.prop("value").await.map_err(e)?.unwrap_or_default();
+        let include = c
+            .find(Locator::Id(&format!("task-{i}-include")))
+            .await
+            .map_err(e)?;
+        let checked = include.is_selected().await.map_err(e)?;
+        if value.is_empty() && checked {
+            include.click().await.map_err(e)?;
+        } else if !value.is_empty() && checked {
+            known += 1;
+        }
+    }
+    Ok(known)
+}
+
+/// No double entry in a real browser (issue 21): the office reads seed 004 in and confirms; the
+/// browser's Back button and a second press of "confirm" create nothing and land on the meeting
+/// made first; pasting the notice again names the existing notice before anything is created, and
+/// still lets the office go on deliberately.
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; run by scripts/test"]
+async fn browser_back_and_resubmit_and_a_second_paste_create_nothing_twice() {
+    let app = TestApp::spawn().await;
+    let driver = Driver::start();
+    let app = &app;
+    let e = |e: fantoccini::error::CmdError| e.to_string();
+    let c = driver.client(1280, 900).await;
+    run_flow("no_double_entry_back_and_paste", c, |c| async move {
+        sign_in(&c, app, "office").await?;
+        if office_counts(app).await != (0, 0, 0) {
+            return Err("the district starts with records".into());
+        }
+        let kept = read_pasted(&c, app, SEED_004).await?;
+        if kept == 0 {
+            return Err("no proposed task had a known lead".into());
+        }
+        click(&c, "confirm-run").await?;
+        wait_for(&c, "meeting-conclusions").await?;
+        let first = c.current_url().await.map_err(e)?;
+        let meeting = first.path().to_owned();
+        if !meeting.starts_with("/meetings/") {
+            return Err(format!("after confirming: {first}"));
+        }
+        let notice = c
+            .find(Locator::Css("#meeting-conclusions a"))
+            .await
+            .map_err(e)?
+            .attr("href")
+            .await
+            .map_err(e)?
+            .unwrap_or_default();
+        let after_first = office_counts(app).await;
+        // The kept tasks (and what the application adds to a meeting by itself).
+        if (after_first.0, after_first.1) != (1, 1) || after_first.2 < kept as u64 {
+            return Err(format!("after the first confirm ({kept} kept): {after_first:?}"));
+        }
+
+        // Back to the confirm form, as a person who is not sure it went through, and again.
+        c.back().await.map_err(e)?;
+        let form = wait_for(&c, "confirm-run")
+            .await
+            .map_err(|err| format!("Back did not bring the confirm form back: {err}"))?;
+        form.click().await.map_err(e)?;
+        wait_for(&c, "meeting-conclusions").await?;
+        let second = c.current_url().await.map_err(e)?;
+        if second.path() != meeting {
+            return Err(format!("the second submit shows {second}, not {meeting}"));
+        }
+        wait_for(&c, "created-before").await?;
+        let after_second = office_counts(app).await;
+        if after_second != after_first {
+            return Err(format!(
+                "Back and submit created records: {after_first:?} → {after_second:?}"
+            ));
+        }
+
+        // Pasted again: the existing notice is named before anything is created.
+        read_pasted(&c, app, SEED_004).await?;
+        wait_for(&c, "read-before").await?;
+        let named = c
+            .find(Locator::Css("#read-before a.read-before-notice"))
+            .await
+            .map_err(|err| format!("the existing notice is not named: {err}"))?
+            .attr("href")
+            .await
+            .map_err(e)?
+            .unwrap_or_default();
+        if named != notice {
+            return Err(format!("names {named}, the notice is {notice}"));
+        }
+        let after_read = office_counts(app).await;
+        if after_read != after_first {
+            return Err(format!("reading again created records: {after_read:?}"));
+        }
+        // The office may still go on deliberately.
+        let again = wait_for(&c, "confirm-again").await?;
+        if again.is_selected().await.map_err(e)? {
+            return Err("«create it anyway» is ticked before the office ticks it".into());
+        }
+        println!(
+            "browser flow: seed 004 confirmed once ({kept} tasks); Back and submit again lands on {meeting} with nothing new; pasted again, notice {notice} named before anything is created"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+/// A flagged misspelling fixed with one click on the reading page (the vendored script changes
+/// the confirm form in place): the office pastes a notice whose task says "Viêt Nam", presses
+/// "Sửa thành «Việt»" and confirms; the stored task says "Việt Nam".
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; run by scripts/test"]
+async fn browser_office_fixes_a_flagged_misspelling_before_confirming() {
+    const TEXT: &str = "UBND HUYỆN CẨM THỦY\nSố: /TB-UBND\nCẩm Thủy, ngày 27 tháng 3 năm 2023\n\
+        THÔNG BÁO\nKết luận của Chủ tịch UBND huyện tại phiên họp thường kỳ tháng 03 năm 2023\n\
+        Ngày 24/03/2023, UBND huyện đã tổ chức phiên họp thường kỳ tháng 03.\n\
+        Giao Phòng Tài chính - Kế hoạch tham mưu triển khai Chương trình mục tiêu quốc gia xây \
+        dựng nông thôn mới tại Viêt Nam trên địa bàn huyện chậm nhất vào ngày 27/03/2023.\n";
+    let app = TestApp::spawn().await;
+    let driver = Driver::start();
+    let app = &app;
+    let e = |e: fantoccini::error::CmdError| e.to_string();
+    let c = driver.client(1280, 900).await;
+    run_flow("office_fixes_misspelling", c, |c| async move {
+        sign_in(&c, app, "office").await?;
+        if read_pasted(&c, app, TEXT).await? != 1 {
+            return Err("the notice's one task is not proposed with its lead".into());
+        }
+        let field = c.find(Locator::Id("task-0-content")).await.map_err(e)?;
+        let before = field.prop("value").await.map_err(e)?.unwrap_or_default();
+        if !before.contains("Viêt Nam") {
+            return Err(format!("the task as read: {before}"));
+        }
+        let at = c.current_url().await.map_err(e)?;
+        wait_for(&c, "spelling").await?;
+        c.find(Locator::Css(
+            "button.spell-fix[data-target='task_0_content'][data-to='Việt']",
+        ))
+        .await
+        .map_err(|err| format!("no «Việt» fix for the task: {err}"))?
+        .click()
+        .await
+        .map_err(e)?;
+        let after = field.prop("value").await.map_err(e)?.unwrap_or_default();
+        if !after.contains("Việt Nam") || after.contains("Viêt") {
+            return Err(format!("after the fix: {after}"));
+        }
+        // Made in the page: no round trip.
+        if c.current_url().await.map_err(e)? != at {
+            return Err("the fix left the page".into());
+        }
+        let done = c
+            .find(Locator::Css("#spelling .spell-done"))
+            .await
+            .map_err(e)?
+            .text()
+            .await
+            .map_err(e)?;
+        if !done.contains("Việt") {
+            return Err(format!("no word of the fix on the page: «{done}»"));
+        }
+        click(&c, "confirm-run").await?;
+        wait_for(&c, "meeting-conclusions").await?;
+        Ok(())
+    })
+    .await;
+    let (office, _) = app.signed_in("office").await;
+    let tasks: serde_json::Value = office
+        .get(app.url(&format!("/api/v1/tasks?unit={}", app.units.tckh.0)))
+        .send()
+        .await
+        .expect("tasks")
+        .json()
+        .await
+        .expect("json");
+    let content = tasks["items"][0]["content"].as_str().expect("the task");
+    assert!(
+        content.contains("Việt Nam") && !content.contains("Viêt"),
+        "stored: {content}"
+    );
+    println!(
+        "browser flow: «Viêt» flagged on the reading page, fixed with one click; stored «{content}»"
+    );
+}
+
+/// Issue 21, what it must show (4): on a 390-px phone the finance department asks for more time
+/// on its task; the leader, on a phone too, sees "1" on the home page, opens the inbox and
+/// approves there; the department sees the new deadline. The Telegram stand-in (the Bot API on
+/// 127.0.0.1) received one message for the request, to the People's Committee's chat, and one for
+/// the decision, to the department's.
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; run by scripts/test"]
+async fn browser_extension_reaches_the_leaders_inbox_and_telegram_on_a_phone() {
+    let bot = giaoban_notify::testing::TelegramStandIn::start()
+        .await
+        .expect("stand-in");
+    let app = TestApp::spawn_with_telegram(&bot.api_base()).await;
+    app.set_telegram(app.units.ubnd, "-1001234567890", Some(common::BOT_TOKEN))
+        .await;
+    app.set_telegram(app.units.tckh, "-1009876543210", Some(common::BOT_TOKEN))
+        .await;
+    let due = giaoban_web::today()
+        .checked_add(jiff::Span::new().days(20))
+        .expect("date");
+    let asked = due.checked_add(jiff::Span::new().days(30)).expect("date");
+    let dmy = |d: jiff::civil::Date| format!("{:02}/{:02}/{}", d.day(), d.month(), d.year());
+    let task = seed_task(
+        &app,
+        "Hoàn chỉnh báo cáo quyết toán ngân sách năm",
+        app.units.tckh,
+        &format!("chậm nhất ngày {}", dmy(due)),
+    )
+    .await;
+    let driver = Driver::start();
+    let app = &app;
+    let e = |e: fantoccini::error::CmdError| e.to_string();
+    let path = format!("/tasks/{task}");
+    let asked_text = dmy(asked);
+
+    let c = driver.client(390, 844).await;
+    let (p, a) = (path.clone(), asked_text.clone());
+    run_flow("department_asks_more_time_phone", c, |c| async move {
+        open_as(&c, app, "tckh", &p).await?;
+        wait_for(&c, "extension-form").await?;
+        type_into(&c, "extension-new-due", &a).await?;
+        type_into(&c, "extension-reason", "Chờ số liệu của Kho bạc Nhà nước").await?;
+        click(&c, "extension-submit").await?;
+        wait_for(&c, "pending-extension").await?;
+        Ok(())
+    })
+    .await;
+    let sent = bot
+        .wait_for(1, Duration::from_secs(20))
+        .await
+        .expect("the request reached Telegram");
+
+    let c = driver.client(390, 844).await;
+    run_flow("leader_decides_from_the_inbox_phone", c, |c| async move {
+        open_as(&c, app, "leader", "/").await?;
+        let count = text_of(&c, "home-inbox-count").await?;
+        if count.trim() != "1" {
+            return Err(format!("the home page counts «{count}», not 1"));
+        }
+        let badge = text_of(&c, "nav-inbox-count").await?;
+        if badge.trim() != "1" {
+            return Err(format!("the menu counts «{badge}», not 1"));
+        }
+        click(&c, "home-inbox-open").await?;
+        wait_for(&c, "inbox-extensions").await?;
+        let wide: i64 = c
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth;",
+                vec![],
+            )
+            .await
+            .map_err(e)?
+            .as_i64()
+            .unwrap_or(0);
+        if wide > 0 {
+            return Err(format!("the inbox scrolls sideways by {wide} px"));
+        }
+        c.find(Locator::Css(".inbox-approve"))
+            .await
+            .map_err(e)?
+            .click()
+            .await
+            .map_err(e)?;
+        wait_for(&c, "inbox-done").await?;
+        let total = text_of(&c, "inbox-total").await?;
+        if total.trim() != "0" {
+            return Err(format!("after deciding, the inbox still counts {total}"));
+        }
+        Ok(())
+    })
+    .await;
+
+    let c = driver.client(390, 844).await;
+    let (p, a) = (path.clone(), asked_text.clone());
+    run_flow(
+        "department_sees_the_new_deadline_phone",
+        c,
+        |c| async move {
+            open_as(&c, app, "tckh", &p).await?;
+            let due = text_of(&c, "task-due").await?;
+            if !due.contains(&a) {
+                return Err(format!("the task's deadline reads «{due}», not {a}"));
+            }
+            Ok(())
+        },
+    )
+    .await;
+
+    let sent_all = bot
+        .wait_for(2, Duration::from_secs(20))
+        .await
+        .expect("the decision reached Telegram");
+    // Nothing more arrives: one message each, not one per attempt or per sweep.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let all = bot.messages();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(sent[0].chat_id, "-1001234567890", "{sent:?}");
+    assert_eq!(sent_all[1].chat_id, "-1009876543210", "{sent_all:?}");
+    assert!(sent_all[1].text.contains(&asked_text), "{sent_all:?}");
+    println!(
+        "browser flow: extension asked on a phone, leader's home counts 1, approved from the inbox at 390 px; Telegram stand-in got {} messages",
+        all.len()
+    );
+}

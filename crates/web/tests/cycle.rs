@@ -676,24 +676,33 @@ async fn reminders_are_recorded_once_and_emailed_over_smtp() {
     let sink = SmtpSink::start().await.expect("sink");
     let mailer =
         giaoban_notify::Mailer::new(&sink.config("giaoban <giaoban@localhost>")).expect("mailer");
+    let channels = giaoban_web::channels::Channels::new(Some(mailer), None, None);
+    let deliver = async |at: jiff::Timestamp| {
+        giaoban_web::channels::deliver_pending(store, &channels, at)
+            .await
+            .expect("deliver")
+    };
     let now = jiff::Timestamp::now();
-    let first = giaoban_web::work::send_reminders(store, Some(&mailer), now)
+    let first = giaoban_web::work::send_reminders(store, &channels, now)
         .await
         .expect("sweep");
     assert_eq!(first.notifications, 1, "{first:?}");
-    assert_eq!(first.emails_sent, 1, "{first:?}");
+    assert_eq!(first.deliveries, 1, "{first:?}");
+    assert_eq!(deliver(now).await.sent, 1);
     // Run again: nothing new, nothing sent twice.
-    let again = giaoban_web::work::send_reminders(store, Some(&mailer), now)
+    let again = giaoban_web::work::send_reminders(store, &channels, now)
         .await
         .expect("sweep");
     assert_eq!(again.notifications, 0);
-    assert_eq!(again.emails_sent, 0);
+    assert_eq!(again.deliveries, 0);
+    assert_eq!(deliver(now).await.sent, 0);
     // The day after the deadline: the "missed" reminder.
     let after = giaoban_domain::calendar::end_of_day(due.tomorrow().expect("date")).expect("ts");
-    let late = giaoban_web::work::send_reminders(store, Some(&mailer), after)
+    let late = giaoban_web::work::send_reminders(store, &channels, after)
         .await
         .expect("sweep");
-    assert_eq!(late.emails_sent, 1, "{late:?}");
+    assert_eq!(late.deliveries, 1, "{late:?}");
+    assert_eq!(deliver(after).await.sent, 1);
 
     let mails = sink
         .wait_for(2, std::time::Duration::from_secs(10))
@@ -728,6 +737,8 @@ async fn reminders_are_recorded_once_and_emailed_over_smtp() {
     assert_eq!(s, 200);
     assert_eq!(list["items"].as_array().map(Vec::len), Some(2), "{list}");
     assert_eq!(list["items"][0]["emailed"], true);
+    assert_eq!(list["items"][0]["deliveries"][0]["channel"], "email");
+    assert_eq!(list["items"][0]["deliveries"][0]["status"], "sent");
 }
 
 #[tokio::test]
@@ -884,6 +895,75 @@ async fn a_confirmed_document_creates_everything_or_nothing() {
         && t["due_label"] == "chậm nhất ngày 31/03/2023"));
 }
 
+/// A document whose last task passes every check before the first write but is refused by the
+/// store (its parent task does not exist) saves nothing: the meeting, the notice, the office's
+/// task of issuing it, the tasks before it and the recommendation are one transaction (issue 22).
+#[tokio::test]
+async fn a_document_refused_at_its_last_task_leaves_nothing_behind() {
+    let app = TestApp::spawn().await;
+    let u = &app.units;
+    let (office, ot) = app.signed_in("office").await;
+    let mut doc = json!({
+        "meeting": meeting_body(&app, "Phiên họp thường kỳ tháng 03 năm 2023", "24/03/2023"),
+        "conclusion": {
+            "title": "Kết luận của Chủ tịch UBND huyện tại phiên họp thường kỳ tháng 03 năm 2023",
+            "signer_name": "Nguyễn Đình Hùng", "signer_title": "Chánh Văn phòng"
+        },
+        "tasks": [
+            {"content": "Hoàn chỉnh các dự thảo báo cáo kinh tế - xã hội Quý I", "assigner_unit_id": u.ubnd.0,
+             "lead_unit_id": u.tckh.0, "deadline": "chậm nhất vào ngày 27/03/2023"},
+            {"content": "Rà soát tiêu chí nông thôn mới", "assigner_unit_id": u.ubnd.0,
+             "lead_unit_id": u.cam_ngoc.0, "deadline": "trong quý II/2023",
+             "parent_id": uuid::Uuid::now_v7()}
+        ],
+        "recommendations": [
+            {"raised_by_unit_id": u.cam_ngoc.0, "addressed_to_unit_id": u.tckh.0,
+             "content": "Đề nghị hướng dẫn thanh quyết toán"}
+        ]
+    });
+    let (s, err) = post(
+        &office,
+        &ot,
+        app.url("/api/v1/extract/confirm"),
+        doc.clone(),
+    )
+    .await;
+    assert_eq!(s, 422, "{err}");
+    let msg = err["error"]["fields"][0]["message"].as_str().unwrap_or("");
+    assert!(msg.starts_with("Nhiệm vụ 2:"), "{err}");
+    let (_, meetings) = get(&office, app.url("/api/v1/meetings")).await;
+    assert_eq!(
+        meetings["items"].as_array().map(Vec::len),
+        Some(0),
+        "{meetings}"
+    );
+    let (_, notices) = get(&office, app.url("/api/v1/conclusions")).await;
+    let notices = notices["items"]
+        .as_array()
+        .or_else(|| notices.as_array())
+        .map_or(0, Vec::len);
+    assert_eq!(notices, 0);
+    let (_, tasks) = get(&office, app.url("/api/v1/tasks")).await;
+    assert_eq!(tasks["total"], 0, "{tasks}");
+    let (_, recs) = get(&office, app.url("/api/v1/recommendations")).await;
+    let recs = recs["items"]
+        .as_array()
+        .or_else(|| recs.as_array())
+        .map_or(0, Vec::len);
+    assert_eq!(recs, 0);
+
+    // Without the bad parent the same document saves whole.
+    doc["tasks"][1]
+        .as_object_mut()
+        .expect("task")
+        .remove("parent_id");
+    let (s, m) = post(&office, &ot, app.url("/api/v1/extract/confirm"), doc).await;
+    assert_eq!(s, 201, "{m}");
+    let (_, tasks) = get(&office, app.url("/api/v1/tasks")).await;
+    // Two tasks of the notice and the office's task of issuing it.
+    assert_eq!(tasks["total"], 3, "{tasks}");
+}
+
 #[tokio::test]
 async fn a_pasted_notice_becomes_a_meeting_and_tasks_through_the_page() {
     let app = TestApp::spawn().await;
@@ -903,6 +983,13 @@ async fn a_pasted_notice_becomes_a_meeting_and_tasks_through_the_page() {
         .send()
         .await
         .expect("extract");
+    // The reading is kept and shown by a page got, not posted (Back works, issue 21).
+    assert_eq!(r.status(), 303);
+    let at = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let r = office.get(app.url(&at)).send().await.expect("reading");
     assert_eq!(r.status(), 200);
     let html = r.text().await.expect("html");
     assert!(

@@ -34,8 +34,9 @@ async fn counts(app: &TestApp, c: &reqwest::Client) -> (usize, usize, u64) {
     )
 }
 
-/// The reading page for seed 004: its HTML.
-async fn read(app: &TestApp, c: &reqwest::Client, token: &str) -> String {
+/// Reads seed 004 on the reading page: the POST keeps the reading and redirects to the page that
+/// shows it (Post/Redirect/Get); its address.
+async fn read_at(app: &TestApp, c: &reqwest::Client, token: &str) -> String {
     let r = c
         .post(app.url("/extract"))
         .form(&[
@@ -46,6 +47,23 @@ async fn read(app: &TestApp, c: &reqwest::Client, token: &str) -> String {
         .send()
         .await
         .expect("extract");
+    assert_eq!(
+        r.status(),
+        303,
+        "a reading is shown by a page got, not posted"
+    );
+    let to = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(to.starts_with("/extract?reading="), "{to}");
+    to
+}
+
+/// The reading page for seed 004: its HTML.
+async fn read(app: &TestApp, c: &reqwest::Client, token: &str) -> String {
+    let at = read_at(app, c, token).await;
+    let r = c.get(app.url(&at)).send().await.expect("reading");
     assert_eq!(r.status(), 200);
     r.text().await.expect("html")
 }
@@ -172,6 +190,67 @@ async fn seed_004_read_again_names_the_existing_notice_and_goes_on_only_when_ask
     let after = counts(&app, &office).await;
     assert_eq!((after.0, after.1), (2, 2), "{after:?}");
     assert_eq!(after.2, before.2 * 2, "a second set of tasks");
+}
+
+/// What Chromium's Back does after the confirm (issue 21): it gets the reading page again (it was
+/// got, not posted, so the browser neither asks to post again nor shows a stale copy). The page
+/// comes back with the same form key, names the meeting already made, and sending it again
+/// creates nothing and lands on that meeting. Another person cannot open the reading.
+#[tokio::test]
+async fn back_to_the_reading_after_confirming_brings_the_same_form_and_creates_nothing() {
+    let app = TestApp::spawn().await;
+    let (office, ot) = app.signed_in("office").await;
+    let at = read_at(&app, &office, &ot).await;
+    let page = |c: reqwest::Client| {
+        let url = app.url(&at);
+        async move {
+            let r = c.get(url).send().await.expect("reading");
+            (r.status().as_u16(), r.text().await.expect("html"))
+        }
+    };
+    let (s, html) = page(office.clone()).await;
+    assert_eq!(s, 200);
+    let key = form_key(&html);
+    assert!(html.contains(&format!(
+        "name=\"reading\" value=\"{}\"",
+        &at["/extract?reading=".len()..]
+    )));
+    let form = confirm_form(&app, &ot, &key);
+    let (s, first) = confirm(&app, &office, &form).await;
+    assert_eq!(s, 303, "{first}");
+    let after_first = counts(&app, &office).await;
+
+    // Back: the same page, the same key, and the meeting made from it named.
+    let (s, html) = page(office.clone()).await;
+    assert_eq!(s, 200);
+    assert_eq!(form_key(&html), key, "the form as it was");
+    assert!(
+        html.contains("id=\"read-before\""),
+        "the meeting already made is named"
+    );
+    assert!(html.contains(&format!("href=\"{first}\"")), "{first}");
+    let (s, second) = confirm(&app, &office, &confirm_form(&app, &ot, &form_key(&html))).await;
+    assert_eq!((s, second), (303, format!("{first}?again=1")));
+    assert_eq!(
+        counts(&app, &office).await,
+        after_first,
+        "nothing created twice"
+    );
+
+    // Not another person's, and not a made-up one.
+    let (other, _) = app.signed_in("tckh").await;
+    let (s, html) = page(other).await;
+    assert_eq!(s, 404);
+    assert!(
+        !html.contains(&key),
+        "another person's reading is not shown"
+    );
+    let r = office
+        .get(app.url("/extract?reading=not-a-reading"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(r.status(), 404);
 }
 
 #[tokio::test]
@@ -500,4 +579,62 @@ async fn the_create_apis_answer_a_repeated_idempotency_key_with_the_first_record
     assert_eq!((m, n, t), (1, 1, tasks_before + 1));
     let recs = get(&office, app.url("/api/v1/recommendations")).await;
     assert_eq!(recs["items"].as_array().map_or(0, Vec::len), 1);
+}
+
+/// The value of the input named `name` on the page, unescaped.
+fn input_value(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("the page has {name}"));
+    let rest = &html[at..];
+    let v = &rest[rest.find("value=\"").expect("value") + "value=\"".len()..];
+    v[..v.find('"').expect("end")]
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Issue 22: the deadline stored from confirming seed 004's proposals is the reading's typed value,
+/// carried by the form, not its label read again; words the office edited are read once instead.
+#[tokio::test]
+async fn confirmed_deadline_is_the_readings_typed_value() {
+    let app = TestApp::spawn().await;
+    let (office, ot) = app.signed_in("office").await;
+    let html = read(&app, &office, &ot).await;
+    let key = form_key(&html);
+    let typed = input_value(&html, "task_0_deadline_typed");
+    let label = input_value(&html, "task_0_deadline");
+    let typed_value: Value =
+        serde_json::from_str(&typed).expect("the proposal carries a typed deadline");
+    let mut form = confirm_form(&app, &ot, &key);
+    for (k, v) in form.iter_mut() {
+        if *k == "task_0_deadline" {
+            *v = label.clone();
+        }
+    }
+    form.push(("task_0_deadline_typed", typed.clone()));
+    // Task 1: the office edits the words; the typed value posted with them is then ignored.
+    form.push(("task_1_deadline_typed", typed.clone()));
+    let (s, loc) = confirm(&app, &office, &form).await;
+    assert_eq!(s, 303, "{loc}");
+    let tasks = get(&office, app.url("/api/v1/tasks")).await;
+    let items = tasks["items"].as_array().expect("items");
+    let deadline_of = |content: &str| {
+        items
+            .iter()
+            .find(|t| {
+                t["content"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with(content))
+            })
+            .map(|t| t["deadline"].clone())
+            .unwrap_or_else(|| panic!("task {content} in {tasks}"))
+    };
+    assert_eq!(deadline_of("Hoàn chỉnh"), typed_value);
+    assert_eq!(
+        deadline_of("Rà soát"),
+        serde_json::json!({"kind": "within_period", "value": "2023Q2"})
+    );
 }

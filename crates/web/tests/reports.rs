@@ -382,6 +382,7 @@ async fn excel_round_trip_bad_files_refused_whole_and_the_district_total() {
 async fn report_reminders_go_once_before_the_deadline_and_once_when_missed() {
     use giaoban_domain::calendar::local_timestamp;
     use giaoban_domain::report::SubmissionAction;
+    use giaoban_web::channels::Channels;
     use giaoban_web::reports::send_report_reminders;
     use jiff::civil::{date, time};
     let app = TestApp::spawn().await;
@@ -389,11 +390,11 @@ async fn report_reminders_go_once_before_the_deadline_and_once_when_missed() {
     let s = &app.db.store;
     let at = |d, h| local_timestamp(d, time(h, 0, 0, 0)).expect("time");
     // Q1/2023 is due on 16/03/2023: on 14/03 both communes are reminded, once.
-    let r = send_report_reminders(s, None, at(date(2023, 3, 14), 10))
+    let r = send_report_reminders(s, &Channels::none(), at(date(2023, 3, 14), 10))
         .await
         .expect("sweep");
     assert_eq!(r.reminders, 2, "{r:?}");
-    let r = send_report_reminders(s, None, at(date(2023, 3, 14), 11))
+    let r = send_report_reminders(s, &Channels::none(), at(date(2023, 3, 14), 11))
         .await
         .expect("sweep");
     assert_eq!(r.reminders, 0, "recorded once");
@@ -421,7 +422,7 @@ async fn report_reminders_go_once_before_the_deadline_and_once_when_missed() {
     )
     .await
     .expect("submit");
-    let r = send_report_reminders(s, None, at(date(2023, 3, 17), 9))
+    let r = send_report_reminders(s, &Channels::none(), at(date(2023, 3, 17), 9))
         .await
         .expect("sweep");
     assert_eq!(r.reminders, 1, "{r:?}");

@@ -39,9 +39,14 @@ pub struct ContactDto {
     pub email: Option<String>,
     pub head_name: Option<String>,
     pub head_title: Option<String>,
+    /// The Telegram chat reminders and messages go to (a chat id or @channel).
+    pub telegram_chat_id: Option<String>,
+    /// Whether the unit has a Telegram bot of its own. The token itself is never shown.
+    pub telegram_bot_token_set: bool,
 }
 
 impl From<&Contact> for ContactDto {
+    /// Without the bot flag: [`crate::api::units`] sets it from the store.
     fn from(c: &Contact) -> Self {
         ContactDto {
             address: c.address.clone(),
@@ -49,6 +54,8 @@ impl From<&Contact> for ContactDto {
             email: c.email.clone(),
             head_name: c.head_name.clone(),
             head_title: c.head_title.clone(),
+            telegram_chat_id: c.telegram_chat_id.clone(),
+            telegram_bot_token_set: false,
         }
     }
 }
@@ -195,6 +202,17 @@ pub struct ContactWrite {
     pub head_name: String,
     #[serde(default)]
     pub head_title: String,
+    /// The Telegram chat: an integer chat id (negative for groups and channels) or a public
+    /// channel's @name; empty for none.
+    #[serde(default)]
+    pub telegram_chat_id: String,
+    /// Write-only: a new bot token for the unit's own bot (`digits:secret`, as BotFather gives
+    /// it). Absent or empty keeps the one set; it is never sent back.
+    #[serde(default)]
+    pub telegram_bot_token: Option<String>,
+    /// Removes the unit's own bot token (its Telegram messages then use the server's bot, if any).
+    #[serde(default)]
+    pub clear_telegram_bot_token: bool,
     pub version: Option<i64>,
 }
 

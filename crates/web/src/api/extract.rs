@@ -43,13 +43,12 @@ pub struct ExtractResponse {
     pub territory: Option<uuid::Uuid>,
 }
 
-/// Runs the extraction for a person; shared by the API and the page.
-pub async fn run(
-    state: &AppState,
-    me: &CurrentActor,
+/// Checks a text to read and its date (not empty, not too long, a valid date) without reading
+/// it; the date as given.
+pub fn checked_input(
     text: &str,
     document_date: Option<&str>,
-) -> Result<(Extraction, Option<UnitId>), AppError> {
+) -> Result<Option<jiff::civil::Date>, AppError> {
     if text.trim().is_empty() {
         return Err(Invalid::new(
             "text",
@@ -69,7 +68,17 @@ pub async fn run(
         )
         .into());
     }
-    let date = parse_date("document_date", document_date.unwrap_or(""))?;
+    Ok(parse_date("document_date", document_date.unwrap_or(""))?)
+}
+
+/// Runs the extraction for a person; shared by the API and the page.
+pub async fn run(
+    state: &AppState,
+    me: &CurrentActor,
+    text: &str,
+    document_date: Option<&str>,
+) -> Result<(Extraction, Option<UnitId>), AppError> {
+    let date = checked_input(text, document_date)?;
     let units = state.store.units().await?;
     let text = text.to_owned();
     let actor = me.actor.clone();

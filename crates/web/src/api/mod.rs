@@ -2,8 +2,10 @@
 //! document at `/api/v1/openapi.json` is generated from the same code that serves the routes.
 
 mod audit;
+mod channels;
 mod dto;
 mod extract;
+mod inbox;
 mod levels;
 mod ocop;
 mod period_reports;
@@ -26,7 +28,7 @@ use crate::error::AppError;
 
 pub use audit::{AuditQuery, page as audit_page};
 pub use dto::*;
-pub use extract::{MAX_TEXT_CHARS, run as run_extract};
+pub use extract::{MAX_TEXT_CHARS, checked_input as check_extract_input, run as run_extract};
 pub use levels::save_level;
 pub use session::{
     do_change_password as session_change_password, do_sign_in as session_sign_in,
@@ -34,7 +36,7 @@ pub use session::{
 };
 pub use units::{
     Selection, UnitQuery, check as check_unit, create as create_unit, detail as unit_detail,
-    save_contact, update as update_unit,
+    save_contact, update as update_unit, with_bot_flag,
 };
 pub use users::{
     do_create_user as create_user_with_password, do_reset_password as reset_user_password,
@@ -61,6 +63,7 @@ pub use users::{
         (name = "tasks", description = "Nhiệm vụ, theo dõi, nhắc việc / tasks, boards, reminders"),
         (name = "reports", description = "Chỉ tiêu, kế hoạch, báo cáo định kỳ, tổng hợp / indicators, targets, periodic reports, roll-ups"),
         (name = "programmes", description = "Nông thôn mới: bộ tiêu chí, đánh giá xã, bức tranh huyện / new rural development"),
+        (name = "inbox", description = "Việc chờ xử lý / what waits for the user's decision"),
     )
 )]
 struct ApiDoc;
@@ -72,7 +75,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(units::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(channels::router())
         .merge(extract::router())
+        .merge(inbox::router())
         .merge(work::router())
         .merge(reports::router())
         .merge(period_reports::router())

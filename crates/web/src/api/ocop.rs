@@ -38,11 +38,9 @@ async fn get_overview(
     Ok(Json(ocop::overview(&state, &me, lang).await?))
 }
 
-/// A producer: `commune_id`, `name`, `kind` (`co_so`, `ho_kinh_doanh`, `to_hop_tac`,
-/// `hop_tac_xa`, `doanh_nghiep`).
+/// An OCOP producer (chủ thể) to add.
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct ProducerWrite(pub ProducerInput);
 
 /// Thêm chủ thể OCOP (the commune itself, or its district's staff).

@@ -130,40 +130,35 @@ async fn get_completeness_xlsx(
     Ok(super::work::file_response(f))
 }
 
-/// An indicator: `code`, `name_vi`, `name_en`, `measure`, `value_type` (`number`, `percent`,
-/// `count`, `yes_no`, `text`), `rollup` (`sum`, `average`, `min`, `max`, `count_yes`, `ratio`,
-/// `none`), `numerator`/`denominator`/`factor` for ratios, `accumulation` (`flow`, `stock`),
-/// `direction` (`higher`, `lower`), `sector`, `decimals`, `active`; `version` when changing one.
+/// An indicator of the catalog; `version` when changing one.
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct IndicatorWrite(pub IndicatorWriteBody);
 
-#[derive(Deserialize)]
+/// An indicator's fields and, when changing one, the version read.
+#[derive(Deserialize, ToSchema)]
 pub struct IndicatorWriteBody {
     #[serde(flatten)]
     pub input: IndicatorInput,
+    /// The version read, to refuse overwriting someone else's change.
     #[serde(default)]
     pub version: Option<i64>,
 }
 
-/// A report form: `code`, `name_vi`, `name_en`, `period_kind` (`week`, `month`, `quarter`,
-/// `half_year`, `nine_months`, `year`), `window_rule` (`calendar`, `decree09`),
-/// `submission_rule` ({`rule`: `working_days_after_window`, `days`, `time`} or {`rule`:
-/// `weekday_at`, `weekday`, `time`, `week_offset`}), `reporter_kinds`, `items` ([{`code`,
-/// `required`}]), `sections`, `rules` ([{`left`, `op`, `right`: {`indicator`} or {`constant`},
-/// `message_vi`, `message_en`}]), `reminder_days`; `active` and `version` when changing one.
+/// A report form; `active` and `version` when changing one.
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct FormWrite(pub FormWriteBody);
 
-#[derive(Deserialize)]
+/// A form's definition and, when changing one, whether it is in use and the version read.
+#[derive(Deserialize, ToSchema)]
 pub struct FormWriteBody {
     #[serde(flatten)]
     pub input: FormInput,
+    /// Whether units still report on it.
     #[serde(default)]
     pub active: Option<bool>,
+    /// The version read, to refuse overwriting someone else's change.
     #[serde(default)]
     pub version: Option<i64>,
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use giaoban_domain::Lang;
 use giaoban_domain::access::Permission;
 use giaoban_domain::tree::UnitTree;
-use giaoban_domain::unit::{Contact, Unit, UnitDraft, UnitId, parse_date};
+use giaoban_domain::unit::{Contact, Invalids, Unit, UnitDraft, UnitId, parse_date};
 use giaoban_vntext::normalize::ascii_key;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -214,7 +214,9 @@ async fn get_unit(
     Path(id): Path<Uuid>,
 ) -> Result<Json<UnitDetailDto>, AppError> {
     let units = state.store.units().await?;
-    Ok(Json(detail(&me, &units, UnitId(id), lang)?))
+    let mut d = detail(&me, &units, UnitId(id), lang)?;
+    with_bot_flag(&state, &mut d).await?;
+    Ok(Json(d))
 }
 
 /// Tạo đơn vị. Administrators anywhere; office staff under their territory.
@@ -348,7 +350,9 @@ async fn update_unit(
 ) -> Result<Json<UnitDetailDto>, AppError> {
     update(&state, &me, UnitId(id), &body).await?;
     let units = state.store.units().await?;
-    Ok(Json(detail(&me, &units, UnitId(id), lang)?))
+    let mut d = detail(&me, &units, UnitId(id), lang)?;
+    with_bot_flag(&state, &mut d).await?;
+    Ok(Json(d))
 }
 
 /// Thông tin liên hệ. The unit's own people and their leaders keep it.
@@ -363,7 +367,21 @@ async fn set_contact(
     ApiJson(body): ApiJson<ContactWrite>,
 ) -> Result<Json<ContactDto>, AppError> {
     let saved = save_contact(&state, &me, UnitId(id), &body).await?;
-    Ok(Json(ContactDto::from(&saved.contact)))
+    let mut dto = ContactDto::from(&saved.contact);
+    dto.telegram_bot_token_set = state.store.unit_bot_token(saved.id).await?.is_some();
+    Ok(Json(dto))
+}
+
+/// Sets whether the unit has a bot of its own on the contact details shown (when shown).
+pub async fn with_bot_flag(state: &AppState, d: &mut UnitDetailDto) -> Result<(), AppError> {
+    if let Some(c) = &mut d.contact {
+        c.telegram_bot_token_set = state
+            .store
+            .unit_bot_token(UnitId(d.unit.id))
+            .await?
+            .is_some();
+    }
+    Ok(())
 }
 
 pub async fn save_contact(
@@ -374,17 +392,49 @@ pub async fn save_contact(
 ) -> Result<Unit, AppError> {
     me.require(&state.store, Permission::WriteRecords, id)
         .await?;
-    let contact = Contact::parse(
+    let mut errs = Invalids::default();
+    let contact = match Contact::parse(
         &body.address,
         &body.phone,
         &body.email,
         &body.head_name,
         &body.head_title,
-    )?;
-    Ok(state
+    ) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errs.0.extend(e.0);
+            None
+        }
+    };
+    let chat = errs.take(giaoban_domain::channel::parse_telegram_chat(
+        &body.telegram_chat_id,
+    ));
+    let token = errs.take(giaoban_domain::channel::parse_bot_token(
+        body.telegram_bot_token.as_deref().unwrap_or(""),
+    ));
+    errs.into_result()?;
+    let (Some(mut contact), Some(chat), Some(token)) = (contact, chat, token) else {
+        return Err(AppError::Internal(
+            "contact parsed without errors yet missing".into(),
+        ));
+    };
+    contact.telegram_chat_id = chat;
+    let saved = state
         .store
         .set_unit_contact(&me.audit(), id, &contact, body.version)
-        .await?)
+        .await?;
+    if let Some(t) = token {
+        state
+            .store
+            .set_unit_bot_token(&me.audit(), id, Some(&t))
+            .await?;
+    } else if body.clear_telegram_bot_token {
+        state
+            .store
+            .set_unit_bot_token(&me.audit(), id, None)
+            .await?;
+    }
+    Ok(saved)
 }
 
 /// Người dùng của đơn vị. The unit's own people and their leaders only.

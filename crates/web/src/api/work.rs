@@ -149,56 +149,40 @@ async fn confirm_document(
     ))
 }
 
-/// A meeting: `kind` (`briefing`, `review`, `annual_review`, `regular_session`, `thematic`),
-/// `title`, `date`, `time`, `place`, `host_unit_id`, `chair` {name, title, unit_id},
-/// `participants`, `invited_unit_ids`, `agenda`, `minutes`, `period` (`2023Q1`…), `version`.
+/// A meeting to create, or the new state of one (with the `version` read).
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct MeetingWrite(pub MeetingInput);
 
-/// A recommendation: `meeting_id`, `raised_by_unit_id`, `addressed_to_unit_id`, `content`,
-/// `raised_on`.
+/// A recommendation (kiến nghị) to record.
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct RecommendationWrite(pub RecommendationInput);
 
-/// An answer: `answer`, `status` (`awaiting`, `answered`, `in_progress`, `resolved`), `version`.
+/// An answer to a recommendation, or a change of its status.
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct AnswerWrite(pub AnswerInput);
 
-/// A notice draft: `meeting_id`, `issuer_unit_id`, `symbol` (`TB-UBND`), `place`, `title`,
-/// `signer_name`, `signer_title`, `authority` (`by_order`, `deputy`, `on_behalf_of_body`),
-/// `results`, `shortcomings`, `directions`, `recipients`, `corrects_id`, `version`.
+/// A conclusion notice draft, or the new state of one (with the `version` read).
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct ConclusionWrite(pub ConclusionInput);
 
-/// Issue a draft: `issued_on` (default today), `version`.
+/// Issue a draft: the date (default today) and the version read.
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct IssueWrite(pub IssueInput);
 
-/// A task: `content`, `source_kind`, `conclusion_id`, `meeting_id`, `source_ref`,
-/// `assigner_unit_id`, `assigner_name`, `lead_unit_id`, `coordinating_unit_ids`,
-/// `monitor_unit_id`, `parent_id`, `deadline` (the words — "chậm nhất ngày 27/03/2023",
-/// "trước 17h thứ Năm hàng tuần", "trong quý II/2023", "thường xuyên" — or the typed value),
-/// `assigned_on`.
+/// A task to assign; its `deadline` is the words ("chậm nhất ngày 27/03/2023", "trước 17h thứ
+/// Năm hàng tuần", "trong quý II/2023", "thường xuyên") or the typed value.
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct TaskWrite(pub TaskInput);
 
-/// Progress: `percent` ("63" or "63%"), `note`, `completed`, `evidence`, `occurrence` (period code
-/// of a recurring task's occurrence), `version`.
+/// A progress update or a completion report.
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct ProgressWrite(pub ProgressInput);
 
 #[derive(Serialize, ToSchema)]
@@ -228,6 +212,8 @@ pub struct TaskList {
 #[derive(Serialize, ToSchema)]
 pub struct NotificationList {
     pub items: Vec<NotificationView>,
+    /// The unit's report reminders, newest first, with their deliveries.
+    pub report_reminders: Vec<crate::channels::ReportReminderView>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -545,20 +531,39 @@ async fn task_progress(
     ))
 }
 
-/// Đề nghị gia hạn, by the lead unit; the original deadline stays on record.
+/// Đề nghị gia hạn, by the lead unit; the original deadline stays on record. The deciding units
+/// are told (a message, and their e-mail and Telegram). With an `Idempotency-Key` header, a
+/// request sent again with the same key asks nothing twice and tells no one twice: it is
+/// answered with the task as it is.
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/extension", tag = "tasks", request_body = ExtensionWrite,
-    params(("id" = Uuid, Path, description = "Task id")),
-    responses((status = 200, body = TaskDetail), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    params(("id" = Uuid, Path, description = "Task id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "One-time key: a request sent again with it asks nothing twice")),
+    responses((status = 200, body = TaskDetail), (status = 403, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 async fn task_extension(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     me: CurrentActor,
     Path(id): Path<Uuid>,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<ExtensionWrite>,
 ) -> Result<Json<TaskDetail>, AppError> {
-    work::request_extension(&state, &me, TaskId(id), &body).await?;
+    let key = crate::once::header_key(&headers)?;
+    let made = crate::once::once(
+        &state,
+        &me,
+        key.as_deref(),
+        "task_extension",
+        |t: &giaoban_domain::task::Task| t.id.0,
+        || work::request_extension(&state, &me, TaskId(id), &body),
+    )
+    .await?;
+    let task = match made {
+        crate::once::Made::New(t) => t.id,
+        crate::once::Made::Before(task) => TaskId(task),
+    };
     Ok(Json(
-        work::task_detail(&state, &me, TaskId(id), None, lang).await?,
+        work::task_detail(&state, &me, task, None, lang).await?,
     ))
 }
 
@@ -619,6 +624,7 @@ async fn list_notifications(
 ) -> Result<Json<NotificationList>, AppError> {
     Ok(Json(NotificationList {
         items: work::notifications(&state, &me, lang).await?,
+        report_reminders: crate::channels::report_reminders(&state, &me, lang).await?,
     }))
 }
 

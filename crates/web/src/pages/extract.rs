@@ -1,10 +1,15 @@
 //! The reading page: paste a notice or report, see what giaoban proposes, highlighted in the text.
-//! Nothing is saved here.
+//! Nothing is saved here but the reading itself (issue 21): the POST that reads a text keeps it
+//! ([`giaoban_storage::readings`]) and redirects to `/extract?reading=<id>`, which shows the
+//! proposals and the confirm form with its one-time key. The browser's Back from the records
+//! then brings that form back as it was (a page got, not posted: no "Confirm Form Resubmission"),
+//! and sending it again is answered with the records made the first time.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use giaoban_domain::Lang;
 use giaoban_vntext::date::{DateExpr, Found, Period, Recurrence};
 use giaoban_vntext::extract::{Assignee, Extraction, Resolution};
@@ -83,6 +88,9 @@ pub struct TaskEcho {
     lead: String,
     coordinating: Vec<String>,
     deadline: String,
+    /// The deadline as read, typed (JSON of `Deadline`), posted back hidden: used as is when
+    /// `deadline` is still its label, so an unedited deadline is never parsed again.
+    deadline_typed: String,
 }
 
 #[derive(Default, Clone)]
@@ -99,6 +107,7 @@ pub struct ConfirmTask {
     pub lead: Vec<Opt>,
     pub coordinating: Vec<Opt>,
     pub deadline: String,
+    pub deadline_typed: String,
 }
 
 pub struct ConfirmRec {
@@ -133,6 +142,10 @@ pub struct ConfirmForm {
     pub earlier: Vec<Earlier>,
     /// "Vẫn tạo mới" ticked.
     pub again: bool,
+    /// The kept reading this form belongs to (see the module's doc); empty when none.
+    pub reading: String,
+    /// Misspelt words in the form's fields, each with its one-click fixes.
+    pub spelling: Vec<super::spelling::Flag>,
 }
 
 /// A meeting created before from the same document (same text, or same number and issuer).
@@ -236,6 +249,7 @@ fn confirm_form(
                 lead: mark_one(&with_blank(&readable), &t.lead),
                 coordinating: mark(&readable, &t.coordinating),
                 deadline: t.deadline.clone(),
+                deadline_typed: t.deadline_typed.clone(),
             })
             .collect(),
         recs: e
@@ -252,6 +266,203 @@ fn confirm_form(
         form_key: String::new(),
         earlier: vec![],
         again: false,
+        reading: String::new(),
+        spelling: vec![],
+    }
+}
+
+impl ConfirmEcho {
+    /// The fields a person writes in, as (form field, label, text).
+    fn texts(&self, lang: Lang) -> Vec<(String, String, String)> {
+        let mut out: Vec<(String, String, String)> = [
+            (
+                "title",
+                lang.pick("Tên cuộc họp", "Meeting title"),
+                &self.title,
+            ),
+            ("place", lang.pick("Địa điểm", "Place"), &self.place),
+            (
+                "chair_name",
+                lang.pick("Người chủ trì", "Chair"),
+                &self.chair_name,
+            ),
+            (
+                "chair_title",
+                lang.pick("Chức vụ người chủ trì", "Chair's title"),
+                &self.chair_title,
+            ),
+            (
+                "notice_title",
+                lang.pick("Trích yếu thông báo", "Notice subject"),
+                &self.notice_title,
+            ),
+            (
+                "signer_name",
+                lang.pick("Người ký", "Signer"),
+                &self.signer_name,
+            ),
+            (
+                "signer_title",
+                lang.pick("Chức vụ người ký", "Signer's title"),
+                &self.signer_title,
+            ),
+            (
+                "recipients",
+                lang.pick("Nơi nhận", "Recipients"),
+                &self.recipients,
+            ),
+        ]
+        .into_iter()
+        .map(|(k, l, v)| (k.to_owned(), l.to_owned(), v.clone()))
+        .collect();
+        for (i, t) in self.tasks.iter().enumerate() {
+            let n = i + 1;
+            out.push((
+                format!("task_{i}_content"),
+                format!("{} {n}", lang.pick("Nhiệm vụ", "Task")),
+                t.content.clone(),
+            ));
+            out.push((
+                format!("task_{i}_deadline"),
+                format!(
+                    "{} {n}: {}",
+                    lang.pick("Nhiệm vụ", "Task"),
+                    lang.pick("thời hạn", "deadline")
+                ),
+                t.deadline.clone(),
+            ));
+        }
+        for (i, r) in self.recs.iter().enumerate() {
+            out.push((
+                format!("rec_{i}_content"),
+                format!("{} {}", lang.pick("Kiến nghị", "Recommendation"), i + 1),
+                r.content.clone(),
+            ));
+        }
+        out
+    }
+
+    /// The text of one of [`ConfirmEcho::texts`]' fields, to change.
+    fn text_mut(&mut self, field: &str) -> Option<&mut String> {
+        let item = |prefix: &str, suffix: &str| -> Option<usize> {
+            field
+                .strip_prefix(prefix)?
+                .strip_suffix(suffix)?
+                .parse()
+                .ok()
+        };
+        match field {
+            "title" => Some(&mut self.title),
+            "place" => Some(&mut self.place),
+            "chair_name" => Some(&mut self.chair_name),
+            "chair_title" => Some(&mut self.chair_title),
+            "notice_title" => Some(&mut self.notice_title),
+            "signer_name" => Some(&mut self.signer_name),
+            "signer_title" => Some(&mut self.signer_title),
+            "recipients" => Some(&mut self.recipients),
+            _ => {
+                if let Some(i) = item("task_", "_content") {
+                    self.tasks.get_mut(i).map(|t| &mut t.content)
+                } else if let Some(i) = item("task_", "_deadline") {
+                    self.tasks.get_mut(i).map(|t| &mut t.deadline)
+                } else if let Some(i) = item("rec_", "_content") {
+                    self.recs.get_mut(i).map(|r| &mut r.content)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// The form as its fields would post it (what [`echo_of`] reads back).
+    fn encoded(&self) -> String {
+        let mut f = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("kind", &self.kind),
+            ("title", &self.title),
+            ("date", &self.date),
+            ("time", &self.time),
+            ("place", &self.place),
+            ("host_unit_id", &self.host),
+            ("chair_name", &self.chair_name),
+            ("chair_title", &self.chair_title),
+            ("period", &self.period),
+            ("notice_title", &self.notice_title),
+            ("signer_name", &self.signer_name),
+            ("signer_title", &self.signer_title),
+            ("recipients", &self.recipients),
+        ] {
+            f.append_pair(k, v);
+        }
+        if self.notice {
+            f.append_pair("notice", "1");
+        }
+        for (i, t) in self.tasks.iter().enumerate() {
+            f.append_pair(&format!("task_{i}_present"), "1");
+            if t.include {
+                f.append_pair(&format!("task_{i}_include"), "1");
+            }
+            f.append_pair(&format!("task_{i}_content"), &t.content);
+            f.append_pair(&format!("task_{i}_lead"), &t.lead);
+            for c in &t.coordinating {
+                f.append_pair(&format!("task_{i}_coordinating"), c);
+            }
+            f.append_pair(&format!("task_{i}_deadline"), &t.deadline);
+            f.append_pair(&format!("task_{i}_deadline_typed"), &t.deadline_typed);
+        }
+        for (i, r) in self.recs.iter().enumerate() {
+            f.append_pair(&format!("rec_{i}_present"), "1");
+            if r.include {
+                f.append_pair(&format!("rec_{i}_include"), "1");
+            }
+            f.append_pair(&format!("rec_{i}_content"), &r.content);
+            f.append_pair(&format!("rec_{i}_raised_by"), &r.raised_by);
+            f.append_pair(&format!("rec_{i}_addressed_to"), &r.addressed_to);
+        }
+        f.finish()
+    }
+
+    /// The misspelt words of the form's fields, with the pasted document as evidence.
+    fn spelling(&self, document: &str, lang: Lang) -> Vec<super::spelling::Flag> {
+        let speller = giaoban_vntext::spelling::Speller::new(document);
+        let fields: Vec<(String, String, String, i64)> = self
+            .texts(lang)
+            .into_iter()
+            .map(|(k, l, t)| (k, l, t, 0))
+            .collect();
+        super::spelling::flags(&speller, &fields)
+    }
+
+    /// Makes the fixes pressed: one (`fix` = "field|occurrence|word|fix"), or every flag's first
+    /// (`fix_all`). A fix the check does not offer there (any more) changes nothing.
+    fn apply_fixes(&mut self, document: &str, one: Option<&str>, all: bool, lang: Lang) {
+        use super::spelling::Fix;
+        let speller = giaoban_vntext::spelling::Speller::new(document);
+        let fixes: Vec<Fix> = match one.and_then(Fix::parse) {
+            Some(f) if !all => vec![f],
+            _ if all => self
+                .spelling(document, lang)
+                .into_iter()
+                // Later occurrences first: fixing one does not renumber those before it.
+                .rev()
+                .filter_map(|f| {
+                    Some(Fix {
+                        to: f.fixes.first()?.clone(),
+                        target: f.target,
+                        occurrence: f.occurrence,
+                        word: f.word,
+                    })
+                })
+                .collect(),
+            _ => vec![],
+        };
+        for fix in fixes {
+            if let Some(text) = self.text_mut(&fix.target)
+                && let Some(fixed) = fix.apply(&speller, text)
+            {
+                *text = fixed;
+            }
+        }
     }
 }
 
@@ -263,22 +474,35 @@ fn resolved(a: &Assignee) -> Option<String> {
     }
 }
 
-/// How a deadline read from the text is offered for confirmation: the domain's own words when they
-/// read back to the same deadline, else the words as written.
-fn deadline_words(text: &str, f: &Found<DateExpr>, reference: jiff::civil::Date) -> String {
-    use giaoban_domain::task::parse_deadline_text;
-    let written = text.get(f.span.start..f.span.end).unwrap_or("").trim();
-    let candidates = [written.to_owned(), deadline_vi(&f.value)];
-    for c in candidates {
-        if let Ok(d) = parse_deadline_text(&c, reference) {
-            let label = d.label(Lang::Vi);
-            return match parse_deadline_text(&label, reference) {
-                Ok(again) if again == d => label,
-                _ => c,
-            };
-        }
+/// How a deadline read from the text is offered for confirmation, without reading it again: the
+/// typed deadline (`Deadline::try_from`) shown by its one formatter (`Deadline::label`) and carried
+/// as JSON; an expression that cannot be a deadline is offered as written, untyped.
+fn deadline_echo(text: &str, f: &Found<DateExpr>) -> (String, String) {
+    use giaoban_domain::deadline::Deadline;
+    match Deadline::try_from(&f.value) {
+        Ok(d) => (
+            d.label(Lang::Vi),
+            serde_json::to_string(&d).unwrap_or_default(),
+        ),
+        Err(_) => (
+            text.get(f.span.start..f.span.end)
+                .unwrap_or("")
+                .trim()
+                .to_owned(),
+            String::new(),
+        ),
     }
-    written.to_owned()
+}
+
+/// The deadline a confirmed task is created with: the typed value read from the text when the
+/// words are still its label, else the (edited) words, parsed once by the domain.
+fn deadline_input(words: &str, typed: &str) -> giaoban_domain::task::DeadlineInput {
+    use giaoban_domain::deadline::Deadline;
+    use giaoban_domain::task::DeadlineInput;
+    match serde_json::from_str::<Deadline>(typed) {
+        Ok(d) if d.label(Lang::Vi) == words.trim() => DeadlineInput::Typed(d),
+        _ => DeadlineInput::Text(words.to_owned()),
+    }
 }
 
 /// The first proposals of the confirmation form, from what was read.
@@ -322,7 +546,6 @@ fn echo_from(
                 .collect::<String>()
         })
         .unwrap_or_default();
-    let reference = x.document.reference_date.unwrap_or_else(crate::today);
     let date = match x.meeting.date.as_ref().map(|d| &d.value) {
         Some(DateExpr::Date { date, .. }) => date.to_string(),
         _ => String::new(),
@@ -390,7 +613,12 @@ fn echo_from(
                 deadline: t
                     .deadline
                     .as_ref()
-                    .map(|d| deadline_words(text, d, reference))
+                    .map(|d| deadline_echo(text, d).0)
+                    .unwrap_or_default(),
+                deadline_typed: t
+                    .deadline
+                    .as_ref()
+                    .map(|d| deadline_echo(text, d).1)
                     .unwrap_or_default(),
             })
             .collect(),
@@ -436,6 +664,7 @@ fn echo_of(f: &Fields) -> ConfirmEcho {
                 lead: f.get(&format!("task_{i}_lead")),
                 coordinating: f.all(&format!("task_{i}_coordinating")),
                 deadline: f.get(&format!("task_{i}_deadline")),
+                deadline_typed: f.get(&format!("task_{i}_deadline_typed")),
             })
             .collect(),
         recs: (0..count("rec"))
@@ -463,7 +692,7 @@ fn uuid_field(raw: &str, field: &'static str) -> Result<uuid::Uuid, AppError> {
 /// The records to create from the confirmed form (only the ticked tasks and recommendations).
 fn document_of(e: &ConfirmEcho) -> Result<crate::work::DocumentConfirm, AppError> {
     use giaoban_domain::meeting::{MeetingInput, PersonInput, RecommendationInput};
-    use giaoban_domain::task::{DeadlineInput, TaskInput};
+    use giaoban_domain::task::TaskInput;
     let host = uuid_field(&e.host, "host_unit_id")?;
     let meeting = MeetingInput {
         kind: e.kind.clone(),
@@ -520,7 +749,7 @@ fn document_of(e: &ConfirmEcho) -> Result<crate::work::DocumentConfirm, AppError
                 .collect(),
             monitor_unit_id: None,
             parent_id: None,
-            deadline: DeadlineInput::Text(t.deadline.clone()),
+            deadline: deadline_input(&t.deadline, &t.deadline_typed),
             assigned_on: None,
         });
     }
@@ -743,19 +972,114 @@ pub fn proposals(
     }
 }
 
+#[derive(Deserialize)]
+pub struct ReadingQuery {
+    reading: Option<String>,
+}
+
+/// The reading page: empty, or a kept reading (`?reading=<id>`) with what was read in it and the
+/// confirm form.
 pub async fn extract_page(
+    State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     me: CurrentActor,
     session: Session,
-) -> Result<Html<String>, AppError> {
-    render(&ExtractPage {
-        c: Chrome::new(lang, Some(&me), &session, "/extract").await?,
-        text: String::new(),
-        document_date: String::new(),
+    Query(q): Query<ReadingQuery>,
+) -> Result<Response, AppError> {
+    let c = Chrome::new(lang, Some(&me), &session, "/extract").await?;
+    let Some(raw) = q.reading else {
+        return Ok(render(&ExtractPage {
+            c,
+            text: String::new(),
+            document_date: String::new(),
+            error: None,
+            result: None,
+            confirm: None,
+        })?
+        .into_response());
+    };
+    let reading = match uuid::Uuid::parse_str(raw.trim()) {
+        Ok(id) => state.store.reading(me.actor.user_id, id).await?,
+        Err(_) => None,
+    };
+    let Some(reading) = reading else {
+        // Another person's, older than a day, or never made: the same answer for each.
+        let page = render(&ExtractPage {
+            c,
+            text: String::new(),
+            document_date: String::new(),
+            error: Some(
+                lang.pick(
+                    "Bản đọc này không còn được lưu; hãy dán lại văn bản và đọc lại.",
+                    "This reading is no longer kept; paste the text and read it again.",
+                )
+                .to_owned(),
+            ),
+            result: None,
+            confirm: None,
+        })?;
+        return Ok((StatusCode::NOT_FOUND, page).into_response());
+    };
+    let giaoban_storage::readings::Reading {
+        id,
+        text,
+        document_date,
+        form_key,
+        fields,
+    } = reading;
+    let (x, territory) = match api::run_extract(&state, &me, &text, Some(&document_date)).await {
+        Ok(read) => read,
+        Err(e) => return read_failed(e, c, text, document_date, lang),
+    };
+    let units = state.store.units().await?;
+    let names = units
+        .iter()
+        .map(|u| (u.id.to_string(), u.name.clone()))
+        .collect();
+    let result = proposals(&text, &x, &names, lang);
+    let echo = match &fields {
+        Some(f) => echo_of(&Fields::parse(f.as_bytes())),
+        None => echo_from(&text, &x, territory, &me, &units),
+    };
+    let mut confirm = confirm_form(&me, &units, &echo, vec![], lang);
+    confirm.form_key = form_key;
+    confirm.reading = id.to_string();
+    confirm.spelling = echo.spelling(&text, lang);
+    let source = read_source(&text, Some(&x));
+    confirm.earlier = earlier_reads(&state, &me, lang, &source, &echo.host).await?;
+    Ok(render(&ExtractPage {
+        c,
+        text,
+        document_date,
         error: None,
-        result: None,
-        confirm: None,
-    })
+        result: Some(result),
+        confirm: Some(confirm),
+    })?
+    .into_response())
+}
+
+/// The page again with the text as pasted and what is wrong with it; other errors as errors.
+fn read_failed(
+    e: AppError,
+    c: Chrome,
+    text: String,
+    document_date: String,
+    lang: Lang,
+) -> Result<Response, AppError> {
+    match super::correctable(&e, lang) {
+        Some((status, msg)) => {
+            let page = render(&ExtractPage {
+                c,
+                text,
+                document_date,
+                error: Some(msg),
+                result: None,
+                confirm: None,
+            })?;
+            Ok((status, page).into_response())
+        }
+        None => Err(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -765,6 +1089,8 @@ pub struct ExtractForm {
     document_date: String,
 }
 
+/// Reads a pasted text: keeps it with a fresh confirm-form key and shows it at
+/// `/extract?reading=<id>` (Post/Redirect/Get); a text that cannot be read comes back with why.
 pub async fn extract_submit(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -772,45 +1098,16 @@ pub async fn extract_submit(
     session: Session,
     Form(f): Form<ExtractForm>,
 ) -> Result<Response, AppError> {
-    let c = Chrome::new(lang, Some(&me), &session, "/extract").await?;
-    match api::run_extract(&state, &me, &f.text, Some(&f.document_date)).await {
-        Ok((x, territory)) => {
-            let units = state.store.units().await?;
-            let names = units
-                .iter()
-                .map(|u| (u.id.to_string(), u.name.clone()))
-                .collect();
-            let result = proposals(&f.text, &x, &names, lang);
-            let echo = echo_from(&f.text, &x, territory, &me, &units);
-            let mut confirm = confirm_form(&me, &units, &echo, vec![], lang);
-            confirm.form_key = crate::once::new_form_key()?;
-            let source = read_source(&f.text, Some(&x));
-            confirm.earlier = earlier_reads(&state, &me, lang, &source, &echo.host).await?;
-            Ok(render(&ExtractPage {
-                c,
-                text: f.text,
-                document_date: f.document_date,
-                error: None,
-                result: Some(result),
-                confirm: Some(confirm),
-            })?
-            .into_response())
-        }
-        Err(e) => match super::correctable(&e, lang) {
-            Some((status, msg)) => {
-                let page = render(&ExtractPage {
-                    c,
-                    text: f.text,
-                    document_date: f.document_date,
-                    error: Some(msg),
-                    result: None,
-                    confirm: None,
-                });
-                Ok((status, page?).into_response())
-            }
-            None => Err(e),
-        },
+    if let Err(e) = api::check_extract_input(&f.text, Some(&f.document_date)) {
+        let c = Chrome::new(lang, Some(&me), &session, "/extract").await?;
+        return read_failed(e, c, f.text, f.document_date, lang);
     }
+    let key = crate::once::new_form_key()?;
+    let id = state
+        .store
+        .reading_create(me.actor.user_id, &f.text, &f.document_date, &key)
+        .await?;
+    Ok(axum::response::Redirect::to(&format!("/extract?reading={id}")).into_response())
 }
 
 /// Creates the meeting, notice, tasks and recommendations as corrected on the page; on a mistake
@@ -823,11 +1120,47 @@ pub async fn confirm_submit(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
-    let echo = echo_of(&f);
+    let mut echo = echo_of(&f);
     let key = crate::once::form_key(&f.get("form_key"))?;
     let again = f.has("again");
     let text = f.get("text");
     let document_date = f.get("document_date");
+    let reading = uuid::Uuid::parse_str(f.get("reading").trim()).ok();
+    // "Sửa thành «…»" without JavaScript: the form comes back with the fix made; nothing is
+    // created. With a kept reading, as a page got (Post/Redirect/Get).
+    let fix_all = f.has("fix_all");
+    if f.has("fix") || fix_all {
+        let one = f.get("fix");
+        echo.apply_fixes(&text, Some(&one), fix_all, lang);
+        if let Some(id) = reading
+            && state
+                .store
+                .reading_set_fields(me.actor.user_id, id, &echo.encoded())
+                .await?
+        {
+            return Ok(
+                axum::response::Redirect::to(&format!("/extract?reading={id}#confirm"))
+                    .into_response(),
+            );
+        }
+        let units = state.store.units().await?;
+        let mut confirm = confirm_form(&me, &units, &echo, vec![], lang);
+        confirm.form_key = match key {
+            Some(k) => k,
+            None => crate::once::new_form_key()?,
+        };
+        confirm.spelling = echo.spelling(&text, lang);
+        confirm.again = again;
+        let page = render(&ExtractPage {
+            c: Chrome::new(lang, Some(&me), &session, "/extract").await?,
+            text,
+            document_date,
+            error: None,
+            result: None,
+            confirm: Some(confirm),
+        })?;
+        return Ok(page.into_response());
+    }
     let extracted = api::run_extract(&state, &me, &text, Some(&document_date))
         .await
         .ok()
@@ -902,6 +1235,8 @@ pub async fn confirm_submit(
     };
     confirm.earlier = earlier;
     confirm.again = again;
+    confirm.reading = reading.map(|r| r.to_string()).unwrap_or_default();
+    confirm.spelling = echo.spelling(&text, lang);
     let page = render(&ExtractPage {
         c: Chrome::new(lang, Some(&me), &session, "/extract").await?,
         text,

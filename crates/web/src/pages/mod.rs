@@ -22,19 +22,24 @@ use crate::api::{self, ContactWrite, UnitDetailDto, UnitDto, UserCreate, UserDto
 use crate::auth::{AuthSession, ClientAddr, CurrentActor};
 use crate::csrf;
 use crate::error::{AppError, ErrorInfo};
-use crate::i18n::{LANG_COOKIE, ReqLang, Texts, texts};
+use crate::i18n::{InboxTexts, LANG_COOKIE, ReqLang, Texts, inbox_texts, texts};
+use crate::inbox::InboxCounts;
 
 mod directory;
 mod extract;
+mod inbox;
 mod ocop;
 mod period_reports;
 mod programmes;
 mod reports;
+mod spelling;
 mod work;
 
 /// What every page's frame needs.
 pub struct Chrome {
     pub t: &'static Texts,
+    /// The texts of the inbox (its menu entry, its page, the home page's block).
+    pub inbox_t: &'static InboxTexts,
     pub user: Option<NavUser>,
     pub csrf: String,
     pub path: String,
@@ -45,6 +50,8 @@ pub struct NavUser {
     pub role_label: &'static str,
     pub may_list_users: bool,
     pub may_audit: bool,
+    /// What waits for the user (the menu's badge, the home page's block).
+    pub inbox: InboxCounts,
 }
 
 impl Chrome {
@@ -54,14 +61,20 @@ impl Chrome {
         session: &Session,
         path: &str,
     ) -> Result<Chrome, AppError> {
-        Ok(Chrome {
-            t: texts(lang),
-            user: me.map(|m| NavUser {
+        let user = match me {
+            Some(m) => Some(NavUser {
                 display_name: m.user.display_name.clone(),
                 role_label: m.user.role.label(lang),
                 may_list_users: m.user.role != Role::Member,
                 may_audit: m.user.role != Role::Member,
+                inbox: crate::inbox::inbox_count(&m.store, m).await?,
             }),
+            None => None,
+        };
+        Ok(Chrome {
+            t: texts(lang),
+            inbox_t: inbox_texts(lang),
+            user,
             csrf: csrf::token(session).await?,
             path: path.to_owned(),
         })
@@ -146,6 +159,10 @@ pub fn router() -> Router<AppState> {
             get(work::edit_conclusion_page).post(work::edit_conclusion_submit),
         )
         .route("/conclusions/{id}/issue", post(work::issue_submit))
+        .route(
+            "/conclusions/{id}/spelling",
+            post(spelling::notice_fix_submit),
+        )
         .route("/tasks", get(work::tasks_page).post(work::new_task_submit))
         .route(
             "/tasks/new",
@@ -160,7 +177,16 @@ pub fn router() -> Router<AppState> {
         )
         .route("/tasks/{id}/action", post(work::action_submit))
         .route("/board", get(work::board_page))
+        .route("/inbox", get(inbox::inbox_page))
+        .route("/inbox/extensions/{id}", post(inbox::extension_submit))
+        .route("/inbox/reports/{id}", post(inbox::report_submit))
+        .route(
+            "/inbox/recommendations/{id}/answer",
+            post(inbox::answer_submit),
+        )
         .route("/notifications", get(work::notifications_page))
+        .route("/notifications/read", post(work::messages_read_submit))
+        .route("/deliveries/{id}/retry", post(work::delivery_retry_submit))
         .route("/calendar", get(work::calendar_page))
         .route("/calendar/token", post(work::calendar_token_submit))
         .route("/reports", get(reports::reports_page))
@@ -205,6 +231,7 @@ pub fn public_router() -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/app.js", get(script))
         .route("/lang/{code}", get(switch_lang))
 }
 
@@ -231,6 +258,25 @@ async fn stylesheet() -> Response {
             ),
         ],
         include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// The few scripts the pages use (the reading page's one-click spelling fixes): vendored, served
+/// from here so the CSP's `script-src 'self'` allows them; every page works without them.
+async fn script() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../../static/app.js"),
     )
         .into_response()
 }
@@ -312,6 +358,7 @@ pub fn error_page(lang: Lang, status: StatusCode, message: &str, info: &ErrorInf
     let page = ErrorPage {
         c: Chrome {
             t: texts(lang),
+            inbox_t: inbox_texts(lang),
             user: None,
             csrf: String::new(),
             path: "/".into(),
@@ -341,6 +388,7 @@ struct HomePage {
     unit_name: String,
     scope_id: Uuid,
     scope_name: String,
+    inbox: InboxCounts,
 }
 
 async fn home(
@@ -351,8 +399,11 @@ async fn home(
 ) -> Result<Html<String>, AppError> {
     let unit = state.store.unit(me.user.unit_id).await?;
     let scope = state.store.unit(me.actor.scope_root).await?;
+    let c = Chrome::new(lang, Some(&me), &session, "/").await?;
+    let inbox = c.user.as_ref().map(|u| u.inbox).unwrap_or_default();
     render(&HomePage {
-        c: Chrome::new(lang, Some(&me), &session, "/").await?,
+        c,
+        inbox,
         display_name: me.user.display_name.clone(),
         role_label: me.user.role.label(lang),
         must_change_password: me.user.must_change_password,
@@ -508,6 +559,8 @@ struct UnitPage {
     users: Option<Vec<UserDto>>,
     saved: bool,
     error: Option<String>,
+    /// The words of the Telegram fields.
+    tx: &'static crate::channels::ChannelTexts,
 }
 
 #[derive(Deserialize)]
@@ -525,7 +578,8 @@ async fn unit_page_inner(
     error: Option<String>,
 ) -> Result<Html<String>, AppError> {
     let units = state.store.units().await?;
-    let detail = api::unit_detail(me, &units, id, lang)?;
+    let mut detail = api::unit_detail(me, &units, id, lang)?;
+    api::with_bot_flag(state, &mut detail).await?;
     let tree = UnitTree::new(&units);
     let ancestry = tree.ancestry(id);
     let today = crate::today();
@@ -565,6 +619,7 @@ async fn unit_page_inner(
         users,
         saved,
         error,
+        tx: crate::channels::channel_texts(lang),
     })
 }
 
@@ -600,6 +655,14 @@ struct ContactForm {
     head_name: String,
     #[serde(default)]
     head_title: String,
+    #[serde(default)]
+    telegram_chat_id: String,
+    /// Write-only: empty keeps the token set.
+    #[serde(default)]
+    telegram_bot_token: String,
+    /// The "remove the bot token" checkbox.
+    #[serde(default)]
+    clear_telegram_bot_token: Option<String>,
     version: Option<i64>,
 }
 
@@ -617,6 +680,9 @@ async fn contact_submit(
         email: f.email,
         head_name: f.head_name,
         head_title: f.head_title,
+        telegram_chat_id: f.telegram_chat_id,
+        telegram_bot_token: Some(f.telegram_bot_token).filter(|t| !t.trim().is_empty()),
+        clear_telegram_bot_token: f.clear_telegram_bot_token.is_some(),
         version: f.version,
     };
     match api::save_contact(&state, &me, UnitId(id), &body).await {

@@ -1887,7 +1887,7 @@ impl ConclusionFormEcho {
         }
     }
 
-    fn of(c: &ConclusionView) -> ConclusionFormEcho {
+    pub(super) fn of(c: &ConclusionView) -> ConclusionFormEcho {
         ConclusionFormEcho {
             form_key: String::new(),
             issuer_unit_id: c.issuer.id.to_string(),
@@ -1906,7 +1906,7 @@ impl ConclusionFormEcho {
         }
     }
 
-    fn input(&self, meeting_id: Uuid) -> Result<ConclusionInput, AppError> {
+    pub(super) fn input(&self, meeting_id: Uuid) -> Result<ConclusionInput, AppError> {
         let mut errors = Invalids::default();
         let input = ConclusionInput {
             meeting_id,
@@ -2175,6 +2175,8 @@ struct ConclusionPage {
     task_form_key: String,
     /// Reached by a form sent twice (issue 21): "Đã tạo trước đó".
     again: bool,
+    /// Misspelt words of a draft the viewer may edit, each with its one-click fixes.
+    spelling: Vec<super::spelling::Flag>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -2190,6 +2192,7 @@ async fn conclusion_page_inner(
 ) -> Result<Html<String>, AppError> {
     let d = work::conclusion_detail(state, me, id, lang).await?;
     let n = d.conclusion;
+    let spelling = super::spelling::notice_flags(&n, &d.tasks, lang);
     let issued: Option<Date> = n.issued_on.as_deref().and_then(|s| s.parse().ok());
     let number_line = match &n.number {
         Some(num) => format!("Số: {num}"),
@@ -2240,6 +2243,7 @@ async fn conclusion_page_inner(
             String::new()
         },
         again,
+        spelling,
     })
 }
 
@@ -2304,6 +2308,18 @@ pub async fn issue_submit(
 struct NotificationsPage {
     c: Chrome,
     rows: Vec<NotificationView>,
+    /// The office messages to the unit, with their deliveries (see [`crate::channels`]).
+    messages: Vec<crate::channels::MessageView>,
+    unread: u64,
+    report_reminders: Vec<crate::channels::ReportReminderView>,
+    /// A delivery was just queued again ("Gửi lại").
+    retried: bool,
+    tx: &'static crate::channels::ChannelTexts,
+}
+
+#[derive(Deserialize)]
+pub struct NotificationsQuery {
+    retried: Option<String>,
 }
 
 pub async fn notifications_page(
@@ -2311,12 +2327,38 @@ pub async fn notifications_page(
     ReqLang(lang): ReqLang,
     me: CurrentActor,
     session: Session,
+    Query(q): Query<NotificationsQuery>,
 ) -> Result<Html<String>, AppError> {
     let rows = work::notifications(&state, &me, lang).await?;
     render(&NotificationsPage {
         c: Chrome::new(lang, Some(&me), &session, "/notifications").await?,
         rows,
+        messages: crate::channels::messages(&state, &me, lang).await?,
+        unread: crate::channels::unread_count(&state, &me).await?,
+        report_reminders: crate::channels::report_reminders(&state, &me, lang).await?,
+        retried: q.retried.is_some(),
+        tx: crate::channels::channel_texts(lang),
     })
+}
+
+/// "Gửi lại" on the notifications page: the failed delivery goes back in the queue.
+pub async fn delivery_retry_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+    Path(id): Path<Uuid>,
+) -> Result<Response, AppError> {
+    crate::channels::retry(&state, &me, id, lang).await?;
+    Ok(Redirect::to("/notifications?retried=1").into_response())
+}
+
+/// "Đánh dấu đã đọc tất cả" on the notifications page.
+pub async fn messages_read_submit(
+    State(state): State<AppState>,
+    me: CurrentActor,
+) -> Result<Response, AppError> {
+    crate::channels::mark_read(&state, &me).await?;
+    Ok(Redirect::to("/notifications").into_response())
 }
 
 #[derive(Template)]

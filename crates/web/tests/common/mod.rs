@@ -18,8 +18,16 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub db: TestDb,
     pub units: Units,
+    /// The app's channels (none unless spawned with some): pass them to
+    /// `giaoban_web::channels::deliver_pending` to send what is queued.
+    pub channels: std::sync::Arc<giaoban_web::channels::Channels>,
+    /// The outbox's sender, when the app runs one ([`TestApp::spawn_with_telegram`]).
+    sender: Option<tokio::task::JoinHandle<()>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
+
+/// A bot token of the right shape for the tests (the Telegram stand-in takes any).
+pub const BOT_TOKEN: &str = "7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_x";
 
 pub struct Units {
     pub province: UnitId,
@@ -60,7 +68,53 @@ impl TestApp {
         Self::spawn_with(WebConfig::default()).await
     }
 
+    /// The app sending Telegram messages to `telegram` (a `TelegramStandIn`'s `api_base()`) and,
+    /// when given, e-mail to `smtp`, with no sender running: the test sends what is queued with
+    /// `giaoban_web::channels::deliver_pending(&app.db.store, &app.channels, now)`. Units get a
+    /// chat with [`TestApp::set_telegram`].
+    pub async fn spawn_with_channels(
+        telegram: &str,
+        smtp: Option<&giaoban_notify::testing::SmtpSink>,
+    ) -> TestApp {
+        Self::spawn_with(WebConfig {
+            channels: std::sync::Arc::new(channels_for(telegram, smtp)),
+            ..WebConfig::default()
+        })
+        .await
+    }
+
+    /// The app as the server runs it, sending Telegram messages to `telegram` (a
+    /// `TelegramStandIn`'s `api_base()`) with its sender running: a reminder or a message queued
+    /// goes out by itself within moments (browser tests: `stand_in.wait_for(n, timeout)`).
+    pub async fn spawn_with_telegram(telegram: &str) -> TestApp {
+        let mut app = Self::spawn_with_channels(telegram, None).await;
+        app.sender = Some(giaoban_web::channels::spawn_sender(
+            app.db.store.clone(),
+            app.channels.clone(),
+        ));
+        app
+    }
+
+    /// Gives `unit` a Telegram chat and, when given, a bot of its own (as its people would on
+    /// its page). Without a bot of its own, its messages go through no bot: the test channels
+    /// have no server bot, so give one here to have them sent.
+    pub async fn set_telegram(&self, unit: UnitId, chat_id: &str, bot_token: Option<&str>) {
+        let store = &self.db.store;
+        let actor = AuditActor::system("test");
+        let mut contact = store.unit(unit).await.expect("unit").contact;
+        contact.telegram_chat_id = Some(chat_id.to_owned());
+        store
+            .set_unit_contact(&actor, unit, &contact, None)
+            .await
+            .expect("contact");
+        store
+            .set_unit_bot_token(&actor, unit, bot_token)
+            .await
+            .expect("bot token");
+    }
+
     pub async fn spawn_with(config: WebConfig) -> TestApp {
+        let channels = config.channels.clone();
         let db = TestDb::new().await;
         let s = &db.store;
         let actor = AuditActor::system("test");
@@ -161,6 +215,8 @@ impl TestApp {
         TestApp {
             addr,
             db,
+            channels,
+            sender: None,
             units: Units {
                 province,
                 district,
@@ -231,8 +287,25 @@ impl TestApp {
     }
 }
 
+/// Channels sending Telegram messages to the Bot API at `telegram` (no server bot) and, when
+/// given, e-mail to `smtp`.
+pub fn channels_for(
+    telegram: &str,
+    smtp: Option<&giaoban_notify::testing::SmtpSink>,
+) -> giaoban_web::channels::Channels {
+    let telegram = giaoban_notify::Telegram::new(&giaoban_notify::TelegramConfig::new(telegram))
+        .expect("telegram");
+    let mailer = smtp.map(|s| {
+        giaoban_notify::Mailer::new(&s.config("giaoban <giaoban@localhost>")).expect("mailer")
+    });
+    giaoban_web::channels::Channels::new(mailer, Some(telegram), None)
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if let Some(sender) = self.sender.take() {
+            sender.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

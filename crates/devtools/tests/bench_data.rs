@@ -1,9 +1,8 @@
-//! `giaoban bench-data` at a tiny scale: what it prints is what the database holds, the same
+//! `giaoban-bench data` at a tiny scale: what it prints is what the database holds, the same
 //! options give the same tasks whatever the number of writers, and the printed password signs in.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use giaoban_storage::tasks::TaskFilter;
 use giaoban_storage::{Store, StoreConfig};
@@ -19,7 +18,7 @@ fn bench_data(dir: &std::path::Path, jobs: &str) -> String {
         .args([
             "--data-dir",
             dir.to_str().expect("utf-8 path"),
-            "bench-data",
+            "data",
             "--scale",
             "province",
             "--communes",
@@ -40,7 +39,7 @@ fn bench_data(dir: &std::path::Path, jobs: &str) -> String {
         .env_remove("GIAOBAN_DATABASE_URL")
         .env_remove("GIAOBAN_DATA_DIR")
         .output()
-        .expect("run bench-data");
+        .expect("run giaoban-bench data");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
@@ -103,7 +102,7 @@ async fn a_tiny_data_set_holds_what_it_prints_and_is_reproducible() {
     let one = dir.path().join("one");
     let text = bench_data(&one, "1");
     assert!(
-        text.contains("giaoban bench-data --scale province (SQLite)"),
+        text.contains("giaoban-bench data --scale province (SQLite)"),
         "{text}"
     );
     assert_eq!(printed(&text, "units:", "districts"), 2);
@@ -155,26 +154,8 @@ async fn a_tiny_data_set_holds_what_it_prints_and_is_reproducible() {
         .and_then(|l| l.split_whitespace().last())
         .expect("password printed")
         .to_owned();
-    let mut child = Command::new(BIN)
-        .args([
-            "--data-dir",
-            one.to_str().expect("path"),
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-        ])
-        .env_remove("GIAOBAN_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let url = loop {
-        let line = lines.next().expect("address printed").expect("line");
-        if let Some(pos) = line.find("http://") {
-            break line[pos..].trim().to_owned();
-        }
-    };
+    let served = common::serve(open(&one).await).await;
+    let url = served.url.clone();
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -196,6 +177,5 @@ async fn a_tiny_data_set_holds_what_it_prints_and_is_reproducible() {
         .expect("json");
     assert_eq!(list["total"], TASKS);
     assert_eq!(list["items"].as_array().expect("items").len(), 7);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(served);
 }

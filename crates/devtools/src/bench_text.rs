@@ -1,4 +1,4 @@
-//! `giaoban bench-text`: giaoban's reading of documents against the word segmentation of pyvi and
+//! `giaoban-bench text`: giaoban's reading of documents against the word segmentation of pyvi and
 //! underthesea, on the very same text file.
 //!
 //! The text is the five seed documents (real conclusion notices and reports) repeated to the asked
@@ -48,10 +48,10 @@ async fn demo_units(
 ) -> anyhow::Result<Vec<giaoban_domain::unit::Unit>> {
     let path = dir.join(format!("bench-text-units-{}.sqlite3", std::process::id()));
     let store = Store::open(&StoreConfig::Sqlite { path: path.clone() }).await?;
-    let loaded = crate::units_file::load(
+    let loaded = giaoban::units_file::load(
         &store,
         &AuditActor::system("bench"),
-        crate::demo::UNITS_TOML,
+        giaoban::DEMO_UNITS_TOML,
         lang,
     )
     .await;
@@ -182,7 +182,7 @@ pub async fn run(p: &Params, lang: Lang) -> anyhow::Result<()> {
     let (read_m, extract_m) = (median(read_t), median(extract_t));
     let peer_m: Vec<Duration> = peer_t.into_iter().map(median).collect();
     println!(
-        "giaoban bench-text ({} build) vs pyvi {} / underthesea {}",
+        "giaoban-bench text ({} build) vs pyvi {} / underthesea {}",
         if cfg!(debug_assertions) {
             "debug"
         } else {

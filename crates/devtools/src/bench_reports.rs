@@ -1,4 +1,4 @@
-//! `giaoban bench-reports`: builds a province-scale reporting data set in an empty database and
+//! `giaoban-bench reports`: builds a province-scale reporting data set in an empty database and
 //! prints what a person waits for — the incremental roll-up update per submitted report and the
 //! time of a roll-up page — plus a full rebuild, which must give the same numbers.
 //!
@@ -326,7 +326,7 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
     save_times.sort();
     submit_times.sort();
     page_times.sort();
-    println!("giaoban bench-reports ({})", store.engine().name());
+    println!("giaoban-bench reports ({})", store.engine().name());
     println!(
         "  data: {} communes in {} districts, {} indicators, {} months = {} reports, {} figures; {} aggregates",
         communes.len(),

@@ -1,4 +1,4 @@
-# DuckDB side of `giaoban bench-rollups` (run by the binary with /opt/peers-venv's python).
+# DuckDB side of `giaoban-bench rollups` (run by the binary with /opt/peers-venv's python).
 #
 # Startup: turns the exported CSV files into Parquet, loads them into in-memory tables as well,
 # computes the roll-up answer from both (they must agree), writes it to answer.csv and prints one

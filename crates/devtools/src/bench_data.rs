@@ -1,6 +1,7 @@
-//! `giaoban bench-data`: builds the data set of the performance comparisons in an empty database —
-//! units, a department layer, the reporting data of `bench-reports` and tasks with their progress —
-//! through the storage layer's own functions, so every row is one the application itself writes.
+//! `giaoban-bench data`: builds the data set of the performance comparisons in an empty database —
+//! units, a department layer, the reporting data of `giaoban-bench reports` and tasks with their
+//! progress — through the storage layer's own functions, so every row is one the application
+//! itself writes.
 //!
 //! Reproducible: every task is drawn from a generator seeded by its number, so the same options give
 //! the same contents (ids and timestamps aside) on either engine and with any number of writers.
@@ -414,7 +415,7 @@ pub async fn run(store: &Store, scale: Scale, p: &Params, lang: Lang) -> anyhow:
     let tasks_time = t.elapsed();
 
     println!(
-        "giaoban bench-data --scale {} ({})",
+        "giaoban-bench data --scale {} ({})",
         match scale {
             Scale::Province => "province",
             Scale::Nation => "nation",

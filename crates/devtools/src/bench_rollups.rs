@@ -1,12 +1,12 @@
-//! `giaoban bench-rollups`: the district and province roll-up of every indicator for a quarter
+//! `giaoban-bench rollups`: the district and province roll-up of every indicator for a quarter
 //! (quarter, year-to-date, plan, % of plan) served by giaoban against DuckDB computing it from the
 //! same figures exported as Parquet, side by side; then a full rebuild of giaoban's aggregates
 //! against DuckDB materialising the same aggregates.
 //!
-//! Works on the data set of `bench-reports` (built here when the database is empty). Plan targets
-//! of the quarter's year are added for the province and the districts when missing. The figures go
-//! out as CSV, DuckDB (the Python package, run as a child process) turns them into Parquet and also
-//! loads them into in-memory tables. Both sides must give the same numbers, or the command fails.
+//! Works on the data set of `giaoban-bench reports` (built here when the database is empty). Plan
+//! targets of the quarter's year are added for the province and the districts when missing. The
+//! figures go out as CSV, DuckDB (the Python package, run as a child process) turns them into
+//! Parquet and also loads them into in-memory tables. Both sides must give the same numbers, or the command fails.
 //! Times are medians of runs that alternate between the two.
 
 use std::collections::{BTreeMap, HashMap};
@@ -251,8 +251,8 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
         eprintln!(
             "{}",
             lang.pick(
-                "Cơ sở dữ liệu trống: tạo bộ dữ liệu của bench-reports…",
-                "Empty database: building the bench-reports data set…"
+                "Cơ sở dữ liệu trống: tạo bộ dữ liệu của giaoban-bench reports…",
+                "Empty database: building the giaoban-bench reports data set…"
             )
         );
         let units = bench_reports::build_units(store, &actor, &p.load).await?;
@@ -260,8 +260,8 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
     }
     let form = store.form_by_code("BENCH_THANG").await.map_err(|_| {
         anyhow::anyhow!(lang.pick(
-            "Không phải bộ dữ liệu của bench-reports (thiếu biểu BENCH_THANG): dùng --data-dir mới.",
-            "Not a bench-reports data set (no BENCH_THANG form): use a new --data-dir."
+            "Không phải bộ dữ liệu của giaoban-bench reports (thiếu biểu BENCH_THANG): dùng --data-dir mới.",
+            "Not a giaoban-bench reports data set (no BENCH_THANG form): use a new --data-dir."
         ))
     })?;
     let units = store.units().await?;
@@ -539,7 +539,7 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
     let (rb_m, rbq_m, rbt_m) = (median(rb_t), median(rbq_t), median(rbt_t));
     let ratio = |a: Duration, b: Duration| b.as_secs_f64() / a.as_secs_f64().max(1e-9);
     println!(
-        "giaoban bench-rollups ({}, {} build) vs DuckDB {} ({} threads)",
+        "giaoban-bench rollups ({}, {} build) vs DuckDB {} ({} threads)",
         store.engine().name(),
         if cfg!(debug_assertions) {
             "debug"

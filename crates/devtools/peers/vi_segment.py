@@ -1,4 +1,4 @@
-# pyvi and underthesea side of `giaoban bench-text` (run by the binary with /opt/peers-venv's
+# pyvi and underthesea side of `giaoban-bench text` (run by the binary with /opt/peers-venv's
 # python). Reads the text file, loads both models, prints one JSON line {"bytes", "lines", ...};
 # then for each command on stdin (`pyvi`, `underthesea`, `quit`) segments every non-empty line
 # into words and prints "<seconds> <words>".
