@@ -243,7 +243,41 @@ impl Store {
         answer: &Answer,
         today: jiff::civil::Date,
     ) -> Result<Recommendation> {
-        write_tx!(self, tx => {
+        let mut uow = self.begin().await?;
+        let out = uow.answer_recommendation(actor, id, answer, today).await?;
+        uow.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn recommendation(&self, id: Uuid) -> Result<Recommendation> {
+        let found = with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            load_recommendation!(conn, id)?
+        });
+        found.ok_or(StoreError::NotFound)
+    }
+
+    /// Every recommendation, newest first.
+    pub async fn recommendations(&self) -> Result<Vec<Recommendation>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{RECOMMENDATION_COLUMNS} ORDER BY raised_on DESC, created_at DESC"
+        ));
+        let rows: Vec<RecommendationRow> =
+            with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+        rows.into_iter().map(recommendation_from_row).collect()
+    }
+}
+
+impl crate::unit_of_work::UnitOfWork<'_> {
+    /// Records the answer to a recommendation and its new status on `today`.
+    pub async fn answer_recommendation(
+        &mut self,
+        actor: &AuditActor,
+        id: Uuid,
+        answer: &Answer,
+        today: jiff::civil::Date,
+    ) -> Result<Recommendation> {
+        in_tx!(self, tx => {
             let before = load_recommendation!(tx, id)?.ok_or(StoreError::NotFound)?;
             if answer.version.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict(Conflict::Version));
@@ -280,26 +314,6 @@ impl Store {
         })
     }
 
-    pub async fn recommendation(&self, id: Uuid) -> Result<Recommendation> {
-        let found = with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            load_recommendation!(conn, id)?
-        });
-        found.ok_or(StoreError::NotFound)
-    }
-
-    /// Every recommendation, newest first.
-    pub async fn recommendations(&self) -> Result<Vec<Recommendation>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "{RECOMMENDATION_COLUMNS} ORDER BY raised_on DESC, created_at DESC"
-        ));
-        let rows: Vec<RecommendationRow> =
-            with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
-        rows.into_iter().map(recommendation_from_row).collect()
-    }
-}
-
-impl crate::unit_of_work::UnitOfWork<'_> {
     pub async fn create_recommendation(
         &mut self,
         actor: &AuditActor,

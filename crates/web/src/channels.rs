@@ -695,14 +695,14 @@ pub(crate) async fn recommendations_raised(state: &AppState, recs: &[Recommendat
     }
 }
 
-/// A recommendation was answered (`after` as it is now) by `answerer`: tells the unit that
-/// raised it.
+/// A recommendation was answered (`after` as it is now) by `answerer`: the message to the unit
+/// that raised it, for the use case to write with the answer.
 pub(crate) async fn recommendation_answered(
     state: &AppState,
     after: &Recommendation,
     answerer: UnitId,
-) {
-    tell(state, |c| {
+) -> Result<Vec<NewMessage>, AppError> {
+    compose(state, |c| {
         let who = c.name(answerer);
         let answer = after.answer.as_deref().unwrap_or("—");
         c.message(
@@ -725,7 +725,7 @@ pub(crate) async fn recommendation_answered(
         .into_iter()
         .collect()
     })
-    .await;
+    .await
 }
 
 // ── What the page and the API show ──────────────────────────────────────────────────────────

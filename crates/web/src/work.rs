@@ -1957,11 +1957,16 @@ pub async fn answer_recommendation(
     if !may_answer(me, &UnitTree::new(&units), &r) {
         return Err(AppError::Forbidden);
     }
-    let after = state
-        .store
+    // The answer and the message telling the raising unit are one transaction.
+    let mut uow = state.store.begin().await?;
+    let after = uow
         .answer_recommendation(&me.audit(), id, &answer, crate::today())
         .await?;
-    crate::channels::recommendation_answered(state, &after, me.actor.unit_id).await;
+    let messages =
+        crate::channels::recommendation_answered(state, &after, me.actor.unit_id).await?;
+    uow.add_messages(&messages).await?;
+    uow.commit().await?;
+    state.config.channels.wake();
     Ok(after)
 }
 
