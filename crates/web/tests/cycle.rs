@@ -5,29 +5,11 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, get, post};
 use giaoban_domain::audit::AuditActor;
 use giaoban_domain::task::{DeadlineInput, TaskDraft, TaskInput};
 use giaoban_domain::unit::Contact;
 use serde_json::{Value, json};
-
-async fn post(c: &reqwest::Client, token: &str, url: String, body: Value) -> (u16, Value) {
-    let r = c
-        .post(url)
-        .header("x-csrf-token", token)
-        .json(&body)
-        .send()
-        .await
-        .expect("post");
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(c: &reqwest::Client, url: String) -> (u16, Value) {
-    let r = c.get(url).send().await.expect("get");
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
 
 fn meeting_body(app: &TestApp, title: &str, date: &str) -> Value {
     json!({

@@ -7,20 +7,8 @@ mod common;
 
 use std::io::Read;
 
-use common::TestApp;
-use serde_json::{Value, json};
-
-async fn post(c: &reqwest::Client, token: &str, url: String, body: Value) -> (u16, Value) {
-    let r = c
-        .post(url)
-        .header("x-csrf-token", token)
-        .json(&body)
-        .send()
-        .await
-        .expect("post");
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
+use common::{TestApp, post};
+use serde_json::json;
 
 /// Spaces collapsed (non-breaking ones too), NFC as the writers print.
 fn squash(s: &str) -> String {

@@ -311,3 +311,46 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// A JSON POST with the session's CSRF token: the status and the body (null when not JSON).
+pub async fn post(
+    c: &reqwest::Client,
+    token: &str,
+    url: String,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = c
+        .post(url)
+        .header("x-csrf-token", token)
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// A JSON PUT with the session's CSRF token, as [`post`].
+pub async fn put(
+    c: &reqwest::Client,
+    token: &str,
+    url: String,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = c
+        .put(url)
+        .header("x-csrf-token", token)
+        .json(&body)
+        .send()
+        .await
+        .expect("put");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// A GET: the status and the JSON body (null when not JSON).
+pub async fn get(c: &reqwest::Client, url: String) -> (u16, serde_json::Value) {
+    let r = c.get(url).send().await.expect("get");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
