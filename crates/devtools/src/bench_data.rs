@@ -248,7 +248,7 @@ async fn write_tasks(
     done: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 ) -> anyhow::Result<TaskCounts> {
     let mut c = TaskCounts::default();
-    let today = giaoban_web::today();
+    let today = giaoban_app::today();
     for i in (lane..total).step_by(lanes) {
         let p = plan(i, &pool);
         let draft = TaskDraft::parse(&p.input, today).map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -356,8 +356,10 @@ pub async fn run(store: &Store, scale: Scale, p: &Params, lang: Lang) -> anyhow:
         departments.push(store.create_unit(&actor, &draft).await?.id);
     }
     let units_time = t.elapsed();
-    let password = giaoban_web::auth::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let hash = giaoban_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let password =
+        giaoban_app::passwords::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash =
+        giaoban_app::passwords::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let admin = NewUser::parse(ADMIN_USERNAME, "Quản trị thử tải", None, "admin", province)
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     // Like the demo's: no change is asked at first sign-in, the benchmarks sign in by script.

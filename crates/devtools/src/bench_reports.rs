@@ -310,7 +310,7 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
     let mut page_times = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
-        let rows = giaoban_web::reports::rollup_rows(store, province, period, &catalog, Lang::Vi)
+        let rows = giaoban_app::reports::rollup_rows(store, province, period, &catalog, Lang::Vi)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         page_times.push(t.elapsed());

@@ -80,9 +80,8 @@ async fn giaoban_answer(
 ) -> anyhow::Result<Answer> {
     let (year, q) = (quarter.year(), quarter.index());
     let ytd_months = months(year, 1, 3 * q)?;
-    let codes: Vec<String> = ytd_months.iter().map(|p| p.code()).collect();
-    let aggs: HashMap<(UnitId, IndicatorId, String), Aggregate> = store
-        .aggregates(units, &codes)
+    let aggs: HashMap<(UnitId, IndicatorId, Period), Aggregate> = store
+        .aggregates(units, &ytd_months)
         .await?
         .into_iter()
         .map(|a| ((a.unit_id, a.indicator_id, a.period), a.aggregate))
@@ -100,13 +99,13 @@ async fn giaoban_answer(
             .iter()
             .filter(|i| i.rollup.kind != RollupKind::None)
         {
-            let figures: Vec<Option<Figure>> = codes
+            let figures: Vec<Option<Figure>> = ytd_months
                 .iter()
                 .map(|pc| {
-                    rolled_value(ind, aggs.get(&(unit, ind.id, pc.clone())), |c| {
+                    rolled_value(ind, aggs.get(&(unit, ind.id, *pc)), |c| {
                         by_code
                             .get(c)
-                            .and_then(|id| aggs.get(&(unit, *id, pc.clone())).copied())
+                            .and_then(|id| aggs.get(&(unit, *id, *pc)).copied())
                     })
                 })
                 .collect();
@@ -332,7 +331,7 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
     writeln!(w, "district_id,commune_id,indicator,year,month,value")?;
     let mut district_cache: HashMap<UnitId, Option<UnitId>> = HashMap::new();
     for f in &figures {
-        let period = Period::parse(&f.period).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let period = f.period;
         if period.kind() != PeriodKind::Month {
             continue;
         }
@@ -427,7 +426,7 @@ pub async fn run(store: &Store, p: &Params, lang: Lang) -> anyhow::Result<()> {
     // The roll-up page's own function at the quarter's last month: same year-to-date, plan, %.
     let last_month =
         Period::month(year, 3 * p.quarter.index()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let page = |u: UnitId| giaoban_web::reports::rollup_rows(store, u, last_month, &on_form, lang);
+    let page = |u: UnitId| giaoban_app::reports::rollup_rows(store, u, last_month, &on_form, lang);
     for &u in &rollup_units {
         let rows = page(u).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         ensure!(rows.len() == on_form.len(), "rollup_rows: {}", rows.len());

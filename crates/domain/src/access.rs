@@ -141,6 +141,46 @@ pub fn catalogue_owner(actor: &Actor) -> Option<Option<UnitId>> {
     }
 }
 
+/// What a list of tasks covers, narrowed to what its actor may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskListScope {
+    /// Only the tasks in which exactly this unit has a part (lead, coordinating, monitoring).
+    pub party: Option<UnitId>,
+    /// Only the tasks assigned by, or involving, a unit at or under this one.
+    pub within: Option<UnitId>,
+}
+
+/// The scope of a list of tasks the actor asks for, optionally about one unit (`party`: the unit
+/// and its ancestry, the unit first; an empty ancestry for a unit not in the directory). `None`
+/// when the actor may not list that unit's tasks.
+///
+/// The administrator lists everything. A member lists only its own unit's tasks, whatever it
+/// asks about. Leaders and office staff list their territory: a unit inside it is listed from
+/// the unit's own parts (every task it has a part in involves the territory); a unit outside it
+/// only for its tasks that also involve the territory.
+pub fn task_list_scope(actor: &Actor, party: Option<(UnitId, &[UnitId])>) -> Option<TaskListScope> {
+    let asked = party.map(|(id, _)| id);
+    match actor.role {
+        Role::Admin => Some(TaskListScope {
+            party: asked,
+            within: None,
+        }),
+        Role::Member => asked
+            .is_none_or(|u| u == actor.unit_id)
+            .then_some(TaskListScope {
+                party: Some(actor.unit_id),
+                within: None,
+            }),
+        Role::Leader | Role::Office => {
+            let inside = party.is_some_and(|(_, ancestry)| ancestry.contains(&actor.scope_root));
+            Some(TaskListScope {
+                party: asked,
+                within: (!inside).then_some(actor.scope_root),
+            })
+        }
+    }
+}
+
 /// Rules for IDs that arrive in a request body or a form: may the actor attach to, cite, invite or
 /// merge into that record? Each takes the actor and the ancestries (the unit first, then its
 /// parents) of the units the referenced record belongs to, so the web layer only fetches them.
@@ -507,6 +547,88 @@ mod tests {
         let member = t.actor(Role::Member, t.commune_a);
         assert_eq!(catalogue_owner(&member), None);
         assert!(!may_change_catalogue(&member, Some(t.commune_a)));
+    }
+
+    #[test]
+    fn a_member_lists_only_its_own_units_tasks() {
+        let t = tree();
+        let m = t.actor(Role::Member, t.commune_a);
+        let own = t.ancestry(t.commune_a);
+        let mine = Some(TaskListScope {
+            party: Some(t.commune_a),
+            within: None,
+        });
+        assert_eq!(task_list_scope(&m, None), mine);
+        assert_eq!(task_list_scope(&m, Some((t.commune_a, &own))), mine);
+        let b = t.ancestry(t.commune_b);
+        assert_eq!(task_list_scope(&m, Some((t.commune_b, &b))), None);
+        assert_eq!(task_list_scope(&m, Some((UnitId::new(), &[]))), None);
+    }
+
+    #[test]
+    fn a_leader_lists_its_territory_and_a_unit_outside_it_only_where_it_meets_it() {
+        let t = tree();
+        for role in [Role::Leader, Role::Office] {
+            let l = t.actor(role, t.ubnd);
+            // Everything of the district, when no unit is asked about.
+            assert_eq!(
+                task_list_scope(&l, None),
+                Some(TaskListScope {
+                    party: None,
+                    within: Some(t.district),
+                })
+            );
+            // A commune of the district: its own parts, with no narrowing.
+            let a = t.ancestry(t.commune_a);
+            assert_eq!(
+                task_list_scope(&l, Some((t.commune_a, &a))),
+                Some(TaskListScope {
+                    party: Some(t.commune_a),
+                    within: None,
+                })
+            );
+            // The province or another district: only their tasks that involve the district.
+            for outside in [t.province, t.other_district] {
+                let o = t.ancestry(outside);
+                assert_eq!(
+                    task_list_scope(&l, Some((outside, &o))),
+                    Some(TaskListScope {
+                        party: Some(outside),
+                        within: Some(t.district),
+                    })
+                );
+            }
+            // A unit not in the directory is outside too.
+            let stray = UnitId::new();
+            assert_eq!(
+                task_list_scope(&l, Some((stray, &[]))),
+                Some(TaskListScope {
+                    party: Some(stray),
+                    within: Some(t.district),
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn the_administrator_lists_every_task() {
+        let t = tree();
+        let a = t.actor(Role::Admin, t.ubnd);
+        assert_eq!(
+            task_list_scope(&a, None),
+            Some(TaskListScope {
+                party: None,
+                within: None,
+            })
+        );
+        let o = t.ancestry(t.other_district);
+        assert_eq!(
+            task_list_scope(&a, Some((t.other_district, &o))),
+            Some(TaskListScope {
+                party: Some(t.other_district),
+                within: None,
+            })
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! figures in any order. The catalog of indicators ships as data (`data/indicators.toml`) and admins
 //! edit it; nothing about a particular indicator is a constant in code.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use giaoban_vntext::number::{Decimal, format_vi, parse_number};
@@ -1119,6 +1119,95 @@ pub fn by_code(indicators: &[Indicator]) -> BTreeMap<&IndicatorCode, &Indicator>
     indicators.iter().map(|i| (&i.code, i)).collect()
 }
 
+/// The periods whose aggregates a roll-up table at `period` needs ([`rollup_table`]): the year's
+/// periods up to it (the year-to-date of a flow), the period itself and the same period a year
+/// earlier when there is one; each once.
+pub fn rollup_table_periods(period: Period) -> Vec<Period> {
+    let mut out = year_to_date_periods(period, Accumulation::Flow);
+    out.push(period);
+    out.extend(Period::new(period.kind(), period.year() - 1, period.index()).ok());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// One indicator's line of a unit's roll-up table (biểu tổng hợp) for a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollupLine<'a> {
+    pub indicator: &'a Indicator,
+    /// The period's figure at the unit.
+    pub value: Option<Figure>,
+    /// Year-to-date (lũy kế).
+    pub year_to_date: Option<Figure>,
+    /// The unit's plan target for the year.
+    pub target: Option<Figure>,
+    /// Year-to-date as a percentage of the target: `None` without a target, or with a zero one.
+    pub percent_of_plan: Option<Figure>,
+    /// The same period a year earlier (cùng kỳ).
+    pub last_year: Option<Figure>,
+    /// Change of the period's figure against the same period last year, in percent.
+    pub change: Option<Figure>,
+    /// How many units' figures make the period's total.
+    pub reporting_units: i64,
+}
+
+/// A unit's roll-up table for `period`, from the figures already read: `aggregate(indicator,
+/// period)` gives the unit's running totals of an indicator for one of the
+/// [`rollup_table_periods`], `target(indicator)` its plan target for the period's year.
+///
+/// Indicators that do not roll up are left out, and so is an indicator with nothing to show
+/// (no figure this period, this year or last year, and no target). Lines are ordered by sector,
+/// then by indicator code.
+pub fn rollup_table<'a>(
+    indicators: &'a [Indicator],
+    period: Period,
+    aggregate: impl Fn(IndicatorId, Period) -> Option<Aggregate>,
+    target: impl Fn(IndicatorId) -> Option<Figure>,
+) -> Vec<RollupLine<'a>> {
+    let last_year = Period::new(period.kind(), period.year() - 1, period.index()).ok();
+    let ids: HashMap<&IndicatorCode, IndicatorId> =
+        indicators.iter().map(|i| (&i.code, i.id)).collect();
+    // A ratio is computed from its numerator's and denominator's aggregates of the same period.
+    let value_at = |ind: &Indicator, p: Period| -> Option<Figure> {
+        rolled_value(ind, aggregate(ind.id, p).as_ref(), |c| {
+            ids.get(c).and_then(|id| aggregate(*id, p))
+        })
+    };
+    let mut lines = Vec::new();
+    for ind in indicators
+        .iter()
+        .filter(|i| i.rollup.kind != RollupKind::None)
+    {
+        let value = value_at(ind, period);
+        let figures: Vec<Option<Figure>> = year_to_date_periods(period, ind.accumulation)
+            .into_iter()
+            .map(|p| value_at(ind, p))
+            .collect();
+        let ytd = year_to_date(ind.accumulation, &figures);
+        let target = target(ind.id);
+        let ly = last_year.and_then(|p| value_at(ind, p));
+        if value.is_none() && ytd.is_none() && target.is_none() && ly.is_none() {
+            continue;
+        }
+        lines.push(RollupLine {
+            indicator: ind,
+            value,
+            year_to_date: ytd,
+            target,
+            percent_of_plan: ytd.zip(target).and_then(|(y, t)| percent_of_plan(y, t)),
+            last_year: ly,
+            change: value.zip(ly).and_then(|(v, l)| change_on_last_year(v, l)),
+            reporting_units: aggregate(ind.id, period).map_or(0, |a| a.count),
+        });
+    }
+    lines.sort_by(|a, b| {
+        (a.indicator.sector.code())
+            .cmp(b.indicator.sector.code())
+            .then_with(|| a.indicator.code.as_str().cmp(b.indicator.code.as_str()))
+    });
+    lines
+}
+
 /// A plan target (chỉ tiêu kế hoạch) of one unit for one year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanTarget {
@@ -1202,6 +1291,181 @@ mod tests {
         assert_eq!(year_to_date(Accumulation::Flow, &f), Some(fig("13")));
         assert_eq!(year_to_date(Accumulation::Stock, &f), Some(fig("4")));
         assert_eq!(year_to_date(Accumulation::Flow, &[None, None]), None);
+    }
+
+    fn catalog_indicator(code: &str, sector: Sector, kind: RollupKind) -> Indicator {
+        Indicator {
+            id: IndicatorId::new(),
+            code: IndicatorCode(code.into()),
+            name_vi: code.into(),
+            name_en: code.into(),
+            measure: String::new(),
+            value_type: ValueType::Number,
+            rollup: Rollup {
+                kind,
+                numerator: None,
+                denominator: None,
+                factor: 1,
+            },
+            accumulation: Accumulation::Flow,
+            direction: Direction::HigherIsBetter,
+            sector,
+            decimals: 1,
+            active: true,
+            version: 1,
+        }
+    }
+
+    /// The aggregates of one unit, as the store gives them, by indicator and period.
+    type Read = std::collections::HashMap<(IndicatorId, Period), Aggregate>;
+
+    fn reported(read: &mut Read, ind: &Indicator, period: Period, figures: &[&str]) {
+        read.insert(
+            (ind.id, period),
+            Aggregate::of(figures.iter().map(|f| fig(f))),
+        );
+    }
+
+    fn table<'a>(
+        indicators: &'a [Indicator],
+        period: Period,
+        read: &Read,
+        targets: &[(IndicatorId, Figure)],
+    ) -> Vec<RollupLine<'a>> {
+        rollup_table(
+            indicators,
+            period,
+            |id, p| read.get(&(id, p)).copied(),
+            |id| targets.iter().find(|t| t.0 == id).map(|t| t.1),
+        )
+    }
+
+    #[test]
+    fn a_rollup_table_reads_the_year_so_far_and_the_same_period_last_year() {
+        let q3 = Period::quarter(2024, 3).unwrap();
+        let codes: Vec<String> = rollup_table_periods(q3).iter().map(|p| p.code()).collect();
+        assert_eq!(codes, ["2023Q3", "2024Q1", "2024Q2", "2024Q3"]);
+        let year = Period::new(PeriodKind::Year, 2024, 1).unwrap();
+        let codes: Vec<String> = rollup_table_periods(year)
+            .iter()
+            .map(|p| p.code())
+            .collect();
+        assert_eq!(codes, ["2023", "2024"]);
+    }
+
+    #[test]
+    fn year_to_date_sums_a_flow_over_the_quarters_and_keeps_the_last_stock() {
+        let q1 = Period::quarter(2024, 1).unwrap();
+        let q2 = Period::quarter(2024, 2).unwrap();
+        let q3 = Period::quarter(2024, 3).unwrap();
+        let firms = catalog_indicator("DN_MOI", Sector::Enterprise, RollupKind::Sum);
+        let mut sown = catalog_indicator("NN_GIEO", Sector::Agriculture, RollupKind::Sum);
+        sown.accumulation = Accumulation::Stock;
+        let indicators = [firms.clone(), sown.clone()];
+        let mut read = Read::new();
+        // Two communes report new enterprises in Q1, none in Q2, one in Q3.
+        reported(&mut read, &firms, q1, &["4", "5"]);
+        reported(&mut read, &firms, q3, &["3"]);
+        reported(&mut read, &sown, q2, &["6.000"]);
+        reported(&mut read, &sown, q3, &["6.578"]);
+        let lines = table(&indicators, q3, &read, &[]);
+        // Agriculture before enterprises.
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].indicator.code.as_str(), "NN_GIEO");
+        assert_eq!(lines[0].value, Some(fig("6.578")));
+        assert_eq!(lines[0].year_to_date, Some(fig("6.578")));
+        assert_eq!(lines[1].indicator.code.as_str(), "DN_MOI");
+        assert_eq!(lines[1].value, Some(fig("3")));
+        assert_eq!(lines[1].year_to_date, Some(fig("12")));
+        assert_eq!(lines[1].reporting_units, 1);
+        // Q2 has no figure of its own, yet the year so far still shows.
+        let q2_lines = table(&indicators, q2, &read, &[]);
+        let firms_q2 = q2_lines
+            .iter()
+            .find(|l| l.indicator.id == firms.id)
+            .unwrap();
+        assert_eq!(firms_q2.value, None);
+        assert_eq!(firms_q2.year_to_date, Some(fig("9")));
+        assert_eq!(firms_q2.reporting_units, 0);
+    }
+
+    #[test]
+    fn percent_of_plan_needs_a_target_that_is_not_zero() {
+        let q2 = Period::quarter(2024, 2).unwrap();
+        let a = catalog_indicator("A", Sector::Other, RollupKind::Sum);
+        let b = catalog_indicator("B", Sector::Other, RollupKind::Sum);
+        let c = catalog_indicator("C", Sector::Other, RollupKind::Sum);
+        let indicators = [a.clone(), b.clone(), c.clone()];
+        let mut read = Read::new();
+        for ind in &indicators {
+            reported(&mut read, ind, q2, &["9"]);
+        }
+        let targets = [(a.id, fig("45")), (b.id, Figure::ZERO)];
+        let lines = table(&indicators, q2, &read, &targets);
+        let line = |id: IndicatorId| lines.iter().find(|l| l.indicator.id == id).unwrap();
+        assert_eq!(line(a.id).percent_of_plan, Some(fig("20")));
+        // A zero target gives no percentage, and no target none either.
+        assert_eq!(line(b.id).target, Some(Figure::ZERO));
+        assert_eq!(line(b.id).percent_of_plan, None);
+        assert_eq!(line(c.id).target, None);
+        assert_eq!(line(c.id).percent_of_plan, None);
+        // A target with no figure yet still makes a line, at no percentage.
+        let lines = table(&indicators, q2, &Read::new(), &targets);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| l.percent_of_plan.is_none()));
+    }
+
+    #[test]
+    fn the_change_on_last_year_needs_last_years_figure() {
+        let q1 = Period::quarter(2024, 1).unwrap();
+        let q1_before = Period::quarter(2023, 1).unwrap();
+        let a = catalog_indicator("A", Sector::Other, RollupKind::Sum);
+        let b = catalog_indicator("B", Sector::Other, RollupKind::Sum);
+        let quiet = catalog_indicator("C", Sector::Other, RollupKind::Sum);
+        let text = catalog_indicator("D", Sector::Other, RollupKind::None);
+        let indicators = [a.clone(), b.clone(), quiet, text.clone()];
+        let mut read = Read::new();
+        reported(&mut read, &a, q1, &["103,1"]);
+        reported(&mut read, &a, q1_before, &["100"]);
+        reported(&mut read, &b, q1, &["50"]);
+        reported(&mut read, &text, q1, &["1"]);
+        let lines = table(&indicators, q1, &read, &[]);
+        // The indicator with nothing to show and the one that never rolls up are left out.
+        let codes: Vec<&str> = lines.iter().map(|l| l.indicator.code.as_str()).collect();
+        assert_eq!(codes, ["A", "B"]);
+        assert_eq!(lines[0].last_year, Some(fig("100")));
+        assert_eq!(lines[0].change.map(|c| c.format_vi(1)), Some("3,1".into()));
+        assert_eq!(lines[1].last_year, None);
+        assert_eq!(lines[1].change, None);
+        // Last year's figure alone still makes a line.
+        let mut before = Read::new();
+        reported(&mut before, &b, q1_before, &["40"]);
+        let lines = table(&indicators, q1, &before, &[]);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(
+            (lines[0].value, lines[0].last_year),
+            (None, Some(fig("40")))
+        );
+    }
+
+    #[test]
+    fn a_ratio_line_is_computed_from_its_two_indicators_of_the_same_period() {
+        let q1 = Period::quarter(2024, 1).unwrap();
+        let num = catalog_indicator("HS_DAT", Sector::CultureSociety, RollupKind::Sum);
+        let den = catalog_indicator("HS_TONG", Sector::CultureSociety, RollupKind::Sum);
+        let mut ratio = catalog_indicator("HS_TYLE", Sector::CultureSociety, RollupKind::Ratio);
+        ratio.rollup.numerator = Some(num.code.clone());
+        ratio.rollup.denominator = Some(den.code.clone());
+        ratio.rollup.factor = 100;
+        let indicators = [num.clone(), den.clone(), ratio.clone()];
+        let mut read = Read::new();
+        reported(&mut read, &num, q1, &["45", "45"]);
+        reported(&mut read, &den, q1, &["50", "50"]);
+        let lines = table(&indicators, q1, &read, &[]);
+        let line = lines.iter().find(|l| l.indicator.id == ratio.id).unwrap();
+        assert_eq!(line.value, Some(fig("90")));
+        // A ratio has no aggregate of its own: no unit counts as reporting it.
+        assert_eq!(line.reporting_units, 0);
     }
 
     #[test]

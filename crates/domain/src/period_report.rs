@@ -216,8 +216,8 @@ pub struct ReportContent {
 pub struct PeriodReport {
     pub id: uuid::Uuid,
     pub unit_id: crate::unit::UnitId,
-    /// Period code ("2023Q1").
-    pub period: String,
+    /// Serialised as its code ("2023Q1").
+    pub period: Period,
     /// The date the task statuses were assessed at (ISO).
     pub as_of: String,
     pub content: ReportContent,

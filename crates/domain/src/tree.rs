@@ -23,6 +23,12 @@ fn sibling_key(u: &Unit) -> (bool, usize, String) {
     (u.kind.is_territorial(), kind_pos, ascii_key(&u.name))
 }
 
+/// Whether a unit is an office (Văn phòng) that drafts notices for the body it serves: a
+/// department whose name, without diacritics, begins "Văn phòng".
+fn is_office(u: &Unit) -> bool {
+    u.kind == UnitKind::Department && ascii_key(&u.name).starts_with("van phong")
+}
+
 impl<'a> UnitTree<'a> {
     pub fn new(units: &'a [Unit]) -> Self {
         let by_id: HashMap<UnitId, &Unit> = units.iter().map(|u| (u.id, u)).collect();
@@ -112,6 +118,26 @@ impl<'a> UnitTree<'a> {
         v
     }
 
+    /// The office (Văn phòng HĐND và UBND, Văn phòng UBND…) that drafts the notices of the body
+    /// `host`: the Văn phòng among the host's units, else among its parent's (the UBND of a district
+    /// has its office beside it, under the district), else the host itself (a commune's UBND,
+    /// with no office beside it, drafts its own notices).
+    pub fn office_of(&self, host: UnitId) -> UnitId {
+        let office_under = |parent: UnitId| {
+            self.children(Some(parent))
+                .iter()
+                .find(|u| is_office(u))
+                .map(|u| u.id)
+        };
+        office_under(host)
+            .or_else(|| {
+                self.get(host)
+                    .and_then(|h| h.parent_id)
+                    .and_then(office_under)
+            })
+            .unwrap_or(host)
+    }
+
     /// Whether `unit` matches a search (diacritics and case ignored) in any written form.
     pub fn matches(unit: &Unit, query_key: &str) -> bool {
         query_key.is_empty()
@@ -182,6 +208,61 @@ mod tests {
             .map(|u| u.name.as_str())
             .collect();
         assert_eq!(names, ["Xã Thạch Bàn", "Xã Thạch Đỉnh"]);
+    }
+
+    #[test]
+    fn a_body_drafts_through_the_office_beside_or_under_it() {
+        let p = unit(UnitKind::Province, "Tỉnh Hà Tĩnh", None);
+        let d = unit(UnitKind::District, "Huyện Thạch Hà", Some(&p));
+        let ubnd = unit(UnitKind::PeopleCommittee, "UBND huyện Thạch Hà", Some(&d));
+        let office = unit(UnitKind::Department, "Văn phòng HĐND và UBND", Some(&d));
+        let finance = unit(UnitKind::Department, "Phòng Tài chính - Kế hoạch", Some(&d));
+        let c = unit(UnitKind::Commune, "Xã Đỉnh Bàn", Some(&d));
+        let ubnd_xa = unit(UnitKind::PeopleCommittee, "UBND xã Đỉnh Bàn", Some(&c));
+        let units = vec![
+            p.clone(),
+            d.clone(),
+            ubnd.clone(),
+            finance.clone(),
+            office.clone(),
+            c.clone(),
+            ubnd_xa.clone(),
+        ];
+        let tree = UnitTree::new(&units);
+        // The district's UBND has its office beside it; the district has it under it.
+        assert_eq!(tree.office_of(ubnd.id), office.id);
+        assert_eq!(tree.office_of(d.id), office.id);
+        // A province with no Văn phòng among its units drafts its own notices.
+        assert_eq!(tree.office_of(p.id), p.id);
+        // A department with no office of its own drafts through the one beside it.
+        assert_eq!(tree.office_of(finance.id), office.id);
+        // A commune's committee has no office beside it: it drafts its own notices.
+        assert_eq!(tree.office_of(ubnd_xa.id), ubnd_xa.id);
+        // The commune itself has none under it, so it looks to its parent, the district.
+        assert_eq!(tree.office_of(c.id), office.id);
+        // An unknown unit is its own office.
+        let stray = UnitId::new();
+        assert_eq!(tree.office_of(stray), stray);
+    }
+
+    #[test]
+    fn only_a_department_named_van_phong_is_an_office() {
+        let d = unit(UnitKind::District, "Huyện Thạch Hà", None);
+        let ubnd = unit(UnitKind::PeopleCommittee, "UBND huyện Thạch Hà", Some(&d));
+        // Named like an office, but not a department; and a department that is not one.
+        let agency = unit(
+            UnitKind::Agency,
+            "Văn phòng Điều phối nông thôn mới",
+            Some(&d),
+        );
+        let inspect = unit(UnitKind::Department, "Thanh tra huyện", Some(&d));
+        let units = vec![d.clone(), ubnd.clone(), agency, inspect];
+        let tree = UnitTree::new(&units);
+        assert_eq!(tree.office_of(ubnd.id), ubnd.id);
+        // Written without diacritics or in capitals it is still the office.
+        let office = unit(UnitKind::Department, "VAN PHONG HDND VA UBND", Some(&d));
+        let units = vec![d.clone(), ubnd.clone(), office.clone()];
+        assert_eq!(UnitTree::new(&units).office_of(ubnd.id), office.id);
     }
 
     #[test]

@@ -119,9 +119,9 @@ pub async fn ensure(store: &Store, lang: Lang) -> anyhow::Result<()> {
         let new = NewUser::parse(u.username, u.name, Some(u.title), u.role, unit.id)
             .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
         let password =
-            giaoban_web::auth::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+            giaoban_app::passwords::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
         let hash =
-            giaoban_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            giaoban_app::passwords::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
         // Demo passwords need no change at first sign-in: the demo is for looking around.
         store.create_user(&actor, &new, &hash, false).await?;
         println!(

@@ -91,7 +91,7 @@ async fn meeting(store: &Store, actor: &AuditActor, m: MeetingSpec<'_>) -> anyho
         )
         .map_err(invalid)?;
     let notice = NoticeTask {
-        office_unit_id: giaoban_web::work::office_of(&units, host),
+        office_unit_id: giaoban_domain::tree::UnitTree::new(&units).office_of(host),
         due: DueMoment::end_of(due),
     };
     Ok(store.create_meeting(actor, &draft, Some(notice)).await?.id)

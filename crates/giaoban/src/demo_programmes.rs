@@ -480,7 +480,7 @@ pub async fn ensure(store: &Store, actor: &AuditActor) -> anyhow::Result<usize> 
 /// Seed 003's OCOP: 7 producers with 12 products in Thạch Hà (all details invented).
 async fn ocop(store: &Store, actor: &AuditActor) -> anyhow::Result<()> {
     let rules = OcopRules::bundled().map_err(|e| anyhow!(e))?;
-    let today = giaoban_web::today();
+    let today = giaoban_app::today();
     // Certified 3 years minus 40 days ago: the rating ends in 40 days.
     let soon = today
         .checked_sub(jiff::Span::new().years(3))?

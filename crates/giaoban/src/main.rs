@@ -130,6 +130,9 @@ enum ExtractFormat {
 enum ExportWhat {
     /// A conclusion notice (thông báo kết luận) by its id, as Word or PDF.
     Notice {
+        /// The account the file is made for: it gets only what that person may open.
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
         /// The notice's id (as in its page's address).
         id: uuid::Uuid,
         #[arg(long, value_enum, default_value_t = NoticeFileFormat::Pdf)]
@@ -140,6 +143,9 @@ enum ExportWhat {
     },
     /// A period report (báo cáo định kỳ) by its id, as Word, PDF or its indicator table in Excel.
     Report {
+        /// The account the file is made for: it gets only what that person may open.
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
         /// The report's id (as in its page's address).
         id: uuid::Uuid,
         #[arg(long, value_enum, default_value_t = ReportFileFormat::Pdf)]
@@ -311,9 +317,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let new = NewUser::parse(&admin_username, &admin_name, None, "admin", unit.id)
                 .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
             let password =
-                giaoban_web::auth::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
-            let hash =
-                giaoban_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+                giaoban_app::passwords::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = giaoban_app::passwords::hash_password(&password)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             store.create_user(&actor, &new, &hash, true).await?;
             println!(
                 "{} {} {}",
@@ -337,9 +343,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Remind { as_of } => {
             let store = open(&g).await?;
             let channels = channels_from_env(lang)?;
-            let now = giaoban_web::work::parse_as_of(as_of.as_deref())
+            let now = giaoban_app::work::parse_as_of(as_of.as_deref())
                 .map_err(|e| anyhow::anyhow!(e.to_string()))?;
-            let report = giaoban_web::work::send_reminders(&store, &channels, now)
+            let report = giaoban_app::work::send_reminders(&store, &channels, now)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.to_string()))?;
             println!(
@@ -352,7 +358,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 report.deliveries,
                 lang.pick("tin chờ gửi", "deliveries queued"),
             );
-            let reports = giaoban_web::reports::send_report_reminders(&store, &channels, now)
+            let reports = giaoban_app::reports::send_report_reminders(&store, &channels, now)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.to_string()))?;
             println!(
@@ -368,7 +374,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             // Everything due goes out now (reminders, and office messages the server queued),
             // each delivery once even while a server sends too.
             let sent =
-                giaoban_web::channels::deliver_pending(&store, &channels, jiff::Timestamp::now())
+                giaoban_app::channels::deliver_pending(&store, &channels, jiff::Timestamp::now())
                     .await
                     .map_err(|e| anyhow::anyhow!(e.to_string()))?;
             println!(
@@ -432,31 +438,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Export { what } => {
             let store = open(&g).await?;
+            let app = giaoban_app::App::new(store.clone(), Default::default());
             let (file, out) = match what {
-                ExportWhat::Notice { id, format, out } => {
+                ExportWhat::Notice {
+                    id,
+                    format,
+                    out,
+                    as_user,
+                } => {
                     let format = match format {
-                        NoticeFileFormat::Docx => giaoban_web::work::NoticeFormat::Docx,
-                        NoticeFileFormat::Pdf => giaoban_web::work::NoticeFormat::Pdf,
+                        NoticeFileFormat::Docx => giaoban_app::work::NoticeFormat::Docx,
+                        NoticeFileFormat::Pdf => giaoban_app::work::NoticeFormat::Pdf,
                     };
-                    (
-                        giaoban_web::work::notice_file_unchecked(&store, id, format).await,
-                        out,
-                    )
+                    let file = match giaoban_app::Caller::by_username(&store, &as_user).await {
+                        Ok(me) => giaoban_app::work::notice_file(&app, &me, id, format).await,
+                        Err(e) => Err(e),
+                    };
+                    (file, out)
                 }
-                ExportWhat::Report { id, format, out } => {
-                    use giaoban_web::period_reports::{ReportFormat, file_unchecked};
+                ExportWhat::Report {
+                    id,
+                    format,
+                    out,
+                    as_user,
+                } => {
+                    use giaoban_app::period_reports::ReportFormat;
                     let format = match format {
                         ReportFileFormat::Docx => ReportFormat::Docx,
                         ReportFileFormat::Pdf => ReportFormat::Pdf,
                         ReportFileFormat::Xlsx => ReportFormat::Xlsx,
                     };
-                    (file_unchecked(&store, id, format).await, out)
+                    let file = match giaoban_app::Caller::by_username(&store, &as_user).await {
+                        Ok(me) => giaoban_app::period_reports::file(&app, &me, id, format).await,
+                        Err(e) => Err(e),
+                    };
+                    (file, out)
                 }
             };
-            let file = file.map_err(|e| {
-                let i = e.info();
-                anyhow::anyhow!("{}", lang.pick(&i.vi, &i.en).to_owned())
-            })?;
+            let file = file.map_err(|e| anyhow::anyhow!("{}", e.message(lang)))?;
             store.close().await;
             let mut f = std::fs::OpenOptions::new()
                 .write(true)
@@ -503,9 +522,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await?
                 .with_context(|| format!("«{username}»"))?;
             let password =
-                giaoban_web::auth::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
-            let hash =
-                giaoban_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+                giaoban_app::passwords::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = giaoban_app::passwords::hash_password(&password)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             store
                 .set_password(
                     &AuditActor::system("user reset-password"),
@@ -622,13 +641,13 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
         }
     });
     // The outbox's sender: every minute, and at once when a reminder or a message is queued.
-    let sender = giaoban_web::channels::spawn_sender(store.clone(), channels.clone());
+    let sender = giaoban_app::channels::spawn_sender(store.clone(), channels.clone());
     let remind_store = store.clone();
     let reminder = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            match giaoban_web::work::send_reminders(
+            match giaoban_app::work::send_reminders(
                 &remind_store,
                 &channels,
                 jiff::Timestamp::now(),
@@ -643,7 +662,7 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "deadline reminders failed"),
             }
-            match giaoban_web::reports::send_report_reminders(
+            match giaoban_app::reports::send_report_reminders(
                 &remind_store,
                 &channels,
                 jiff::Timestamp::now(),
@@ -780,7 +799,7 @@ fn mailer_from_env(lang: Lang) -> anyhow::Result<Option<giaoban_notify::Mailer>>
 /// The channels of this server: e-mail when GIAOBAN_SMTP_URL is set; Telegram always, through
 /// GIAOBAN_TELEGRAM_API (Telegram's own by default) with the units' own bots and the optional
 /// server bot of GIAOBAN_TELEGRAM_BOT_TOKEN; links made absolute with GIAOBAN_PUBLIC_URL.
-fn channels_from_env(lang: Lang) -> anyhow::Result<giaoban_web::channels::Channels> {
+fn channels_from_env(lang: Lang) -> anyhow::Result<giaoban_app::channels::Channels> {
     let mailer = mailer_from_env(lang)?;
     let telegram_config =
         giaoban_notify::TelegramConfig::from_env().map_err(|e| anyhow::anyhow!(e.message(lang)))?;
@@ -791,8 +810,8 @@ fn channels_from_env(lang: Lang) -> anyhow::Result<giaoban_web::channels::Channe
         server_bot = telegram.server_token().is_some(),
         "Telegram messages enabled for units with a chat and a bot"
     );
-    let public_url = std::env::var(giaoban_web::channels::PUBLIC_URL_ENV_VAR).ok();
-    Ok(giaoban_web::channels::Channels::new(
+    let public_url = std::env::var(giaoban_app::channels::PUBLIC_URL_ENV_VAR).ok();
+    Ok(giaoban_app::channels::Channels::new(
         mailer,
         Some(telegram),
         public_url,

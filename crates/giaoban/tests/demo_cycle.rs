@@ -146,6 +146,8 @@ async fn demo_tasks_from_the_seeds_as_of_28_march_2023() {
                 "export",
                 "notice",
                 notice_id,
+                "--as",
+                "camthuy.chutich",
                 "--format",
                 format,
                 "--out",
@@ -159,12 +161,38 @@ async fn demo_tasks_from_the_seeds_as_of_28_march_2023() {
         let bytes = std::fs::read(&out).expect("file");
         assert!(bytes.starts_with(magic), "{format}");
     }
+    // The command line acts as a named person with that person's access: Thạch Hà's chair may not
+    // take Cẩm Thủy's notice out, and nothing is written.
+    let refused = dir.path().join("not-mine.pdf");
+    let out = std::process::Command::new(common::BIN)
+        .args([
+            "export",
+            "notice",
+            notice_id,
+            "--as",
+            "thachha.chutich",
+            "--out",
+            refused.to_str().expect("path"),
+        ])
+        .env("GIAOBAN_DATA_DIR", dir.path().join("demo"))
+        .env_remove("GIAOBAN_DATABASE_URL")
+        .output()
+        .expect("export");
+    assert!(
+        !out.status.success(),
+        "another district's chair exported the notice"
+    );
+    assert!(!refused.exists());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("không có quyền"), "{said}");
     // An unknown notice: a message, not a panic.
     let out = std::process::Command::new(common::BIN)
         .args([
             "export",
             "notice",
             "01800000-0000-7000-8000-000000000000",
+            "--as",
+            "camthuy.chutich",
             "--out",
             dir.path().join("none.pdf").to_str().expect("path"),
         ])

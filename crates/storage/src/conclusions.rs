@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::audit::{NewAudit, record_audit};
 use crate::convert::{date_to_db, now_micros, opt_date_from_db, ts_from_db};
 use crate::unit_of_work::in_tx;
-use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
+use crate::{Conflict, Conn, Result, Store, StoreError, on_conn, with_pool, write_tx};
 
 #[derive(sqlx::FromRow)]
 struct ConclusionRow {
@@ -78,15 +78,13 @@ fn from_row(r: ConclusionRow) -> Result<Conclusion> {
     })
 }
 
-macro_rules! load_conclusion {
-    ($ex:expr, $id:expr) => {{
+/// Loads one conclusion notice through `conn`.
+async fn load_conclusion<'c>(conn: impl Into<Conn<'c>>, id: Uuid) -> Result<Option<Conclusion>> {
+    let row: Option<ConclusionRow> = on_conn!(conn.into(), ex => {
         let sql = sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE id = $1"));
-        let row: Option<ConclusionRow> = sqlx::query_as(sql)
-            .bind($id)
-            .fetch_optional(&mut *$ex)
-            .await?;
-        row.map(from_row).transpose()
-    }};
+        sqlx::query_as(sql).bind(id).fetch_optional(ex).await?
+    });
+    row.map(from_row).transpose()
 }
 
 fn already_issued() -> StoreError {
@@ -122,7 +120,7 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<Conclusion> {
         write_tx!(self, tx => {
-            let before = load_conclusion!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let before = load_conclusion(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             if before.status == ConclusionStatus::Issued {
                 return Err(already_issued());
             }
@@ -150,7 +148,7 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            let after = load_conclusion!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let after = load_conclusion(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
@@ -175,7 +173,7 @@ impl Store {
         checked: impl Fn(&Conclusion) -> Result<Date>,
     ) -> Result<Conclusion> {
         write_tx!(self, tx => {
-            let before = load_conclusion!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let before = load_conclusion(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             if expected_version.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict(Conflict::Version));
             }
@@ -211,7 +209,7 @@ impl Store {
             .bind(format!("Đã ban hành Thông báo số {number}/{}", before.symbol))
             .execute(&mut *tx)
             .await?;
-            let after = load_conclusion!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let after = load_conclusion(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
@@ -228,7 +226,7 @@ impl Store {
     pub async fn conclusion(&self, id: Uuid) -> Result<Conclusion> {
         let found = with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_conclusion!(conn, id)?
+            load_conclusion(&mut *conn, id).await?
         });
         found.ok_or(StoreError::NotFound)
     }
@@ -274,7 +272,7 @@ impl crate::unit_of_work::UnitOfWork<'_> {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let c = load_conclusion!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let c = load_conclusion(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,

@@ -1,5 +1,6 @@
 //! Conversions between domain values and the column types both engines share.
 
+use giaoban_domain::period::Period;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -39,4 +40,30 @@ pub(crate) fn date_from_db(d: time::Date) -> Result<Date, StoreError> {
 
 pub(crate) fn opt_date_from_db(d: Option<time::Date>) -> Result<Option<Date>, StoreError> {
     d.map(date_from_db).transpose()
+}
+
+/// Periods are stored as their code (`2023Q1`, `202303`, [`Period::code`]), written from the
+/// typed value so the text is the same byte for byte whoever writes it; a stored text that is
+/// not a period's code is corrupt data.
+pub(crate) fn period_from_db(code: &str) -> Result<Period, StoreError> {
+    Period::parse(code).map_err(|e| StoreError::Corrupt(format!("period {code:?}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_reads_back_as_its_stored_text_and_any_other_text_is_corrupt() {
+        for code in ["2023W12", "202303", "2023Q1", "2023S1", "2023N9", "2023"] {
+            let period = period_from_db(code).expect("a period's code");
+            assert_eq!(period.code(), code, "written back byte for byte");
+        }
+        for text in ["2023-Q1", "2023-03", "2023Q5", ""] {
+            assert!(
+                matches!(period_from_db(text), Err(StoreError::Corrupt(_))),
+                "{text:?}"
+            );
+        }
+    }
 }

@@ -24,7 +24,7 @@ use uuid::Uuid;
 use crate::audit::{NewAudit, record_audit};
 use crate::convert::{now_micros, ts_from_db, ts_to_db};
 use crate::notifications::Notification;
-use crate::{Result, Store, StoreError, with_pool, write_one, write_tx};
+use crate::{Conn, Result, Store, StoreError, on_conn, with_pool, write_one, write_tx};
 
 /// What a delivery delivers: a deadline reminder (`notifications`), a report reminder, or an
 /// office message (`messages`).
@@ -144,35 +144,39 @@ pub(crate) fn placeholders(from: usize, n: usize) -> String {
 }
 
 /// Inserts the deliveries of one source on a transaction's connection, skipping those already
-/// there (same source, channel and destination). Evaluates to the number inserted.
-macro_rules! insert_deliveries {
-    ($tx:expr, $source_kind:expr, $source_id:expr, $deliveries:expr, $now:expr) => {{
-        let mut inserted = 0u64;
-        for d in $deliveries {
-            let d: &$crate::deliveries::NewDelivery = d;
+/// there (same source, channel and destination). Returns the number inserted.
+pub(crate) async fn insert_deliveries<'c>(
+    conn: impl Into<Conn<'c>>,
+    source_kind: &str,
+    source_id: &str,
+    deliveries: &[NewDelivery],
+    now: i64,
+) -> Result<u64> {
+    let mut inserted = 0u64;
+    on_conn!(conn.into(), ex => {
+        for d in deliveries {
             inserted += sqlx::query(
                 "INSERT INTO deliveries (id, source_kind, source_id, unit_id, channel, destination, \
                  subject, body, status, attempts, next_attempt_at, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, 0, $9) \
                  ON CONFLICT (source_kind, source_id, channel, destination) DO NOTHING",
             )
-            .bind(uuid::Uuid::now_v7())
-            .bind($source_kind)
-            .bind($source_id)
+            .bind(Uuid::now_v7())
+            .bind(source_kind)
+            .bind(source_id)
             .bind(d.unit_id.0)
             .bind(d.channel.code())
             .bind(d.destination.as_str())
             .bind(d.subject.as_str())
             .bind(d.body.as_str())
-            .bind($now)
-            .execute(&mut *$tx)
+            .bind(now)
+            .execute(&mut *ex)
             .await?
             .rows_affected();
         }
-        inserted
-    }};
+    });
+    Ok(inserted)
 }
-pub(crate) use insert_deliveries;
 
 impl Store {
     /// Records a deadline reminder (as [`Store::add_notification`]) and, in the same transaction,
@@ -207,7 +211,7 @@ impl Store {
             .rows_affected();
             if n == 1 {
                 let source = id.to_string();
-                insert_deliveries!(tx, SOURCE_NOTIFICATION, source.as_str(), deliveries, now);
+                insert_deliveries(&mut *tx, SOURCE_NOTIFICATION, source.as_str(), deliveries, now).await?;
             }
             n
         });
@@ -243,7 +247,7 @@ impl Store {
             .rows_affected();
             if n == 1 {
                 let source = report_reminder_source(form, unit, period, kind);
-                insert_deliveries!(tx, SOURCE_REPORT_REMINDER, source.as_str(), deliveries, now);
+                insert_deliveries(&mut *tx, SOURCE_REPORT_REMINDER, source.as_str(), deliveries, now).await?;
             }
             n
         });
@@ -259,7 +263,7 @@ impl Store {
     ) -> Result<u64> {
         let now = now_micros();
         Ok(write_tx!(self, tx => {
-            insert_deliveries!(tx, source_kind, source_id, deliveries, now)
+            insert_deliveries(&mut *tx, source_kind, source_id, deliveries, now).await?
         }))
     }
 

@@ -7,14 +7,15 @@
 //! counts of the four kinds (the menu shows them on every page) through the partial indexes of
 //! migration 0013.
 
+use giaoban_domain::period::Period;
 use giaoban_domain::task::TaskId;
 use giaoban_domain::unit::UnitId;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use uuid::Uuid;
 
-use crate::convert::{date_from_db, ts_from_db};
-use crate::{Result, Store, with_pool};
+use crate::convert::{date_from_db, period_from_db, ts_from_db};
+use crate::{Binds, Result, Store, with_pool};
 
 /// The units whose records a kind of the inbox covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +71,7 @@ pub struct SentReport {
     pub id: Uuid,
     pub form_id: Uuid,
     pub unit_id: UnitId,
-    /// The period's code as stored (`2023Q1`).
-    pub period: String,
+    pub period: Period,
     pub sent_at: Option<Timestamp>,
     pub first_sent_at: Option<Timestamp>,
     pub version: i64,
@@ -261,20 +261,10 @@ struct RecommendationRow {
     meeting_title: Option<String>,
 }
 
-/// Runs `$sql` (a `String`) with the unit ids `$binds` bound in order, as `$method` of
-/// `sqlx::$kind` (`query_as` or `query_scalar`).
-macro_rules! run {
-    ($store:expr, $kind:ident, $sql:expr, $binds:expr, $method:ident) => {{
-        let sql = $sql;
-        let binds: &[Uuid] = $binds;
-        with_pool!($store, pool => {
-            let mut q = sqlx::$kind(sqlx::AssertSqlSafe(sql));
-            for b in binds {
-                q = q.bind(*b);
-            }
-            q.$method(pool).await?
-        })
-    }};
+/// Binds the unit ids `binds` to `q` in order, for a query of [`Sql::finish`] run with the
+/// store's pool.
+fn bind_ids<'q, Q: Binds<'q>>(q: Q, binds: &[Uuid]) -> Q {
+    binds.iter().fold(q, |q, b| q.bind(*b))
 }
 
 impl Store {
@@ -311,7 +301,9 @@ impl Store {
              CAST({notices} AS BIGINT) AS notices, \
              CAST({recommendations} AS BIGINT) AS recommendations"
         ));
-        let row: TallyRow = run!(self, query_as, sql, &s.binds, fetch_one);
+        let row: TallyRow = with_pool!(self, pool => {
+            bind_ids(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &s.binds).fetch_one(pool).await?
+        });
         let n = |v: i64| u64::try_from(v).unwrap_or(0);
         Ok(InboxTally {
             extensions: n(row.extensions),
@@ -330,7 +322,9 @@ impl Store {
             let sql = s.finish(&format!(
                 "SELECT t.id {from} ORDER BY e.requested_at, t.id LIMIT {limit}"
             ));
-            let ids: Vec<Uuid> = run!(self, query_scalar, sql, &s.binds, fetch_all);
+            let ids: Vec<Uuid> = with_pool!(self, pool => {
+                bind_ids(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), &s.binds).fetch_all(pool).await?
+            });
             out.extension_tasks = ids.into_iter().map(TaskId).collect();
         }
         if let Some(r) = q.reports {
@@ -340,7 +334,9 @@ impl Store {
                 "SELECT s.id, s.form_id, s.unit_id, s.period, s.sent_at, s.first_sent_at, s.version \
                  {from} ORDER BY s.sent_at, s.id LIMIT {limit}"
             ));
-            let rows: Vec<ReportRow> = run!(self, query_as, sql, &s.binds, fetch_all);
+            let rows: Vec<ReportRow> = with_pool!(self, pool => {
+                bind_ids(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &s.binds).fetch_all(pool).await?
+            });
             out.reports = rows
                 .into_iter()
                 .map(|r| {
@@ -348,7 +344,7 @@ impl Store {
                         id: r.id,
                         form_id: r.form_id,
                         unit_id: UnitId(r.unit_id),
-                        period: r.period,
+                        period: period_from_db(&r.period)?,
                         sent_at: r.sent_at.map(ts_from_db).transpose()?,
                         first_sent_at: r.first_sent_at.map(ts_from_db).transpose()?,
                         version: r.version,
@@ -369,7 +365,9 @@ impl Store {
                     1
                 )
             ));
-            let rows: Vec<NoticeRow> = run!(self, query_as, sql, &s.binds, fetch_all);
+            let rows: Vec<NoticeRow> = with_pool!(self, pool => {
+                bind_ids(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &s.binds).fetch_all(pool).await?
+            });
             out.notices = rows
                 .into_iter()
                 .map(|r| {
@@ -400,7 +398,9 @@ impl Store {
                     1
                 )
             ));
-            let rows: Vec<RecommendationRow> = run!(self, query_as, sql, &s.binds, fetch_all);
+            let rows: Vec<RecommendationRow> = with_pool!(self, pool => {
+                bind_ids(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &s.binds).fetch_all(pool).await?
+            });
             out.recommendations = rows
                 .into_iter()
                 .map(|r| {

@@ -144,6 +144,16 @@ impl<'c> From<&'c mut sqlx::PgConnection> for Conn<'c> {
     }
 }
 
+/// A reborrow, for a helper that runs several helpers on the connection it was given.
+impl<'a> From<&'a mut Conn<'_>> for Conn<'a> {
+    fn from(c: &'a mut Conn<'_>) -> Self {
+        match c {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
 /// Runs `$body` with `$ex` bound to the concrete connection of a [`Conn`] (engine dispatch, as
 /// [`with_pool!`]).
 macro_rules! on_conn {
@@ -155,6 +165,73 @@ macro_rules! on_conn {
     };
 }
 pub(crate) use on_conn;
+
+/// A value both engines can bind (a parameter of SQL written once for both).
+pub(crate) trait BindValue<'q>:
+    'q
+    + sqlx::Encode<'q, sqlx::Sqlite>
+    + sqlx::Type<sqlx::Sqlite>
+    + sqlx::Encode<'q, sqlx::Postgres>
+    + sqlx::Type<sqlx::Postgres>
+{
+}
+
+impl<'q, T> BindValue<'q> for T where
+    T: 'q
+        + sqlx::Encode<'q, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>
+        + sqlx::Encode<'q, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>
+{
+}
+
+/// A query of either engine and any kind (`query`, `query_as`, `query_scalar`) that takes binds,
+/// so that a helper binding the same parameters to several queries is one plain function
+/// (`fn bind_filter<'q, Q: Binds<'q>>(q: Q, …) -> Q`).
+pub(crate) trait Binds<'q>: Sized {
+    /// Binds the next parameter, as the query's own `bind`.
+    fn bind<T: BindValue<'q>>(self, value: T) -> Self;
+}
+
+impl<'q> Binds<'q> for sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    fn bind<T: BindValue<'q>>(self, value: T) -> Self {
+        sqlx::query::Query::bind(self, value)
+    }
+}
+
+impl<'q> Binds<'q> for sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    fn bind<T: BindValue<'q>>(self, value: T) -> Self {
+        sqlx::query::Query::bind(self, value)
+    }
+}
+
+impl<'q, O> Binds<'q> for sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments> {
+    fn bind<T: BindValue<'q>>(self, value: T) -> Self {
+        sqlx::query::QueryAs::bind(self, value)
+    }
+}
+
+impl<'q, O> Binds<'q> for sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    fn bind<T: BindValue<'q>>(self, value: T) -> Self {
+        sqlx::query::QueryAs::bind(self, value)
+    }
+}
+
+impl<'q, O> Binds<'q>
+    for sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments>
+{
+    fn bind<T: BindValue<'q>>(self, value: T) -> Self {
+        sqlx::query::QueryScalar::bind(self, value)
+    }
+}
+
+impl<'q, O> Binds<'q>
+    for sqlx::query::QueryScalar<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>
+{
+    fn bind<T: BindValue<'q>>(self, value: T) -> Self {
+        sqlx::query::QueryScalar::bind(self, value)
+    }
+}
 
 /// The engine behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use crate::convert::{
     date_from_db, date_to_db, now_micros, opt_date_from_db, opt_date_to_db, ts_from_db,
 };
 use crate::unit_of_work::in_tx;
-use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
+use crate::{Conflict, Conn, Result, Store, StoreError, on_conn, with_pool, write_tx};
 
 #[derive(sqlx::FromRow)]
 struct MeetingRow {
@@ -79,15 +79,13 @@ fn meeting_from_row(r: MeetingRow) -> Result<Meeting> {
     })
 }
 
-macro_rules! load_meeting {
-    ($ex:expr, $id:expr) => {{
+/// Loads one meeting through `conn`.
+async fn load_meeting<'c>(conn: impl Into<Conn<'c>>, id: Uuid) -> Result<Option<Meeting>> {
+    let row: Option<MeetingRow> = on_conn!(conn.into(), ex => {
         let sql = sqlx::AssertSqlSafe(format!("{MEETING_COLUMNS} WHERE id = $1"));
-        let row: Option<MeetingRow> = sqlx::query_as(sql)
-            .bind($id)
-            .fetch_optional(&mut *$ex)
-            .await?;
-        row.map(meeting_from_row).transpose()
-    }};
+        sqlx::query_as(sql).bind(id).fetch_optional(ex).await?
+    });
+    row.map(meeting_from_row).transpose()
 }
 
 /// The office task that tracks a meeting's notice deadline (Decision 45/2018).
@@ -133,15 +131,16 @@ fn recommendation_from_row(r: RecommendationRow) -> Result<Recommendation> {
     })
 }
 
-macro_rules! load_recommendation {
-    ($ex:expr, $id:expr) => {{
+/// Loads one recommendation through `conn`.
+async fn load_recommendation<'c>(
+    conn: impl Into<Conn<'c>>,
+    id: Uuid,
+) -> Result<Option<Recommendation>> {
+    let row: Option<RecommendationRow> = on_conn!(conn.into(), ex => {
         let sql = sqlx::AssertSqlSafe(format!("{RECOMMENDATION_COLUMNS} WHERE id = $1"));
-        let row: Option<RecommendationRow> = sqlx::query_as(sql)
-            .bind($id)
-            .fetch_optional(&mut *$ex)
-            .await?;
-        row.map(recommendation_from_row).transpose()
-    }};
+        sqlx::query_as(sql).bind(id).fetch_optional(ex).await?
+    });
+    row.map(recommendation_from_row).transpose()
 }
 
 impl Store {
@@ -167,7 +166,7 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<Meeting> {
         write_tx!(self, tx => {
-            let before = load_meeting!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let before = load_meeting(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             if expected_version.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict(Conflict::Version));
             }
@@ -191,7 +190,7 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            let after = load_meeting!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let after = load_meeting(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
@@ -208,7 +207,7 @@ impl Store {
     pub async fn meeting(&self, id: Uuid) -> Result<Meeting> {
         let found = with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_meeting!(conn, id)?
+            load_meeting(&mut *conn, id).await?
         });
         found.ok_or(StoreError::NotFound)
     }
@@ -252,7 +251,7 @@ impl Store {
     pub async fn recommendation(&self, id: Uuid) -> Result<Recommendation> {
         let found = with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_recommendation!(conn, id)?
+            load_recommendation(&mut *conn, id).await?
         });
         found.ok_or(StoreError::NotFound)
     }
@@ -278,7 +277,7 @@ impl crate::unit_of_work::UnitOfWork<'_> {
         today: jiff::civil::Date,
     ) -> Result<Recommendation> {
         in_tx!(self, tx => {
-            let before = load_recommendation!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let before = load_recommendation(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             if answer.version.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict(Conflict::Version));
             }
@@ -300,7 +299,7 @@ impl crate::unit_of_work::UnitOfWork<'_> {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            let after = load_recommendation!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let after = load_recommendation(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
@@ -336,7 +335,7 @@ impl crate::unit_of_work::UnitOfWork<'_> {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let rec = load_recommendation!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let rec = load_recommendation(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
@@ -409,14 +408,14 @@ impl crate::unit_of_work::UnitOfWork<'_> {
                     .bind(n.office_unit_id.0)
                     .execute(&mut *tx)
                     .await?;
-                crate::tasks::bind_due!(
+                crate::tasks::bind_due(
                     sqlx::query(crate::tasks::SET_DUE_COLUMNS).bind(task_id),
-                    crate::tasks::DueColumns::of(&deadline, None)?
+                    crate::tasks::DueColumns::of(&deadline, None)?,
                 )
                 .execute(&mut *tx)
                 .await?;
             }
-            let meeting = load_meeting!(tx, id)?.ok_or(StoreError::NotFound)?;
+            let meeting = load_meeting(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,

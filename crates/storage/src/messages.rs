@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::audit::{NewAudit, record_audit};
 use crate::convert::{now_micros, ts_from_db};
 use crate::deliveries::{NewDelivery, SOURCE_MESSAGE, insert_deliveries, placeholders};
-use crate::{Result, Store, StoreError, with_pool, write_tx};
+use crate::{Conn, Result, Store, StoreError, on_conn, with_pool, write_tx};
 
 /// A message to write, with its deliveries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,14 +81,18 @@ const COLUMNS: &str = "SELECT id, unit_id, kind, event_key, subject, body, link,
     read_at FROM messages";
 
 /// Inserts messages and their deliveries on a transaction's connection; a message whose
-/// (unit, event) is there already is skipped with its deliveries. Evaluates to the ids written.
-macro_rules! insert_messages {
-    ($tx:expr, $messages:expr, $now:expr) => {{
-        let mut written: Vec<uuid::Uuid> = Vec::new();
-        for m in $messages {
-            let m: &$crate::messages::NewMessage = m;
-            let id = uuid::Uuid::now_v7();
-            let n = sqlx::query(
+/// (unit, event) is there already is skipped with its deliveries. Returns the ids written.
+async fn insert_messages<'c>(
+    conn: impl Into<Conn<'c>>,
+    messages: &[NewMessage],
+    now: i64,
+) -> Result<Vec<Uuid>> {
+    let mut conn = conn.into();
+    let mut written: Vec<Uuid> = Vec::new();
+    for m in messages {
+        let id = Uuid::now_v7();
+        let n = on_conn!(&mut conn, ex => {
+            sqlx::query(
                 "INSERT INTO messages (id, unit_id, kind, event_key, subject, body, link, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (unit_id, event_key) DO NOTHING",
             )
@@ -99,18 +103,25 @@ macro_rules! insert_messages {
             .bind(m.subject.as_str())
             .bind(m.body.as_str())
             .bind(m.link.as_str())
-            .bind($now)
-            .execute(&mut *$tx)
+            .bind(now)
+            .execute(&mut **ex)
             .await?
-            .rows_affected();
-            if n == 1 {
-                let source = id.to_string();
-                insert_deliveries!($tx, SOURCE_MESSAGE, source.as_str(), &m.deliveries, $now);
-                written.push(id);
-            }
+            .rows_affected()
+        });
+        if n == 1 {
+            let source = id.to_string();
+            insert_deliveries(
+                &mut conn,
+                SOURCE_MESSAGE,
+                source.as_str(),
+                &m.deliveries,
+                now,
+            )
+            .await?;
+            written.push(id);
         }
-        written
-    }};
+    }
+    Ok(written)
 }
 
 impl crate::unit_of_work::UnitOfWork<'_> {
@@ -119,7 +130,7 @@ impl crate::unit_of_work::UnitOfWork<'_> {
     /// the messages written.
     pub async fn add_messages(&mut self, messages: &[NewMessage]) -> Result<Vec<Uuid>> {
         let now = now_micros();
-        Ok(crate::unit_of_work::in_tx!(self, tx => insert_messages!(tx, messages, now)))
+        crate::unit_of_work::in_tx!(self, tx => insert_messages(&mut *tx, messages, now).await)
     }
 }
 
@@ -132,7 +143,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let now = now_micros();
-        let ids = write_tx!(self, tx => { insert_messages!(tx, messages, now) });
+        let ids = write_tx!(self, tx => { insert_messages(&mut *tx, messages, now).await? });
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.push(self.message(id).await?);

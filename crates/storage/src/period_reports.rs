@@ -2,14 +2,15 @@
 //! audited, edits guarded by the version the editor saw).
 
 use giaoban_domain::audit::{AuditAction, AuditActor};
+use giaoban_domain::period::Period;
 use giaoban_domain::period_report::{PeriodReport, ReportContent};
 use giaoban_domain::unit::UnitId;
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::audit::{NewAudit, record_audit};
-use crate::convert::now_micros;
-use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
+use crate::convert::{now_micros, period_from_db};
+use crate::{Conflict, Conn, Result, Store, StoreError, on_conn, with_pool, write_tx};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -23,26 +24,26 @@ struct Row {
 
 const COLUMNS: &str = "SELECT id, unit_id, period, as_of, content, version FROM period_reports";
 
-fn from_row(r: Row) -> PeriodReport {
-    PeriodReport {
+fn from_row(r: Row) -> Result<PeriodReport> {
+    Ok(PeriodReport {
         id: r.id,
         unit_id: UnitId(r.unit_id),
-        period: r.period,
+        period: period_from_db(&r.period)?,
         as_of: r.as_of,
         content: r.content.0,
         version: r.version,
-    }
+    })
 }
 
-macro_rules! load {
-    ($ex:expr, $id:expr) => {{
-        let row: Option<Row> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE id = $1")))
-                .bind($id)
-                .fetch_optional(&mut *$ex)
-                .await?;
-        row.map(from_row)
-    }};
+/// Loads one period report through `conn`.
+async fn load<'c>(conn: impl Into<Conn<'c>>, id: Uuid) -> Result<Option<PeriodReport>> {
+    let row: Option<Row> = on_conn!(conn.into(), ex => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(ex)
+            .await?
+    });
+    row.map(from_row).transpose()
 }
 
 impl Store {
@@ -51,7 +52,7 @@ impl Store {
         &self,
         actor: &AuditActor,
         unit: UnitId,
-        period: &str,
+        period: Period,
         as_of: &str,
         content: &ReportContent,
     ) -> Result<PeriodReport> {
@@ -64,14 +65,14 @@ impl Store {
             )
             .bind(id)
             .bind(unit.0)
-            .bind(period)
+            .bind(period.code())
             .bind(as_of)
             .bind(Json(content))
             .bind(actor.user_id.map(|u| u.0))
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let report = load!(tx, id).ok_or(StoreError::NotFound)?;
+            let report = load(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
@@ -97,7 +98,7 @@ impl Store {
         expected_version: i64,
     ) -> Result<PeriodReport> {
         write_tx!(self, tx => {
-            let before = load!(tx, id).ok_or(StoreError::NotFound)?;
+            let before = load(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             if before.version != expected_version {
                 return Err(StoreError::Conflict(Conflict::Version));
             }
@@ -111,7 +112,7 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            let after = load!(tx, id).ok_or(StoreError::NotFound)?;
+            let after = load(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
@@ -128,7 +129,7 @@ impl Store {
     pub async fn period_report(&self, id: Uuid) -> Result<PeriodReport> {
         let found = with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load!(conn, id)
+            load(&mut *conn, id).await?
         });
         found.ok_or(StoreError::NotFound)
     }
@@ -140,6 +141,6 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
-        Ok(rows.into_iter().map(from_row).collect())
+        rows.into_iter().map(from_row).collect()
     }
 }

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::audit::{NewAudit, record_audit};
 use crate::convert::{now_micros, opt_date_from_db, opt_date_to_db, ts_from_db};
-use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
+use crate::{Conflict, Conn, Result, Store, StoreError, on_conn, with_pool, write_tx};
 
 /// A criteria set as stored.
 #[derive(Debug, Clone, Serialize)]
@@ -126,32 +126,40 @@ const ASSESSMENT_COLUMNS: &str =
 const STATUS_COLUMNS: &str = "SELECT s.assessment_id, s.item, s.met, s.evaluated_on, s.assessor, \
     s.evidence, s.planned_year, s.vals FROM ntm_statuses s";
 
-macro_rules! load_assessment {
-    ($ex:expr, $id:expr) => {{
+/// Loads one assessment with its statuses through `conn`.
+async fn load_assessment<'c>(conn: impl Into<Conn<'c>>, id: Uuid) -> Result<Option<Assessment>> {
+    let (row, statuses) = on_conn!(conn.into(), ex => {
         let sql = sqlx::AssertSqlSafe(format!("{ASSESSMENT_COLUMNS} WHERE id = $1"));
         let row: Option<AssessmentRow> = sqlx::query_as(sql)
-            .bind($id)
-            .fetch_optional(&mut *$ex)
+            .bind(id)
+            .fetch_optional(&mut *ex)
             .await?;
         let ssql = sqlx::AssertSqlSafe(format!("{STATUS_COLUMNS} WHERE s.assessment_id = $1"));
-        let statuses: Vec<StatusRow> = sqlx::query_as(ssql).bind($id).fetch_all(&mut *$ex).await?;
-        match row {
-            Some(r) => assemble(vec![r], statuses)?.pop(),
-            None => None,
-        }
-    }};
+        let statuses: Vec<StatusRow> = sqlx::query_as(ssql).bind(id).fetch_all(&mut *ex).await?;
+        (row, statuses)
+    });
+    Ok(match row {
+        Some(r) => assemble(vec![r], statuses)?.pop(),
+        None => None,
+    })
 }
 
 /// Finds (or creates) the assessment of a commune for a set and year, inside the transaction.
-macro_rules! assessment_id {
-    ($tx:expr, $commune:expr, $set_id:expr, $year:expr, $now:expr) => {{
+async fn assessment_id<'c>(
+    conn: impl Into<Conn<'c>>,
+    commune: UnitId,
+    set_id: Uuid,
+    year: i16,
+    now: i64,
+) -> Result<Uuid> {
+    Ok(on_conn!(conn.into(), ex => {
         let found: Option<(Uuid,)> = sqlx::query_as(
             "SELECT id FROM ntm_assessments WHERE commune_id = $1 AND set_id = $2 AND year = $3",
         )
-        .bind($commune.0)
-        .bind($set_id)
-        .bind(i64::from($year))
-        .fetch_optional(&mut *$tx)
+        .bind(commune.0)
+        .bind(set_id)
+        .bind(i64::from(year))
+        .fetch_optional(&mut *ex)
         .await?;
         match found {
             Some((id,)) => {
@@ -159,8 +167,8 @@ macro_rules! assessment_id {
                     "UPDATE ntm_assessments SET updated_at = $2, version = version + 1 WHERE id = $1",
                 )
                 .bind(id)
-                .bind($now)
-                .execute(&mut *$tx)
+                .bind(now)
+                .execute(&mut *ex)
                 .await?;
                 id
             }
@@ -171,21 +179,27 @@ macro_rules! assessment_id {
                      updated_at, version) VALUES ($1, $2, $3, $4, $5, $5, 1)",
                 )
                 .bind(id)
-                .bind($commune.0)
-                .bind($set_id)
-                .bind(i64::from($year))
-                .bind($now)
-                .execute(&mut *$tx)
+                .bind(commune.0)
+                .bind(set_id)
+                .bind(i64::from(year))
+                .bind(now)
+                .execute(&mut *ex)
                 .await?;
                 id
             }
         }
-    }};
+    }))
 }
 
-macro_rules! upsert_status {
-    ($tx:expr, $aid:expr, $s:expr, $now:expr) => {{
-        let s: &CriterionStatus = $s;
+/// Writes one status of an assessment through `conn`, replacing the item's previous one.
+async fn upsert_status<'c>(
+    conn: impl Into<Conn<'c>>,
+    aid: Uuid,
+    s: &CriterionStatus,
+    now: i64,
+) -> Result<()> {
+    let evaluated_on = opt_date_to_db(s.evaluated_on)?;
+    on_conn!(conn.into(), ex => {
         sqlx::query(
             "INSERT INTO ntm_statuses (assessment_id, item, met, evaluated_on, assessor, evidence, \
              planned_year, vals, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -194,18 +208,19 @@ macro_rules! upsert_status {
              evidence = excluded.evidence, planned_year = excluded.planned_year, \
              vals = excluded.vals, updated_at = excluded.updated_at",
         )
-        .bind($aid)
+        .bind(aid)
         .bind(s.item.as_str())
         .bind(s.met.code())
-        .bind(opt_date_to_db(s.evaluated_on)?)
+        .bind(evaluated_on)
         .bind(s.assessor.as_deref())
         .bind(s.evidence.as_deref())
         .bind(s.planned_year.map(i64::from))
         .bind(Json(&s.values))
-        .bind($now)
-        .execute(&mut *$tx)
+        .bind(now)
+        .execute(ex)
         .await?;
-    }};
+    });
+    Ok(())
 }
 
 /// A commune's model-area figures for a year.
@@ -316,12 +331,12 @@ impl Store {
     ) -> Result<Assessment> {
         write_tx!(self, tx => {
             let now = now_micros();
-            let aid = assessment_id!(tx, commune, set_id, year, now);
-            let before = load_assessment!(tx, aid);
+            let aid = assessment_id(&mut *tx, commune, set_id, year, now).await?;
+            let before = load_assessment(&mut *tx, aid).await?;
             for s in statuses {
-                upsert_status!(tx, aid, s, now);
+                upsert_status(&mut *tx, aid, s, now).await?;
             }
-            let after = load_assessment!(tx, aid).ok_or(StoreError::NotFound)?;
+            let after = load_assessment(&mut *tx, aid).await?.ok_or(StoreError::NotFound)?;
             let changed: Vec<&str> = statuses.iter().map(|s| s.item.as_str()).collect();
             let pick = |a: &Assessment| {
                 serde_json::to_value(
@@ -362,10 +377,10 @@ impl Store {
         .fetch_optional(pool)
         .await)?;
         let Some((id,)) = found else { return Ok(None) };
-        Ok(with_pool!(self, pool => {
+        with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_assessment!(conn, id)
-        }))
+            load_assessment(&mut *conn, id).await
+        })
     }
 
     /// Every assessment against a set (all years when `year` is `None`).

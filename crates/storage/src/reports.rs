@@ -26,7 +26,8 @@ use uuid::Uuid;
 
 use crate::audit::{NewAudit, record_audit};
 use crate::convert::{now_micros, ts_from_db, ts_to_db};
-use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
+use crate::unit_of_work::in_tx;
+use crate::{Conflict, Conn, Result, Store, StoreError, on_conn, with_pool, write_tx};
 
 const COUNTED: &str = "('submitted', 'accepted')";
 
@@ -185,7 +186,7 @@ pub struct SubmissionEntry<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AggregateRow {
     pub indicator_id: IndicatorId,
-    pub period: String,
+    pub period: Period,
     pub unit_id: UnitId,
     pub aggregate: Aggregate,
 }
@@ -201,8 +202,7 @@ pub struct RebuildSummary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountedFigure {
     pub unit_id: UnitId,
-    /// The period's code (`202303`, `2023Q1`…).
-    pub period: String,
+    pub period: Period,
     pub indicator_id: IndicatorId,
     pub value: Figure,
 }
@@ -263,18 +263,21 @@ pub fn submission_error(e: SubmissionError) -> StoreError {
     )
 }
 
-/// Bumps the revision `rollups` in the transaction `$tx` that changes the aggregates or the plan
-/// targets, and records what it changed (`$changes`, [`RollupChange`]s) at the new revision; the
+/// Bumps the revision `rollups` in the transaction `conn` that changes the aggregates or the plan
+/// targets, and records what it changed (`changes`, [`RollupChange`]s) at the new revision; the
 /// changes of revisions older than the last [`rollups::CHANGES_KEPT`] are dropped (see
 /// [`rollups`]).
-macro_rules! bump_rollups {
-    ($tx:expr, $changes:expr) => {{
+async fn bump_rollups<'c>(
+    conn: impl Into<Conn<'c>>,
+    changes: impl IntoIterator<Item = RollupChange>,
+) -> Result<()> {
+    on_conn!(conn.into(), ex => {
         let (revision,): (i64,) = sqlx::query_as(
             "UPDATE revisions SET value = value + 1 WHERE name = 'rollups' RETURNING value",
         )
-        .fetch_one(&mut *$tx)
+        .fetch_one(&mut *ex)
         .await?;
-        for change in $changes {
+        for change in changes {
             let (kind, unit, scope) = RollupChange::columns(&change);
             sqlx::query(
                 "INSERT INTO rollup_changes (revision, kind, unit_id, scope) VALUES ($1, $2, $3, $4)",
@@ -283,14 +286,15 @@ macro_rules! bump_rollups {
             .bind(kind)
             .bind(unit)
             .bind(scope)
-            .execute(&mut *$tx)
+            .execute(&mut *ex)
             .await?;
         }
         sqlx::query("DELETE FROM rollup_changes WHERE revision <= $1")
             .bind(revision - rollups::CHANGES_KEPT)
-            .execute(&mut *$tx)
+            .execute(&mut *ex)
             .await?;
-    }};
+    });
+    Ok(())
 }
 
 mod rollups;
@@ -312,138 +316,151 @@ fn items_by_set<'a>(
     sets
 }
 
-/// Reads the aggregate set of unit `$unit` (a `Uuid`) for `$period` through `$tx`: empty when the
-/// unit has no counted figure in the period.
-macro_rules! read_set {
-    ($tx:expr, $unit:expr, $period:expr) => {{
-        let row: Option<(Vec<u8>,)> =
-            sqlx::query_as("SELECT totals FROM aggregate_sets WHERE unit_id = $1 AND period = $2")
-                .bind($unit)
-                .bind($period)
-                .fetch_optional(&mut *$tx)
-                .await?;
-        match row {
-            Some((bytes,)) => Totals::decode(&bytes)?,
-            None => Totals::default(),
-        }
-    }};
+/// Reads the aggregate set of unit `unit` for `period` through `conn`: empty when the unit has
+/// no counted figure in the period.
+async fn read_set<'c>(conn: impl Into<Conn<'c>>, unit: Uuid, period: &str) -> Result<Totals> {
+    let row: Option<(Vec<u8>,)> = on_conn!(conn.into(), ex => {
+        sqlx::query_as("SELECT totals FROM aggregate_sets WHERE unit_id = $1 AND period = $2")
+            .bind(unit)
+            .bind(period)
+            .fetch_optional(ex)
+            .await?
+    });
+    Ok(match row {
+        Some((bytes,)) => Totals::decode(&bytes)?,
+        None => Totals::default(),
+    })
 }
 
-/// Writes the aggregate set of unit `$unit` for `$period` through `$tx`, or removes it when empty.
-macro_rules! write_set {
-    ($tx:expr, $unit:expr, $period:expr, $totals:expr) => {{
-        let totals: &Totals = $totals;
-        if totals.is_empty() {
+/// Writes the aggregate set of unit `unit` for `period` through `conn`, or removes it when empty.
+async fn write_set<'c>(
+    conn: impl Into<Conn<'c>>,
+    unit: Uuid,
+    period: &str,
+    totals: &Totals,
+) -> Result<()> {
+    if totals.is_empty() {
+        on_conn!(conn.into(), ex => {
             sqlx::query("DELETE FROM aggregate_sets WHERE unit_id = $1 AND period = $2")
-                .bind($unit)
-                .bind($period)
-                .execute(&mut *$tx)
+                .bind(unit)
+                .bind(period)
+                .execute(ex)
                 .await?;
-        } else {
+        });
+    } else {
+        let encoded = totals.encode()?;
+        on_conn!(conn.into(), ex => {
             sqlx::query(
                 "INSERT INTO aggregate_sets (unit_id, period, totals) VALUES ($1, $2, $3) \
                  ON CONFLICT (unit_id, period) DO UPDATE SET totals = excluded.totals",
             )
-            .bind($unit)
-            .bind($period)
-            .bind(totals.encode()?)
-            .execute(&mut *$tx)
+            .bind(unit)
+            .bind(period)
+            .bind(encoded)
+            .execute(ex)
             .await?;
-        }
-    }};
+        });
+    }
+    Ok(())
 }
 
-/// Adds figures to the aggregates of their targets. `$items` is a slice of `(IndicatorId, period
+/// Adds figures to the aggregates of their targets. `items` is a slice of `(IndicatorId, period
 /// code, target unit, figure)`.
-macro_rules! add_to_aggregates {
-    ($tx:expr, $items:expr) => {{
-        let sets = items_by_set($items);
-        for ((target, period), figures) in &sets {
-            let mut totals = read_set!($tx, target.0, period.as_str());
-            for (ind, v) in figures {
-                totals.add(*ind, *v);
-            }
-            write_set!($tx, target.0, period.as_str(), &totals);
+async fn add_to_aggregates<'c>(
+    conn: impl Into<Conn<'c>>,
+    items: &[(IndicatorId, String, UnitId, Figure)],
+) -> Result<()> {
+    let mut conn = conn.into();
+    let sets = items_by_set(items);
+    for ((target, period), figures) in &sets {
+        let mut totals = read_set(&mut conn, target.0, period.as_str()).await?;
+        for (ind, v) in figures {
+            totals.add(*ind, *v);
         }
-        if !sets.is_empty() {
-            bump_rollups!(
-                $tx,
-                sets.into_keys()
-                    .map(|(unit, period)| RollupChange::Aggregates(unit, period))
-            );
-        }
-    }};
+        write_set(&mut conn, target.0, period.as_str(), &totals).await?;
+    }
+    if !sets.is_empty() {
+        bump_rollups(
+            &mut conn,
+            sets.into_keys()
+                .map(|(unit, period)| RollupChange::Aggregates(unit, period)),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Takes figures of a submission no longer counted away from the aggregates of their targets,
 /// drops emptied totals and sets the minimum and maximum of the others from the figures still
 /// counted (read from the counted submissions of the period).
-macro_rules! remove_from_aggregates {
-    ($tx:expr, $items:expr, $tree:expr) => {{
-        let tree: &UnitTree = $tree;
-        let sets = items_by_set($items);
-        let periods: BTreeSet<&str> = sets.keys().map(|(_, p)| p.as_str()).collect();
-        for period in periods {
-            let targets: HashSet<UnitId> = sets
-                .keys()
-                .filter(|(_, p)| p == period)
-                .map(|(t, _)| *t)
-                .collect();
-            let taken: HashSet<Uuid> = sets
-                .iter()
-                .filter(|((_, p), _)| p == period)
-                .flat_map(|(_, figures)| figures.iter().map(|(ind, _)| *ind))
-                .collect();
+async fn remove_from_aggregates<'c>(
+    conn: impl Into<Conn<'c>>,
+    items: &[(IndicatorId, String, UnitId, Figure)],
+    tree: &UnitTree<'_>,
+) -> Result<()> {
+    let mut conn = conn.into();
+    let sets = items_by_set(items);
+    let periods: BTreeSet<&str> = sets.keys().map(|(_, p)| p.as_str()).collect();
+    for period in periods {
+        let targets: HashSet<UnitId> = sets
+            .keys()
+            .filter(|(_, p)| p == period)
+            .map(|(t, _)| *t)
+            .collect();
+        let taken: HashSet<Uuid> = sets
+            .iter()
+            .filter(|((_, p), _)| p == period)
+            .flat_map(|(_, figures)| figures.iter().map(|(ind, _)| *ind))
+            .collect();
+        let counted: Vec<(Uuid, Option<Vec<u8>>)> = on_conn!(&mut conn, ex => {
             let sql = sqlx::AssertSqlSafe(counted_of_period());
-            let counted: Vec<(Uuid, Option<Vec<u8>>)> = sqlx::query_as(sql)
-                .bind(period)
-                .fetch_all(&mut *$tx)
-                .await?;
-            let mut bounds: HashMap<(UnitId, Uuid), (i64, i64)> = HashMap::new();
-            for (unit, figures) in counted {
-                let figures = Figures::of_column(figures.as_deref())?;
-                for t in tree.rollup_targets(UnitId(unit)) {
-                    if !targets.contains(&t) {
-                        continue;
-                    }
-                    for (ind, v) in figures.iter().filter(|(ind, _)| taken.contains(ind)) {
-                        let e = bounds.entry((t, ind)).or_insert((v, v));
-                        e.0 = e.0.min(v);
-                        e.1 = e.1.max(v);
-                    }
+            sqlx::query_as(sql).bind(period).fetch_all(&mut **ex).await?
+        });
+        let mut bounds: HashMap<(UnitId, Uuid), (i64, i64)> = HashMap::new();
+        for (unit, figures) in counted {
+            let figures = Figures::of_column(figures.as_deref())?;
+            for t in tree.rollup_targets(UnitId(unit)) {
+                if !targets.contains(&t) {
+                    continue;
+                }
+                for (ind, v) in figures.iter().filter(|(ind, _)| taken.contains(ind)) {
+                    let e = bounds.entry((t, ind)).or_insert((v, v));
+                    e.0 = e.0.min(v);
+                    e.1 = e.1.max(v);
                 }
             }
-            for ((target, _), figures) in sets.iter().filter(|((_, p), _)| p == period) {
-                let mut totals = read_set!($tx, target.0, period);
-                for (ind, v) in figures {
-                    totals.take(*ind, *v);
-                }
-                for (ind, _) in figures {
-                    if let Some((lo, hi)) = bounds.get(&(*target, *ind)) {
-                        totals.set_bounds(*ind, *lo, *hi);
-                    }
-                }
-                write_set!($tx, target.0, period, &totals);
+        }
+        for ((target, _), figures) in sets.iter().filter(|((_, p), _)| p == period) {
+            let mut totals = read_set(&mut conn, target.0, period).await?;
+            for (ind, v) in figures {
+                totals.take(*ind, *v);
             }
+            for (ind, _) in figures {
+                if let Some((lo, hi)) = bounds.get(&(*target, *ind)) {
+                    totals.set_bounds(*ind, *lo, *hi);
+                }
+            }
+            write_set(&mut conn, target.0, period, &totals).await?;
         }
-        if !sets.is_empty() {
-            bump_rollups!(
-                $tx,
-                sets.into_keys()
-                    .map(|(unit, period)| RollupChange::Aggregates(unit, period))
-            );
-        }
-    }};
+    }
+    if !sets.is_empty() {
+        bump_rollups(
+            &mut conn,
+            sets.into_keys()
+                .map(|(unit, period)| RollupChange::Aggregates(unit, period)),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
-/// Loads one submission with its values through `$ex`.
-macro_rules! load_submission {
-    ($ex:expr, $id:expr) => {{
-        let id: Uuid = $id;
+/// Loads one submission with its values through `conn`.
+async fn load_submission<'c>(conn: impl Into<Conn<'c>>, id: Uuid) -> Result<Option<Submission>> {
+    let found = on_conn!(conn.into(), ex => {
         let sql = sqlx::AssertSqlSafe(format!("{SUBMISSION_COLUMNS} WHERE id = $1"));
         let row: Option<SubmissionRow> = sqlx::query_as(sql)
             .bind(id)
-            .fetch_optional(&mut *$ex)
+            .fetch_optional(&mut *ex)
             .await?;
         match row {
             None => None,
@@ -451,11 +468,14 @@ macro_rules! load_submission {
                 let sql =
                     sqlx::AssertSqlSafe(format!("{VALUE_COLUMNS} WHERE v.submission_id = $1"));
                 let values: Vec<ValueRow> =
-                    sqlx::query_as(sql).bind(id).fetch_all(&mut *$ex).await?;
-                Some(submission_from_row(row, values)?)
+                    sqlx::query_as(sql).bind(id).fetch_all(&mut *ex).await?;
+                Some((row, values))
             }
         }
-    }};
+    });
+    found
+        .map(|(row, values)| submission_from_row(row, values))
+        .transpose()
 }
 
 /// Aggregate sets a rebuild writes per statement (three parameters each): far below either
@@ -690,7 +710,7 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            bump_rollups!(tx, [RollupChange::Targets(target.unit_id, target.year)]);
+            bump_rollups(&mut *tx, [RollupChange::Targets(target.unit_id, target.year)]).await?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: if before.is_some() { AuditAction::Update } else { AuditAction::Create },
@@ -725,7 +745,7 @@ impl Store {
                 .bind(indicator.0)
                 .execute(&mut *tx)
                 .await?;
-            bump_rollups!(tx, [RollupChange::Targets(unit, year)]);
+            bump_rollups(&mut *tx, [RollupChange::Targets(unit, year)]).await?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Delete,
@@ -884,7 +904,7 @@ impl Store {
     pub async fn submission(&self, id: SubmissionId) -> Result<Submission> {
         let found = with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_submission!(conn, id.0)
+            load_submission(&mut *conn, id.0).await?
         });
         found.ok_or(StoreError::NotFound)
     }
@@ -1076,7 +1096,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                let after = load_submission!(tx, id.0).ok_or(StoreError::NotFound)?;
+                let after = load_submission(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
                 record_audit(&mut *tx, &NewAudit {
                     actor,
                     action: if existing.is_some() { AuditAction::Update } else { AuditAction::Create },
@@ -1092,7 +1112,8 @@ impl Store {
     }
 
     /// Sends, returns, accepts or reopens a submission at `at`, keeping the aggregates current in
-    /// the same transaction.
+    /// the same transaction (a unit of work of one action; see
+    /// [`crate::unit_of_work::UnitOfWork::act_on_submission`]).
     pub async fn act_on_submission(
         &self,
         actor: &AuditActor,
@@ -1101,109 +1122,11 @@ impl Store {
         expected_version: i64,
         at: Timestamp,
     ) -> Result<Submission> {
-        let before = self.submission(id).await?;
-        if before.version != expected_version {
-            return Err(StoreError::Conflict(Conflict::Version));
-        }
-        let next = transition(before.status, action).map_err(submission_error)?;
-        let units = self.units().await?;
-        let tree = UnitTree::new(&units);
-        let indicators = self.indicators().await?;
-        let ids: HashMap<&IndicatorCode, IndicatorId> =
-            indicators.iter().map(|i| (&i.code, i.id)).collect();
-        let items = items_of(&before, &ids, &tree);
-        let counts_now = next.is_counted();
-        let counted_before = before.status.is_counted();
-        if counts_now && !counted_before {
-            // A draft saved before figures were bounded may hold an absurd one: it is not sent.
-            for (code, v) in &before.values {
-                if let (EnteredValue::Figure(f), Some(ind)) =
-                    (v, indicators.iter().find(|i| &i.code == code))
-                {
-                    ind.check_bounds(*f)
-                        .map_err(|err| implausible(ind, *f, err))?;
-                }
-            }
-        }
-        let at = ts_to_db(at);
-        let reason = match action {
-            SubmissionAction::Return { reason } | SubmissionAction::Reopen { reason } => {
-                Some(reason.trim().to_owned())
-            }
-            _ => None,
-        };
-        let after = write_tx!(self, tx => {
-            if counts_now && !counted_before {
-                // The same figure must not count twice through another form of the unit.
-                let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT COUNT(*) FROM submission_values v JOIN submissions s ON s.id = v.submission_id \
-                     WHERE s.unit_id = $1 AND s.period = $2 AND s.id <> $3 AND s.status IN {COUNTED} \
-                     AND v.indicator_id IN (SELECT indicator_id FROM submission_values WHERE submission_id = $3)"
-                ));
-                let (dup,): (i64,) = sqlx::query_as(sql)
-                    .bind(before.unit_id.0)
-                    .bind(before.period.code())
-                    .bind(id.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if dup > 0 {
-                    return Err(invalid(
-                        "values",
-                        "submission.counted_twice",
-                        "Đơn vị đã gửi số liệu của chỉ tiêu này cho cùng kỳ qua biểu mẫu khác.".into(),
-                        "The unit already sent figures of these indicators for the period on another form.".into(),
-                    ));
-                }
-            }
-            let n = match action {
-                SubmissionAction::Submit => sqlx::query(
-                    "UPDATE submissions SET status = $3, sent_at = $4, \
-                     first_sent_at = COALESCE(first_sent_at, $4), updated_at = $5, version = version + 1 \
-                     WHERE id = $1 AND version = $2",
-                )
-                .bind(id.0)
-                .bind(expected_version)
-                .bind(next.code())
-                .bind(at)
-                .bind(now_micros())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected(),
-                _ => sqlx::query(
-                    "UPDATE submissions SET status = $3, decided_at = $4, decided_by = $5, reason = $6, \
-                     updated_at = $7, version = version + 1 WHERE id = $1 AND version = $2",
-                )
-                .bind(id.0)
-                .bind(expected_version)
-                .bind(next.code())
-                .bind(at)
-                .bind(actor.name.as_str())
-                .bind(reason.as_deref())
-                .bind(now_micros())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected(),
-            };
-            if n == 0 {
-                return Err(StoreError::Conflict(Conflict::Version));
-            }
-            if counts_now && !counted_before {
-                add_to_aggregates!(tx, &items);
-            } else if counted_before && !counts_now {
-                remove_from_aggregates!(tx, &items, &tree);
-            }
-            let after = load_submission!(tx, id.0).ok_or(StoreError::NotFound)?;
-            record_audit(&mut *tx, &NewAudit {
-                actor,
-                action: AuditAction::Update,
-                entity: "submission",
-                entity_id: id.to_string(),
-                unit_id: Some(before.unit_id),
-                before: snapshot(&before),
-                after: snapshot(&after),
-            }).await?;
-            after
-        });
+        let mut uow = self.begin().await?;
+        let after = uow
+            .act_on_submission(actor, id, action, expected_version, at)
+            .await?;
+        uow.commit().await?;
         Ok(after)
     }
 
@@ -1235,10 +1158,11 @@ impl Store {
             with_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
         let mut out = Vec::new();
         for (unit, period, column) in rows {
+            let period = crate::convert::period_from_db(&period)?;
             let figures = Figures::of_column(column.as_deref())?;
             out.extend(figures.iter().map(|(ind, v)| CountedFigure {
                 unit_id: UnitId(unit),
-                period: period.clone(),
+                period,
                 indicator_id: IndicatorId(ind),
                 value: Figure::from_scaled(v),
             }));
@@ -1265,7 +1189,7 @@ impl Store {
             ));
             let periods: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&mut *tx).await?;
             sqlx::query("DELETE FROM aggregate_sets").execute(&mut *tx).await?;
-            bump_rollups!(tx, [RollupChange::All]);
+            bump_rollups(&mut *tx, [RollupChange::All]).await?;
             let (mut figures, mut aggregates) = (0_u64, 0_u64);
             for (period,) in &periods {
                 let sql = sqlx::AssertSqlSafe(counted_of_period());
@@ -1398,13 +1322,142 @@ impl Store {
         &self,
         unit: UnitId,
         limit: u32,
-    ) -> Result<Vec<(FormId, String, String, Timestamp)>> {
+    ) -> Result<Vec<(FormId, Period, String, Timestamp)>> {
         let rows: Vec<(Uuid, String, String, i64)> = with_pool!(self, pool => sqlx::query_as(
             "SELECT form_id, period, kind, created_at FROM report_reminders WHERE unit_id = $1 \
              ORDER BY created_at DESC LIMIT $2")
             .bind(unit.0).bind(i64::from(limit)).fetch_all(pool).await)?;
         rows.into_iter()
-            .map(|(f, p, k, at)| Ok((FormId(f), p, k, ts_from_db(at)?)))
+            .map(|(f, p, k, at)| {
+                Ok((
+                    FormId(f),
+                    crate::convert::period_from_db(&p)?,
+                    k,
+                    ts_from_db(at)?,
+                ))
+            })
             .collect()
+    }
+}
+
+impl crate::unit_of_work::UnitOfWork<'_> {
+    /// Sends, returns, accepts or reopens a submission at `at` in the unit's transaction, keeping
+    /// the aggregates current in it.
+    pub async fn act_on_submission(
+        &mut self,
+        actor: &AuditActor,
+        id: SubmissionId,
+        action: &SubmissionAction,
+        expected_version: i64,
+        at: Timestamp,
+    ) -> Result<Submission> {
+        // The submission as this transaction sees it (after the unit's earlier writes); the unit
+        // directory and the catalog are read from the store.
+        let before = in_tx!(self, tx => load_submission(&mut *tx, id.0).await?)
+            .ok_or(StoreError::NotFound)?;
+        let store = self.store;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict(Conflict::Version));
+        }
+        let next = transition(before.status, action).map_err(submission_error)?;
+        let units = store.units().await?;
+        let tree = UnitTree::new(&units);
+        let indicators = store.indicators().await?;
+        let ids: HashMap<&IndicatorCode, IndicatorId> =
+            indicators.iter().map(|i| (&i.code, i.id)).collect();
+        let items = items_of(&before, &ids, &tree);
+        let counts_now = next.is_counted();
+        let counted_before = before.status.is_counted();
+        if counts_now && !counted_before {
+            // A draft saved before figures were bounded may hold an absurd one: it is not sent.
+            for (code, v) in &before.values {
+                if let (EnteredValue::Figure(f), Some(ind)) =
+                    (v, indicators.iter().find(|i| &i.code == code))
+                {
+                    ind.check_bounds(*f)
+                        .map_err(|err| implausible(ind, *f, err))?;
+                }
+            }
+        }
+        let at = ts_to_db(at);
+        let reason = match action {
+            SubmissionAction::Return { reason } | SubmissionAction::Reopen { reason } => {
+                Some(reason.trim().to_owned())
+            }
+            _ => None,
+        };
+        let after = in_tx!(self, tx => {
+            if counts_now && !counted_before {
+                // The same figure must not count twice through another form of the unit.
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) FROM submission_values v JOIN submissions s ON s.id = v.submission_id \
+                     WHERE s.unit_id = $1 AND s.period = $2 AND s.id <> $3 AND s.status IN {COUNTED} \
+                     AND v.indicator_id IN (SELECT indicator_id FROM submission_values WHERE submission_id = $3)"
+                ));
+                let (dup,): (i64,) = sqlx::query_as(sql)
+                    .bind(before.unit_id.0)
+                    .bind(before.period.code())
+                    .bind(id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if dup > 0 {
+                    return Err(invalid(
+                        "values",
+                        "submission.counted_twice",
+                        "Đơn vị đã gửi số liệu của chỉ tiêu này cho cùng kỳ qua biểu mẫu khác.".into(),
+                        "The unit already sent figures of these indicators for the period on another form.".into(),
+                    ));
+                }
+            }
+            let n = match action {
+                SubmissionAction::Submit => sqlx::query(
+                    "UPDATE submissions SET status = $3, sent_at = $4, \
+                     first_sent_at = COALESCE(first_sent_at, $4), updated_at = $5, version = version + 1 \
+                     WHERE id = $1 AND version = $2",
+                )
+                .bind(id.0)
+                .bind(expected_version)
+                .bind(next.code())
+                .bind(at)
+                .bind(now_micros())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+                _ => sqlx::query(
+                    "UPDATE submissions SET status = $3, decided_at = $4, decided_by = $5, reason = $6, \
+                     updated_at = $7, version = version + 1 WHERE id = $1 AND version = $2",
+                )
+                .bind(id.0)
+                .bind(expected_version)
+                .bind(next.code())
+                .bind(at)
+                .bind(actor.name.as_str())
+                .bind(reason.as_deref())
+                .bind(now_micros())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+            };
+            if n == 0 {
+                return Err(StoreError::Conflict(Conflict::Version));
+            }
+            if counts_now && !counted_before {
+                add_to_aggregates(&mut *tx, &items).await?;
+            } else if counted_before && !counts_now {
+                remove_from_aggregates(&mut *tx, &items, &tree).await?;
+            }
+            let after = load_submission(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
+            record_audit(&mut *tx, &NewAudit {
+                actor,
+                action: AuditAction::Update,
+                entity: "submission",
+                entity_id: id.to_string(),
+                unit_id: Some(before.unit_id),
+                before: snapshot(&before),
+                after: snapshot(&after),
+            }).await?;
+            after
+        });
+        Ok(after)
     }
 }

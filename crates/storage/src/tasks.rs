@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::audit::{NewAudit, record_audit};
 use crate::convert::{date_from_db, date_to_db, now_micros, opt_date_to_db, ts_from_db};
 use crate::unit_of_work::in_tx;
-use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
+use crate::{Binds, Conflict, Conn, Result, Store, StoreError, on_conn, with_pool, write_tx};
 
 /// Which tasks to list. Every field narrows the list; the default lists every task.
 #[derive(Debug, Clone, Default)]
@@ -117,18 +117,16 @@ fn filter_select(f: &TaskFilter, cols: &str, reads: Reads) -> String {
     sql
 }
 
-macro_rules! bind_filter {
-    ($q:expr, $f:expr) => {{
-        let f: &TaskFilter = $f;
-        $q.bind(f.within.map(|u| u.0))
-            .bind(f.party.map(|u| u.0))
-            .bind(f.conclusion_id)
-            .bind(f.meeting_id)
-            .bind(f.source_kind.map(|k| k.code()))
-            .bind(f.lead.map(|u| u.0))
-            .bind(f.parent.map(|t| t.0))
-            .bind(f.maybe_open_at.map(crate::convert::ts_to_db))
-    }};
+/// Binds `$1`–`$8` of [`filter_sql`] (and [`filter_select`]).
+fn bind_filter<'q, Q: Binds<'q>>(q: Q, f: &TaskFilter) -> Q {
+    q.bind(f.within.map(|u| u.0))
+        .bind(f.party.map(|u| u.0))
+        .bind(f.conclusion_id)
+        .bind(f.meeting_id)
+        .bind(f.source_kind.map(|k| k.code()))
+        .bind(f.lead.map(|u| u.0))
+        .bind(f.parent.map(|t| t.0))
+        .bind(f.maybe_open_at.map(crate::convert::ts_to_db))
 }
 
 #[derive(sqlx::FromRow)]
@@ -304,24 +302,43 @@ fn assemble(rows: Vec<TaskRow>, parts: Vec<PartRow>) -> Result<Vec<Task>> {
         .collect()
 }
 
-/// Loads tasks by a subquery of ids `$sub` (with its binds applied by `$bind`) through `$ex`.
-macro_rules! load_tasks {
-    ($ex:expr, $sub:expr, $q:ident => $bind:expr) => {{
-        let sub: &str = $sub;
-        let (rows, parts) = {
-            let q = sqlx::AssertSqlSafe(format!(
-                "{sub_with} {TASK_COLUMNS} WHERE id IN (SELECT id FROM picked) ORDER BY created_at, id",
-                sub_with = with_picked(sub)
-            ));
-            let $q = sqlx::query_as(q);
-            let rows: Vec<TaskRow> = $bind.fetch_all(&mut *$ex).await?;
-            let q = sqlx::AssertSqlSafe(format!("{} {PARTS}", with_picked(sub)));
-            let $q = sqlx::query_as(q);
-            let parts: Vec<PartRow> = $bind.fetch_all(&mut *$ex).await?;
-            (rows, parts)
-        };
-        assemble(rows, parts)
-    }};
+/// The parameters of a subquery of task ids given to [`load_tasks`].
+#[derive(Clone, Copy)]
+enum Picked<'a> {
+    /// The filter's, as [`bind_filter`] binds them.
+    Filter(&'a TaskFilter),
+    /// These ids, as `$1`, `$2`, …
+    Ids(&'a [TaskId]),
+    /// None.
+    Unbound,
+}
+
+/// Binds a [`Picked`]'s parameters to `q`.
+fn bind_picked<'q, Q: Binds<'q>>(q: Q, picked: Picked<'_>) -> Q {
+    match picked {
+        Picked::Filter(f) => bind_filter(q, f),
+        Picked::Ids(ids) => ids.iter().fold(q, |q, id| q.bind(id.0)),
+        Picked::Unbound => q,
+    }
+}
+
+/// Loads tasks by a subquery of ids `sub` (with its binds `picked`) through `conn`.
+async fn load_tasks<'c>(
+    conn: impl Into<Conn<'c>>,
+    sub: &str,
+    picked: Picked<'_>,
+) -> Result<Vec<Task>> {
+    let (rows, parts) = on_conn!(conn.into(), ex => {
+        let q = sqlx::AssertSqlSafe(format!(
+            "{sub_with} {TASK_COLUMNS} WHERE id IN (SELECT id FROM picked) ORDER BY created_at, id",
+            sub_with = with_picked(sub)
+        ));
+        let rows: Vec<TaskRow> = bind_picked(sqlx::query_as(q), picked).fetch_all(&mut *ex).await?;
+        let q = sqlx::AssertSqlSafe(format!("{} {PARTS}", with_picked(sub)));
+        let parts: Vec<PartRow> = bind_picked(sqlx::query_as(q), picked).fetch_all(&mut *ex).await?;
+        (rows, parts)
+    });
+    assemble(rows, parts)
 }
 
 /// Wraps a selection of task ids as the CTE `picked`. A selection that starts with its own
@@ -340,12 +357,10 @@ fn with_picked(sub: &str) -> String {
 
 const ONE_TASK: &str = "SELECT t.id FROM tasks t WHERE t.id = $1";
 
-macro_rules! load_task {
-    ($ex:expr, $id:expr) => {{
-        let id: Uuid = $id;
-        let mut tasks = load_tasks!($ex, ONE_TASK, q => q.bind(id))?;
-        tasks.pop()
-    }};
+/// Loads one task through `conn`, `None` when there is no such task.
+async fn load_task<'c>(conn: impl Into<Conn<'c>>, id: Uuid) -> Result<Option<Task>> {
+    let mut tasks = load_tasks(conn, ONE_TASK, Picked::Ids(&[TaskId(id)])).await?;
+    Ok(tasks.pop())
 }
 
 /// The columns by which the database classifies a dated task (migration 0007): the due moment as
@@ -396,28 +411,24 @@ impl DueColumns {
 }
 
 /// Binds `$2`–`$6` of [`SET_DUE_COLUMNS`].
-macro_rules! bind_due {
-    ($q:expr, $cols:expr) => {{
-        let c: $crate::tasks::DueColumns = $cols;
-        $q.bind(c.due_at)
-            .bind(c.due_day)
-            .bind(c.ext_due_at)
-            .bind(c.ext_due_day)
-            .bind(c.ext_from)
-    }};
+pub(crate) fn bind_due<'q, Q: Binds<'q>>(q: Q, c: DueColumns) -> Q {
+    q.bind(c.due_at)
+        .bind(c.due_day)
+        .bind(c.ext_due_at)
+        .bind(c.ext_due_day)
+        .bind(c.ext_from)
 }
-pub(crate) use bind_due;
 
-/// Brings a task's [`DueColumns`] up to date through `$ex`, after any change that may move them
+/// Brings a task's [`DueColumns`] up to date through `conn`, after any change that may move them
 /// (creation, an extension decided).
-macro_rules! refresh_due {
-    ($ex:expr, $task:expr) => {{
-        let task: &Task = $task;
-        let cols = DueColumns::of(&task.deadline, task.extension.as_ref())?;
-        bind_due!(sqlx::query(SET_DUE_COLUMNS).bind(task.id.0), cols)
-            .execute(&mut *$ex)
+async fn refresh_due<'c>(conn: impl Into<Conn<'c>>, task: &Task) -> Result<()> {
+    let cols = DueColumns::of(&task.deadline, task.extension.as_ref())?;
+    on_conn!(conn.into(), ex => {
+        bind_due(sqlx::query(SET_DUE_COLUMNS).bind(task.id.0), cols)
+            .execute(ex)
             .await?;
-    }};
+    });
+    Ok(())
 }
 
 fn snapshot(t: &Task) -> Option<serde_json::Value> {
@@ -436,55 +447,68 @@ fn not_involved() -> StoreError {
     )
 }
 
-/// Inserts a history entry through `$ex`.
-macro_rules! record_event {
-    ($ex:expr, $task:expr, $actor:expr, $unit:expr, $kind:expr, $percent:expr, $note:expr, $occ:expr) => {{
-        let actor: &AuditActor = $actor;
-        let kind: EventKind = $kind;
-        let percent: Option<u8> = $percent;
-        let occ: Option<Period> = $occ;
+/// One entry of a task's history, as [`record_event`] inserts it.
+struct Event<'a> {
+    task: Uuid,
+    actor: &'a AuditActor,
+    unit: Uuid,
+    kind: EventKind,
+    percent: Option<u8>,
+    note: &'a str,
+    occurrence: Option<Period>,
+}
+
+/// Inserts a history entry through `conn`.
+async fn record_event<'c>(conn: impl Into<Conn<'c>>, e: Event<'_>) -> Result<()> {
+    on_conn!(conn.into(), ex => {
         sqlx::query(
             "INSERT INTO task_updates (id, task_id, at, user_id, by_name, unit_id, kind, percent, note, occurrence) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(Uuid::now_v7())
-        .bind($task)
+        .bind(e.task)
         .bind(now_micros())
-        .bind(actor.user_id.map(|u| u.0))
-        .bind(actor.name.as_str())
-        .bind($unit)
-        .bind(kind.code())
-        .bind(percent.map(i64::from))
-        .bind($note)
-        .bind(occ.map(|p| p.code()))
-        .execute(&mut *$ex)
+        .bind(e.actor.user_id.map(|u| u.0))
+        .bind(e.actor.name.as_str())
+        .bind(e.unit)
+        .bind(e.kind.code())
+        .bind(e.percent.map(i64::from))
+        .bind(e.note)
+        .bind(e.occurrence.map(|p| p.code()))
+        .execute(ex)
         .await?;
-    }};
+    });
+    Ok(())
 }
 
-/// Reads a task back after a change through `$ex` and records the audit entry of the change (its
-/// state before and after), evaluating to the task as it now is.
-macro_rules! updated {
-    ($ex:expr, $actor:expr, $id:expr, $before:expr, $unit:expr) => {{
-        let id: TaskId = $id;
-        let before: &Task = $before;
-        let after = load_task!($ex, id.0).ok_or(StoreError::NotFound)?;
-        refresh_due!($ex, &after);
-        record_audit(
-            &mut *$ex,
-            &NewAudit {
-                actor: $actor,
-                action: AuditAction::Update,
-                entity: "task",
-                entity_id: id.to_string(),
-                unit_id: Some($unit),
-                before: snapshot(before),
-                after: snapshot(&after),
-            },
-        )
-        .await?;
-        after
-    }};
+/// Reads a task back after a change through `conn` and records the audit entry of the change (its
+/// state before and after), returning the task as it now is.
+async fn updated<'c>(
+    conn: impl Into<Conn<'c>>,
+    actor: &AuditActor,
+    id: TaskId,
+    before: &Task,
+    unit: UnitId,
+) -> Result<Task> {
+    let mut conn = conn.into();
+    let after = load_task(&mut conn, id.0)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    refresh_due(&mut conn, &after).await?;
+    record_audit(
+        &mut conn,
+        &NewAudit {
+            actor,
+            action: AuditAction::Update,
+            entity: "task",
+            entity_id: id.to_string(),
+            unit_id: Some(unit),
+            before: snapshot(before),
+            after: snapshot(&after),
+        },
+    )
+    .await?;
+    Ok(after)
 }
 
 fn deadline_kind(d: &Deadline) -> &'static str {
@@ -517,7 +541,7 @@ impl Store {
     pub async fn task(&self, id: TaskId) -> Result<Task> {
         let found = with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_task!(conn, id.0)
+            load_task(&mut *conn, id.0).await?
         });
         found.ok_or(StoreError::NotFound)
     }
@@ -526,7 +550,7 @@ impl Store {
     pub async fn tasks(&self, filter: &TaskFilter) -> Result<Vec<Task>> {
         with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_tasks!(conn, &filter_sql(filter), q => bind_filter!(q, filter))
+            load_tasks(&mut *conn, &filter_sql(filter), Picked::Filter(filter)).await
         })
     }
 
@@ -575,7 +599,7 @@ impl Store {
         occurrence: Option<Period>,
     ) -> Result<Task> {
         write_tx!(self, tx => {
-            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            let before = load_task(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             if progress.version.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict(Conflict::Version));
             }
@@ -590,7 +614,7 @@ impl Store {
                 (Some(ev), false) => format!("{}\n{ev}", progress.note),
                 (None, _) => progress.note.clone(),
             };
-            record_event!(tx, id.0, actor, unit.0, kind, progress.percent, note.as_str(), occurrence);
+            record_event(&mut *tx, Event { task: id.0, actor, unit: unit.0, kind, percent: progress.percent, note: note.as_str(), occurrence }).await?;
             if progress.completed && recurring {
                 let Some(period) = occurrence else {
                     return Err(StoreError::Invalid(Invalid::new(
@@ -636,7 +660,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            Ok(updated!(tx, actor, id, &before, unit))
+            updated(&mut *tx, actor, id, &before, unit).await
         })
     }
 
@@ -683,7 +707,7 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<Task> {
         write_tx!(self, tx => {
-            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            let before = load_task(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             if expected_version.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict(Conflict::Version));
             }
@@ -694,8 +718,8 @@ impl Store {
                 TaskAction::Reopen => ("UPDATE tasks SET cancelled = FALSE, completed_at = NULL, completion_note = NULL, updated_at = $2, version = version + 1 WHERE id = $1", EventKind::Reopened),
             };
             sqlx::query(sql).bind(id.0).bind(now_micros()).execute(&mut *tx).await?;
-            record_event!(tx, id.0, actor, unit.0, kind, None, note, None);
-            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
+            record_event(&mut *tx, Event { task: id.0, actor, unit: unit.0, kind, percent: None, note, occurrence: None }).await?;
+            updated(&mut *tx, actor, id, &before, before.lead_unit_id).await
         })
     }
 
@@ -769,7 +793,7 @@ impl crate::unit_of_work::UnitOfWork<'_> {
         note: &str,
     ) -> Result<Task> {
         in_tx!(self, tx => {
-            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            let before = load_task(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             let Some(pending) = before.pending_extension.clone() else {
                 return Err(StoreError::Invalid(Invalid::new(
                     "approve",
@@ -797,13 +821,13 @@ impl crate::unit_of_work::UnitOfWork<'_> {
             }
             let kind = if approve { EventKind::ExtensionApproved } else { EventKind::ExtensionRejected };
             let text = format!("{} {note}", pending.new_due.label(giaoban_domain::Lang::Vi));
-            record_event!(tx, id.0, actor, unit.0, kind, None, text.trim(), None);
+            record_event(&mut *tx, Event { task: id.0, actor, unit: unit.0, kind, percent: None, note: text.trim(), occurrence: None }).await?;
             sqlx::query("UPDATE tasks SET updated_at = $2, version = version + 1 WHERE id = $1")
                 .bind(id.0)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
+            updated(&mut *tx, actor, id, &before, before.lead_unit_id).await
         })
     }
 
@@ -817,7 +841,7 @@ impl crate::unit_of_work::UnitOfWork<'_> {
         reason: &str,
     ) -> Result<Task> {
         in_tx!(self, tx => {
-            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            let before = load_task(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             if before.pending_extension.is_some() {
                 return Err(StoreError::Invalid(Invalid::new(
                     "new_due",
@@ -840,13 +864,13 @@ impl crate::unit_of_work::UnitOfWork<'_> {
             .execute(&mut *tx)
             .await?;
             let note = format!("{} — {reason}", new_due.label(giaoban_domain::Lang::Vi));
-            record_event!(tx, id.0, actor, unit.0, EventKind::ExtensionRequested, None, note.as_str(), None);
+            record_event(&mut *tx, Event { task: id.0, actor, unit: unit.0, kind: EventKind::ExtensionRequested, percent: None, note: note.as_str(), occurrence: None }).await?;
             sqlx::query("UPDATE tasks SET updated_at = $2, version = version + 1 WHERE id = $1")
                 .bind(id.0)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
+            updated(&mut *tx, actor, id, &before, before.lead_unit_id).await
         })
     }
 
@@ -928,8 +952,8 @@ impl crate::unit_of_work::UnitOfWork<'_> {
                     .execute(&mut *tx)
                     .await?;
             }
-            let task = load_task!(tx, id).ok_or(StoreError::NotFound)?;
-            refresh_due!(tx, &task);
+            let task = load_task(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+            refresh_due(&mut *tx, &task).await?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
@@ -963,7 +987,7 @@ impl Store {
         )
         .map_err(|e| StoreError::Invalid(e.into()))?;
         write_tx!(self, tx => {
-            let before = load_task!(tx, id.0).ok_or(StoreError::NotFound)?;
+            let before = load_task(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             if let Some(conclusion) = before.conclusion_id {
                 // Locks the notice's row (PostgreSQL) as adding a task to it does.
                 let draft_row = sqlx::query(
@@ -995,7 +1019,7 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            Ok(updated!(tx, actor, id, &before, before.lead_unit_id))
+            updated(&mut *tx, actor, id, &before, before.lead_unit_id).await
         })
     }
 }

@@ -18,6 +18,9 @@ pub(crate) enum Tx {
 /// An open write transaction; see the module's documentation.
 pub struct UnitOfWork<'s> {
     pub(crate) tx: Tx,
+    /// The store the unit writes to, for the reads a write needs besides its own records (the
+    /// unit directory, the indicator catalog), which are read from the store's pool as usual.
+    pub(crate) store: &'s Store,
     /// SQLite's writer turn, held until the transaction ends (`None` on PostgreSQL).
     _turn: Option<tokio::sync::MutexGuard<'s, ()>>,
 }
@@ -50,11 +53,13 @@ impl Store {
                 let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 UnitOfWork {
                     tx: Tx::Sqlite(tx),
+                    store: self,
                     _turn: Some(turn),
                 }
             }
             Db::Postgres(pool) => UnitOfWork {
                 tx: Tx::Postgres(pool.begin().await?),
+                store: self,
                 _turn: None,
             },
         })

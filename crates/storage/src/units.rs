@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::audit::{NewAudit, record_audit};
 use crate::convert::{now_micros, opt_date_from_db, opt_date_to_db};
-use crate::{Conflict, Result, Store, StoreError, with_pool, write_tx};
+use crate::{Binds, Conflict, Conn, Result, Store, StoreError, on_conn, with_pool, write_tx};
 
 #[derive(sqlx::FromRow)]
 struct UnitRow {
@@ -73,43 +73,41 @@ fn unit_from_row(r: UnitRow, names: &[NameRow]) -> Result<Unit> {
     })
 }
 
-/// Loads one unit (with its written forms) through the executor `$ex`, evaluating to
-/// `Result<Option<Unit>>`.
-macro_rules! load_unit {
-    ($ex:expr, $id:expr) => {{
-        let id: Uuid = $id;
+/// Loads one unit (with its written forms) through `conn`.
+async fn load_unit<'c>(conn: impl Into<Conn<'c>>, id: Uuid) -> Result<Option<Unit>> {
+    let found = on_conn!(conn.into(), ex => {
         let sql = sqlx::AssertSqlSafe(format!("{UNIT_COLUMNS} WHERE id = $1"));
-        let row: Option<UnitRow> = sqlx::query_as(sql).bind(id).fetch_optional(&mut *$ex).await?;
+        let row: Option<UnitRow> = sqlx::query_as(sql).bind(id).fetch_optional(&mut *ex).await?;
         match row {
-            None => Ok::<Option<Unit>, StoreError>(None),
+            None => None,
             Some(row) => {
                 let names: Vec<NameRow> = sqlx::query_as(
                     "SELECT unit_id, form_kind, form FROM unit_names WHERE unit_id = $1 ORDER BY form_kind, position",
                 )
                 .bind(id)
-                .fetch_all(&mut *$ex)
+                .fetch_all(&mut *ex)
                 .await?;
-                unit_from_row(row, &names).map(Some)
+                Some((row, names))
             }
         }
-    }};
+    });
+    found
+        .map(|(row, names)| unit_from_row(row, &names))
+        .transpose()
 }
 
-/// The ancestry of a unit through `$ex` (the unit first, then up to the root), as `(id, kind)`.
-macro_rules! load_ancestry {
-    ($ex:expr, $id:expr) => {{
-        let rows: Vec<(Uuid, String)> = sqlx::query_as(ANCESTRY)
-            .bind($id)
-            .fetch_all(&mut *$ex)
-            .await?;
-        rows.into_iter()
-            .map(|(id, kind)| {
-                UnitKind::parse(&kind)
-                    .map(|k| (UnitId(id), k))
-                    .map_err(|e| StoreError::Corrupt(format!("unit {id} kind: {e}")))
-            })
-            .collect::<Result<Vec<_>>>()
-    }};
+/// The ancestry of a unit through `conn` (the unit first, then up to the root), as `(id, kind)`.
+async fn load_ancestry<'c>(conn: impl Into<Conn<'c>>, id: Uuid) -> Result<Vec<(UnitId, UnitKind)>> {
+    let rows: Vec<(Uuid, String)> = on_conn!(conn.into(), ex => {
+        sqlx::query_as(ANCESTRY).bind(id).fetch_all(ex).await?
+    });
+    rows.into_iter()
+        .map(|(id, kind)| {
+            UnitKind::parse(&kind)
+                .map(|k| (UnitId(id), k))
+                .map_err(|e| StoreError::Corrupt(format!("unit {id} kind: {e}")))
+        })
+        .collect()
 }
 
 const ANCESTRY: &str = "WITH RECURSIVE anc(id, parent_id, kind, depth) AS ( \
@@ -119,108 +117,116 @@ const ANCESTRY: &str = "WITH RECURSIVE anc(id, parent_id, kind, depth) AS ( \
     SELECT id, kind FROM anc ORDER BY depth";
 
 /// Checks a draft against stored data (level exists, parent and merge target exist, placement rules,
-/// no cycle) through the executor `$ex`.
-macro_rules! check_draft {
-    ($ex:expr, $draft:expr, $self_id:expr) => {{
-        let draft: &UnitDraft = $draft;
-        let self_id: Option<UnitId> = $self_id;
-        let rank: Option<(i64,)> = sqlx::query_as("SELECT rank FROM admin_levels WHERE code = $1")
+/// no cycle) through `conn`.
+async fn check_draft<'c>(
+    conn: impl Into<Conn<'c>>,
+    draft: &UnitDraft,
+    self_id: Option<UnitId>,
+) -> Result<()> {
+    let mut conn = conn.into();
+    let rank: Option<(i64,)> = on_conn!(&mut conn, ex => {
+        sqlx::query_as("SELECT rank FROM admin_levels WHERE code = $1")
             .bind(draft.level.as_str())
-            .fetch_optional(&mut *$ex)
-            .await?;
-        let Some((rank,)) = rank else {
-            return Err(StoreError::Invalid(Invalids::from(Invalid::new(
-                "level",
-                "unit.level_unknown",
-                format!("Cấp hành chính «{}» chưa được khai báo.", draft.level.as_str()),
-                format!("The administrative level «{}» is not configured.", draft.level.as_str()),
-            ))));
-        };
-        let rank = u8::try_from(rank).unwrap_or(u8::MAX);
-        let parent = match draft.parent_id {
-            None => None,
-            Some(pid) => {
-                let Some(parent) = load_unit!($ex, pid.0)? else {
+            .fetch_optional(&mut **ex)
+            .await?
+    });
+    let Some((rank,)) = rank else {
+        return Err(StoreError::Invalid(Invalids::from(Invalid::new(
+            "level",
+            "unit.level_unknown",
+            format!(
+                "Cấp hành chính «{}» chưa được khai báo.",
+                draft.level.as_str()
+            ),
+            format!(
+                "The administrative level «{}» is not configured.",
+                draft.level.as_str()
+            ),
+        ))));
+    };
+    let rank = u8::try_from(rank).unwrap_or(u8::MAX);
+    let parent = match draft.parent_id {
+        None => None,
+        Some(pid) => {
+            let Some(parent) = load_unit(&mut conn, pid.0).await? else {
+                return Err(StoreError::Invalid(Invalids::from(Invalid::new(
+                    "parent_id",
+                    "unit.parent_unknown",
+                    "Đơn vị cha không tồn tại.",
+                    "The parent unit does not exist.",
+                ))));
+            };
+            let prank: (i64,) = on_conn!(&mut conn, ex => {
+                sqlx::query_as("SELECT rank FROM admin_levels WHERE code = $1")
+                    .bind(parent.level.as_str())
+                    .fetch_one(&mut **ex)
+                    .await?
+            });
+            if let Some(me) = self_id {
+                let chain = load_ancestry(&mut conn, pid.0).await?;
+                if chain.iter().any(|(id, _)| *id == me) {
                     return Err(StoreError::Invalid(Invalids::from(Invalid::new(
                         "parent_id",
-                        "unit.parent_unknown",
-                        "Đơn vị cha không tồn tại.",
-                        "The parent unit does not exist.",
+                        "unit.parent_cycle",
+                        "Không thể đặt đơn vị dưới một đơn vị cấp dưới của chính nó.",
+                        "A unit cannot be placed under one of its own sub-units.",
                     ))));
-                };
-                let prank: (i64,) = sqlx::query_as("SELECT rank FROM admin_levels WHERE code = $1")
-                    .bind(parent.level.as_str())
-                    .fetch_one(&mut *$ex)
-                    .await?;
-                if let Some(me) = self_id {
-                    let chain = load_ancestry!($ex, pid.0)?;
-                    if chain.iter().any(|(id, _)| *id == me) {
-                        return Err(StoreError::Invalid(Invalids::from(Invalid::new(
-                            "parent_id",
-                            "unit.parent_cycle",
-                            "Không thể đặt đơn vị dưới một đơn vị cấp dưới của chính nó.",
-                            "A unit cannot be placed under one of its own sub-units.",
-                        ))));
-                    }
                 }
-                Some((parent, u8::try_from(prank.0).unwrap_or(0)))
             }
-        };
-        draft
-            .check_placement(rank, parent.as_ref().map(|(p, r)| (p, *r)), self_id)
-            .map_err(|e| StoreError::Invalid(e.into()))?;
-        if let Some(target) = draft.merged_into {
-            if load_unit!($ex, target.0)?.is_none() {
-                return Err(StoreError::Invalid(Invalids::from(Invalid::new(
-                    "merged_into",
-                    "unit.merge_target_unknown",
-                    "Đơn vị được sáp nhập vào không tồn tại.",
-                    "The unit merged into does not exist.",
-                ))));
-            }
+            Some((parent, u8::try_from(prank.0).unwrap_or(0)))
         }
-    }};
+    };
+    draft
+        .check_placement(rank, parent.as_ref().map(|(p, r)| (p, *r)), self_id)
+        .map_err(|e| StoreError::Invalid(e.into()))?;
+    if let Some(target) = draft.merged_into
+        && load_unit(&mut conn, target.0).await?.is_none()
+    {
+        return Err(StoreError::Invalid(Invalids::from(Invalid::new(
+            "merged_into",
+            "unit.merge_target_unknown",
+            "Đơn vị được sáp nhập vào không tồn tại.",
+            "The unit merged into does not exist.",
+        ))));
+    }
+    Ok(())
 }
 
-/// Binds a draft's directory columns to `$q`, in the order key, kind, level, name, short name,
+/// Binds a draft's directory columns to `q`, in the order key, kind, level, name, short name,
 /// match key, search key, administrative code, parent, active from/to, merged into, note (the
 /// insert and the update list them alike).
-macro_rules! bind_draft {
-    ($q:expr, $draft:expr) => {{
-        let d: &UnitDraft = $draft;
-        $q.bind(d.key.as_deref())
-            .bind(d.kind.code())
-            .bind(d.level.as_str())
-            .bind(d.name.as_str())
-            .bind(d.short_name.as_deref())
-            .bind(match_key(&d.name))
-            .bind(ascii_key(&d.name))
-            .bind(d.admin_code.as_deref())
-            .bind(d.parent_id.map(|p| p.0))
-            .bind(opt_date_to_db(d.active_from)?)
-            .bind(opt_date_to_db(d.active_to)?)
-            .bind(d.merged_into.map(|p| p.0))
-            .bind(d.note.as_deref())
-    }};
+fn bind_draft<'q, Q: Binds<'q>>(q: Q, d: &'q UnitDraft) -> Result<Q> {
+    Ok(q.bind(d.key.as_deref())
+        .bind(d.kind.code())
+        .bind(d.level.as_str())
+        .bind(d.name.as_str())
+        .bind(d.short_name.as_deref())
+        .bind(match_key(&d.name))
+        .bind(ascii_key(&d.name))
+        .bind(d.admin_code.as_deref())
+        .bind(d.parent_id.map(|p| p.0))
+        .bind(opt_date_to_db(d.active_from)?)
+        .bind(opt_date_to_db(d.active_to)?)
+        .bind(d.merged_into.map(|p| p.0))
+        .bind(d.note.as_deref()))
 }
 
-/// Marks the directory changed, in the writing transaction `$ex`.
-macro_rules! bump_units_revision {
-    ($ex:expr) => {
+/// Marks the directory changed, in the writing transaction `conn`.
+async fn bump_units_revision<'c>(conn: impl Into<Conn<'c>>) -> Result<()> {
+    on_conn!(conn.into(), ex => {
         sqlx::query("UPDATE revisions SET value = value + 1 WHERE name = 'units'")
-            .execute(&mut *$ex)
+            .execute(ex)
             .await?;
-    };
+    });
+    Ok(())
 }
 
-/// Replaces the written forms of a unit through `$ex`.
-macro_rules! write_names {
-    ($ex:expr, $id:expr, $draft:expr) => {{
-        let id: Uuid = $id;
-        let draft: &UnitDraft = $draft;
+/// Replaces the written forms of a unit through `conn`.
+async fn write_names<'c>(conn: impl Into<Conn<'c>>, id: Uuid, draft: &UnitDraft) -> Result<()> {
+    on_conn!(conn.into(), ex => {
         sqlx::query("DELETE FROM unit_names WHERE unit_id = $1")
             .bind(id)
-            .execute(&mut *$ex)
+            .execute(&mut *ex)
             .await?;
         let forms = draft
             .aliases
@@ -238,10 +244,11 @@ macro_rules! write_names {
             .bind(i64::try_from(position).unwrap_or(i64::MAX))
             .bind(match_key(form))
             .bind(ascii_key(form))
-            .execute(&mut *$ex)
+            .execute(&mut *ex)
             .await?;
         }
-    }};
+    });
+    Ok(())
 }
 
 fn snapshot(u: &Unit) -> Option<serde_json::Value> {
@@ -304,7 +311,7 @@ impl Store {
     pub async fn unit(&self, id: UnitId) -> Result<Unit> {
         let found = with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_unit!(conn, id.0)?
+            load_unit(&mut *conn, id.0).await?
         });
         found.ok_or(StoreError::NotFound)
     }
@@ -322,7 +329,7 @@ impl Store {
     pub async fn ancestry(&self, id: UnitId) -> Result<Vec<(UnitId, UnitKind)>> {
         with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
-            load_ancestry!(conn, id.0)
+            load_ancestry(&mut *conn, id.0).await
         })
     }
 
@@ -330,7 +337,7 @@ impl Store {
     pub async fn create_unit(&self, actor: &AuditActor, draft: &UnitDraft) -> Result<Unit> {
         let id = UnitId::new();
         write_tx!(self, tx => {
-            check_draft!(tx, draft, None);
+            check_draft(&mut *tx, draft, None).await?;
             let now = now_micros();
             let insert = sqlx::query(
                 "INSERT INTO units (id, key, kind, level_code, name, short_name, match_key, search_key, \
@@ -339,14 +346,14 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16)",
             )
             .bind(id.0);
-            bind_draft!(insert, draft)
+            bind_draft(insert, draft)?
             .bind(Json(Contact::default()))
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            write_names!(tx, id.0, draft);
-            let unit = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
-            bump_units_revision!(tx);
+            write_names(&mut *tx, id.0, draft).await?;
+            let unit = load_unit(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
+            bump_units_revision(&mut *tx).await?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Create,
@@ -370,11 +377,11 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<Unit> {
         write_tx!(self, tx => {
-            let before = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            let before = load_unit(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             if expected_version.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict(Conflict::Version));
             }
-            check_draft!(tx, draft, Some(id));
+            check_draft(&mut *tx, draft, Some(id)).await?;
             let update = sqlx::query(
                 "UPDATE units SET key = $2, kind = $3, level_code = $4, name = $5, short_name = $6, \
                  match_key = $7, search_key = $8, admin_code = $9, parent_id = $10, active_from = $11, \
@@ -382,13 +389,13 @@ impl Store {
                  WHERE id = $1",
             )
             .bind(id.0);
-            bind_draft!(update, draft)
+            bind_draft(update, draft)?
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            write_names!(tx, id.0, draft);
-            let after = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
-            bump_units_revision!(tx);
+            write_names(&mut *tx, id.0, draft).await?;
+            let after = load_unit(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
+            bump_units_revision(&mut *tx).await?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,
@@ -411,7 +418,7 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<Unit> {
         write_tx!(self, tx => {
-            let before = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
+            let before = load_unit(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             if expected_version.is_some_and(|v| v != before.version) {
                 return Err(StoreError::Conflict(Conflict::Version));
             }
@@ -423,8 +430,8 @@ impl Store {
             .bind(now_micros())
             .execute(&mut *tx)
             .await?;
-            let after = load_unit!(tx, id.0)?.ok_or(StoreError::NotFound)?;
-            bump_units_revision!(tx);
+            let after = load_unit(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
+            bump_units_revision(&mut *tx).await?;
             record_audit(&mut *tx, &NewAudit {
                 actor,
                 action: AuditAction::Update,

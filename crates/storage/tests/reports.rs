@@ -214,8 +214,8 @@ fn periods() -> [Period; 2] {
 async fn check_served(
     servers: [&Store; 2],
     every_unit: &[UnitId],
-    codes: &[String],
-    one: (UnitId, &String),
+    codes: &[Period],
+    one: (UnitId, &Period),
     targets: &BTreeMap<(i16, UnitId, String), i64>,
 ) {
     let sorted = |mut v: Vec<giaoban_storage::reports::AggregateRow>| {
@@ -303,7 +303,7 @@ async fn run(ops: Vec<Op>) {
         .iter()
         .map(|u| u.id)
         .collect();
-    let codes: Vec<String> = periods().iter().map(|p| p.code()).collect();
+    let codes: Vec<Period> = periods().into_iter().collect();
     let one = (setup.communes[0], &codes[1]);
     for op in ops {
         check_served([s, &other], &every_unit, &codes, one, &targets).await;
@@ -457,7 +457,7 @@ async fn run(ops: Vec<Op>) {
         .iter()
         .map(|a| {
             (
-                (a.indicator_id.to_string(), a.period.clone(), a.unit_id),
+                (a.indicator_id.to_string(), a.period.code(), a.unit_id),
                 (a.aggregate.sum.scaled(), a.aggregate.count),
             )
         })
@@ -619,7 +619,7 @@ async fn a_sent_report_is_locked_counted_once_and_targets_give_percent_of_plan()
     .expect("target");
     let t = s.targets(2020, &[setup.district]).await.expect("targets");
     let agg = s
-        .aggregates(&[setup.district], &[p.code()])
+        .aggregates(&[setup.district], &[p])
         .await
         .expect("agg")
         .into_iter()

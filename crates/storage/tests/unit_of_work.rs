@@ -2,15 +2,25 @@
 //! failed part-way, none is (issue 22). On SQLite and, with GIAOBAN_TEST_DATABASE_URL, on
 //! PostgreSQL.
 
+use std::collections::BTreeMap;
+
 use giaoban_domain::audit::AuditActor;
+use giaoban_domain::channel::MessageKind;
 use giaoban_domain::conclusion::{ConclusionDraft, ConclusionInput};
+use giaoban_domain::deadline::SubmissionRule;
+use giaoban_domain::indicator::{BUNDLED_CATALOG, Figure, IndicatorCode, parse_catalog};
 use giaoban_domain::meeting::{MeetingDraft, MeetingInput};
+use giaoban_domain::period::{Period, PeriodKind, WindowRule};
+use giaoban_domain::report::{
+    EnteredValue, FormDefinition, FormInput, FormItem, SubmissionAction, SubmissionStatus,
+};
 use giaoban_domain::task::{TaskDraft, TaskInput};
-use giaoban_domain::unit::{AdminLevel, UnitDraft, UnitId, UnitInput};
+use giaoban_domain::unit::{AdminLevel, UnitDraft, UnitId, UnitInput, UnitKind};
 use giaoban_storage::audit::AuditFilter;
+use giaoban_storage::messages::NewMessage;
 use giaoban_storage::tasks::TaskFilter;
 use giaoban_storage::testing::TestDb;
-use giaoban_storage::{Store, StoreError};
+use giaoban_storage::{Conflict, Store, StoreError};
 use serde_json::json;
 
 async fn district(store: &Store, sys: &AuditActor) -> UnitId {
@@ -132,4 +142,154 @@ async fn a_unit_of_work_is_all_or_nothing() {
     uow.commit().await.expect("commit");
     assert_eq!(counts(store).await, (2, 0, 3));
     assert_ne!(one.id, m.id);
+}
+
+/// A message of a report action to `to`.
+fn report_message(to: UnitId, key: &str) -> NewMessage {
+    NewMessage {
+        unit_id: to,
+        kind: MessageKind::ReportSubmitted,
+        event_key: key.to_owned(),
+        subject: "[giaoban] Báo cáo đã gửi".into(),
+        body: "Xã Cẩm Tân đã gửi báo cáo.".into(),
+        link: "/reports".into(),
+        deliveries: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_report_action_is_kept_only_with_its_messages() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let sys = AuditActor::system("test");
+    let district = district(store, &sys).await;
+    store
+        .put_level(
+            &sys,
+            &AdminLevel::parse("xa", 3, "Xã", "Commune", None, None).expect("level"),
+        )
+        .await
+        .expect("level");
+    let commune = store
+        .create_unit(
+            &sys,
+            &UnitDraft::parse(&UnitInput {
+                kind: "commune".into(),
+                level: "xa".into(),
+                name: "Xã Cẩm Tân".into(),
+                parent_id: Some(district),
+                ..Default::default()
+            })
+            .expect("unit"),
+        )
+        .await
+        .expect("unit")
+        .id;
+    let drafts = parse_catalog(BUNDLED_CATALOG).expect("catalog");
+    store.load_catalog(&sys, &drafts).await.expect("catalog");
+    let code = IndicatorCode::parse("DN_THANH_LAP_MOI").expect("code");
+    let def = FormDefinition::parse(
+        &FormInput {
+            code: "KTXH_THANG_XA".into(),
+            name_vi: "Báo cáo KT-XH tháng (xã)".into(),
+            name_en: String::new(),
+            period_kind: PeriodKind::Month,
+            window_rule: WindowRule::Decree09,
+            submission_rule: SubmissionRule::WorkingDaysAfterWindow {
+                days: 2,
+                time: None,
+            },
+            reporter_kinds: vec![UnitKind::Commune],
+            items: vec![FormItem {
+                code: code.clone(),
+                required: false,
+            }],
+            sections: vec![],
+            rules: vec![],
+            reminder_days: vec![],
+        },
+        &store.indicators().await.expect("indicators"),
+    )
+    .expect("form");
+    let form = store.create_form(&sys, &def).await.expect("form");
+    let values: BTreeMap<IndicatorCode, EnteredValue> =
+        [(code, EnteredValue::Figure(Figure::from_int(9).expect("9")))].into();
+    let draft = store
+        .save_submission(
+            &sys,
+            &form,
+            commune,
+            Period::month(2023, 3).expect("period"),
+            &values,
+            &BTreeMap::new(),
+            None,
+        )
+        .await
+        .expect("draft");
+    let audits_before = audits(store).await;
+
+    // The report is sent in the unit, then its message cannot be written (to a unit that does
+    // not exist): the sending is undone with it — status, figures counted, audit.
+    let mut uow = store.begin().await.expect("begin");
+    let sent = uow
+        .act_on_submission(
+            &sys,
+            draft.id,
+            &SubmissionAction::Submit,
+            draft.version,
+            jiff::Timestamp::now(),
+        )
+        .await
+        .expect("submit");
+    assert_eq!(sent.status, SubmissionStatus::Submitted);
+    let refused = uow
+        .add_messages(&[report_message(
+            UnitId(uuid::Uuid::now_v7()),
+            "report_submitted:x:v2",
+        )])
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(Conflict::InUse))),
+        "{refused:?}"
+    );
+    drop(uow);
+    let after = store.submission(draft.id).await.expect("submission");
+    assert_eq!(after.status, SubmissionStatus::Draft);
+    assert_eq!(after.version, draft.version);
+    assert_eq!(after.first_sent_at, None);
+    assert!(store.all_aggregates().await.expect("aggregates").is_empty());
+    assert_eq!(audits(store).await, audits_before);
+    assert!(
+        store
+            .messages_for(&[district, commune], 10)
+            .await
+            .expect("messages")
+            .is_empty()
+    );
+
+    // With a message that can be written, the action and its message are kept together.
+    let mut uow = store.begin().await.expect("begin");
+    let sent = uow
+        .act_on_submission(
+            &sys,
+            draft.id,
+            &SubmissionAction::Submit,
+            draft.version,
+            jiff::Timestamp::now(),
+        )
+        .await
+        .expect("submit");
+    let written = uow
+        .add_messages(&[report_message(district, "report_submitted:y:v2")])
+        .await
+        .expect("message");
+    uow.commit().await.expect("commit");
+    assert_eq!(written.len(), 1);
+    let after = store.submission(draft.id).await.expect("submission");
+    assert_eq!(after, sent);
+    assert_eq!(after.status, SubmissionStatus::Submitted);
+    assert!(!store.all_aggregates().await.expect("aggregates").is_empty());
+    let told = store.messages_for(&[district], 10).await.expect("messages");
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].id, written[0]);
 }

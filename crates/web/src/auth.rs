@@ -1,59 +1,25 @@
 //! Sign-in: argon2id password hashes, the session-backed user (axum-login), the database session
-//! store (tower-sessions), the throttle against password guessing, and the `CurrentActor` extractor
-//! that every protected handler takes.
+//! store (tower-sessions), and the `CurrentActor` extractor that every protected handler takes.
+//! The throttle against password guessing is [`crate::throttle`].
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use async_trait::async_trait;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use giaoban_domain::access::{Actor, scope_root};
-use giaoban_domain::unit::{Unit, UnitId, UnitKind};
-use giaoban_domain::user::{PASSWORD_MAX_CHARS, User, UserId, Username, password_from_random};
+use giaoban_app::Caller;
+use giaoban_domain::user::{PASSWORD_MAX_CHARS, User, UserId, Username};
 use giaoban_storage::{Store, StoreError};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use crate::error::AppError;
 
-/// Hashes a password with argon2id (the crate's defaults follow the OWASP recommendation:
-/// 19 MiB, 2 passes, 1 lane) and a random salt. CPU-heavy: call from a blocking thread.
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("argon2 hash: {e}")))
-}
-
-/// Checks a password against a stored PHC string. CPU-heavy: call from a blocking thread.
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
-    }
-}
-
-/// Hashes on the blocking pool so sign-ins do not stall the async workers.
-pub async fn hash_password_async(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(format!("hash task: {e}")))?
-}
-
-/// A one-time password from the operating system's random source.
-pub fn generate_password() -> Result<String, AppError> {
-    let mut bytes = [0u8; 20];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random: {e}")))?;
-    Ok(password_from_random(&bytes))
-}
+pub use giaoban_app::passwords::{
+    generate_password, hash_password, hash_password_async, verify_password,
+};
 
 /// Random token for CSRF protection (32 bytes, hex).
 pub fn random_token() -> Result<String, AppError> {
@@ -187,7 +153,7 @@ impl axum_login::AuthnBackend for Backend {
             .verify(creds.password, hash)
             .await
             .map_err(|e| match e {
-                AppError::Busy => BackendError::Busy,
+                giaoban_app::Error::PasswordsBusy => BackendError::Busy,
                 other => BackendError::Task(other.to_string()),
             })?;
         Ok(match (ok, candidate) {
@@ -230,15 +196,10 @@ fn backend_err(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
-/// Marks a session-store failure that is the database being unavailable (full disk, read-only,
-/// busy): the session layer only passes strings on, and [`AppError::session`] reads this back to
-/// answer 503 with the database message instead of an internal error.
-pub(crate) const DATABASE_UNAVAILABLE: &str = "[database unavailable] ";
-
 fn store_err(e: StoreError) -> session_store::Error {
     match e {
         StoreError::Unavailable(m) => {
-            session_store::Error::Backend(format!("{DATABASE_UNAVAILABLE}{m}"))
+            session_store::Error::Backend(crate::error::unavailable::mark(&m))
         }
         other => backend_err(other),
     }
@@ -314,343 +275,7 @@ impl SessionStore for DbSessionStore {
     }
 }
 
-/// How many sign-in attempts each key may have (see [`SignInThrottle`]).
-#[derive(Debug, Clone, Copy)]
-pub struct SignInLimits {
-    /// Failed attempts on one account from one client address before that pair is locked.
-    pub per_pair: u32,
-    /// Failed attempts from one client address, over all accounts, before the address is locked.
-    pub per_address: u32,
-    /// Failed attempts on one account, from all addresses, before each further check waits.
-    pub per_account: u32,
-    /// The longest wait between two checks of an account past `per_account` (the wait doubles
-    /// with every failure from one second up to this).
-    pub backoff_max: Duration,
-    /// A lock lasts this long after the last failure; counts older than this are forgotten.
-    pub window: Duration,
-}
-
-/// Entries kept per table at most: only well-formed usernames (64 bytes at most) and addresses
-/// are stored, so the three tables stay under a few tens of megabytes whatever is sent.
-const MAX_ENTRIES: usize = 50_000;
-
-#[derive(Debug, Clone, Copy, Default)]
-struct Counter {
-    failures: u32,
-    in_flight: u32,
-    last_failure: Option<Instant>,
-}
-
-impl Counter {
-    /// Forgets failures older than the window.
-    fn refresh(&mut self, window: Duration, now: Instant) {
-        if self
-            .last_failure
-            .is_some_and(|at| now.saturating_duration_since(at) >= window)
-        {
-            self.failures = 0;
-            self.last_failure = None;
-        }
-    }
-
-    fn idle(&self, window: Duration, now: Instant) -> bool {
-        self.in_flight == 0
-            && self
-                .last_failure
-                .is_none_or(|at| now.saturating_duration_since(at) >= window)
-    }
-
-    /// Minutes until the last failure is a window old (at least 1).
-    fn minutes_left(&self, window: Duration, now: Instant) -> u64 {
-        let left = self.last_failure.map_or(Duration::ZERO, |at| {
-            window.saturating_sub(now.saturating_duration_since(at))
-        });
-        left.as_secs().div_ceil(60).max(1)
-    }
-}
-
-/// A table of counters bounded in size.
-struct Table<K> {
-    map: HashMap<K, Counter>,
-}
-
-impl<K: std::hash::Hash + Eq + Clone> Table<K> {
-    fn new() -> Self {
-        Table {
-            map: HashMap::new(),
-        }
-    }
-
-    /// The counter of `key`, refreshed; makes room for a new key by forgetting idle entries and,
-    /// when the table is still full, the entry whose last failure is oldest.
-    fn get(&mut self, key: &K, window: Duration, now: Instant) -> Counter {
-        if !self.map.contains_key(key) && self.map.len() >= MAX_ENTRIES {
-            self.map.retain(|_, c| !c.idle(window, now));
-            if self.map.len() >= MAX_ENTRIES
-                && let Some(oldest) = self
-                    .map
-                    .iter()
-                    .filter(|(_, c)| c.in_flight == 0)
-                    .min_by_key(|(_, c)| c.last_failure)
-                    .map(|(k, _)| k.clone())
-            {
-                self.map.remove(&oldest);
-            }
-        }
-        let mut c = self.map.get(key).copied().unwrap_or_default();
-        c.refresh(window, now);
-        c
-    }
-
-    fn put(&mut self, key: K, c: Counter, window: Duration, now: Instant) {
-        if c.idle(window, now) && c.failures == 0 {
-            self.map.remove(&key);
-        } else {
-            self.map.insert(key, c);
-        }
-    }
-
-    fn update(&mut self, key: &K, window: Duration, now: Instant, f: impl FnOnce(&mut Counter)) {
-        if let Some(mut c) = self.map.get(key).copied() {
-            c.refresh(window, now);
-            f(&mut c);
-            self.put(key.clone(), c, window, now);
-        }
-    }
-}
-
-struct Tables {
-    pairs: Table<(Username, IpAddr)>,
-    addresses: Table<IpAddr>,
-    accounts: Table<Username>,
-}
-
-/// Limits password guessing. Every attempt reserves a place before its password is checked, so
-/// parallel guesses cannot pass a limit; what is counted:
-/// - per account and client address: `per_pair` failures lock that pair for the window (the owner
-///   signing in from another address is not locked out by a stranger);
-/// - per client address over all accounts: `per_address` failures lock the address;
-/// - per account over all addresses: past `per_account` failures, each further check waits for the
-///   one before it and then 1, 2, 4 … seconds (at most `backoff_max`), which slows a distributed
-///   guesser to a trickle while leaving the owner a turn.
-///
-/// Kept in memory per server (a restart forgets it); only well-formed usernames are kept.
-#[derive(Clone)]
-pub struct SignInThrottle {
-    inner: Arc<Mutex<Tables>>,
-    limits: SignInLimits,
-}
-
-/// Why an attempt is refused before its password is checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refused {
-    pub minutes: u64,
-}
-
-/// A reserved sign-in attempt: settle it with [`Attempt::failed`] or [`Attempt::succeeded`];
-/// dropped unsettled (an error, a busy server, a client gone) it counts as nothing.
-pub struct Attempt {
-    throttle: SignInThrottle,
-    key: Option<(Username, IpAddr)>,
-}
-
-/// The address a client is counted under: an IPv4 address, or the /64 network of an IPv6 one
-/// (one subscriber usually has a whole /64).
-pub fn client_key(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let s = v6.segments();
-                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-            }
-        },
-        v4 => v4,
-    }
-}
-
-impl SignInThrottle {
-    pub fn new(limits: SignInLimits) -> Self {
-        SignInThrottle {
-            inner: Arc::new(Mutex::new(Tables {
-                pairs: Table::new(),
-                addresses: Table::new(),
-                accounts: Table::new(),
-            })),
-            limits,
-        }
-    }
-
-    fn tables(&self) -> std::sync::MutexGuard<'_, Tables> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Entries held in the tables (for tests and diagnostics).
-    pub fn entries(&self) -> usize {
-        let t = self.tables();
-        t.pairs.map.len() + t.addresses.map.len() + t.accounts.map.len()
-    }
-
-    /// Reserves an attempt on `account` from `client`, or says how long to wait.
-    pub fn reserve(&self, account: &Username, client: IpAddr) -> Result<Attempt, Refused> {
-        let l = self.limits;
-        let w = l.window;
-        let now = Instant::now();
-        let client = client_key(client);
-        let pair_key = (account.clone(), client);
-        let mut t = self.tables();
-        let mut pair = t.pairs.get(&pair_key, w, now);
-        if pair.failures + pair.in_flight >= l.per_pair {
-            return Err(Refused {
-                minutes: pair.minutes_left(w, now),
-            });
-        }
-        let mut addr = t.addresses.get(&client, w, now);
-        if addr.failures + addr.in_flight >= l.per_address {
-            return Err(Refused {
-                minutes: addr.minutes_left(w, now),
-            });
-        }
-        let mut acct = t.accounts.get(account, w, now);
-        if acct.failures + acct.in_flight >= l.per_account {
-            let over = acct.failures.saturating_sub(l.per_account).min(30);
-            let wait = Duration::from_secs(1u64 << over).min(l.backoff_max);
-            let since = acct
-                .last_failure
-                .map_or(Duration::MAX, |at| now.saturating_duration_since(at));
-            if acct.in_flight > 0 || since < wait {
-                return Err(Refused {
-                    minutes: wait.saturating_sub(since).as_secs().div_ceil(60).max(1),
-                });
-            }
-        }
-        pair.in_flight += 1;
-        addr.in_flight += 1;
-        acct.in_flight += 1;
-        t.pairs.put(pair_key.clone(), pair, w, now);
-        t.addresses.put(client, addr, w, now);
-        t.accounts.put(account.clone(), acct, w, now);
-        Ok(Attempt {
-            throttle: self.clone(),
-            key: Some(pair_key),
-        })
-    }
-
-    fn settle(&self, (account, client): &(Username, IpAddr), outcome: Option<bool>) {
-        let w = self.limits.window;
-        let now = Instant::now();
-        let mut t = self.tables();
-        let release = |c: &mut Counter| c.in_flight = c.in_flight.saturating_sub(1);
-        let fail = |c: &mut Counter| {
-            c.in_flight = c.in_flight.saturating_sub(1);
-            c.failures = c.failures.saturating_add(1);
-            c.last_failure = Some(now);
-        };
-        match outcome {
-            Some(true) => {
-                // The owner is in: their pair and the account's count start again; the address's
-                // count does not (an attacker with an account of their own must not clear it).
-                let forget = |c: &mut Counter| {
-                    c.in_flight = c.in_flight.saturating_sub(1);
-                    c.failures = 0;
-                    c.last_failure = None;
-                };
-                t.pairs.update(&(account.clone(), *client), w, now, forget);
-                t.accounts.update(account, w, now, forget);
-                t.addresses.update(client, w, now, release);
-            }
-            Some(false) => {
-                t.pairs.update(&(account.clone(), *client), w, now, fail);
-                t.accounts.update(account, w, now, fail);
-                t.addresses.update(client, w, now, fail);
-            }
-            None => {
-                t.pairs.update(&(account.clone(), *client), w, now, release);
-                t.accounts.update(account, w, now, release);
-                t.addresses.update(client, w, now, release);
-            }
-        }
-    }
-}
-
-impl Attempt {
-    pub fn failed(mut self) {
-        if let Some(k) = self.key.take() {
-            self.throttle.settle(&k, Some(false));
-        }
-    }
-
-    pub fn succeeded(mut self) {
-        if let Some(k) = self.key.take() {
-            self.throttle.settle(&k, Some(true));
-        }
-    }
-}
-
-impl Drop for Attempt {
-    fn drop(&mut self) {
-        if let Some(k) = self.key.take() {
-            self.throttle.settle(&k, None);
-        }
-    }
-}
-
-/// Runs argon2 (checks and hashes) on the blocking pool, a few at a time: each run takes 19 MiB
-/// and a core for a good fraction of a second, so a burst of sign-ins must wait its turn rather
-/// than take the server's memory. A request that cannot get a turn within `wait` is answered 503.
-#[derive(Clone)]
-pub struct PasswordWork {
-    permits: Arc<tokio::sync::Semaphore>,
-    wait: Duration,
-    runs: Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl PasswordWork {
-    pub fn new(permits: usize, wait: Duration) -> Self {
-        PasswordWork {
-            permits: Arc::new(tokio::sync::Semaphore::new(permits.max(1))),
-            wait,
-            runs: Arc::default(),
-        }
-    }
-
-    /// Password checks and hashes run so far (for tests and diagnostics).
-    pub fn runs(&self) -> u64 {
-        self.runs.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    async fn run<T: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AppError> {
-        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
-            .await
-            .map_err(|_| AppError::Busy)?
-            .map_err(|_| AppError::Busy)?;
-        self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        // The permit goes with the work: a request given up still holds it until argon2 ends.
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            f()
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("password task: {e}")))
-    }
-
-    pub async fn verify(&self, password: String, phc: String) -> Result<bool, AppError> {
-        if password.chars().count() > PASSWORD_MAX_CHARS {
-            return Ok(false);
-        }
-        self.run(move || verify_password(&password, &phc)).await
-    }
-
-    pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        if password.chars().count() > PASSWORD_MAX_CHARS {
-            return Err(AppError::Internal("password over the length limit".into()));
-        }
-        self.run(move || hash_password(&password)).await?
-    }
-}
+pub use giaoban_app::passwords::PasswordWork;
 
 /// The client's address as sign-in limits count it: the peer of the connection, or — only when
 /// the server is configured to sit behind a proxy (`trust_forwarded_for`) — the last address of
@@ -658,12 +283,12 @@ impl PasswordWork {
 /// (a router driven without a socket) every client shares the unspecified address.
 pub struct ClientAddr(pub IpAddr);
 
-impl FromRequestParts<crate::AppState> for ClientAddr {
+impl FromRequestParts<crate::state::AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &crate::AppState,
+        state: &crate::state::AppState,
     ) -> Result<Self, Self::Rejection> {
         if state.config.trust_forwarded_for
             && let Some(ip) = parts
@@ -718,16 +343,21 @@ pub async fn require_password_change(
     }
 }
 
-/// The signed-in user with their access scope. Rejects with 401 when nobody is signed in.
+/// The signed-in user with their access scope ([`Caller`], which it dereferences to, so a
+/// handler passes `&actor` to a use case). Rejects with 401 when nobody is signed in.
 pub struct CurrentActor {
-    pub actor: Actor,
-    pub user: User,
-    /// The unit directory as read when the request began (the scope was found in it): a handler
-    /// that writes no unit reads it from here instead of asking the store again.
-    pub units: Arc<Vec<Unit>>,
+    pub caller: Caller,
     /// The store the request is served from: the menu of every page reads the user's inbox count
-    /// through it ([`crate::inbox::inbox_count`]).
+    /// through it ([`giaoban_app::inbox::inbox_count`]).
     pub(crate) store: Store,
+}
+
+impl std::ops::Deref for CurrentActor {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
 }
 
 /// The session key holding when the session was last renewed (Unix microseconds: a renewal always
@@ -754,29 +384,12 @@ async fn renew(session: &tower_sessions::Session, every: Duration) -> Result<(),
     Ok(())
 }
 
-/// The unit `id` and its ancestors, nearest first (up to 32 levels, as the store's `ancestry`),
-/// from a directory.
-fn ancestry_in(units: &[Unit], id: UnitId) -> Vec<(UnitId, UnitKind)> {
-    let mut out = Vec::new();
-    let mut next = Some(id);
-    while let Some(id) = next
-        && out.len() <= 32
-    {
-        let Some(u) = units.iter().find(|u| u.id == id) else {
-            break;
-        };
-        out.push((u.id, u.kind));
-        next = u.parent_id;
-    }
-    out
-}
-
-impl FromRequestParts<crate::AppState> for CurrentActor {
+impl FromRequestParts<crate::state::AppState> for CurrentActor {
     type Rejection = AppError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &crate::AppState,
+        state: &crate::state::AppState,
     ) -> Result<Self, Self::Rejection> {
         let auth = AuthSession::from_request_parts(parts, state)
             .await
@@ -789,49 +402,11 @@ impl FromRequestParts<crate::AppState> for CurrentActor {
             renew(session, state.config.session_renew).await?;
         }
         let units = state.store.units_at(session_user.units_revision).await?;
-        let root =
-            scope_root(user.role, &ancestry_in(&units, user.unit_id)).ok_or(AppError::Forbidden)?;
+        let caller = Caller::new(user, units).ok_or(AppError::Forbidden)?;
         Ok(CurrentActor {
-            actor: Actor {
-                user_id: user.id,
-                username: user.username.clone(),
-                display_name: user.display_name.clone(),
-                role: user.role,
-                unit_id: user.unit_id,
-                scope_root: root,
-            },
-            user,
-            units,
+            caller,
             store: state.store.clone(),
         })
-    }
-}
-
-impl CurrentActor {
-    /// Requires `perm` on the records of unit `id`: 404 for an unknown unit, 403 when not allowed.
-    pub async fn require(
-        &self,
-        store: &Store,
-        perm: giaoban_domain::access::Permission,
-        id: giaoban_domain::unit::UnitId,
-    ) -> Result<(), AppError> {
-        let ancestry: Vec<_> = store
-            .ancestry(id)
-            .await?
-            .into_iter()
-            .map(|(u, _)| u)
-            .collect();
-        if ancestry.is_empty() {
-            Err(AppError::NotFound)
-        } else if self.actor.may(perm, &ancestry) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    pub fn audit(&self) -> giaoban_domain::audit::AuditActor {
-        giaoban_domain::audit::AuditActor::user(self.user.id, self.user.username.as_str())
     }
 }
 

@@ -81,11 +81,55 @@ impl AppError {
     /// safe), anything else is an internal error.
     pub fn session(context: &str, e: impl std::fmt::Display) -> AppError {
         let text = e.to_string();
-        match text.find(crate::auth::DATABASE_UNAVAILABLE) {
-            Some(at) => AppError::Store(StoreError::Unavailable(
-                text[at + crate::auth::DATABASE_UNAVAILABLE.len()..].to_owned(),
-            )),
+        match unavailable::read(&text) {
+            Some(m) => AppError::Store(StoreError::Unavailable(m.to_owned())),
             None => AppError::Internal(format!("{context}: {text}")),
+        }
+    }
+}
+
+/// A database that is unavailable (full disk, read-only, busy), carried through the session layer,
+/// which passes only text on: the session store writes the failure with [`mark`], and
+/// [`AppError::session`] finds it again with [`read`] to answer 503 with the database's message
+/// instead of an internal error. The marker is private to this module, so both ends agree on it.
+pub mod unavailable {
+    const MARKER: &str = "[database unavailable] ";
+
+    /// The text a session-store error carries for an unavailable database saying `message`.
+    pub fn mark(message: &str) -> String {
+        format!("{MARKER}{message}")
+    }
+
+    /// The database's message, if `text` (possibly wrapped by the session layers) carries one
+    /// written by [`mark`].
+    pub fn read(text: &str) -> Option<&str> {
+        text.find(MARKER).map(|at| &text[at + MARKER.len()..])
+    }
+}
+
+impl From<giaoban_app::Error> for AppError {
+    fn from(e: giaoban_app::Error) -> Self {
+        use giaoban_app::Error as E;
+        match e {
+            E::Forbidden => AppError::Forbidden,
+            E::NotFound => AppError::NotFound,
+            E::Invalid(errs) => AppError::Invalid(errs),
+            E::BadRequest { code, vi, en } => AppError::BadRequest { code, vi, en },
+            E::Conflict { code, vi, en } => AppError::Refused {
+                status: StatusCode::CONFLICT,
+                code,
+                vi,
+                en,
+            },
+            E::Busy { code, vi, en } => AppError::Refused {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code,
+                vi,
+                en,
+            },
+            E::PasswordsBusy => AppError::Busy,
+            E::Store(e) => AppError::Store(e),
+            E::Internal(m) => AppError::Internal(m),
         }
     }
 }
@@ -336,6 +380,33 @@ fn generic(status: StatusCode) -> ErrorInfo {
     }
 }
 
+/// The one error page of the site, for every page request that fails (called by
+/// [`render_errors`], which knows no session: a bare frame).
+fn error_page(lang: Lang, status: StatusCode, message: &str, info: &ErrorInfo) -> String {
+    #[derive(askama::Template)]
+    #[template(path = "error.html")]
+    struct ErrorPage<'a> {
+        c: crate::frame::Chrome,
+        status: u16,
+        message: &'a str,
+        fields: Vec<String>,
+    }
+    let page = ErrorPage {
+        c: crate::frame::Chrome::bare(lang, "/"),
+        status: status.as_u16(),
+        message,
+        fields: if info.fields.len() > 1 {
+            info.fields
+                .iter()
+                .map(|f| lang.pick(&f.vi, &f.en).to_owned())
+                .collect()
+        } else {
+            vec![]
+        },
+    };
+    askama::Template::render(&page).unwrap_or_else(|_| message.to_owned())
+}
+
 /// Renders errors in the request's language, as JSON for the API and as a page otherwise.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let lang = request_lang(req.headers(), req.uri());
@@ -390,7 +461,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         };
         (status, axum::Json(body)).into_response()
     } else {
-        let page = crate::pages::error_page(lang, status, message, &info);
+        let page = error_page(lang, status, message, &info);
         (status, Html(page)).into_response()
     };
     // Keep the headers the handler set for the client (e.g. Retry-After), not its body type.

@@ -3,28 +3,38 @@
 //!
 //! Layers, outermost first: request id and tracing → security headers → body limit → error
 //! rendering (language-aware) → sessions and sign-in → CSRF → handlers.
+//!
+//! The handlers live in `features/<feature>/` (pages, API, templates of one part of the site); the
+//! modules at this level are what they share: [`state`], [`auth`], [`throttle`], [`csrf`],
+//! [`error`] (with the one error page), [`i18n`], [`once`], [`frame`] and [`layout`] (what every
+//! page shows), [`form`] (reading and showing forms), [`api`] (what the JSON API shares). This file
+//! only wires them: it merges the features' routers under the layers.
 
 pub mod api;
 pub mod auth;
-pub mod channels;
 pub mod csrf;
 pub mod error;
+pub mod features;
+pub mod form;
+pub mod frame;
 pub mod i18n;
-pub mod inbox;
-pub mod limits;
-pub mod ocop;
+pub mod layout;
 pub mod once;
-pub mod pages;
-pub mod period_reports;
-pub mod programmes;
-pub mod readers;
-pub mod reports;
-pub mod work;
+pub mod state;
+pub mod throttle;
+
+pub use state::{AppState, WebConfig};
+
+// The use cases the handlers call live in the app crate (no HTTP there); the web layer names them
+// by these paths.
+pub use giaoban_app::{
+    channels, inbox, limits, ocop, period_reports, programmes, readers, reports, today,
+    vn_time_zone, work,
+};
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -38,88 +48,12 @@ use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::auth::{Backend, DbSessionStore, PasswordWork, SignInLimits, SignInThrottle};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::auth::{Backend, DbSessionStore, PasswordWork};
 use crate::error::AppError;
-
-/// The time zone of every date a person sees or types (Asia/Ho_Chi_Minh, from the bundled tzdb so it
-/// works on machines without zoneinfo).
-pub fn vn_time_zone() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap_or(jiff::tz::TimeZone::UTC)
-}
-
-/// Today's date in Vietnam.
-pub fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned_datetime(vn_time_zone())
-        .date()
-}
-
-/// Settings of the web layer.
-#[derive(Debug, Clone)]
-pub struct WebConfig {
-    /// Mark cookies `Secure` (set when served behind TLS).
-    pub secure_cookies: bool,
-    /// A session ends after this long without requests.
-    pub session_idle: Duration,
-    /// A signed-in request renews its session (stored expiry and cookie) when the last renewal is
-    /// this old: activity keeps a session alive at one write per user per this interval.
-    pub session_renew: Duration,
-    /// Largest request body accepted.
-    pub body_limit: usize,
-    /// Failed sign-ins per username and client address before a lock, and the lock's length.
-    pub sign_in_max_failures: u32,
-    pub sign_in_lock: Duration,
-    /// Failed sign-ins from one client address (over all usernames) before the address is locked.
-    pub sign_in_address_max_failures: u32,
-    /// Failed sign-ins on one username (from all addresses) before each further check waits,
-    /// doubling from one second up to `sign_in_backoff_max`.
-    pub sign_in_account_free_failures: u32,
-    pub sign_in_backoff_max: Duration,
-    /// Password checks and hashes (argon2, 19 MiB each) run at once, and how long a request
-    /// waits for a turn before it is answered 503.
-    pub password_checks: usize,
-    pub password_check_wait: Duration,
-    /// Take the client's address from the last `X-Forwarded-For` entry (set only behind a proxy
-    /// that adds it; otherwise a client could choose the address it is counted under).
-    pub trust_forwarded_for: bool,
-    /// How reminders and office messages leave the system (e-mail, Telegram), and the bell of the
-    /// sender that delivers them ([`channels::spawn_sender`]). None by default: kept in the app.
-    pub channels: Arc<channels::Channels>,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            secure_cookies: false,
-            session_idle: Duration::from_secs(8 * 3600),
-            session_renew: Duration::from_secs(5 * 60),
-            body_limit: 2 * 1024 * 1024,
-            sign_in_max_failures: 5,
-            sign_in_lock: Duration::from_secs(15 * 60),
-            sign_in_address_max_failures: 30,
-            sign_in_account_free_failures: 50,
-            sign_in_backoff_max: Duration::from_secs(60),
-            password_checks: std::thread::available_parallelism()
-                .map_or(2, std::num::NonZero::get)
-                .saturating_mul(2),
-            password_check_wait: Duration::from_secs(3),
-            trust_forwarded_for: false,
-            channels: Arc::default(),
-        }
-    }
-}
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub config: Arc<WebConfig>,
-    pub throttle: SignInThrottle,
-    pub passwords: PasswordWork,
-    pub readers: Arc<readers::ReaderCache>,
-    /// Uploads and long texts are read a few at a time, off the async workers.
-    pub heavy: Arc<limits::HeavyWork>,
-}
+use crate::features as f;
+use crate::throttle::{SignInLimits, SignInThrottle};
 
 pub const SESSION_COOKIE: &str = "giaoban_session";
 
@@ -165,7 +99,10 @@ fn logged_path(path: &str) -> &str {
 
 /// Builds the whole application and returns its state too (tests read the sign-in counters).
 pub fn app_with_state(store: Store, config: WebConfig) -> Result<(Router, AppState), AppError> {
-    let passwords = PasswordWork::new(config.password_checks, config.password_check_wait);
+    let app = giaoban_app::App::new(store.clone(), config.channels.clone()).with_passwords(
+        PasswordWork::new(config.password_checks, config.password_check_wait),
+    );
+    let passwords = app.passwords.clone();
     let state = AppState {
         throttle: SignInThrottle::new(SignInLimits {
             per_pair: config.sign_in_max_failures.max(1),
@@ -174,11 +111,8 @@ pub fn app_with_state(store: Store, config: WebConfig) -> Result<(Router, AppSta
             backoff_max: config.sign_in_backoff_max,
             window: config.sign_in_lock,
         }),
-        passwords: passwords.clone(),
-        store: store.clone(),
+        app,
         config: Arc::new(config.clone()),
-        readers: Arc::default(),
-        heavy: Arc::default(),
     };
     let idle = tower_sessions::cookie::time::Duration::seconds(
         i64::try_from(config.session_idle.as_secs()).unwrap_or(8 * 3600),
@@ -192,10 +126,10 @@ pub fn app_with_state(store: Store, config: WebConfig) -> Result<(Router, AppSta
     let auth = AuthManagerLayerBuilder::new(Backend::new(store, passwords)?, sessions).build();
 
     let hsts = config.secure_cookies;
-    let (api_router, openapi) = api::router().split_for_parts();
+    let (api_router, openapi) = api_router().split_for_parts();
     let openapi = Arc::new(openapi);
     let router = Router::new()
-        .merge(pages::router())
+        .merge(pages_router())
         .merge(api_router)
         .route(
             "/api/v1/openapi.json",
@@ -214,8 +148,8 @@ pub fn app_with_state(store: Store, config: WebConfig) -> Result<(Router, AppSta
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
-        .merge(pages::public_router())
-        .route("/calendar/{token}", axum::routing::get(calendar_feed))
+        .merge(f::session::public())
+        .merge(f::work::public())
         .layer(middleware::from_fn(error::render_errors))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -264,19 +198,35 @@ pub fn app_with_state(store: Store, config: WebConfig) -> Result<(Router, AppSta
     Ok((router, state))
 }
 
-/// The iCalendar feed behind a user's secret (no session: calendar applications fetch it alone).
-async fn calendar_feed(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    axum::extract::Path(token): axum::extract::Path<String>,
-) -> Result<impl axum::response::IntoResponse, AppError> {
-    let body = work::calendar_feed(&state, &token).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, giaoban_documents::ics::CONTENT_TYPE),
-            (header::CACHE_CONTROL, "private, max-age=300"),
-        ],
-        body,
-    ))
+/// The pages of every feature (they need a session: the session and CSRF layers apply).
+fn pages_router() -> Router<AppState> {
+    Router::new()
+        .merge(f::session::router())
+        .merge(f::directory::router())
+        .merge(f::extract::router())
+        .merge(f::work::router())
+        .merge(f::inbox::router())
+        .merge(f::reports::router())
+        .merge(f::period_reports::router())
+        .merge(f::programmes::router())
+        .merge(f::ocop::router())
+}
+
+/// The JSON API of every feature, with its OpenAPI document (committed as `openapi.json`).
+pub fn api_router() -> OpenApiRouter<AppState> {
+    let mut router = api::base()
+        .merge(f::session::api())
+        .merge(f::directory::api())
+        .merge(f::channels::api())
+        .merge(f::extract::api())
+        .merge(f::inbox::api())
+        .merge(f::work::api())
+        .merge(f::reports::api())
+        .merge(f::period_reports::api())
+        .merge(f::programmes::api())
+        .merge(f::ocop::api());
+    api::document_common_refusals(router.get_openapi_mut());
+    router
 }
 
 /// Serves the application on a bound listener until `shutdown` completes, then finishes the

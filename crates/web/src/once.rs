@@ -14,9 +14,9 @@ use axum::http::{HeaderMap, StatusCode};
 use giaoban_storage::form_keys::FormKeyClaim;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::auth::CurrentActor;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// The longest key accepted (a page's key is 64 hex digits; API clients often send a UUID).
 const MAX_KEY: usize = 200;
@@ -67,7 +67,7 @@ pub fn header_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
 }
 
 /// Runs `make` once per (user, key): without a key it just runs it.
-pub async fn once<T, F, Fut>(
+pub async fn once<T, E, F, Fut>(
     state: &AppState,
     me: &CurrentActor,
     key: Option<&str>,
@@ -77,10 +77,11 @@ pub async fn once<T, F, Fut>(
 ) -> Result<Made<T>, AppError>
 where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<T, AppError>>,
+    Fut: Future<Output = Result<T, E>>,
+    AppError: From<E>,
 {
     let Some(key) = key else {
-        return make().await.map(Made::New);
+        return make().await.map(Made::New).map_err(AppError::from);
     };
     let user = me.actor.user_id;
     match state.store.form_key_claim(user, key, kind).await? {
@@ -105,7 +106,7 @@ where
             });
         }
     }
-    match make().await {
+    match make().await.map_err(AppError::from) {
         Ok(t) => {
             state.store.form_key_settle(user, key, id_of(&t)).await?;
             Ok(Made::New(t))
@@ -117,28 +118,4 @@ where
     }
 }
 
-/// The hash a read document is recognised by: SHA-256 of its text in NFC with every run of
-/// whitespace made one space and the ends trimmed.
-pub fn text_hash(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    use unicode_normalization::UnicodeNormalization;
-    let nfc: String = text.nfc().collect();
-    let collapsed = nfc.split_whitespace().collect::<Vec<_>>().join(" ");
-    Sha256::digest(collapsed.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// A document number as it is compared: "2/TB-UBND", upper case, no spaces; none without a number.
-pub fn number_key(x: &giaoban_vntext::extract::Extraction) -> Option<String> {
-    let n = x.document.number.as_ref()?;
-    let num = n.number?;
-    let symbol: String = n
-        .symbol
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase();
-    Some(format!("{num}/{symbol}"))
-}
+pub use giaoban_app::work::{number_key, text_hash};

@@ -482,7 +482,7 @@ async fn every_operation_role_and_relation() {
             .create_period_report(
                 &sys,
                 unit,
-                "2023Q1",
+                giaoban_domain::period::Period::quarter(2023, 1).expect("period"),
                 "2023-03-28",
                 &giaoban_domain::period_report::ReportContent {
                     subject: "Báo cáo quý I".into(),

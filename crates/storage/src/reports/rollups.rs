@@ -18,12 +18,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use giaoban_domain::indicator::{Figure, IndicatorId, PlanTarget};
+use giaoban_domain::period::Period;
 use giaoban_domain::unit::UnitId;
 use uuid::Uuid;
 
 use super::AggregateRow;
 use super::sets::rows_of;
-use crate::{Result, Store, read_tx, with_pool};
+use crate::{Conn, Result, Store, on_conn, read_tx, with_pool};
 
 /// Revisions whose changes stay recorded; a kept copy older than that is read again whole.
 pub(crate) const CHANGES_KEPT: i64 = 1024;
@@ -91,78 +92,82 @@ fn changes_between(
         .collect()
 }
 
-/// Reads the changes recorded after revision `$from` up to `$to` through `$tx` (see
+/// Reads the changes recorded after revision `from` up to `to` through `conn` (see
 /// [`changes_between`]).
-macro_rules! changes_since {
-    ($tx:expr, $from:expr, $to:expr) => {{
-        let (from, to): (i64, i64) = ($from, $to);
-        let rows: Vec<(i64, String, Option<Uuid>, Option<String>)> = sqlx::query_as(
+async fn changes_since<'c>(
+    conn: impl Into<Conn<'c>>,
+    from: i64,
+    to: i64,
+) -> Result<Option<Vec<RollupChange>>> {
+    let rows: Vec<(i64, String, Option<Uuid>, Option<String>)> = on_conn!(conn.into(), ex => {
+        sqlx::query_as(
             "SELECT revision, kind, unit_id, scope FROM rollup_changes \
              WHERE revision > $1 AND revision <= $2",
         )
         .bind(from)
         .bind(to)
-        .fetch_all(&mut *$tx)
-        .await?;
-        changes_between(rows, from, to)
-    }};
+        .fetch_all(ex)
+        .await?
+    });
+    Ok(changes_between(rows, from, to))
 }
 
-/// Reads the aggregates of `$units` × `$periods` through `$ex`.
-macro_rules! read_aggregates {
-    ($ex:expr, $units:expr, $periods:expr) => {{
-        let (units, periods): (&[UnitId], &[String]) = ($units, $periods);
-        let up = (0..units.len())
-            .map(|i| format!("${}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let pp = (0..periods.len())
-            .map(|i| format!("${}", i + 1 + units.len()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT unit_id, period, totals FROM aggregate_sets \
-             WHERE unit_id IN ({up}) AND period IN ({pp})"
-        );
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for u in units {
-            q = q.bind(u.0);
-        }
-        for p in periods {
-            q = q.bind(p.as_str());
-        }
-        let sets: Vec<(Uuid, String, Vec<u8>)> = q.fetch_all(&mut *$ex).await?;
-        rows_of(sets)?
-    }};
+/// Reads the aggregates of `units` × `periods` through `conn`.
+async fn read_aggregates<'c>(
+    conn: impl Into<Conn<'c>>,
+    units: &[UnitId],
+    periods: &[String],
+) -> Result<Vec<AggregateRow>> {
+    let up = (0..units.len())
+        .map(|i| format!("${}", i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let pp = (0..periods.len())
+        .map(|i| format!("${}", i + 1 + units.len()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT unit_id, period, totals FROM aggregate_sets \
+         WHERE unit_id IN ({up}) AND period IN ({pp})"
+    );
+    let sets: Vec<(Uuid, String, Vec<u8>)> = on_conn!(conn.into(), ex => {
+        let q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        let q = units.iter().fold(q, |q, u| q.bind(u.0));
+        let q = periods.iter().fold(q, |q, p| q.bind(p.as_str()));
+        q.fetch_all(ex).await?
+    });
+    rows_of(sets)
 }
 
-/// Reads the targets of `$units` for the year `$year` through `$ex`.
-macro_rules! read_targets {
-    ($ex:expr, $year:expr, $units:expr) => {{
-        let (year, units): (i16, &[UnitId]) = ($year, $units);
-        let placeholders = (0..units.len())
-            .map(|i| format!("${}", i + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT year, unit_id, indicator_id, value, note FROM plan_targets \
-             WHERE year = $1 AND unit_id IN ({placeholders})"
-        );
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(i64::from(year));
-        for u in units {
-            q = q.bind(u.0);
-        }
-        let rows: Vec<(i64, Uuid, Uuid, i64, Option<String>)> = q.fetch_all(&mut *$ex).await?;
-        rows.into_iter()
-            .map(|(y, u, i, v, note)| PlanTarget {
-                year: i16::try_from(y).unwrap_or(year),
-                unit_id: UnitId(u),
-                indicator_id: IndicatorId(i),
-                value: Figure::from_scaled(v),
-                note,
-            })
-            .collect::<Vec<_>>()
-    }};
+/// Reads the targets of `units` for the year `year` through `conn`.
+async fn read_targets<'c>(
+    conn: impl Into<Conn<'c>>,
+    year: i16,
+    units: &[UnitId],
+) -> Result<Vec<PlanTarget>> {
+    let placeholders = (0..units.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT year, unit_id, indicator_id, value, note FROM plan_targets \
+         WHERE year = $1 AND unit_id IN ({placeholders})"
+    );
+    let rows: Vec<(i64, Uuid, Uuid, i64, Option<String>)> = on_conn!(conn.into(), ex => {
+        let q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(i64::from(year));
+        let q = units.iter().fold(q, |q, u| q.bind(u.0));
+        q.fetch_all(ex).await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(y, u, i, v, note)| PlanTarget {
+            year: i16::try_from(y).unwrap_or(year),
+            unit_id: UnitId(u),
+            indicator_id: IndicatorId(i),
+            value: Figure::from_scaled(v),
+            note,
+        })
+        .collect())
 }
 
 /// The kept roll-up reads of a store (see the module's documentation).
@@ -311,11 +316,14 @@ impl Store {
     pub async fn aggregates(
         &self,
         units: &[UnitId],
-        periods: &[String],
+        periods: &[Period],
     ) -> Result<Vec<AggregateRow>> {
         if units.is_empty() || periods.is_empty() {
             return Ok(Vec::new());
         }
+        // The stored text of each period: the key of the kept copy and of the changes.
+        let periods: Vec<String> = periods.iter().map(Period::code).collect();
+        let periods = periods.as_slice();
         let key: AggregateKey = (units.iter().map(|u| u.0).collect(), periods.to_vec());
         let kept = match self.kept_read(|k| &mut k.aggregates, &key).await? {
             Ok(rows) => return Ok(rows),
@@ -326,7 +334,7 @@ impl Store {
             let mut rows = None;
             if let Some((r, kept_rows)) = &kept
                 && (1..=CHANGES_KEPT).contains(&(revision - r))
-                && let Some(changes) = changes_since!(tx, *r, revision)
+                && let Some(changes) = changes_since(&mut *tx, *r, revision).await?
             {
                 let pairs: HashSet<(UnitId, &str)> = changes
                     .iter()
@@ -356,14 +364,14 @@ impl Store {
                     }
                     rows = Some(Arc::new(patched(
                         kept_rows,
-                        |a| pairs.contains(&(a.unit_id, a.period.as_str())),
+                        |a| pairs.contains(&(a.unit_id, a.period.code().as_str())),
                         fresh,
                     )));
                 }
             }
             let rows = match rows {
                 Some(rows) => rows,
-                None => Arc::new(read_aggregates!(tx, units, periods)),
+                None => Arc::new(read_aggregates(&mut *tx, units, periods).await?),
             };
             (revision, rows)
         });
@@ -386,7 +394,7 @@ impl Store {
             let mut rows = None;
             if let Some((r, kept_rows)) = &kept
                 && (1..=CHANGES_KEPT).contains(&(revision - r))
-                && let Some(changes) = changes_since!(tx, *r, revision)
+                && let Some(changes) = changes_since(&mut *tx, *r, revision).await?
             {
                 let touched: Vec<UnitId> = changes
                     .iter()
@@ -400,7 +408,7 @@ impl Store {
                 if touched.is_empty() {
                     rows = Some(Arc::clone(kept_rows));
                 } else if touched.len() <= PAIRS_READ_AGAIN {
-                    let fresh = read_targets!(tx, year, &touched);
+                    let fresh = read_targets(&mut *tx, year, &touched).await?;
                     rows = Some(Arc::new(patched(
                         kept_rows,
                         |t| touched.contains(&t.unit_id),
@@ -410,7 +418,7 @@ impl Store {
             }
             let rows = match rows {
                 Some(rows) => rows,
-                None => Arc::new(read_targets!(tx, year, units)),
+                None => Arc::new(read_targets(&mut *tx, year, units).await?),
             };
             (revision, rows)
         });

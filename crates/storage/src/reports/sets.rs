@@ -9,11 +9,13 @@
 //! (indicator, sum, count, min, max) in scaled integers, encoded with postcard.
 
 use giaoban_domain::indicator::{Aggregate, Figure, IndicatorId};
+use giaoban_domain::period::Period;
 use giaoban_domain::unit::UnitId;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::AggregateRow;
+use crate::convert::period_from_db;
 use crate::{Result, StoreError};
 
 /// The total of one indicator's counted figures.
@@ -109,10 +111,10 @@ impl Totals {
     }
 
     /// The totals as aggregate rows of `unit` and `period`.
-    pub fn into_rows(self, unit: UnitId, period: &str) -> impl Iterator<Item = AggregateRow> + '_ {
+    pub fn into_rows(self, unit: UnitId, period: Period) -> impl Iterator<Item = AggregateRow> {
         self.0.into_iter().map(move |t| AggregateRow {
             indicator_id: IndicatorId(t.indicator),
-            period: period.to_owned(),
+            period,
             unit_id: unit,
             aggregate: Aggregate {
                 sum: Figure::from_wide_sum(t.sum),
@@ -172,7 +174,8 @@ impl Figures {
 pub(crate) fn rows_of(sets: Vec<(Uuid, String, Vec<u8>)>) -> Result<Vec<AggregateRow>> {
     let mut rows = Vec::new();
     for (unit, period, bytes) in sets {
-        rows.extend(Totals::decode(&bytes)?.into_rows(UnitId(unit), &period));
+        let period = period_from_db(&period)?;
+        rows.extend(Totals::decode(&bytes)?.into_rows(UnitId(unit), period));
     }
     Ok(rows)
 }
@@ -185,6 +188,10 @@ mod tests {
         Uuid::from_u128(n)
     }
 
+    fn period(code: &str) -> Period {
+        Period::parse(code).expect("period")
+    }
+
     #[test]
     fn totals_fold_figures_as_the_domain_does_and_read_back_as_written() {
         let mut t = Totals::default();
@@ -193,7 +200,7 @@ mod tests {
         }
         let back = Totals::decode(&t.encode().expect("encode")).expect("decode");
         assert_eq!(back, t);
-        let rows: Vec<AggregateRow> = back.into_rows(UnitId(id(9)), "202303").collect();
+        let rows: Vec<AggregateRow> = back.into_rows(UnitId(id(9)), period("202303")).collect();
         let order: Vec<IndicatorId> = rows.iter().map(|r| r.indicator_id).collect();
         assert_eq!(order, [1, 2, 3].map(|n| IndicatorId(id(n))));
         let of = |vs: &[i64]| Aggregate::of(vs.iter().map(|v| Figure::from_scaled(*v)));
@@ -202,7 +209,7 @@ mod tests {
         assert_eq!(rows[2].aggregate, of(&[50, 20, 80]));
         assert!(
             rows.iter()
-                .all(|r| r.period == "202303" && r.unit_id == UnitId(id(9)))
+                .all(|r| r.period == period("202303") && r.unit_id == UnitId(id(9)))
         );
     }
 
@@ -277,12 +284,18 @@ mod tests {
         t.add(id(1), 5);
         let back = Totals::decode(&t.encode().expect("encode")).expect("decode");
         assert_eq!(back, t);
-        let rows: Vec<AggregateRow> = back.clone().into_rows(UnitId(id(9)), "2023Q1").collect();
+        let rows: Vec<AggregateRow> = back
+            .clone()
+            .into_rows(UnitId(id(9)), period("2023Q1"))
+            .collect();
         assert_eq!(rows[0].aggregate.sum, Figure::from_scaled(i64::MAX));
         // Taking the huge figure back leaves the exact total of the others.
         let mut t = back;
         t.take(id(1), i64::MAX - 1);
-        let rows: Vec<AggregateRow> = t.clone().into_rows(UnitId(id(9)), "2023Q1").collect();
+        let rows: Vec<AggregateRow> = t
+            .clone()
+            .into_rows(UnitId(id(9)), period("2023Q1"))
+            .collect();
         assert_eq!(rows[0].aggregate.sum, Figure::from_scaled(7));
         let bytes = t.encode().expect("encode");
         assert!(matches!(

@@ -17,11 +17,10 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use super::{
-    DueColumns, PARTS, PartRow, Reads, SET_DUE_COLUMNS, TASK_COLUMNS, TaskFilter, TaskRow,
-    assemble, filter_select, filter_sql, with_picked,
+    Picked, Reads, TaskFilter, bind_filter, filter_select, filter_sql, load_tasks, refresh_due,
 };
 use crate::convert::{date_to_db, ts_from_db, ts_to_db};
-use crate::{Result, Store, StoreError, with_pool, write_tx};
+use crate::{Binds, Result, Store, StoreError, with_pool, write_tx};
 
 /// The moment tasks are classified at, with the day from which a deadline counts as "due soon".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,18 +183,14 @@ fn selection_sql(sel: &TaskSelection, cols: &str, reads: Reads) -> String {
     sql
 }
 
-/// Binds a selection's parameters (see [`selection_sql`]) to `$q`.
-macro_rules! bind_selection {
-    ($q:expr, $sel:expr, $period:expr) => {{
-        let sel: &TaskSelection = $sel;
-        let period: &PeriodBinds = $period;
-        bind_filter!($q, &sel.filter)
-            .bind(ts_to_db(sel.clock.as_of))
-            .bind(sel.clock.soon_day)
-            .bind(period.first_day)
-            .bind(period.last_day)
-            .bind(period.last_date)
-    }};
+/// Binds a selection's parameters (see [`selection_sql`]) to `q`.
+fn bind_selection<'q, Q: Binds<'q>>(q: Q, sel: &TaskSelection, period: &PeriodBinds) -> Q {
+    bind_filter(q, &sel.filter)
+        .bind(ts_to_db(sel.clock.as_of))
+        .bind(sel.clock.soon_day)
+        .bind(period.first_day)
+        .bind(period.last_day)
+        .bind(period.last_date)
 }
 
 struct PeriodBinds {
@@ -282,7 +277,7 @@ impl Store {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows: Vec<KeyRow> = with_pool!(self, pool => {
             let q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-            bind_selection!(q, sel, &period).bind(limit).fetch_all(pool).await?
+            bind_selection(q, sel, &period).bind(limit).fetch_all(pool).await?
         });
         // No row: the selection is empty (the limit is at least 1).
         let total = rows
@@ -307,7 +302,7 @@ impl Store {
         let period = PeriodBinds::of(sel)?;
         let n: i64 = with_pool!(self, pool => {
             let q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
-            bind_selection!(q, sel, &period).fetch_one(pool).await?
+            bind_selection(q, sel, &period).fetch_one(pool).await?
         });
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -326,7 +321,7 @@ impl Store {
         let period = PeriodBinds::of(sel)?;
         let rows: Vec<TallyRow> = with_pool!(self, pool => {
             let q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-            bind_selection!(q, sel, &period).fetch_all(pool).await?
+            bind_selection(q, sel, &period).fetch_all(pool).await?
         });
         rows.into_iter()
             .map(|r| {
@@ -351,7 +346,7 @@ impl Store {
             );
             let found = with_pool!(self, pool => {
                 let mut conn = pool.acquire().await?;
-                load_tasks!(conn, &sub, q => chunk.iter().fold(q, |q, id| q.bind(id.0)))?
+                load_tasks(&mut *conn, &sub, Picked::Ids(chunk)).await?
             });
             out.extend(found);
         }
@@ -375,7 +370,7 @@ impl Store {
         );
         let ids: Vec<Uuid> = with_pool!(self, pool => {
             let q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
-            bind_filter!(q, filter).fetch_all(pool).await?
+            bind_filter(q, filter).fetch_all(pool).await?
         });
         Ok(ids.into_iter().map(TaskId).collect())
     }
@@ -388,9 +383,9 @@ impl Store {
         let mut filled = 0;
         loop {
             let n = write_tx!(self, tx => {
-                let batch = load_tasks!(tx, BATCH, q => q)?;
+                let batch = load_tasks(&mut *tx, BATCH, Picked::Unbound).await?;
                 for task in &batch {
-                    refresh_due!(tx, task);
+                    refresh_due(&mut *tx, task).await?;
                 }
                 batch.len()
             });

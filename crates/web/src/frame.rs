@@ -1,0 +1,40 @@
+//! The frame of every page (menu, signed-in user, language, CSRF token) as the templates read it
+//! (`base.html`). Plain data: the layout module fills it for a request, the error page fills it
+//! bare.
+
+use giaoban_app::inbox::InboxCounts;
+use giaoban_domain::Lang;
+
+use crate::i18n::{InboxTexts, Texts, inbox_texts, texts};
+
+/// What every page's frame needs.
+pub struct Chrome {
+    pub t: &'static Texts,
+    /// The texts of the inbox (its menu entry, its page, the home page's block).
+    pub inbox_t: &'static InboxTexts,
+    pub user: Option<NavUser>,
+    pub csrf: String,
+    pub path: String,
+}
+
+pub struct NavUser {
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub may_list_users: bool,
+    pub may_audit: bool,
+    /// What waits for the user (the menu's badge, the home page's block).
+    pub inbox: InboxCounts,
+}
+
+impl Chrome {
+    /// The frame of a page shown without a session (the error page): no user, no form token.
+    pub fn bare(lang: Lang, path: &str) -> Chrome {
+        Chrome {
+            t: texts(lang),
+            inbox_t: inbox_texts(lang),
+            user: None,
+            csrf: String::new(),
+            path: path.to_owned(),
+        }
+    }
+}
