@@ -1082,11 +1082,11 @@ pub async fn rollup_rows(
     lang: Lang,
 ) -> Result<Vec<RollupRow>, Error> {
     // Every period the table needs, read in one query.
-    let aggs: HashMap<(IndicatorId, String), Aggregate> = store
+    let aggs: HashMap<(IndicatorId, Period), Aggregate> = store
         .aggregates(&[unit], &rollup_table_periods(period))
         .await?
         .into_iter()
-        .map(|a| ((a.indicator_id, a.period.code()), a.aggregate))
+        .map(|a| ((a.indicator_id, a.period), a.aggregate))
         .collect();
     let targets: HashMap<IndicatorId, Figure> = store
         .targets(period.year(), &[unit])
@@ -1097,7 +1097,7 @@ pub async fn rollup_rows(
     let lines = rollup_table(
         indicators,
         period,
-        |id, p| aggs.get(&(id, p.code())).copied(),
+        |id, p| aggs.get(&(id, p)).copied(),
         |id| targets.get(&id).copied(),
     );
     Ok(lines
