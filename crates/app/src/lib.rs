@@ -2,7 +2,8 @@
 //! for, with its access check. Nothing here knows HTTP: the web crate maps [`Error`] to a status
 //! and a page or a JSON body, and the command line to an exit code.
 //!
-//! A use case takes the server's [`App`] (the store and the message channels) and the [`Caller`]
+//! A use case takes the server's [`App`] (the store, the message channels, the gates of heavy
+//! work and the [`Clock`]) and the [`Caller`]
 //! (who asks, with their access scope); jobs that run for nobody in particular (reminder sweeps,
 //! the sender of messages) take the store and the channels alone.
 

@@ -450,10 +450,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         NoticeFileFormat::Docx => giaoban_app::work::NoticeFormat::Docx,
                         NoticeFileFormat::Pdf => giaoban_app::work::NoticeFormat::Pdf,
                     };
-                    let file = match giaoban_app::Caller::by_username(&store, &as_user).await {
-                        Ok(me) => giaoban_app::work::notice_file(&app, &me, id, format).await,
-                        Err(e) => Err(e),
-                    };
+                    let me = export_caller(&store, &as_user, lang).await?;
+                    let file = giaoban_app::work::notice_file(&app, &me, id, format).await;
                     (file, out)
                 }
                 ExportWhat::Report {
@@ -468,10 +466,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         ReportFileFormat::Pdf => ReportFormat::Pdf,
                         ReportFileFormat::Xlsx => ReportFormat::Xlsx,
                     };
-                    let file = match giaoban_app::Caller::by_username(&store, &as_user).await {
-                        Ok(me) => giaoban_app::period_reports::file(&app, &me, id, format).await,
-                        Err(e) => Err(e),
-                    };
+                    let me = export_caller(&store, &as_user, lang).await?;
+                    let file = giaoban_app::period_reports::file(&app, &me, id, format).await;
                     (file, out)
                 }
             };
@@ -608,6 +604,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+    }
+}
+
+/// The account `export --as USERNAME` acts as: an unknown or inactive account is named in the
+/// message rather than reported as a missing document.
+async fn export_caller(
+    store: &Store,
+    username: &str,
+    lang: Lang,
+) -> anyhow::Result<giaoban_app::Caller> {
+    match giaoban_app::Caller::by_username(store, username).await {
+        Ok(me) => Ok(me),
+        Err(giaoban_app::Error::NotFound) => Err(anyhow::anyhow!(
+            "{} «{username}»",
+            lang.pick(
+                "Không có tài khoản đang hoạt động tên",
+                "No active account named"
+            )
+        )),
+        Err(e) => Err(anyhow::anyhow!("{}", e.message(lang))),
     }
 }
 

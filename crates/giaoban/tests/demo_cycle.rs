@@ -139,45 +139,30 @@ async fn demo_tasks_from_the_seeds_as_of_28_march_2023() {
     assert_eq!(r.status(), 403);
 
     // The notice out as files, from the command line (while the server runs).
+    let demo = dir.path().join("demo");
+    let export = |notice: &str, account: &str, format: &str, out: &std::path::Path| {
+        std::process::Command::new(common::BIN)
+            .args([
+                "export", "notice", notice, "--as", account, "--format", format,
+            ])
+            .arg("--out")
+            .arg(out)
+            .env("GIAOBAN_DATA_DIR", &demo)
+            .env_remove("GIAOBAN_DATABASE_URL")
+            .output()
+            .expect("export")
+    };
     for (format, magic) in [("pdf", &b"%PDF"[..]), ("docx", &b"PK"[..])] {
         let out = dir.path().join(format!("thong-bao.{format}"));
-        let status = std::process::Command::new(common::BIN)
-            .args([
-                "export",
-                "notice",
-                notice_id,
-                "--as",
-                "camthuy.chutich",
-                "--format",
-                format,
-                "--out",
-                out.to_str().expect("path"),
-            ])
-            .env("GIAOBAN_DATA_DIR", dir.path().join("demo"))
-            .env_remove("GIAOBAN_DATABASE_URL")
-            .status()
-            .expect("export");
-        assert!(status.success(), "export {format}");
+        let done = export(notice_id, "camthuy.chutich", format, &out);
+        assert!(done.status.success(), "export {format}: {done:?}");
         let bytes = std::fs::read(&out).expect("file");
         assert!(bytes.starts_with(magic), "{format}");
     }
     // The command line acts as a named person with that person's access: Thạch Hà's chair may not
     // take Cẩm Thủy's notice out, and nothing is written.
     let refused = dir.path().join("not-mine.pdf");
-    let out = std::process::Command::new(common::BIN)
-        .args([
-            "export",
-            "notice",
-            notice_id,
-            "--as",
-            "thachha.chutich",
-            "--out",
-            refused.to_str().expect("path"),
-        ])
-        .env("GIAOBAN_DATA_DIR", dir.path().join("demo"))
-        .env_remove("GIAOBAN_DATABASE_URL")
-        .output()
-        .expect("export");
+    let out = export(notice_id, "thachha.chutich", "pdf", &refused);
     assert!(
         !out.status.success(),
         "another district's chair exported the notice"
@@ -185,21 +170,24 @@ async fn demo_tasks_from_the_seeds_as_of_28_march_2023() {
     assert!(!refused.exists());
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("không có quyền"), "{said}");
+    // An unknown account is named, not taken for a missing notice.
+    let out = export(
+        notice_id,
+        "khong.co.ai",
+        "pdf",
+        &dir.path().join("nobody.pdf"),
+    );
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("«khong.co.ai»"), "{said}");
     // An unknown notice: a message, not a panic.
-    let out = std::process::Command::new(common::BIN)
-        .args([
-            "export",
-            "notice",
-            "01800000-0000-7000-8000-000000000000",
-            "--as",
-            "camthuy.chutich",
-            "--out",
-            dir.path().join("none.pdf").to_str().expect("path"),
-        ])
-        .env("GIAOBAN_DATA_DIR", dir.path().join("demo"))
-        .env_remove("GIAOBAN_DATABASE_URL")
-        .output()
-        .expect("export");
+    let unknown = "01800000-0000-7000-8000-000000000000";
+    let out = export(
+        unknown,
+        "camthuy.chutich",
+        "pdf",
+        &dir.path().join("none.pdf"),
+    );
     assert!(!out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 

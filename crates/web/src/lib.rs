@@ -25,8 +25,8 @@ pub mod throttle;
 
 pub use state::{AppState, WebConfig};
 
-// The use cases the handlers call live in the app crate (no HTTP there); the web layer names them
-// by these paths.
+// The use cases live in the app crate (no HTTP there) and the handlers name them as
+// `giaoban_app::…`; these paths stay for the web tests, which reach them through this crate.
 pub use giaoban_app::{
     channels, inbox, limits, ocop, period_reports, programmes, readers, reports, today,
     vn_time_zone, work,
