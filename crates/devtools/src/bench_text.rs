@@ -226,3 +226,149 @@ pub async fn run(p: &Params, lang: Lang) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// One line of `n` clauses, each a task with its units, an action and a deadline, after the
+/// notice's date line: the shape of a notice pasted without its line breaks.
+pub fn task_line(n: usize) -> String {
+    let mut s = String::from("Cẩm Thủy, ngày 24 tháng 3 năm 2023. Kết luận cuộc họp: ");
+    for i in 0..n {
+        s.push_str(&format!(
+            "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp với UBND các xã rà soát hồ sơ đợt {} \
+             trước ngày {}/{}/2023; ",
+            i + 1,
+            i % 28 + 1,
+            i % 12 + 1
+        ));
+    }
+    s
+}
+
+/// One line of `n` figures in a clause that never ends (no '.', ';' or ','), as a table pasted
+/// without its cells' breaks reads.
+pub fn figure_line(n: usize) -> String {
+    let mut s = String::from("Cẩm Thủy, ngày 24 tháng 3 năm 2023. Kết quả ");
+    for i in 0..n {
+        s.push_str(&format!(
+            "xã {} thu hoạch 5.466,32 tấn lúa tăng 12% so với cùng kỳ ",
+            i + 1
+        ));
+    }
+    s
+}
+
+/// The seeds with their line breaks made spaces, repeated to `bytes` (cut on a character).
+pub fn one_line(bytes: usize) -> String {
+    let mut s = String::with_capacity(bytes + 4096);
+    let mut i = 0;
+    while s.len() < bytes {
+        for c in SEEDS[i % SEEDS.len()].chars() {
+            s.push(if c == '\n' || c == '\r' { ' ' } else { c });
+        }
+        s.push(' ');
+        i += 1;
+    }
+    let mut end = bytes.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s
+}
+
+/// `len` bytes from a fixed xorshift sequence, read as a pasted file is (lossy UTF-8).
+pub fn random_text(len: usize) -> String {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 32) as u8
+        })
+        .collect();
+    giaoban_vntext::normalize::decode_text(&bytes)
+}
+
+/// `giaoban-bench text --scaling`: the time of `extract` (registry of the demo's units) as the
+/// number of tasks on one line doubles and as one line without breaks doubles; a reading in linear
+/// time doubles its time (ratio ≈ 2, 4× the input ≤ 4.5× the time). Medians of `runs`.
+pub async fn scaling(runs: usize, lang: Lang) -> anyhow::Result<()> {
+    ensure!(
+        runs >= 1,
+        "{}",
+        lang.pick("Ít nhất một lần đo.", "At least one run.")
+    );
+    let units = demo_units(&std::env::temp_dir(), lang).await?;
+    let registry = giaoban_domain::reading::registry(units.iter());
+    println!(
+        "giaoban-bench text --scaling ({} build), `giaoban_vntext::extract`, registry of {} demo units, medians of {runs} runs alternating between the sizes",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        units.len()
+    );
+    println!("| input | bytes | tasks | figures | time | × previous | × first |");
+    println!("|---|---|---|---|---|---|---|");
+    let families: [(Vec<String>, Vec<String>); 3] = [
+        (
+            [2_000, 4_000, 8_000]
+                .map(|n| format!("{n} tasks on one line"))
+                .into(),
+            [2_000, 4_000, 8_000].map(task_line).into(),
+        ),
+        (
+            [2_000, 4_000, 8_000]
+                .map(|n| format!("{n} figures in one clause"))
+                .into(),
+            [2_000, 4_000, 8_000].map(figure_line).into(),
+        ),
+        (
+            [0.25, 0.5, 1.0]
+                .map(|mb| format!("{mb} MB of the seeds on one line"))
+                .into(),
+            [0.25, 0.5, 1.0]
+                .map(|mb| one_line((mb * 1e6) as usize))
+                .into(),
+        ),
+    ];
+    for (labels, texts) in &families {
+        // Each run times every size in turn, so that a change of the machine's load falls on all.
+        let mut times: Vec<Vec<Duration>> = vec![Vec::new(); texts.len()];
+        let mut counts = vec![(0, 0); texts.len()];
+        for _ in 0..runs {
+            for (i, text) in texts.iter().enumerate() {
+                let start = Instant::now();
+                let x = giaoban_vntext::extract::extract(text, &registry, None);
+                times[i].push(start.elapsed());
+                counts[i] = (x.tasks.len(), x.figures.len());
+            }
+        }
+        let secs: Vec<f64> = times.into_iter().map(|t| median(t).as_secs_f64()).collect();
+        for (i, label) in labels.iter().enumerate() {
+            let ratio = |base: Option<&f64>| {
+                base.map_or("—".to_string(), |b| {
+                    format!("{:.2}", secs[i] / b.max(1e-9))
+                })
+            };
+            let (tasks, figures) = counts[i];
+            println!(
+                "| {label} | {} | {tasks} | {figures} | {:.3} s | {} | {} |",
+                texts[i].len(),
+                secs[i],
+                ratio(i.checked_sub(1).and_then(|p| secs.get(p))),
+                ratio((i > 0).then(|| &secs[0]))
+            );
+        }
+    }
+    let random = random_text(200_000);
+    let x = giaoban_vntext::extract::extract(&random, &registry, None);
+    println!(
+        "200 KB of random bytes (lossy UTF-8): {} figures, {} tasks, {} warnings",
+        x.figures.len(),
+        x.tasks.len(),
+        x.warnings.len()
+    );
+    Ok(())
+}

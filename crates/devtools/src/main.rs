@@ -121,6 +121,10 @@ enum Command {
         /// Leave underthesea out (about 4 s a run).
         #[arg(long)]
         skip_underthesea: bool,
+        /// Instead of the peers: how the reading scales (2 000/4 000/8 000 tasks and 0.25/0.5/1 MB
+        /// on one line, with the ratios) and what it makes of 200 KB of random bytes.
+        #[arg(long)]
+        scaling: bool,
     },
 }
 
@@ -198,7 +202,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             python,
             out,
             skip_underthesea,
+            scaling,
         } => {
+            if scaling {
+                return bench_text::scaling(runs, lang).await;
+            }
             let params = bench_text::Params {
                 mb,
                 runs,

@@ -5,10 +5,14 @@
 //! [`find_dates`] that reports each with its byte span.
 //!
 //! Resolution rules (all relative to the document date given by the caller):
-//! - a day without a year ("Chiều ngày 25/6") takes the year among the document's, the one
-//!   before and the one after that puts it closest to the document date (a notice of 3 January
-//!   speaking of "28/12" means last December);
-//! - a month or quarter without a year ("tháng 6", "trong quý II") takes the document's year;
+//! - a day without a year ("Chiều ngày 25/6") takes the document's year, marked `year_inferred`
+//!   (not the year nearest the document date: "28/12" in a January notice may as well be next
+//!   December's deadline as last December's meeting, and that year would be one the text never
+//!   writes);
+//! - a month or quarter without a year ("tháng 6", "trong quý II"), "năm nay" included, takes
+//!   the document's year, marked `year_inferred`;
+//! - whoever has no document date must not resolve such expressions with a made-up one: see
+//!   [`crate::extract`], which drops them with a warning when the document has no year;
 //! - "nay" ("Sáng nay", "hôm nay") is the document date; an explicit date right after it wins
 //!   ("Sáng nay 8/4/2021");
 //! - "thứ 2" … "thứ 7" are Monday … Saturday, "chủ nhật" is Sunday; a weekday is only reported
@@ -230,14 +234,11 @@ pub(crate) fn date_spans(view: &FoldedText<'_>) -> Vec<Span> {
     scan(view, reference).into_iter().map(|f| f.span).collect()
 }
 
-/// Re-resolves, against `doc`, the results of a scan made with another reference date: only
-/// expressions whose value depended on it are parsed again.
-pub(crate) fn reresolve(
-    view: &FoldedText<'_>,
-    found: Vec<Found<DateExpr>>,
-    doc: Date,
-) -> Vec<Found<DateExpr>> {
-    let depends = |f: &Found<DateExpr>| match f.value {
+/// Whether the value of `f` came from the reference date rather than from the text: a day or
+/// period whose year was not written ("ngày 15/4", "quý II", "năm nay"), or a day written
+/// relative to the document ("hôm nay").
+pub(crate) fn depends_on_reference(f: &Found<DateExpr>) -> bool {
+    match f.value {
         DateExpr::Date {
             year_inferred,
             relative,
@@ -245,11 +246,20 @@ pub(crate) fn reresolve(
         } => year_inferred || relative,
         DateExpr::Period { year_inferred, .. } => year_inferred,
         _ => false,
-    };
+    }
+}
+
+/// Re-resolves, against `doc`, the results of a scan made with another reference date: only
+/// expressions whose value depended on it are parsed again.
+pub(crate) fn reresolve(
+    view: &FoldedText<'_>,
+    found: Vec<Found<DateExpr>>,
+    doc: Date,
+) -> Vec<Found<DateExpr>> {
     found
         .into_iter()
         .map(|f| {
-            if !depends(&f) {
+            if !depends_on_reference(&f) {
                 return f;
             }
             let piece = FoldedText::new(f.span.slice(view.original()));
@@ -603,6 +613,18 @@ impl Parser<'_> {
         if char_before(s, at).is_some_and(|c| matches!(c, '/' | '-' | '.' | ',')) {
             return None;
         }
+        // A rank out of a whole ("xếp thứ 5/12", "hạng 3/10"), not a day and month.
+        let before = s.get(..at).unwrap_or("").trim_end_matches(' ');
+        let after_word = |w: &str| {
+            before
+                .strip_suffix(w)
+                .is_some_and(|rest| at_word_start(s, rest.len()))
+        };
+        if after_word("thứ") || after_word("hạng") {
+            return None;
+        }
+        // After "ngày" a day and month may be written with dots or dashes too ("ngày 15.4").
+        let after_ngay = after_word("ngày");
         let (a, e1, _) = digits(s, at, 2)?;
         let sep = char_at(s, e1).filter(|c| matches!(c, '/' | '-' | '.'))?;
         let (b, e2, len_b) = digits(s, e1 + 1, 4)?;
@@ -621,7 +643,11 @@ impl Parser<'_> {
                 e2,
             )
         } else if char_at(s, e2) == Some(sep)
-            && let Some((y, e3, len_y)) = digits(s, e2 + 1, 4)
+            && let Some((y, e3, len_y)) = digits(s, e2 + 1, 4).or_else(|| {
+                // "27/03/ 2023": the year after a line break (folded to a space, see
+                // [`crate::view`]) or a stray space; four digits only.
+                digits(s, skip_spaces(s, e2 + 1), 4).filter(|&(_, _, len)| len == 4)
+            })
         {
             let year = match len_y {
                 4 => y,
@@ -631,8 +657,10 @@ impl Parser<'_> {
             (self.full_date(year, b, a)?, e3)
         } else {
             // Day and month only: a date if anchored ("ngày 25/6") or not followed by a unit
-            // ("5/12 xã" is a ratio, not 5 December), and only with '/'.
-            if sep != '/' || (!anchored && crate::number::unit_at(s, skip_spaces(s, e2))) {
+            // ("5/12 xã" is a ratio, not 5 December), and only with '/' — or right after "ngày".
+            if (sep != '/' && !after_ngay)
+                || (!anchored && crate::number::unit_at(s, skip_spaces(s, e2)))
+            {
                 return None;
             }
             (self.partial_date(b, a)?, e2)
@@ -665,18 +693,13 @@ impl Parser<'_> {
         })
     }
 
-    /// Day and month with the year closest to the document date.
+    /// Day and month in the document's year: the year the document writes, never one it does not
+    /// (a "28/12" in a January notice may be last December's meeting or next December's deadline;
+    /// the text does not say which, and the reader sees `year_inferred`).
     fn partial_date(&self, month: u32, day: u32) -> Option<DateExpr> {
         let month = i8::try_from(month).ok()?;
         let day = i8::try_from(day).ok()?;
-        let y = self.doc.year();
-        let key = |d: Date| i32::from(d.year()) * 366 + i32::from(d.day_of_year());
-        let target = key(self.doc);
-        let date = [y.checked_sub(1), Some(y), y.checked_add(1)]
-            .into_iter()
-            .flatten()
-            .filter_map(|y| Date::new(y, month, day).ok())
-            .min_by_key(|d| (key(*d) - target).abs())?;
+        let date = Date::new(self.doc.year(), month, day).ok()?;
         Some(DateExpr::Date {
             date,
             time: None,
@@ -703,7 +726,8 @@ impl Parser<'_> {
             return (y, false, e);
         }
         if let Some(e) = word(s, q, "năm nay") {
-            return (self.doc.year(), false, e);
+            // The document's year, as inferred as a missing one.
+            return (self.doc.year(), true, e);
         }
         (self.doc.year(), true, at)
     }
@@ -771,7 +795,7 @@ impl Parser<'_> {
                         period: Period::Year {
                             year: self.doc.year(),
                         },
-                        year_inferred: false,
+                        year_inferred: true,
                     },
                     e,
                 ));
@@ -987,9 +1011,9 @@ mod tests {
             }
         );
         assert_eq!(f.span.slice(text), "Chiều ngày 25/6");
-        // Across new year: "28/12" in a January notice is last December.
+        // Across new year: still the document's year, the only one the text gives.
         let f = one("ngày 28/12", date(2023, 1, 3));
-        assert!(matches!(f.value, DateExpr::Date { date: d, .. } if d == date(2022, 12, 28)));
+        assert!(matches!(f.value, DateExpr::Date { date: d, .. } if d == date(2023, 12, 28)));
     }
 
     #[test]

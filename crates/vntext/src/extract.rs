@@ -28,6 +28,16 @@
 //! - units are resolved against the registry on [`match_key`] words, exactly or by a cut-off
 //!   prefix of at least two words ("Phòng Tài chính Kế" → "Phòng Tài chính - Kế hoạch"), and
 //!   reported as ambiguous when the prefix fits several units;
+//! - a day or period without a year takes the year of the document's reference date
+//!   ([`DocumentInfo::reference_date`]); with none, it is left out with a
+//!   [`WarningKind::YearUnknown`] warning — no year the text does not write is ever read;
+//! - the date of a cited document ("theo Công văn số 123/UBND ngày 10/3/2023") is neither a
+//!   deadline nor the meeting's day;
+//! - an input that is not text (random bytes decoded lossily) gives [`WarningKind::NotText`] and
+//!   nothing else;
+//! - every look-up made for one item (a task, a figure, a recommendation) walks a bounded part of
+//!   the text or binary-searches an index built once, so the reading takes time in proportion to
+//!   the text, even on one line (`tests/scaling.rs`, `giaoban-bench text --scaling`);
 //! - person names are runs of capitalised words starting at a Vietnamese family name;
 //! - warnings: a year that differs from the document's for the same month or quarter ("tháng 03
 //!   năm 2022" in a March 2023 notice), a name spelt two ways (same letters, different marks:
@@ -42,7 +52,7 @@ use crate::normalize::{ascii_key, match_key, nfc};
 use crate::number::{self, Quantity, Unit};
 use crate::span::Span;
 use crate::view::FoldedText;
-use crate::view::cursor::{any_word, char_at, skip_spaces, word};
+use crate::view::cursor::{any_word, at_word_start, char_at, skip_spaces, word};
 
 /// The units tasks can be assigned to, each with every name it is written under.
 #[derive(Clone, Debug, Default)]
@@ -293,8 +303,9 @@ pub struct DocumentInfo {
     pub published: Option<Found<DateExpr>>,
     /// The date relative expressions were resolved against: the issue date, else the
     /// publication stamp, else the first full date in the text, else the caller's date, else the
-    /// first day of the first period with a written year. `None`: year-less dates in the result
-    /// carry a placeholder year (2000) and `year_inferred`.
+    /// first day of the first period with a written year. A day or period without a year takes
+    /// this date's year. `None`: the document gives no year, and days or periods without one are
+    /// left out of the result with a [`WarningKind::YearUnknown`] warning (never a made-up year).
     pub reference_date: Option<Date>,
 }
 
@@ -332,6 +343,13 @@ pub enum WarningKind {
     },
     BlankDocumentNumber,
     BlankIssueDay,
+    /// Days or periods written without a year ("trước ngày 15/4", "trong quý II") in a document
+    /// that gives no year (no full date, no document date from the reader): left out of the
+    /// result, at these spans, until the reader gives the document's date.
+    YearUnknown,
+    /// The input does not read as text (random bytes, a binary file decoded as text): nothing is
+    /// extracted from it.
+    NotText,
     /// A unit one letter away from the catalog.
     UnitTypo {
         text: String,
@@ -394,9 +412,21 @@ pub fn extract_choosing<'r>(
     document_date: Option<Date>,
     choose: impl FnOnce(&DocumentInfo) -> &'r UnitRegistry,
 ) -> Extraction {
+    let mut out = Extraction::default();
+    if let Some(share) = not_text(text) {
+        // Random bytes, a binary file read as text: whatever digits it holds are no figures.
+        out.warnings.push(Warning {
+            kind: WarningKind::NotText,
+            message: format!(
+                "Nội dung không phải văn bản ({share}% ký tự không đọc được hoặc ký tự điều \
+                 khiển): không trích xuất — hãy dán lại nội dung văn bản"
+            ),
+            spans: vec![Span::new(0, text.len())],
+        });
+        return out;
+    }
     let view = FoldedText::new(text);
     let s = view.folded();
-    let mut out = Extraction::default();
 
     // Pass 1: where the dates are, to choose the reference date.
     let fallback = document_date.unwrap_or(Date::new(2000, 1, 1).unwrap_or(Date::MIN));
@@ -405,9 +435,10 @@ pub fn extract_choosing<'r>(
     let issue = first_pass
         .iter()
         .position(|f| is_issue_date(s, &view, f, header_end));
-    let published = first_pass
-        .iter()
-        .position(|f| is_publication(s, &view, f) && Some(f) != issue.map(|i| &first_pass[i]));
+    let lines = newlines(s);
+    let published = first_pass.iter().position(|f| {
+        is_publication(s, &lines, &view, f) && Some(f) != issue.map(|i| &first_pass[i])
+    });
     let full_date = |f: &Found<DateExpr>| match f.value {
         DateExpr::Date {
             date,
@@ -440,11 +471,50 @@ pub fn extract_choosing<'r>(
         Some(r) if r != fallback => date::reresolve(&view, first_pass, r),
         _ => first_pass,
     };
-    let issue_found = issue.and_then(|i| dates.get(i).copied());
-    let published_found = published.and_then(|i| dates.get(i).copied());
+    let mut issue_found = issue.and_then(|i| dates.get(i).copied());
+    let mut published_found = published.and_then(|i| dates.get(i).copied());
+    // No year anywhere (no full date in the text, none given by the caller, no period with a
+    // written year): a day or period without one cannot be placed, and is left out — of the
+    // deadlines, the meeting and the document — with a warning asking the reader, rather than
+    // given a year the text never writes.
+    let mut dates = dates;
+    let mut unplaced: Vec<Span> = Vec::new();
+    if reference.is_none() {
+        let unknown: Vec<Span> = dates
+            .iter()
+            .filter(|f| date::depends_on_reference(f))
+            .map(|f| f.span)
+            .collect();
+        if !unknown.is_empty() {
+            dates.retain(|f| !date::depends_on_reference(f));
+            issue_found = issue_found.filter(|f| !date::depends_on_reference(f));
+            published_found = published_found.filter(|f| !date::depends_on_reference(f));
+            let written: Vec<&str> = unknown
+                .iter()
+                .take(3)
+                .map(|sp| sp.slice(text).trim())
+                .collect();
+            out.warnings.push(Warning {
+                kind: WarningKind::YearUnknown,
+                message: format!(
+                    "Văn bản không ghi năm: {} ngày/kỳ không có năm (\"{}\"{}) chưa được dùng làm \
+                     thời hạn — nhập ngày của văn bản hoặc ghi rõ năm",
+                    unknown.len(),
+                    written.join("\", \""),
+                    if unknown.len() > written.len() {
+                        ", …"
+                    } else {
+                        ""
+                    }
+                ),
+                spans: unknown.clone(),
+            });
+            // Still dates: not figures.
+            unplaced = unknown;
+        }
+    }
     // The scan finds dates left to right, so they are in order of their start already (this
     // stable sort changes nothing); the per-task look-ups below rely on it (`dates_within`).
-    let mut dates = dates;
     dates.sort_by_key(|f| f.span.start);
     out.document.issue_date = issue_found;
     out.document.published = published_found;
@@ -477,11 +547,18 @@ pub fn extract_choosing<'r>(
 
     let registry = choose(&out.document);
     let skip = |f: &Found<DateExpr>| Some(*f) == issue_found || Some(*f) == published_found;
-    out.meeting.date = dates
+    // The date of a cited document ("theo Công văn số 123/UBND ngày 10/3/2023") says when that
+    // document was issued: neither a deadline nor the meeting's day.
+    let own: Vec<Found<DateExpr>> = dates
+        .iter()
+        .filter(|f| !cites_document(s, &view, f))
+        .copied()
+        .collect();
+    out.meeting.date = own
         .iter()
         .find(|f| !skip(f) && matches!(f.value, DateExpr::Date { .. }) && f.qualifier.is_none())
         .copied();
-    out.meeting.period = dates
+    out.meeting.period = own
         .iter()
         .find(|f| !skip(f) && matches!(f.value, DateExpr::Period { .. }))
         .copied();
@@ -489,12 +566,19 @@ pub fn extract_choosing<'r>(
 
     out.people = people(&view);
     out.meeting.chairs = chairs(&view, &out.people);
-    out.tasks = tasks(&view, registry, &dates);
-    directives(&view, registry, &dates, &mut out.tasks);
-    passive_agents(&view, registry, &dates, &mut out.tasks);
-    heading_deadlines(&view, &dates, &mut out.tasks);
+    // The periods that can frame a sentence ("trong quý II, …"), apart: a task looks for the
+    // last one before it in its sentence by a binary search among these few.
+    let framing: Vec<Found<DateExpr>> = own.iter().filter(|f| frames(f)).copied().collect();
+    out.tasks = tasks(&view, registry, &own, &framing);
+    directives(&view, registry, &own, &framing, &mut out.tasks);
+    passive_agents(&view, registry, &own, &mut out.tasks);
+    heading_deadlines(&view, &own, &mut out.tasks);
     out.recommendations = recommendations(&view, &out.people);
-    let date_spans: Vec<Span> = dates.iter().map(|f| f.span).collect();
+    let mut date_spans: Vec<Span> = dates.iter().map(|f| f.span).collect();
+    if !unplaced.is_empty() {
+        date_spans.extend(unplaced);
+        date_spans.sort_by_key(|sp| sp.start);
+    }
     out.figures = number::find_in_with(&view, &date_spans)
         .into_iter()
         .filter(|q| !is_time_span(&view, q))
@@ -547,6 +631,63 @@ pub fn extract_choosing<'r>(
     out
 }
 
+/// Whether `text` is not text at all: of its characters, more than one in [`NOT_TEXT_SHARE`] is
+/// unreadable (U+FFFD, what a lossy decoding leaves of invalid bytes) or a control character other
+/// than a tab, line or page break. Real documents, even pasted from a PDF with a broken glyph or
+/// two, stay far below that; random bytes decoded lossily are about half such characters. `Some`:
+/// the share, in percent.
+fn not_text(text: &str) -> Option<usize> {
+    let (mut all, mut bad) = (0usize, 0usize);
+    for c in text.chars() {
+        all += 1;
+        if c == char::REPLACEMENT_CHARACTER
+            || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0C'))
+        {
+            bad += 1;
+        }
+    }
+    (all >= NOT_TEXT_MIN_CHARS && bad * NOT_TEXT_SHARE > all).then(|| bad * 100 / all)
+}
+
+/// One character in this many unreadable makes [`not_text`] say so…
+const NOT_TEXT_SHARE: usize = 10;
+/// …in a text of at least this many characters (a short snippet is read whatever it holds).
+const NOT_TEXT_MIN_CHARS: usize = 64;
+
+/// Kinds of documents whose date may follow their name ("Công văn ngày 10/3/2023").
+const CITED_KINDS: &[&str] = &[
+    "công văn",
+    "văn bản",
+    "quyết định",
+    "tờ trình",
+    "nghị quyết",
+    "chỉ thị",
+    "thông tư",
+    "nghị định",
+    "kế hoạch",
+];
+
+/// Whether `f`, a day with no qualifier, is the date of a document cited just before it: after
+/// its number and symbol ("số 123/UBND ngày 10/3/2023", "45/TB-UBND ngày …") or its kind
+/// ("Công văn ngày 10/3/2023").
+fn cites_document(s: &str, view: &FoldedText<'_>, f: &Found<DateExpr>) -> bool {
+    if f.qualifier.is_some() || !matches!(f.value, DateExpr::Date { .. }) {
+        return false;
+    }
+    let start = folded_offset(view, f.span.start);
+    let before = s.get(..start).unwrap_or("").trim_end_matches([' ', ',']);
+    let last = before.rsplit(' ').next().unwrap_or("");
+    let numbered = last.starts_with(|c: char| c.is_ascii_digit())
+        && last.contains('/')
+        && last.chars().any(char::is_alphabetic);
+    numbered
+        || CITED_KINDS.iter().any(|k| {
+            before
+                .strip_suffix(k)
+                .is_some_and(|rest| at_word_start(s, rest.len()))
+        })
+}
+
 /// The end of the header: the first line with "thông báo", "báo cáo", "kết luận"… in
 /// capitals is not needed — the first ~12 lines or 1 500 bytes, whichever is shorter.
 fn header_end(s: &str) -> usize {
@@ -568,18 +709,35 @@ fn is_issue_date(s: &str, view: &FoldedText<'_>, f: &Found<DateExpr>, header_end
     before.ends_with(',')
 }
 
-fn is_publication(s: &str, view: &FoldedText<'_>, f: &Found<DateExpr>) -> bool {
+fn is_publication(s: &str, newlines: &[usize], view: &FoldedText<'_>, f: &Found<DateExpr>) -> bool {
     let start = folded_offset(view, f.span.start);
-    let line_start = s
-        .get(..start)
-        .and_then(|b| b.rfind('\n'))
-        .map_or(0, |i| i + 1);
+    let line_start = line_start(newlines, start);
     let line_prefix = s.get(line_start..start).unwrap_or("").trim();
     let stamped = matches!(f.value, DateExpr::Date { time: Some(_), .. }) && line_prefix.is_empty();
     stamped
         || ["ngày đăng", "cập nhật", "đăng ngày", "ngày cập nhật"]
             .iter()
             .any(|p| line_prefix.trim_end_matches(':').trim_end().ends_with(p))
+}
+
+/// The offsets of every '\n' of `s`, for [`line_start`].
+fn newlines(s: &str) -> Vec<usize> {
+    s.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The start of the line holding byte `at` (just after the last '\n' before it): what
+/// `s[..at].rfind('\n')` gives, by a binary search — that walk back, once per date or
+/// recommendation, was quadratic on a text without line breaks.
+fn line_start(newlines: &[usize], at: usize) -> usize {
+    let before = newlines.partition_point(|&i| i < at);
+    before
+        .checked_sub(1)
+        .and_then(|k| newlines.get(k))
+        .map_or(0, |&i| i + 1)
 }
 
 /// The folded offset of an original byte offset (first folded byte at or after it).
@@ -874,7 +1032,13 @@ fn chairs(view: &FoldedText<'_>, people: &[Person]) -> Vec<Person> {
             continue;
         };
         let after_of = after_of.is_some();
-        let inside = people.iter().filter(|p| region.contains(&p.span));
+        // People are in text order: those starting inside the region, by binary search.
+        let lo = people.partition_point(|p| p.span.start < region.start);
+        let hi = people
+            .partition_point(|p| p.span.start < region.end)
+            .max(lo);
+        crate::work::add(hi - lo);
+        let inside = people[lo..hi].iter().filter(|p| region.contains(&p.span));
         let chosen: Vec<&Person> = if after_of {
             inside.take(1).collect()
         } else {
@@ -1677,6 +1841,7 @@ fn directives(
     view: &FoldedText<'_>,
     registry: &UnitRegistry,
     dates: &[Found<DateExpr>],
+    framing: &[Found<DateExpr>],
     out: &mut Vec<Task>,
 ) {
     let s = view.folded();
@@ -1823,6 +1988,7 @@ fn directives(
             push_tasks(
                 view,
                 dates,
+                framing,
                 subject_start,
                 action_start,
                 end,
@@ -1866,11 +2032,9 @@ fn directives(
             let separate = bullet || also || own_coordination || own_deadline;
             if !separate {
                 if let Some(last) = added.last_mut() {
-                    let span = Span::new(last.action.span.start, clause.end);
-                    last.action = Located {
-                        text: span.slice(view.original()).to_string(),
-                        span,
-                    };
+                    // The text follows at the end (copying the grown action at each clause folded
+                    // in was quadratic in the clauses of one long directive).
+                    last.action.span = Span::new(last.action.span.start, clause.end);
                     last.span = Span::new(last.span.start, clause.end);
                 }
                 new_paragraph = next_paragraph;
@@ -1880,6 +2044,7 @@ fn directives(
             push_tasks(
                 view,
                 dates,
+                framing,
                 start,
                 action_start,
                 end,
@@ -1905,6 +2070,12 @@ fn directives(
         }
         new_paragraph = next_paragraph;
         p = next;
+    }
+    for t in &mut added {
+        // Only a fold grows an action's span past its text.
+        if t.action.text.len() != t.action.span.end - t.action.span.start {
+            t.action.text = t.action.span.slice(view.original()).to_string();
+        }
     }
     let mut all = found;
     all.extend(added);
@@ -2062,6 +2233,16 @@ fn heading_deadlines(view: &FoldedText<'_>, dates: &[Found<DateExpr>], tasks: &m
         lines.push((at, at + line.len(), colon && line.len() < 400, heading));
         at += line.len() + 1;
     }
+    // For each line, the start of the next heading after it (a search per framing line was
+    // quadratic in the lines).
+    let mut next_heading = vec![s.len(); lines.len()];
+    for i in (0..lines.len().saturating_sub(1)).rev() {
+        next_heading[i] = if lines[i + 1].3 {
+            lines[i + 1].0
+        } else {
+            next_heading[i + 1]
+        };
+    }
     for (i, &(ls, le, framing, _)) in lines.iter().enumerate() {
         if !framing {
             continue;
@@ -2078,12 +2259,14 @@ fn heading_deadlines(view: &FoldedText<'_>, dates: &[Found<DateExpr>], tasks: &m
         else {
             continue;
         };
-        let scope_end = lines
-            .get(i + 1..)
-            .and_then(|rest| rest.iter().find(|l| l.3))
-            .map_or(s.len(), |l| l.0);
+        let scope_end = next_heading.get(i).copied().unwrap_or(s.len());
         let scope = view.span(le, scope_end);
-        for t in tasks.iter_mut() {
+        // Tasks are in text order: those starting inside the scope.
+        let lo = tasks.partition_point(|t| t.span.start < scope.start);
+        for t in tasks.iter_mut().skip(lo) {
+            if t.span.start > scope.end {
+                break;
+            }
             if t.deadline.is_none() && scope.contains(&t.span) {
                 t.deadline = Some(frame);
             }
@@ -2099,6 +2282,11 @@ fn dates_within(dates: &[Found<DateExpr>], span: Span) -> &[Found<DateExpr>] {
     let lo = dates.partition_point(|f| f.span.start < span.start);
     let hi = dates.partition_point(|f| f.span.start <= span.end).max(lo);
     &dates[lo..hi]
+}
+
+/// A period that frames what follows it in its sentence ("trong quý II, …").
+fn frames(f: &Found<DateExpr>) -> bool {
+    matches!(f.value, DateExpr::Period { .. }) && f.qualifier == Some(Qualifier::Within)
 }
 
 /// The strength of a date expression as a task deadline (higher wins; 0 = not a deadline).
@@ -2120,7 +2308,12 @@ fn deadline_rank(f: &Found<DateExpr>) -> u8 {
     }
 }
 
-fn tasks(view: &FoldedText<'_>, registry: &UnitRegistry, dates: &[Found<DateExpr>]) -> Vec<Task> {
+fn tasks(
+    view: &FoldedText<'_>,
+    registry: &UnitRegistry,
+    dates: &[Found<DateExpr>],
+    framing: &[Found<DateExpr>],
+) -> Vec<Task> {
     let s = view.folded();
     let mut out: Vec<Task> = Vec::new();
     let mut from = 0;
@@ -2212,6 +2405,7 @@ fn tasks(view: &FoldedText<'_>, registry: &UnitRegistry, dates: &[Found<DateExpr
         push_tasks(
             view,
             dates,
+            framing,
             pos,
             action_start,
             end,
@@ -2284,6 +2478,7 @@ fn tasks(view: &FoldedText<'_>, registry: &UnitRegistry, dates: &[Found<DateExpr
             push_tasks(
                 view,
                 dates,
+                framing,
                 p,
                 action_start,
                 e,
@@ -2304,6 +2499,7 @@ fn tasks(view: &FoldedText<'_>, registry: &UnitRegistry, dates: &[Found<DateExpr
 fn push_tasks(
     view: &FoldedText<'_>,
     dates: &[Found<DateExpr>],
+    framing: &[Found<DateExpr>],
     start: usize,
     action_start: usize,
     end: usize,
@@ -2319,15 +2515,19 @@ fn push_tasks(
     // has none of its own.
     let (frame_start, _) = view.sentence_bounds(start);
     let frame = view.span(frame_start, start);
-    let framing = dates_within(dates, frame)
+    // The last one before the subject: from the end, so only those ending past it are passed.
+    let mut looked = 0;
+    let framing = dates_within(framing, frame)
         .iter()
         .rfind(|f| {
+            looked += 1;
             frame.contains(&f.span)
-                && matches!(f.value, DateExpr::Period { .. })
-                && f.qualifier == Some(Qualifier::Within)
         })
         .copied();
-    let inside: Vec<Found<DateExpr>> = dates_within(dates, clause)
+    crate::work::add(looked);
+    let in_clause = dates_within(dates, clause);
+    crate::work::add(in_clause.len());
+    let inside: Vec<Found<DateExpr>> = in_clause
         .iter()
         .filter(|f| {
             clause.contains(&f.span)
@@ -2356,7 +2556,11 @@ fn push_tasks(
     let text = view.original();
     for (n, (ps, pe)) in pieces.into_iter().enumerate() {
         let piece = Span::new(ps, pe);
-        let mut deadline = inside
+        // `inside` is in text order: the piece's dates by binary search, not a pass over the
+        // clause's dates for each piece (quadratic in a clause of many deadlines).
+        let in_piece = dates_within(&inside, piece);
+        crate::work::add(in_piece.len());
+        let mut deadline = in_piece
             .iter()
             .filter(|f| piece.contains(&f.span))
             .max_by_key(|f| (deadline_rank(f), std::cmp::Reverse(f.span.start)))
@@ -2365,7 +2569,7 @@ fn push_tasks(
         // "giao ban hàng tuần, hàng tháng, hàng quý": a regime at several rhythms is standing.
         if let Some(d) = deadline
             && deadline_rank(&d) == 1
-            && inside
+            && in_piece
                 .iter()
                 .filter(|f| piece.contains(&f.span) && matches!(f.value, DateExpr::Recurring(_)))
                 .count()
@@ -2495,7 +2699,20 @@ fn measure(view: &FoldedText<'_>, q: &Quantity) -> Option<String> {
     let end = q
         .comparison
         .map_or(q.span.end, |c| c.span.end.max(q.span.end));
-    let after = text.get(end..)?;
+    // The look around the number is bounded (the five words taken lie well inside
+    // `MEASURE_REACH` bytes): a walk to the clause's end or start made a text of figures without
+    // punctuation quadratic. A window cut inside a word ends at the last space before the cut.
+    let mut reach = (end + MEASURE_REACH).min(text.len());
+    while !text.is_char_boundary(reach) {
+        reach -= 1;
+    }
+    let mut after = text.get(end..reach)?;
+    if reach < text.len() {
+        after = after
+            .rsplit_once(char::is_whitespace)
+            .map_or("", |(a, _)| a);
+    }
+    crate::work::add(after.len());
     let after_end = after
         .char_indices()
         .find(|&(i, c)| is_stop(after, i, c))
@@ -2510,7 +2727,17 @@ fn measure(view: &FoldedText<'_>, q: &Quantity) -> Option<String> {
     if !tail.is_empty() {
         return Some(tail.join(" "));
     }
-    let before = text.get(..q.span.start)?;
+    let mut from = q.span.start.saturating_sub(MEASURE_REACH);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut before = text.get(from..q.span.start)?;
+    if from > 0 {
+        before = before
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, b)| b);
+    }
+    crate::work::add(before.len());
     let clause_start = before
         .char_indices()
         .rev()
@@ -2532,6 +2759,9 @@ fn measure(view: &FoldedText<'_>, q: &Quantity) -> Option<String> {
     let m = words[start..].join(" ");
     (!m.is_empty()).then_some(m)
 }
+
+/// How far [`measure`] looks on either side of a figure, in bytes.
+const MEASURE_REACH: usize = 400;
 
 const STOP_AFTER: &[&str] = &[
     "đạt", "bằng", "tăng", "giảm", "với", "của", "trong", "cho", "tại", "và", "là", "được",
@@ -2571,15 +2801,21 @@ fn year_warnings(
             _ => None,
         })
         .collect();
+    // The first period of each shape in the document's year, found once (a search per period
+    // was quadratic in the periods of the text).
+    let mut in_doc_year: std::collections::HashMap<u16, Span> = std::collections::HashMap::new();
+    for &(g, shape, year) in &shaped {
+        if year == doc_year {
+            in_doc_year.entry(shape).or_insert(g.span);
+        }
+    }
     for &(f, shape, year) in &shaped {
         if year == doc_year {
             continue;
         }
-        let same = shaped
-            .iter()
-            .find(|(_, sh, y)| *sh == shape && *y == doc_year)
-            .map(|(g, _, _)| g.span);
-        let Some(other) = same else { continue };
+        let Some(&other) = in_doc_year.get(&shape) else {
+            continue;
+        };
         // A comparison with another year is legitimate.
         let start = folded_offset(view, f.span.start);
         let mut ctx_start = start.saturating_sub(40);
@@ -2611,13 +2847,14 @@ fn year_warnings(
 fn spelling_warnings(text: &str, warnings: &mut Vec<Warning>) {
     let mut grouped: Vec<crate::spelling::Misspelling> = Vec::new();
     let mut spans: Vec<Vec<Span>> = Vec::new();
+    // Form → its group: a look-up, not a pass over the groups for each misspelling.
+    let mut index: std::collections::HashMap<(String, Vec<String>), usize> =
+        std::collections::HashMap::new();
     for m in crate::spelling::misspellings(text) {
-        match grouped
-            .iter()
-            .position(|g| g.text == m.text && g.suggestions == m.suggestions)
-        {
-            Some(i) => spans[i].push(m.span),
-            None => {
+        match index.entry((m.text.clone(), m.suggestions.clone())) {
+            std::collections::hash_map::Entry::Occupied(e) => spans[*e.get()].push(m.span),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(grouped.len());
                 spans.push(vec![m.span]);
                 grouped.push(m);
             }
@@ -2647,16 +2884,14 @@ fn name_warnings(people: &[Person], warnings: &mut Vec<Warning>) {
     // ascii key → variants (match key, first spelling as written, spans)
     type Variants = Vec<(String, String, Vec<Span>)>;
     let mut groups: Vec<(String, Variants)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for p in people {
         let loose = ascii_key(&p.name);
         let exact = match_key(&p.name);
-        let at = match groups.iter().position(|(k, _)| *k == loose) {
-            Some(i) => i,
-            None => {
-                groups.push((loose, Vec::new()));
-                groups.len() - 1
-            }
-        };
+        let at = *index.entry(loose.clone()).or_insert_with(|| {
+            groups.push((loose, Vec::new()));
+            groups.len() - 1
+        });
         let variants = &mut groups[at].1;
         match variants.iter_mut().find(|(k, _, _)| *k == exact) {
             Some((_, _, spans)) => spans.push(p.span),
@@ -2713,11 +2948,20 @@ fn recommendations(view: &FoldedText<'_>, people: &[Person]) -> Vec<Recommendati
     let text = view.original();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some((pos, trigger)) = ["đề nghị", "kiến nghị", "đề xuất"]
+    // Every trigger found once, in order (a search of the rest of the text for each one, for
+    // each recommendation, made a long text quadratic); the words do not overlap one another.
+    let mut triggers: Vec<(usize, &str)> = ["đề nghị", "kiến nghị", "đề xuất"]
         .iter()
-        .filter_map(|t| s.get(from..)?.find(t).map(|i| (from + i, *t)))
-        .min_by_key(|&(p, _)| p)
-    {
+        .flat_map(|t| s.match_indices(t))
+        .collect();
+    triggers.sort_unstable();
+    let newlines = newlines(text);
+    let mut next = 0;
+    while let Some(&(pos, trigger)) = triggers.get(next) {
+        next += 1;
+        if pos < from {
+            continue;
+        }
         from = pos + trigger.len();
         let Some(e) = word(s, pos, trigger) else {
             continue;
@@ -2731,14 +2975,13 @@ fn recommendations(view: &FoldedText<'_>, people: &[Person]) -> Vec<Recommendati
             continue;
         };
         let span = view.span(pos, end);
-        let paragraph_start = text
-            .get(..span.start)
-            .and_then(|b| b.rfind('\n'))
-            .map_or(0, |i| i + 1);
-        let by = people
-            .iter()
-            .rev()
-            .find(|p| p.span.end <= span.start && p.span.start >= paragraph_start)
+        let paragraph_start = line_start(&newlines, span.start);
+        // People are in text order and do not overlap: the last one ending before it.
+        let before = people.partition_point(|p| p.span.end <= span.start);
+        let by = before
+            .checked_sub(1)
+            .and_then(|i| people.get(i))
+            .filter(|p| p.span.start >= paragraph_start)
             .map(|p| p.name.clone());
         let to = view.span(to_start, to_end);
         out.push(Recommendation {

@@ -923,6 +923,14 @@ fn scan_quantity(view: &FoldedText<'_>, at: usize, date_spans: &[Span]) -> Scan 
         return Scan::Skip(end);
     }
     if preceded_by(s, at, REFERENCE_WORDS).is_some() {
+        // A rank or reference out of a whole ("xếp thứ 5/34", "số 12/2023/…"): the whole is no
+        // figure either.
+        let mut end = end;
+        while char_at(s, end) == Some('/')
+            && let Some((_, e)) = number_at_glued(s, end + 1)
+        {
+            end = e;
+        }
         return Scan::Skip(end);
     }
     // The second half of a range already rejected ("nhiệm kỳ 2021- 2026").

@@ -334,16 +334,18 @@ impl Speller {
     pub fn check(&self, text: &str) -> Vec<Misspelling> {
         let ws = words(text);
         let mut out = Vec::new();
+        // How many times each word was written before: counted on the way (counting the words
+        // before each misspelt one again was quadratic in a text of many).
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (i, (span, joined)) in ws.iter().enumerate() {
             let word = span.slice(text);
+            let so_far = seen.entry(word).or_insert(0);
+            let occurrence = *so_far;
+            *so_far += 1;
             let Some(syl) = syllable(word) else { continue };
             if !syl.misspelt() {
                 continue;
             }
-            let occurrence = ws[..i]
-                .iter()
-                .filter(|(w, _)| w.slice(text) == word)
-                .count();
             let before = i
                 .checked_sub(1)
                 .and_then(|j| ws.get(j))

@@ -5,6 +5,10 @@
 //! NFC, lowercase, dash variants → `-`, Unicode spaces → ' ', zero-width characters dropped. Tone
 //! placement is *not* folded: keywords the scanners look for ("ngày", "tháng", "quý"…) have no
 //! placement variants, and keeping one cluster per folded character keeps spans exact.
+//!
+//! A line break that only wraps a line inside a sentence (a date or a name cut by the width of a
+//! page or a chat box: "ngày 27/03/⏎2023", "UBND xã Cẩm⏎Ngọc") folds to a space, so that every
+//! scanner reads across it; see `soft_break` for when a break is one.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -36,6 +40,7 @@ impl<'a> FoldedText<'a> {
                 // Fast path: the bulk of any text.
                 let f = match c {
                     '\t' | '\r' | '\x0B' | '\x0C' => ' ',
+                    '\n' if soft_break(original, at) => ' ',
                     _ => c.to_ascii_lowercase(),
                 };
                 folded.push(f);
@@ -113,6 +118,71 @@ impl<'a> FoldedText<'a> {
         Span::new(s, e)
     }
 }
+
+/// Whether the line break at byte `at` of `original` only wraps a line inside a sentence, and
+/// folds to a space: a date cut after its separator ("ngày 27/03/⏎2023"), or a long line (at
+/// least [`WRAPPED_LINE`] characters) cut between two words of a sentence — before a word in
+/// lower case ("phối⏎hợp"), or inside a proper name, between two capitalised words ("UBND xã
+/// Cẩm⏎Ngọc") when the second does not open a clause ("Giao", "Phòng"…). A blank line, a bullet,
+/// a numbered item or a line ending in punctuation is a real break.
+fn soft_break(original: &str, at: usize) -> bool {
+    let Some(before) = original.get(..at) else {
+        return false;
+    };
+    let before = before.trim_end_matches([' ', '\t', '\r']);
+    let Some(after) = original.get(at + 1..) else {
+        return false;
+    };
+    let after = after.trim_start_matches([' ', '\t']);
+    let mut back = before.chars().rev();
+    let (Some(last), Some(first)) = (back.next(), after.chars().next()) else {
+        return false;
+    };
+    if matches!(last, '/' | '-') {
+        // A date's parts: digits on both sides, the next run not a list number ("2.", "3)").
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let item = digits <= 2 && matches!(after.as_bytes().get(digits), Some(b'.' | b')'));
+        return back.next().is_some_and(|c| c.is_ascii_digit()) && digits > 0 && !item;
+    }
+    if !last.is_alphabetic() || !first.is_alphabetic() {
+        return false;
+    }
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.get(line_start..).unwrap_or("").trim_start();
+    if line.chars().count() < WRAPPED_LINE {
+        return false;
+    }
+    if first.is_lowercase() {
+        return true;
+    }
+    let capitalised = |w: &str| {
+        let mut cs = w.chars();
+        cs.next().is_some_and(char::is_uppercase) && cs.next().is_some_and(char::is_lowercase)
+    };
+    let prev_word = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    let next_word = after
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    capitalised(prev_word)
+        && capitalised(next_word)
+        && !CLAUSE_OPENERS.contains(&next_word.to_lowercase().as_str())
+}
+
+/// Characters a line must have for a break inside a sentence to be a wrap (short lines are
+/// headings, menus, signatures).
+const WRAPPED_LINE: usize = 30;
+
+/// Capitalised words that open a clause or a unit's name rather than go on with a proper name.
+const CLAUSE_OPENERS: &[&str] = &[
+    "giao", "yêu", "đồng", "phối", "chủ", "kết", "theo", "căn", "thực", "tham", "tổ", "báo", "về",
+    "trong", "để", "ngoài", "sau", "trước", "hiện", "ban", "phòng", "văn", "trung", "ủy", "uỷ",
+    "các", "thông", "công", "nơi", "sở", "ubnd", "hđnd", "chi", "đề", "kiến", "tiếp", "triển",
+    "đảng", "huyện", "tỉnh", "xã", "thị", "cơ", "ngày", "tháng", "năm", "quý",
+];
 
 /// Whether the byte at `i` ends a sentence.
 pub(crate) fn ends_sentence(b: &[u8], i: usize) -> bool {

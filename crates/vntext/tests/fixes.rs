@@ -247,3 +247,133 @@ fn do_x_thuc_hien_makes_x_the_lead() {
         )]]
     );
 }
+
+fn deadline_days(text: &str) -> Vec<Option<jiff::civil::Date>> {
+    extract(text, &registry(), None)
+        .tasks
+        .iter()
+        .map(|t| match t.deadline.map(|d| d.value) {
+            Some(giaoban_vntext::date::DateExpr::Date { date, .. }) => Some(date),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A date written with dots ("15.4.2023") is a date, as with slashes.
+#[test]
+fn a_date_written_with_dots_is_the_deadline() {
+    assert_eq!(
+        deadline_days("Giao Văn phòng điều phối NTM huyện rà soát hồ sơ trước ngày 15.4.2023."),
+        vec![Some(jiff::civil::date(2023, 4, 15))]
+    );
+    // Without the year, after "ngày": the document's year.
+    assert_eq!(
+        deadline_days(
+            "Cẩm Thủy, ngày 24 tháng 3 năm 2023
+Giao Văn phòng điều phối NTM huyện rà soát hồ \
+             sơ trước ngày 15.4, báo cáo kết quả vào ngày 20-4."
+        ),
+        vec![
+            Some(jiff::civil::date(2023, 4, 15)),
+            Some(jiff::civil::date(2023, 4, 20))
+        ]
+    );
+}
+
+/// A line break inside a date ("27/03/⏎2023") or inside a unit's name ("Cẩm⏎Ngọc"), where a
+/// long line was wrapped, does not cut them.
+#[test]
+fn a_line_break_inside_a_date_or_a_name_does_not_cut_it() {
+    assert_eq!(
+        deadline_days(
+            "Giao Văn phòng điều phối NTM huyện tổng hợp báo cáo chậm nhất vào ngày 27/03/\n2023."
+        ),
+        vec![Some(jiff::civil::date(2023, 3, 27))]
+    );
+    let registry = UnitRegistry::new(&[
+        (
+            "tckh".to_string(),
+            vec!["Phòng Tài chính - Kế hoạch".to_string()],
+        ),
+        ("camngoc".to_string(), vec!["UBND xã Cẩm Ngọc".to_string()]),
+    ]);
+    let x = extract(
+        "Chủ tịch UBND huyện kết luận: giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp với UBND xã Cẩm\nNgọc rà soát hồ sơ đất đai.",
+        &registry,
+        None,
+    );
+    assert_eq!(x.tasks.len(), 1, "{:?}", x.tasks);
+    let co: Vec<(&str, &Resolution)> = x.tasks[0]
+        .coordinating
+        .iter()
+        .map(|a| (a.text.as_str(), &a.resolution))
+        .collect();
+    assert_eq!(
+        co,
+        vec![(
+            "UBND xã Cẩm\nNgọc",
+            &Resolution::Exact {
+                id: "camngoc".to_string()
+            }
+        )]
+    );
+    assert!(
+        x.tasks[0].action.text.starts_with("rà soát"),
+        "{}",
+        x.tasks[0].action.text
+    );
+    // A break before a new item stays a break: two tasks, not one.
+    let x = extract(
+        "Chủ tịch UBND huyện kết luận như sau, giao Phòng Tài chính - Kế hoạch rà soát hồ sơ xã Cẩm Ngọc\nGiao Văn phòng điều phối NTM huyện tổng hợp kết quả.",
+        &registry,
+        None,
+    );
+    assert_eq!(x.tasks.len(), 2, "{:?}", x.tasks);
+}
+
+/// A rank ("xếp thứ 5/12") is neither a figure nor a date.
+#[test]
+fn a_rank_is_neither_a_figure_nor_a_date() {
+    let text = "Năm 2023, chỉ số cải cách hành chính của huyện xếp thứ 5/12 huyện, thị xã; \
+                chỉ số năng lực cạnh tranh xếp thứ 3/12 đơn vị.";
+    let x = extract(text, &registry(), None);
+    assert!(x.figures.is_empty(), "{:?}", x.figures);
+    let doc = jiff::civil::date(2023, 3, 24);
+    let dates = giaoban_vntext::date::find_dates(text, doc);
+    assert!(
+        dates
+            .iter()
+            .all(|f| !matches!(f.value, giaoban_vntext::date::DateExpr::Date { .. })),
+        "{dates:?}"
+    );
+}
+
+/// The date of a cited letter says when it was issued, not when the task is due.
+#[test]
+fn the_date_of_a_cited_letter_is_not_the_deadline() {
+    assert_eq!(
+        deadline_days(
+            "Giao Văn phòng điều phối NTM huyện rà soát hồ sơ theo Công văn số 123/UBND ngày \
+             10/3/2023 của UBND tỉnh."
+        ),
+        vec![None]
+    );
+    assert_eq!(
+        deadline_days(
+            "Giao Văn phòng điều phối NTM huyện triển khai Kế hoạch ngày 2/3/2023 của UBND tỉnh."
+        ),
+        vec![None]
+    );
+    assert_eq!(
+        deadline_days(
+            "Giao Văn phòng điều phối NTM huyện rà soát hồ sơ theo Quyết định 12/2023/QĐ-UBND \
+             ngày 5/4/2023, báo cáo trước ngày 30/4/2023."
+        ),
+        vec![Some(jiff::civil::date(2023, 4, 30))]
+    );
+    // Without the citation the same date is the task's.
+    assert_eq!(
+        deadline_days("Giao Văn phòng điều phối NTM huyện rà soát hồ sơ ngày 10/3/2023."),
+        vec![Some(jiff::civil::date(2023, 3, 10))]
+    );
+}

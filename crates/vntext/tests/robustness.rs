@@ -68,3 +68,43 @@ fn seeds_cut_anywhere_do_not_panic() {
         pipeline(&seed[end..]);
     }
 }
+
+/// `len` bytes of a fixed xorshift sequence (the same as `giaoban-bench text --scaling`).
+fn random_bytes(len: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 32) as u8
+        })
+        .collect()
+}
+
+/// Random bytes read as a pasted file are no text: a warning, and no figures (there were 1 281
+/// "figures" in 200 KB of them before).
+#[test]
+fn random_bytes_are_no_text() {
+    let text = normalize::decode_text(&random_bytes(200_000));
+    let registry = UnitRegistry::new(&[]);
+    let x = extract(&text, &registry, None);
+    assert!(x.figures.is_empty(), "{} figures", x.figures.len());
+    assert!(x.tasks.is_empty());
+    assert_eq!(
+        x.warnings
+            .iter()
+            .map(|w| w.kind.clone())
+            .collect::<Vec<_>>(),
+        vec![giaoban_vntext::extract::WarningKind::NotText]
+    );
+    // A real document with a few broken characters is still read.
+    let seed = include_str!("seeds/004_b6c01a3b0295957f.txt").replacen('ư', "\u{FFFD}", 20);
+    let x = extract(&seed, &registry, None);
+    assert!(!x.figures.is_empty());
+    assert!(
+        x.warnings
+            .iter()
+            .all(|w| w.kind != giaoban_vntext::extract::WarningKind::NotText)
+    );
+}
