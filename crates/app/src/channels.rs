@@ -314,6 +314,11 @@ async fn try_once(
 
 /// Runs the server's sender: at once, whenever woken ([`Channels::wake`]) and every
 /// [`SWEEP_EVERY`]. Stops when the task is aborted.
+///
+/// It runs on the real time, not the app's [`crate::Clock`]: a delivery is queued at its real
+/// write time (storage's `created_at`) and retried after a real wait, so a sender on a fixed
+/// clock would never see a retry come due. What a message says (which reminders are due) was
+/// decided by the app's clock when it was queued.
 pub fn spawn_sender(store: Store, channels: Arc<Channels>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -426,10 +431,10 @@ impl Composer<'_> {
     }
 }
 
-/// The deadline in force, in Vietnamese and English ("—" for none).
-fn current_due(task: &Task) -> (String, String) {
+/// The deadline in force at `now` (the app's clock), in Vietnamese and English ("—" for none).
+fn current_due(task: &Task, now: Timestamp) -> (String, String) {
     let due = task
-        .assess(Timestamp::now(), &crate::work::policy())
+        .assess(now, &crate::work::policy())
         .ok()
         .and_then(|s| s.assessment.effective_due);
     match due {
@@ -465,7 +470,7 @@ pub(crate) async fn extension_requested(
             .map(|c| c.issuer_unit_id),
         None => None,
     };
-    let current = current_due(task);
+    let current = current_due(task, state.now());
     compose(state, |c| {
         let lead = c.name(task.lead_unit_id);
         let vi = format!(
@@ -514,7 +519,7 @@ pub(crate) async fn extension_decided(
     let Some(ext) = &before.pending_extension else {
         return Ok(Vec::new());
     };
-    let current = current_due(before);
+    let current = current_due(before, state.now());
     compose(state, |c| {
         let who = c.name(decider);
         let note_vi = if note.is_empty() {

@@ -55,7 +55,12 @@ pub struct UnitDto {
     /// ISO date.
     pub active_from: Option<String>,
     pub active_to: Option<String>,
+    /// The default successor of an ended unit (where its records go).
     pub merged_into: Option<Uuid>,
+    /// The other successors of a unit divided between several (the 2025 reform).
+    pub divided_into: Vec<Uuid>,
+    /// The units that ended into this one (merged whole or divided), in the unit list.
+    pub predecessors: Vec<Uuid>,
     pub note: Option<String>,
     /// Whether the unit is active on the day asked for (today by default).
     pub active: bool,
@@ -81,6 +86,8 @@ impl UnitDto {
             active_from: u.active_from.map(|d| d.to_string()),
             active_to: u.active_to.map(|d| d.to_string()),
             merged_into: u.merged_into.map(|p| p.0),
+            divided_into: u.divided_into.iter().map(|d| d.0).collect(),
+            predecessors: Vec::new(),
             note: u.note.clone(),
             active,
             depth,

@@ -9,8 +9,10 @@
 
 pub mod audit;
 pub mod channels;
+pub mod dashboard;
 pub mod dto;
 pub mod error;
+pub mod handover;
 pub mod inbox;
 pub mod levels;
 pub mod limits;
@@ -20,6 +22,7 @@ pub mod period_reports;
 pub mod programmes;
 pub mod readers;
 pub mod reading;
+pub mod reorganisation;
 pub mod reports;
 pub mod units;
 pub mod users;
@@ -27,7 +30,9 @@ pub mod work;
 
 use std::sync::Arc;
 
-use giaoban_domain::access::{Actor, Permission, scope_root};
+use giaoban_domain::access::{
+    Actor, Permission, may_read_history, scope_root, successor_ancestries,
+};
 use giaoban_domain::audit::AuditActor;
 use giaoban_domain::tree::UnitTree;
 use giaoban_domain::unit::{Unit, UnitId, UnitKind};
@@ -42,15 +47,16 @@ pub fn vn_time_zone() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
-/// Today's date in Vietnam.
-pub fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned_datetime(vn_time_zone())
-        .date()
-}
-
 /// The time the use cases act at: the system's, or a fixed instant (a test that must know which
 /// tasks are overdue, a run "as of" a past day).
+///
+/// Every use case and page reads "now" and "today" from the [`App`]'s clock ([`App::now`],
+/// [`App::today`]), never from the system: what is overdue or due soon, the default period of a
+/// report, the default year of a programme, which units are active. There is no free `today()`
+/// for that reason; a tool with no app (the command line, a benchmark) says
+/// `Clock::System.today()`. Only real-time matters stay on the system clock: the write times the
+/// store records (`created_at`, `updated_at`, the audit log), session expiry and renewal, and the
+/// sender's delivery and retry times.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Clock {
     #[default]
@@ -177,16 +183,27 @@ impl Caller {
             .collect();
         if ancestry.is_empty() {
             Err(Error::NotFound)
-        } else if self.actor.may(perm, &ancestry) {
+        } else if self.actor.may(perm, &ancestry)
+            || (perm == Permission::ReadRecords && {
+                let units = store.units().await?;
+                let tree = UnitTree::new(&units);
+                may_read_history(&self.actor, &successor_ancestries(&tree, id))
+            })
+        {
             Ok(())
         } else {
             Err(Error::Forbidden)
         }
     }
 
-    /// May the caller act with `perm` on unit `unit` of `tree`?
+    /// May the caller act with `perm` on unit `unit` of `tree`? Reading also reaches, as history,
+    /// the records of the units merged into the caller's ([`may_read_history`]); writing does not.
     pub fn may(&self, tree: &UnitTree<'_>, perm: Permission, unit: UnitId) -> bool {
-        self.actor.may(perm, &tree.ancestry(unit))
+        let ancestry = tree.ancestry(unit);
+        self.actor.may(perm, &ancestry)
+            || (perm == Permission::ReadRecords
+                && !ancestry.is_empty()
+                && may_read_history(&self.actor, &successor_ancestries(tree, unit)))
     }
 
     /// The caller as the audit log names them.

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use giaoban_domain::Lang;
 use giaoban_domain::access::Permission;
 use giaoban_domain::calendar::format_date_vi;
+use giaoban_domain::lineage;
 use giaoban_domain::ocop::{
     OcopRules, PRODUCER_KINDS, PaymentDraft, PaymentInput, ProducerDraft, ProducerInput,
     ProductDraft, ProductInput, Validity,
@@ -61,6 +62,11 @@ pub struct ProductView {
     /// `not_certified`, `valid`, `expiring`, `expired`.
     pub validity: String,
     pub validity_label: String,
+    /// The commune the producer was registered in, when it has been merged since: the product is
+    /// shown under the commune standing today (`commune`).
+    pub former_commune: Option<UnitName>,
+    /// "theo xã Cẩm Ngọc cũ": where a product shown under a successor comes from.
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -116,20 +122,36 @@ fn product_view(
     tree: &UnitTree<'_>,
     rules: &OcopRules,
     lang: Lang,
+    today: jiff::civil::Date,
 ) -> ProductView {
-    let commune = producer.map(|pr| pr.commune_id);
-    let validity = Validity::on(p.expires_on, crate::today(), rules.remind_days);
+    let registered = producer.and_then(|pr| tree.get(pr.commune_id));
+    // A product of a commune merged since (issue 24) shows under the commune standing today, with
+    // the old commune named as its source.
+    let successor = registered
+        .filter(|u| !u.is_active_on(today))
+        .and_then(|u| tree.living_successor(u.id, today));
+    let shown = successor.or(registered);
+    let validity = Validity::on(p.expires_on, today, rules.remind_days);
     ProductView {
         id: p.id,
         producer_id: p.producer_id,
         producer: producer.map(|pr| pr.name.clone()).unwrap_or_default(),
         commune: UnitName {
-            id: commune.map_or(Uuid::nil(), |c| c.0),
-            name: commune
-                .and_then(|c| tree.get(c))
+            id: shown
+                .map(|u| u.id.0)
+                .or(producer.map(|pr| pr.commune_id.0))
+                .unwrap_or(Uuid::nil()),
+            name: shown
                 .map(|u| u.short_name.clone().unwrap_or_else(|| u.name.clone()))
                 .unwrap_or_default(),
         },
+        former_commune: successor.and(registered).map(|u| UnitName {
+            id: u.id.0,
+            name: u.name.clone(),
+        }),
+        source: successor
+            .and(registered)
+            .map(|u| lineage::source_label(u, None, lang)),
         name: p.name.clone(),
         score_community: p.score.map(|s| s.community),
         score_marketing: p.score.map(|s| s.marketing),
@@ -156,7 +178,8 @@ pub async fn overview(state: &App, me: &Caller, lang: Lang) -> Result<OcopOvervi
     let rules = rules()?;
     let units = state.store.units().await?;
     let tree = UnitTree::new(&units);
-    let readable = |c: UnitId| me.actor.may(Permission::ReadRecords, &tree.ancestry(c));
+    // A successor's people read the producers of the communes merged into theirs (issue 24).
+    let readable = |c: UnitId| me.may(&tree, Permission::ReadRecords, c);
     let producers: Vec<Producer> = state
         .store
         .ocop_producers()
@@ -172,9 +195,13 @@ pub async fn overview(state: &App, me: &Caller, lang: Lang) -> Result<OcopOvervi
         .into_iter()
         .filter(|p| by_id.contains_key(&p.producer_id))
         .collect();
+    let today = state.today();
     let product_views: Vec<ProductView> = products
         .iter()
-        .map(|p| product_view(p, by_id.get(&p.producer_id).copied(), &tree, rules, lang))
+        .map(|p| {
+            let producer = by_id.get(&p.producer_id).copied();
+            product_view(p, producer, &tree, rules, lang, today)
+        })
         .collect();
     let names: HashMap<Uuid, String> = products.iter().map(|p| (p.id, p.name.clone())).collect();
     let payments: Vec<Payment> = state

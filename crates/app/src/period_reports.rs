@@ -27,7 +27,7 @@ use crate::App;
 use crate::Caller;
 use crate::Error;
 use crate::reports::{parse_period, rollup_rows};
-use crate::work::{FileOut, TaskQuery, list_tasks, parse_as_of};
+use crate::work::{FileOut, TaskQuery, list_tasks, parse_as_of_at};
 
 /// Who drafts and edits a unit's report: office staff, leaders and admins over it, and a commune's
 /// own people for their commune.
@@ -277,8 +277,9 @@ async fn generate(
     }))
 }
 
-fn parse_day(raw: Option<&str>) -> Result<String, Error> {
-    let ts = parse_as_of(raw)?;
+/// The day a report is drafted as of: `raw`, or today by the app's clock when empty.
+fn parse_day(state: &App, raw: Option<&str>) -> Result<String, Error> {
+    let ts = parse_as_of_at(raw, state.now())?;
     Ok(local_date(ts).to_string())
 }
 
@@ -379,7 +380,7 @@ pub async fn create(
     input: &ReportCreate,
 ) -> Result<PeriodReportView, Error> {
     let period = parse_period(&input.period)?;
-    let as_of = parse_day(input.as_of.as_deref())?;
+    let as_of = parse_day(state, input.as_of.as_deref())?;
     let units = state.store.units().await?;
     let tree = UnitTree::new(&units);
     let unit_id = input.unit_id.map_or(me.actor.scope_root, UnitId);
@@ -570,7 +571,7 @@ pub async fn regenerate(
     let unit = tree.get(r.unit_id).ok_or(Error::NotFound)?;
     let period = r.period;
     let as_of = match g.as_of.as_deref() {
-        Some(a) if !a.trim().is_empty() => parse_day(Some(a))?,
+        Some(a) if !a.trim().is_empty() => parse_day(state, Some(a))?,
         _ => r.as_of.clone(),
     };
     let draft = generate(state, me, &tree, unit, period, &as_of).await?;

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use giaoban_domain::Lang;
 use giaoban_domain::access::Permission;
 use giaoban_domain::audit::AuditActor;
+use giaoban_domain::lineage;
 use giaoban_domain::programme::{
     self, Assessment, CommuneEntry, CommuneProgramme, CommuneProgrammeInput, CriteriaSet,
     CriterionStatus, CriterionStatusInput, Level, Met, Picture, scaled_vi,
@@ -336,6 +337,23 @@ pub struct RowView {
     /// What the commune still lacks for that target.
     pub lacking: Vec<ItemRef>,
     pub cells: Vec<CellView>,
+    /// Set when the commune, formed by a merger, has no assessment of its own for the year and
+    /// shows its best-placed predecessor's status instead (see [`InheritedView`]).
+    pub inherited: Option<InheritedView>,
+}
+
+/// Where a row's status comes from when the commune shows a predecessor's (issue 24): the old
+/// commune merged into it that is best placed — highest level recognised by the year, then most
+/// criteria met in its latest assessment against the set up to the year, then the later
+/// assessment — shown whole, never a mix of several.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InheritedView {
+    /// The old commune.
+    pub commune: UnitName,
+    /// The year of its assessment shown (none: recognised, never assessed against the set).
+    pub year: Option<i16>,
+    /// "theo xã Cẩm Ngọc cũ, 2023".
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -477,14 +495,14 @@ fn active_in(u: &Unit, year: i16) -> bool {
     u.active_from.is_none_or(|f| f <= last) && u.active_to.is_none_or(|t| t >= first)
 }
 
-/// The communes under `root` the viewer may read (every commune ever there; filtered by year
-/// later).
+/// The communes under `root` the viewer may read, as their own or as history (every commune ever
+/// there; filtered by year later).
 fn communes_under<'a>(me: &Caller, tree: &UnitTree<'a>, root: UnitId) -> Vec<&'a Unit> {
     tree.preorder(Some(root))
         .into_iter()
         .map(|(u, _)| u)
         .filter(|u| u.kind.is_commune_level())
-        .filter(|u| me.actor.may(Permission::ReadRecords, &tree.ancestry(u.id)))
+        .filter(|u| me.may(tree, Permission::ReadRecords, u.id))
         .collect()
 }
 
@@ -519,19 +537,74 @@ pub async fn picture(
     let empty = CommuneProgramme::default();
     let by_commune: HashMap<UnitId, &Assessment> =
         assessments.iter().map(|a| (a.commune_id, a)).collect();
+    // History through lineage (issue 24). The picture shows the communes standing at the end of
+    // the year (today, for this year): a commune merged by then into one the picture shows is
+    // shown through its successor, not as a row of its own.
+    let today = state.today();
+    let day = Date::new(year, 12, 31).map_or(today, |end| end.min(today));
+    let shown: Vec<UnitId> = all_communes.iter().map(|u| u.id).collect();
+    let through_successor = |u: &Unit| {
+        !u.is_active_on(day)
+            && tree
+                .living_successor(u.id, day)
+                .is_some_and(|s| shown.contains(&s.id))
+    };
     // Communes of that year, and any other commune that was assessed that year.
     let communes: Vec<&Unit> = all_communes
         .iter()
         .copied()
         .filter(|u| active_in(u, year) || by_commune.contains_key(&u.id))
+        .filter(|u| !through_successor(u))
         .collect();
+    // A commune standing then with no assessment of its own for the year shows the status of its
+    // best-placed predecessor ([`lineage::inherited_status`]: highest level recognised, then most
+    // criteria met in its latest assessment against this set up to the year), with its source.
+    let set_assessments = state.store.assessments(stored.id, None).await?;
+    let mut latest: HashMap<UnitId, &Assessment> = HashMap::new();
+    for a in set_assessments.iter().filter(|a| a.year <= year) {
+        let e = latest.entry(a.commune_id).or_insert(a);
+        if a.year > e.year {
+            *e = a;
+        }
+    }
+    let mut inherited: HashMap<UnitId, (&Unit, Option<&Assessment>)> = HashMap::new();
+    for u in &communes {
+        if by_commune.contains_key(&u.id) || !u.is_active_on(day) {
+            continue;
+        }
+        let candidates: Vec<lineage::PredecessorStatus<'_>> = lineage::predecessors(&units, u.id)
+            .into_iter()
+            .filter_map(|p| tree.get(p))
+            .filter(|p| p.kind.is_commune_level())
+            .map(|p| lineage::PredecessorStatus {
+                unit: p,
+                level: programmes.get(&p.id).and_then(|x| x.0.level_in(year)),
+                criteria_met: latest.get(&p.id).map_or(0, |a| a.criteria_met(set)),
+                assessed_year: latest.get(&p.id).map(|a| a.year),
+            })
+            .collect();
+        if let Some(best) = lineage::inherited_status(&candidates) {
+            inherited.insert(u.id, (best.unit, latest.get(&best.unit.id).copied()));
+        }
+    }
     let entries: Vec<CommuneEntry<'_>> = communes
         .iter()
-        .map(|u| CommuneEntry {
-            commune_id: u.id,
-            name: u.short_name.clone().unwrap_or_else(|| u.name.clone()),
-            programme: programmes.get(&u.id).map_or(&empty, |p| &p.0),
-            assessment: by_commune.get(&u.id).copied(),
+        .map(|u| {
+            let from = inherited.get(&u.id);
+            // The commune's own programme (its targets) when it has one, else its predecessor's.
+            let programme = programmes
+                .get(&u.id)
+                .or_else(|| from.and_then(|(p, _)| programmes.get(&p.id)))
+                .map_or(&empty, |p| &p.0);
+            CommuneEntry {
+                commune_id: u.id,
+                name: u.short_name.clone().unwrap_or_else(|| u.name.clone()),
+                programme,
+                assessment: by_commune
+                    .get(&u.id)
+                    .copied()
+                    .or_else(|| from.and_then(|(_, a)| *a)),
+            }
         })
         .collect();
     let p: Picture = programme::picture(set, year, &entries);
@@ -552,42 +625,59 @@ pub async fn picture(
     let rows = p
         .rows
         .iter()
-        .map(|r| RowView {
-            commune: UnitName {
-                id: r.commune_id.0,
-                name: r.name.clone(),
-            },
-            criteria_met: r.met_count,
-            assessed: by_commune.contains_key(&r.commune_id),
-            level: r.level.map(|l| level_view(l, lang)),
-            target: r.next_target.map(|(l, y)| TargetView {
-                level: l.code().into(),
-                label: l.label(lang).into(),
-                year: y,
-            }),
-            lacking: r
-                .lacking_for_target
-                .iter()
-                .map(|i| ItemRef {
-                    item: i.clone(),
-                    name: item_name(set, i),
-                })
-                .collect(),
-            cells: r
-                .cells
-                .iter()
-                .map(|c| CellView {
-                    item: c.item.clone(),
-                    met: c.met.map(|m| m.code().into()),
-                    label: c
-                        .met
-                        .map_or(lang.pick("Chưa đánh giá", "Not assessed"), |m| {
-                            m.label(lang)
-                        })
-                        .into(),
-                    href: criterion_href(r.commune_id, &c.item, stored.id, year),
-                })
-                .collect(),
+        .map(|r| {
+            let from = inherited.get(&r.commune_id);
+            // An inherited cell opens the predecessor's record, of the year it was assessed.
+            let (cell_unit, cell_year) = match from {
+                Some((p, a)) => (p.id, a.map_or(year, |a| a.year)),
+                None => (r.commune_id, year),
+            };
+            RowView {
+                commune: UnitName {
+                    id: r.commune_id.0,
+                    name: r.name.clone(),
+                },
+                criteria_met: r.met_count,
+                assessed: by_commune.contains_key(&r.commune_id)
+                    || from.is_some_and(|(_, a)| a.is_some()),
+                inherited: from.map(|(p, a)| InheritedView {
+                    commune: UnitName {
+                        id: p.id.0,
+                        name: p.name.clone(),
+                    },
+                    year: a.map(|a| a.year),
+                    label: lineage::source_label(p, a.map(|a| a.year), lang),
+                }),
+                level: r.level.map(|l| level_view(l, lang)),
+                target: r.next_target.map(|(l, y)| TargetView {
+                    level: l.code().into(),
+                    label: l.label(lang).into(),
+                    year: y,
+                }),
+                lacking: r
+                    .lacking_for_target
+                    .iter()
+                    .map(|i| ItemRef {
+                        item: i.clone(),
+                        name: item_name(set, i),
+                    })
+                    .collect(),
+                cells: r
+                    .cells
+                    .iter()
+                    .map(|c| CellView {
+                        item: c.item.clone(),
+                        met: c.met.map(|m| m.code().into()),
+                        label: c
+                            .met
+                            .map_or(lang.pick("Chưa đánh giá", "Not assessed"), |m| {
+                                m.label(lang)
+                            })
+                            .into(),
+                        href: criterion_href(cell_unit, &c.item, stored.id, cell_year),
+                    })
+                    .collect(),
+            }
         })
         .collect();
     let per_level = p
@@ -855,7 +945,8 @@ fn commune_of<'a>(
     perm: Permission,
 ) -> Result<&'a Unit, Error> {
     let u = tree.get(id).ok_or(Error::NotFound)?;
-    if !me.actor.may(perm, &tree.ancestry(id)) {
+    // Reading reaches an old commune merged into the caller's, as history (issue 24).
+    if !me.may(tree, perm, id) {
         return Err(Error::Forbidden);
     }
     if !u.kind.is_commune_level() {

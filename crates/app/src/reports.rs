@@ -932,7 +932,8 @@ fn expected_units<'a>(
         .iter()
         .filter(|u| form.applies_to(u.kind, &tree.ancestry(u.id)) && u.is_active_on(window.end()))
         .filter(|u| me.may(tree, Permission::ReadRecords, u.id))
-        .filter(|u| under.is_none_or(|root| tree.ancestry(u.id).contains(&root)))
+        // Under a unit: the units whose figures roll up into it, the units merged into it too.
+        .filter(|u| under.is_none_or(|root| tree.rollup_targets(u.id).contains(&root)))
         .collect();
     out.sort_by_cached_key(|u| giaoban_vntext::normalize::ascii_key(&u.name));
     Ok(out)
@@ -1159,6 +1160,17 @@ pub async fn rollup(
         })
         .collect();
     children.sort_by_cached_key(|c| giaoban_vntext::normalize::ascii_key(&c.name));
+    // The units merged into this one (issue 24), after its children: their figures of the past
+    // are in this roll-up, and each opens its own roll-up of the time, marked "cũ".
+    children.extend(
+        tree.merged_from(unit)
+            .into_iter()
+            .filter(|p| p.merged_into == Some(unit))
+            .map(|p| ChildLink {
+                id: p.id.0,
+                name: format!("{} ({})", p.name, lang.pick("cũ", "former")),
+            }),
+    );
     Ok(RollupView {
         unit_id: unit.0,
         unit_name: u.name.clone(),

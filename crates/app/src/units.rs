@@ -27,12 +27,18 @@ pub struct UnitQuery {
     pub under: Option<Uuid>,
     /// Sent by the language switch of the pages; ignored here.
     pub lang: Option<String>,
+    /// The directory page shows today's units unless this is set (or a day or a search is
+    /// given); the API always lists every unit.
+    pub history: Option<String>,
 }
 
 /// Units selected by a query, in tree order with depth relative to the start.
 pub struct Selection {
     pub units: std::sync::Arc<Vec<Unit>>,
     pub as_of: Option<Date>,
+    /// The day of the app's clock when the selection was read: a unit's `active` flag without
+    /// `as_of`.
+    pub today: Date,
 }
 
 impl Selection {
@@ -41,6 +47,7 @@ impl Selection {
         Ok(Selection {
             units: state.store.units().await?,
             as_of,
+            today: state.today(),
         })
     }
 
@@ -55,7 +62,7 @@ impl Selection {
         {
             return Err(Error::NotFound);
         }
-        let today = crate::today();
+        let today = self.today;
         let key = ascii_key(q.q.as_deref().unwrap_or("").trim());
         Ok(tree
             .preorder(q.under.map(UnitId))
@@ -64,7 +71,9 @@ impl Selection {
             .filter(|(u, _)| UnitTree::matches(u, &key))
             .map(|(u, depth)| {
                 let active = u.is_active_on(self.as_of.unwrap_or(today));
-                (UnitDto::new(u, lang, active, depth), u)
+                let mut dto = UnitDto::new(u, lang, active, depth);
+                dto.predecessors = tree.merged_from(u.id).iter().map(|p| p.id.0).collect();
+                (dto, u)
             })
             .collect())
     }
@@ -88,11 +97,17 @@ pub fn check(
     }
 }
 
-pub fn detail(me: &Caller, units: &[Unit], id: UnitId, lang: Lang) -> Result<UnitDetailDto, Error> {
+/// The unit `id` as its page shows it, active or not on `today` (the app's: [`App::today`]).
+pub fn detail(
+    me: &Caller,
+    units: &[Unit],
+    id: UnitId,
+    lang: Lang,
+    today: Date,
+) -> Result<UnitDetailDto, Error> {
     let tree = UnitTree::new(units);
     let unit = tree.get(id).ok_or(Error::NotFound)?;
     let ancestry = tree.ancestry(id);
-    let today = crate::today();
     let depth = u32::try_from(ancestry.len().saturating_sub(1)).unwrap_or(0);
     let path = ancestry
         .iter()
@@ -108,8 +123,10 @@ pub fn detail(me: &Caller, units: &[Unit], id: UnitId, lang: Lang) -> Result<Uni
         .actor
         .may(Permission::ReadRecords, &ancestry)
         .then(|| ContactDto::from(&unit.contact));
+    let mut dto = UnitDto::new(unit, lang, unit.is_active_on(today), depth);
+    dto.predecessors = tree.merged_from(id).iter().map(|p| p.id.0).collect();
     Ok(UnitDetailDto {
-        unit: UnitDto::new(unit, lang, unit.is_active_on(today), depth),
+        unit: dto,
         contact,
         path,
         merged_from: tree
@@ -155,10 +172,21 @@ pub async fn update(state: &App, me: &Caller, id: UnitId, body: &UnitWrite) -> R
     check(me, &tree, id, Permission::ManageUnits)?;
     check_parent(me, &tree, draft.parent_id)?;
     check_merged_into(me, &tree, draft.merged_into)?;
-    Ok(state
+    let before = tree.get(id).map(|u| (u.parent_id, u.merged_into));
+    let saved = state
         .store
         .update_unit(&me.audit(), id, &draft, body.version)
-        .await?)
+        .await?;
+    // A unit given a successor or a new parent after it reported: its figures (and those of the
+    // units under it or merged into it) now roll up elsewhere, in past periods too. Aggregates
+    // are kept on write, so the periods they were reported in are rebuilt.
+    if before != Some((saved.parent_id, saved.merged_into)) {
+        state
+            .store
+            .rebuild_rollups_for_units(&me.audit(), &[id])
+            .await?;
+    }
+    Ok(saved)
 }
 
 /// The unit a unit is merged into must be one the actor manages (Permission::ManageUnits on it):

@@ -7,7 +7,10 @@
 use std::collections::HashMap;
 
 use giaoban_domain::Lang;
-use giaoban_domain::access::{Permission, reference, task_list_scope};
+use giaoban_domain::access::{
+    Permission, history_task_list_scope, may_read_history, reference, successor_ancestries,
+    task_list_scope,
+};
 use giaoban_domain::calendar::{WorkCalendar, local_date, local_timestamp};
 use giaoban_domain::conclusion::{Conclusion, ConclusionDraft, ConclusionInput, check_issue};
 use giaoban_domain::deadline::{Deadline, DueMoment};
@@ -31,7 +34,6 @@ use giaoban_storage::tasks::{
 };
 use giaoban_storage::{Store, StoreError};
 use jiff::Timestamp;
-use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -50,12 +52,14 @@ fn calendar() -> Result<&'static WorkCalendar, Error> {
 }
 
 /// Reads an `as_of` parameter: a date (its end: 23:59:59 local) or an RFC 3339 instant; empty =
-/// now. Lets a board be seen as it stood on a past day. A day outside the years the work calendar
-/// answers for (`unit::FIRST_DATE_YEAR`–`LAST_DATE_YEAR`) is a 422 naming `as_of`.
-pub fn parse_as_of(raw: Option<&str>) -> Result<Timestamp, Error> {
+/// `now` (the app's clock: [`App::now`], never the system's, so that an app run "as of" a day
+/// answers as of that day). Lets a board be seen as it stood on a past day. A day outside the
+/// years the work calendar answers for (`unit::FIRST_DATE_YEAR`–`LAST_DATE_YEAR`) is a 422 naming
+/// `as_of`.
+pub fn parse_as_of_at(raw: Option<&str>, now: Timestamp) -> Result<Timestamp, Error> {
     let s = raw.unwrap_or("").trim();
     if s.is_empty() {
-        return Ok(Timestamp::now());
+        return Ok(now);
     }
     if let Ok(ts) = s.parse::<Timestamp>() {
         if !giaoban_domain::unit::date_supported(giaoban_domain::calendar::local_date(ts)) {
@@ -66,7 +70,7 @@ pub fn parse_as_of(raw: Option<&str>) -> Result<Timestamp, Error> {
     match giaoban_domain::unit::parse_date("as_of", s)? {
         Some(d) => giaoban_domain::calendar::end_of_day(d)
             .map_err(|_| giaoban_domain::unit::date_out_of_range("as_of", s).into()),
-        None => Ok(Timestamp::now()),
+        None => Ok(now),
     }
 }
 
@@ -210,7 +214,17 @@ fn rights_of(me: &Caller, tree: &UnitTree<'_>, task: &Task) -> TaskRights {
         .collect();
     let parties: Vec<(TaskRole, &[UnitId])> =
         ancestries.iter().map(|(r, a)| (*r, a.as_slice())).collect();
-    task_rights(&me.actor, &assigner, &parties)
+    let mut rights = task_rights(&me.actor, &assigner, &parties);
+    // The tasks of a unit merged into the caller's are its history: read, never acted on.
+    if !rights.read {
+        rights.read = task
+            .parties()
+            .into_iter()
+            .map(|(u, _)| u)
+            .chain([task.assigner_unit_id])
+            .any(|u| may_read_history(&me.actor, &successor_ancestries(tree, u)));
+    }
+    rights
 }
 
 fn ts_label(ts: Timestamp) -> String {
@@ -407,8 +421,9 @@ type Selected = (Task, OccurrenceStatus, TaskRights);
 fn selection(
     me: &Caller,
     q: &TaskQuery,
+    now: Timestamp,
 ) -> Result<(TaskSelection, std::sync::Arc<Vec<Unit>>), Error> {
-    let as_of = parse_as_of(q.as_of.as_deref())?;
+    let as_of = parse_as_of_at(q.as_of.as_deref(), now)?;
     let units = std::sync::Arc::clone(&me.units);
     let mut filter = TaskFilter {
         conclusion_id: q.conclusion,
@@ -419,8 +434,14 @@ fn selection(
     if let Some(src) = q.source.as_deref().filter(|s| !s.is_empty()) {
         filter.source_kind = Some(giaoban_domain::task::SourceKind::parse(src)?);
     }
-    let asked = filter.party.map(|p| (p, UnitTree::new(&units).ancestry(p)));
-    let scope = task_list_scope(&me.actor, asked.as_ref().map(|(p, a)| (*p, a.as_slice())))
+    let tree = UnitTree::new(&units);
+    let asked = filter.party.map(|p| (p, tree.ancestry(p)));
+    // A unit merged into the caller's is listed from its own parts, as history.
+    let history = asked.as_ref().and_then(|(p, a)| {
+        history_task_list_scope(&me.actor, *p, a, &successor_ancestries(&tree, *p))
+    });
+    let scope = history
+        .or_else(|| task_list_scope(&me.actor, asked.as_ref().map(|(p, a)| (*p, a.as_slice()))))
         .ok_or(Error::Forbidden)?;
     filter.party = scope.party;
     filter.within = scope.within;
@@ -581,7 +602,7 @@ async fn select_page(
     offset: usize,
     limit: usize,
 ) -> Result<TaskPage, Error> {
-    let (sel, units) = selection(me, q)?;
+    let (sel, units) = selection(me, q, state.now())?;
     let tree = UnitTree::new(&units);
     let as_of = sel.clock.as_of();
     let recurring_ids = state
@@ -721,7 +742,7 @@ pub async fn task_detail(
     as_of: Option<&str>,
     lang: Lang,
 ) -> Result<TaskDetail, Error> {
-    let as_of = parse_as_of(as_of)?;
+    let as_of = parse_as_of_at(as_of, state.now())?;
     let (task, rights, units) = readable_task(state, me, id).await?;
     let tree = UnitTree::new(&units);
     let status = task
@@ -1387,6 +1408,10 @@ pub struct Board {
     pub overdue_total: usize,
     /// Per conclusion notice: how far its tasks are.
     pub conclusions: Vec<ConclusionProgress>,
+    /// Nhiệm vụ không còn đơn vị chủ trì: unfinished tasks (neither completed nor cancelled) whose
+    /// lead unit is no longer active on the board's day (a district body ended on 30/06/2025, a
+    /// merged commune), until the office hands them over (`/handover`).
+    pub without_living_owner: usize,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -1413,7 +1438,7 @@ pub struct ConclusionProgress {
 pub const BOARD_OVERDUE_ROWS: usize = 50;
 
 pub async fn board(state: &App, me: &Caller, q: &TaskQuery, lang: Lang) -> Result<Board, Error> {
-    let (sel, units) = selection(me, q)?;
+    let (sel, units) = selection(me, q, state.now())?;
     let tree = UnitTree::new(&units);
     let as_of = sel.clock.as_of();
     // Dated and standing tasks are counted by the database; recurring ones are classified here.
@@ -1436,7 +1461,15 @@ pub async fn board(state: &App, me: &Caller, q: &TaskQuery, lang: Lang) -> Resul
     let mut totals: HashMap<String, usize> = HashMap::new();
     let mut per_unit: HashMap<UnitId, UnitCounts> = HashMap::new();
     let mut per_conclusion: HashMap<Uuid, (usize, usize, usize)> = HashMap::new();
+    let day = local_date(as_of);
+    let mut without_living_owner = 0;
     for (lead, conclusion, status, n) in tally {
+        if !status.is_completed()
+            && status != TaskStatus::Cancelled
+            && !giaoban_domain::handover::is_living(&tree, lead, day)
+        {
+            without_living_owner += n;
+        }
         let code = status_code(status).to_string();
         *totals.entry(code.clone()).or_default() += n;
         let entry = per_unit.entry(lead).or_insert_with(|| UnitCounts {
@@ -1514,6 +1547,7 @@ pub async fn board(state: &App, me: &Caller, q: &TaskQuery, lang: Lang) -> Resul
         overdue: overdue.into_iter().map(|(_, v)| v).collect(),
         overdue_total,
         conclusions,
+        without_living_owner,
     })
 }
 
@@ -2677,11 +2711,6 @@ pub async fn calendar_feed(state: &App, token: &str) -> Result<String, Error> {
     .to_ics())
 }
 
-/// Today's date (for a form's default) in ISO form.
-pub fn today_iso() -> String {
-    crate::today().to_string()
-}
-
 /// Parses a list of UUIDs from a form field (one per value).
 pub fn uuids(values: &[String]) -> Result<Vec<Uuid>, Error> {
     values
@@ -2699,9 +2728,4 @@ pub fn uuids(values: &[String]) -> Result<Vec<Uuid>, Error> {
             })
         })
         .collect()
-}
-
-/// The date a form uses as "as of" for a board (today when empty).
-pub fn board_date(raw: Option<&str>) -> Result<Date, Error> {
-    Ok(giaoban_domain::unit::parse_date("as_of", raw.unwrap_or(""))?.unwrap_or_else(crate::today))
 }

@@ -89,6 +89,7 @@ async fn a_commune_merges_only_into_a_unit_the_office_manages() {
         &f.store().units().await.expect("units"),
         u.cam_ngoc,
         giaoban_domain::Lang::Vi,
+        f.app.today(),
     )
     .expect("detail");
     assert_eq!(

@@ -248,7 +248,7 @@ async fn write_tasks(
     done: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 ) -> anyhow::Result<TaskCounts> {
     let mut c = TaskCounts::default();
-    let today = giaoban_app::today();
+    let today = giaoban_app::Clock::System.today();
     for i in (lane..total).step_by(lanes) {
         let p = plan(i, &pool);
         let draft = TaskDraft::parse(&p.input, today).map_err(|e| anyhow::anyhow!("{e:?}"))?;

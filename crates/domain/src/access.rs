@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+use crate::tree::UnitTree;
 use crate::unit::{UnitId, UnitKind};
 use crate::user::{Role, UserId, Username};
 
@@ -179,6 +180,69 @@ pub fn task_list_scope(actor: &Actor, party: Option<(UnitId, &[UnitId])>) -> Opt
             })
         }
     }
+}
+
+/// The ancestries through which the records of `unit` are read as history (issue 24): for each
+/// unit of its ancestry that was merged into another or divided between several (the unit itself,
+/// or the old commune a body stood under), each successor's ancestry (the default one and those
+/// of a division, [`crate::unit::Unit::successors`]), then their own successors', and so on, each
+/// once. Empty for a unit that never merged and stands under none that did.
+pub fn successor_ancestries(tree: &UnitTree<'_>, unit: UnitId) -> Vec<Vec<UnitId>> {
+    let mut out: Vec<Vec<UnitId>> = Vec::new();
+    let mut seen: Vec<UnitId> = Vec::new();
+    let mut pending: Vec<UnitId> = tree.ancestry(unit);
+    while let Some(u) = pending.pop() {
+        let Some(unit) = tree.get(u) else {
+            continue;
+        };
+        for next in unit.successors() {
+            if seen.contains(&next) {
+                continue; // a cycle of successors in stored data must not hang a request
+            }
+            seen.push(next);
+            let ancestry = tree.ancestry(next);
+            pending.extend(ancestry.iter().copied());
+            out.push(ancestry);
+        }
+    }
+    out
+}
+
+/// Whether the actor may read, as history, the records of a unit that was merged into another
+/// (or stood under one that was): `successors` are [`successor_ancestries`] of that unit. The
+/// people of a successor read what its predecessors recorded before the merger (a commune formed
+/// on 01/07/2025 reads the reports and tasks of the old communes merged into it) exactly as they
+/// read their own unit's records. Reading only: writing keeps to the unit's own ancestry
+/// ([`Actor::may`]), so history is never changed through a successor.
+pub fn may_read_history(actor: &Actor, successors: &[Vec<UnitId>]) -> bool {
+    successors
+        .iter()
+        .any(|anc| actor.may(Permission::ReadRecords, anc))
+}
+
+/// Whether the actor may read the records of a unit (`ancestry`, the unit first), as its own or
+/// as history through the units it was merged into ([`may_read_history`]).
+pub fn may_read(actor: &Actor, tree: &UnitTree<'_>, unit: UnitId) -> bool {
+    let ancestry = tree.ancestry(unit);
+    !ancestry.is_empty()
+        && (actor.may(Permission::ReadRecords, &ancestry)
+            || may_read_history(actor, &successor_ancestries(tree, unit)))
+}
+
+/// The scope of a list of tasks about a unit the actor reads only as history (see
+/// [`may_read_history`]): that unit's own parts, whatever the actor's territory. `None` when the
+/// actor reads the unit's records otherwise, or not at all ([`task_list_scope`] decides then).
+pub fn history_task_list_scope(
+    actor: &Actor,
+    party: UnitId,
+    ancestry: &[UnitId],
+    successors: &[Vec<UnitId>],
+) -> Option<TaskListScope> {
+    (!actor.may(Permission::ReadRecords, ancestry) && may_read_history(actor, successors))
+        .then_some(TaskListScope {
+            party: Some(party),
+            within: None,
+        })
 }
 
 /// Rules for IDs that arrive in a request body or a form: may the actor attach to, cite, invite or
@@ -638,5 +702,91 @@ mod tests {
         assert!(d.may(Permission::WriteRecords, &t.ancestry(t.dept)));
         assert!(!d.may(Permission::ReadRecords, &t.ancestry(t.ubnd)));
         assert!(!d.may(Permission::ReadRecords, &t.ancestry(t.commune_a)));
+    }
+
+    #[test]
+    fn a_successor_reads_its_predecessors_history_and_writes_none_of_it() {
+        use crate::unit::sample_unit;
+        let p = sample_unit(UnitKind::Province, "Tỉnh Thanh Hóa", None);
+        let d = sample_unit(UnitKind::District, "Huyện Cẩm Thủy", Some(p.id));
+        let mut ngoc = sample_unit(UnitKind::Commune, "Xã Cẩm Ngọc", Some(d.id));
+        let ubnd_ngoc = sample_unit(UnitKind::PeopleCommittee, "UBND xã Cẩm Ngọc", Some(ngoc.id));
+        let new = sample_unit(UnitKind::Commune, "Xã Cẩm Thủy", Some(p.id));
+        let other = sample_unit(UnitKind::Commune, "Xã Điền Quang", Some(p.id));
+        ngoc.merged_into = Some(new.id);
+        let units = vec![
+            p.clone(),
+            d.clone(),
+            ngoc.clone(),
+            ubnd_ngoc.clone(),
+            new.clone(),
+            other.clone(),
+        ];
+        let tree = UnitTree::new(&units);
+        let actor = |role: Role, unit: &crate::unit::Unit| {
+            let kinds: Vec<(UnitId, UnitKind)> = tree
+                .ancestry(unit.id)
+                .into_iter()
+                .filter_map(|a| tree.get(a).map(|u| (u.id, u.kind)))
+                .collect();
+            Actor {
+                user_id: UserId::new(),
+                username: Username::parse("someone").expect("ok"),
+                display_name: "Someone".into(),
+                role,
+                unit_id: unit.id,
+                scope_root: scope_root(role, &kinds).expect("root"),
+            }
+        };
+        assert_eq!(
+            successor_ancestries(&tree, ubnd_ngoc.id),
+            vec![vec![new.id, p.id]]
+        );
+        assert!(successor_ancestries(&tree, new.id).is_empty());
+        for role in [Role::Member, Role::Leader, Role::Office] {
+            let a = actor(role, &new);
+            // The old commune, and the body under it, read as history…
+            assert!(may_read(&a, &tree, ngoc.id), "{role:?}");
+            assert!(may_read(&a, &tree, ubnd_ngoc.id), "{role:?}");
+            // …but never written through the successor.
+            assert!(!a.may(Permission::WriteRecords, &tree.ancestry(ngoc.id)));
+            let scope = history_task_list_scope(
+                &a,
+                ngoc.id,
+                &tree.ancestry(ngoc.id),
+                &successor_ancestries(&tree, ngoc.id),
+            );
+            assert_eq!(
+                scope,
+                Some(TaskListScope {
+                    party: Some(ngoc.id),
+                    within: None
+                })
+            );
+        }
+        // A neighbour that took no part in the merger reads none of it.
+        let b = actor(Role::Leader, &other);
+        assert!(!may_read(&b, &tree, ngoc.id));
+        assert_eq!(
+            history_task_list_scope(
+                &b,
+                ngoc.id,
+                &tree.ancestry(ngoc.id),
+                &successor_ancestries(&tree, ngoc.id)
+            ),
+            None
+        );
+        // The old district still reads its old commune as its own (no history scope needed).
+        let dl = actor(Role::Leader, &d);
+        assert!(may_read(&dl, &tree, ngoc.id));
+        assert_eq!(
+            history_task_list_scope(
+                &dl,
+                ngoc.id,
+                &tree.ancestry(ngoc.id),
+                &successor_ancestries(&tree, ngoc.id)
+            ),
+            None
+        );
     }
 }

@@ -535,10 +535,13 @@ pub enum EventKind {
     Resumed,
     Cancelled,
     Reopened,
+    /// Handed over from an ended unit to its successor (the 2025 reorganisation): the entry names
+    /// the former unit, the note says from which unit to which.
+    HandedOver,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::Progress,
         EventKind::Completion,
         EventKind::ExtensionRequested,
@@ -548,6 +551,7 @@ impl EventKind {
         EventKind::Resumed,
         EventKind::Cancelled,
         EventKind::Reopened,
+        EventKind::HandedOver,
     ];
 
     pub fn code(self) -> &'static str {
@@ -561,6 +565,7 @@ impl EventKind {
             EventKind::Resumed => "resumed",
             EventKind::Cancelled => "cancelled",
             EventKind::Reopened => "reopened",
+            EventKind::HandedOver => "handed_over",
         }
     }
 
@@ -579,6 +584,7 @@ impl EventKind {
             EventKind::Resumed => lang.pick("Tiếp tục thực hiện", "Resumed"),
             EventKind::Cancelled => lang.pick("Hủy nhiệm vụ", "Cancelled"),
             EventKind::Reopened => lang.pick("Mở lại", "Reopened"),
+            EventKind::HandedOver => lang.pick("Chuyển giao", "Handed over"),
         }
     }
 }

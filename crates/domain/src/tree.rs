@@ -11,6 +11,8 @@ use crate::unit::{Unit, UnitId, UnitKind};
 pub struct UnitTree<'a> {
     by_id: HashMap<UnitId, &'a Unit>,
     children: HashMap<Option<UnitId>, Vec<&'a Unit>>,
+    /// For each successor, the units that ended into it (merged whole or divided), by name.
+    predecessors: HashMap<UnitId, Vec<&'a Unit>>,
 }
 
 /// Siblings: bodies before territories (a district lists its committee and departments before its
@@ -41,7 +43,20 @@ impl<'a> UnitTree<'a> {
         for list in children.values_mut() {
             list.sort_by_cached_key(|u| sibling_key(u));
         }
-        UnitTree { by_id, children }
+        let mut predecessors: HashMap<UnitId, Vec<&Unit>> = HashMap::new();
+        for u in units {
+            for s in u.successors() {
+                predecessors.entry(s).or_default().push(u);
+            }
+        }
+        for list in predecessors.values_mut() {
+            list.sort_by_cached_key(|u| ascii_key(&u.name));
+        }
+        UnitTree {
+            by_id,
+            children,
+            predecessors,
+        }
     }
 
     pub fn get(&self, id: UnitId) -> Option<&'a Unit> {
@@ -106,16 +121,29 @@ impl<'a> UnitTree<'a> {
         out
     }
 
-    /// The units that were merged into `id`.
+    /// The units that ended into `id`: merged into it whole, or divided with a part going to it
+    /// (its predecessors), by name.
     pub fn merged_from(&self, id: UnitId) -> Vec<&'a Unit> {
-        let mut v: Vec<&Unit> = self
-            .by_id
-            .values()
-            .filter(|u| u.merged_into == Some(id))
-            .copied()
-            .collect();
-        v.sort_by_cached_key(|u| ascii_key(&u.name));
-        v
+        self.predecessors.get(&id).cloned().unwrap_or_default()
+    }
+
+    /// The unit that carries `id` on `day`: itself when active then, else its default successor
+    /// followed until one is active (the commune a merged commune's work goes to). `None` when the
+    /// chain ends without one (a district body that ended without a successor).
+    pub fn living_successor(&self, id: UnitId, day: Date) -> Option<&'a Unit> {
+        let mut cur = self.get(id);
+        let mut steps = 0;
+        while let Some(u) = cur {
+            if u.is_active_on(day) {
+                return Some(u);
+            }
+            steps += 1;
+            if steps > 32 {
+                return None; // a cycle in stored data must not hang a request
+            }
+            cur = u.merged_into.and_then(|m| self.get(m));
+        }
+        None
     }
 
     /// The office (Văn phòng HĐND và UBND, Văn phòng UBND…) that drafts the notices of the body
@@ -208,6 +236,43 @@ mod tests {
             .map(|u| u.name.as_str())
             .collect();
         assert_eq!(names, ["Xã Thạch Bàn", "Xã Thạch Đỉnh"]);
+    }
+
+    #[test]
+    fn a_divided_unit_is_a_predecessor_of_each_successor_and_lives_on_in_its_default() {
+        let p = unit(UnitKind::Province, "Tỉnh Thanh Hóa", None);
+        let mut a = unit(UnitKind::Commune, "Xã Cẩm Thủy", Some(&p));
+        let mut b = unit(UnitKind::Commune, "Xã Cẩm Tân", Some(&p));
+        a.active_from = Some(jiff::civil::date(2025, 7, 1));
+        b.active_from = a.active_from;
+        let mut old = unit(UnitKind::Commune, "Xã Cẩm Tân", Some(&p));
+        old.active_to = Some(jiff::civil::date(2025, 6, 30));
+        old.merged_into = Some(b.id);
+        old.divided_into = vec![a.id];
+        let units = vec![p.clone(), a.clone(), b.clone(), old.clone()];
+        let tree = UnitTree::new(&units);
+        assert_eq!(tree.merged_from(a.id).len(), 1);
+        assert_eq!(tree.merged_from(b.id).len(), 1);
+        // Its history goes to the default successor only.
+        assert_eq!(tree.rollup_targets(old.id), vec![old.id, p.id, b.id]);
+        let today = jiff::civil::date(2026, 12, 6);
+        assert_eq!(
+            tree.living_successor(old.id, today).map(|u| u.id),
+            Some(b.id)
+        );
+        assert_eq!(
+            tree.living_successor(old.id, jiff::civil::date(2024, 1, 1))
+                .map(|u| u.id),
+            Some(old.id)
+        );
+        let mut gone = unit(UnitKind::PeopleCommittee, "UBND huyện Cẩm Thủy", Some(&p));
+        gone.active_to = old.active_to;
+        let units = vec![p, gone.clone()];
+        assert!(
+            UnitTree::new(&units)
+                .living_successor(gone.id, today)
+                .is_none()
+        );
     }
 
     #[test]

@@ -282,6 +282,8 @@ pub enum UnitKind {
     Township,
     /// Phường.
     Ward,
+    /// Đặc khu: a commune-level island zone since 01/07/2025 (Phú Quốc, Côn Đảo, Vân Đồn…).
+    SpecialZone,
     /// Ủy ban nhân dân.
     PeopleCommittee,
     /// Hội đồng nhân dân.
@@ -307,7 +309,7 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 18] = [
+    pub const ALL: [UnitKind; 19] = [
         UnitKind::Province,
         UnitKind::District,
         UnitKind::Town,
@@ -315,6 +317,7 @@ impl UnitKind {
         UnitKind::Commune,
         UnitKind::Township,
         UnitKind::Ward,
+        UnitKind::SpecialZone,
         UnitKind::PeopleCommittee,
         UnitKind::PeopleCouncil,
         UnitKind::PartyCommittee,
@@ -339,14 +342,16 @@ impl UnitKind {
                 | UnitKind::Commune
                 | UnitKind::Township
                 | UnitKind::Ward
+                | UnitKind::SpecialZone
         )
     }
 
-    /// Whether the unit is a commune-level territory (xã, thị trấn, phường): the units that report.
+    /// Whether the unit is a commune-level territory (xã, thị trấn, phường, đặc khu): the units
+    /// that report.
     pub fn is_commune_level(self) -> bool {
         matches!(
             self,
-            UnitKind::Commune | UnitKind::Township | UnitKind::Ward
+            UnitKind::Commune | UnitKind::Township | UnitKind::Ward | UnitKind::SpecialZone
         )
     }
 
@@ -359,6 +364,7 @@ impl UnitKind {
             UnitKind::Commune => "commune",
             UnitKind::Township => "township",
             UnitKind::Ward => "ward",
+            UnitKind::SpecialZone => "special_zone",
             UnitKind::PeopleCommittee => "people_committee",
             UnitKind::PeopleCouncil => "people_council",
             UnitKind::PartyCommittee => "party_committee",
@@ -397,6 +403,7 @@ impl UnitKind {
             UnitKind::Commune => ("Xã", "Commune"),
             UnitKind::Township => ("Thị trấn", "Township"),
             UnitKind::Ward => ("Phường", "Ward"),
+            UnitKind::SpecialZone => ("Đặc khu", "Special zone"),
             UnitKind::PeopleCommittee => ("Ủy ban nhân dân", "People's Committee"),
             UnitKind::PeopleCouncil => ("Hội đồng nhân dân", "People's Council"),
             UnitKind::PartyCommittee => ("Cấp ủy Đảng", "Party Committee"),
@@ -607,7 +614,13 @@ pub struct Unit {
     pub parent_id: Option<UnitId>,
     pub active_from: Option<Date>,
     pub active_to: Option<Date>,
+    /// The default successor of a unit that ended in a merger or was divided: its history (figures,
+    /// programme status) goes there.
     pub merged_into: Option<UnitId>,
+    /// The other successors of a unit divided between several new ones (the 2025 reform divided
+    /// some communes); empty for a unit merged whole. Set by the reorganisation loader.
+    #[serde(default)]
+    pub divided_into: Vec<UnitId>,
     pub note: Option<String>,
     pub contact: Contact,
     /// Optimistic-concurrency version, bumped by every update.
@@ -618,6 +631,13 @@ impl Unit {
     /// Whether the unit existed on the given day.
     pub fn is_active_on(&self, day: Date) -> bool {
         self.active_from.is_none_or(|f| f <= day) && self.active_to.is_none_or(|t| day <= t)
+    }
+
+    /// Every successor, the default ([`Unit::merged_into`]) first.
+    pub fn successors(&self) -> impl Iterator<Item = UnitId> + '_ {
+        self.merged_into
+            .into_iter()
+            .chain(self.divided_into.iter().copied())
     }
 
     /// Every written form of the unit: name, short name, aliases and abbreviations.
@@ -863,6 +883,7 @@ pub(crate) fn sample_unit(kind: UnitKind, name: &str, parent: Option<UnitId>) ->
         active_from: None,
         active_to: None,
         merged_into: None,
+        divided_into: Vec::new(),
         note: None,
         contact: Contact::default(),
         version: 1,

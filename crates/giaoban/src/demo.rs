@@ -84,8 +84,37 @@ pub const USERS: &[DemoUser] = &[
     },
 ];
 
+/// Creates the accounts `users` and prints each one-time password.
+async fn create_users(
+    store: &Store,
+    actor: &AuditActor,
+    users: &[DemoUser],
+    lang: Lang,
+) -> anyhow::Result<()> {
+    for u in users {
+        let unit = store
+            .unit_by_key(u.unit)
+            .await?
+            .with_context(|| format!("demo unit «{}»", u.unit))?;
+        let new = NewUser::parse(u.username, u.name, Some(u.title), u.role, unit.id)
+            .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+        let password =
+            giaoban_app::passwords::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let hash =
+            giaoban_app::passwords::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+        // Demo passwords need no change at first sign-in: the demo is for looking around.
+        store.create_user(actor, &new, &hash, false).await?;
+        println!(
+            "  {:<18} {:<24} {:<10} {}",
+            u.username, password, u.role, unit.name
+        );
+    }
+    Ok(())
+}
+
 /// Builds the demo data in an empty database and prints the passwords; leaves existing data alone.
-pub async fn ensure(store: &Store, lang: Lang) -> anyhow::Result<()> {
+/// The records of today are dated from `today` (the day of the build; a test fixes it).
+pub async fn ensure(store: &Store, lang: Lang, today: jiff::civil::Date) -> anyhow::Result<()> {
     if store.user_count().await? > 0 {
         println!(
             "{}",
@@ -111,24 +140,7 @@ pub async fn ensure(store: &Store, lang: Lang) -> anyhow::Result<()> {
             "Demo accounts (passwords shown this once):"
         )
     );
-    for u in USERS {
-        let unit = store
-            .unit_by_key(u.unit)
-            .await?
-            .with_context(|| format!("demo unit «{}»", u.unit))?;
-        let new = NewUser::parse(u.username, u.name, Some(u.title), u.role, unit.id)
-            .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-        let password =
-            giaoban_app::passwords::generate_password().map_err(|e| anyhow::anyhow!("{e}"))?;
-        let hash =
-            giaoban_app::passwords::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-        // Demo passwords need no change at first sign-in: the demo is for looking around.
-        store.create_user(&actor, &new, &hash, false).await?;
-        println!(
-            "  {:<18} {:<24} {:<10} {}",
-            u.username, password, u.role, unit.name
-        );
-    }
+    create_users(store, &actor, USERS, lang).await?;
     let records = crate::demo_cycle::ensure(store, &actor).await?;
     println!(
         "{} {} {}",
@@ -149,7 +161,7 @@ pub async fn ensure(store: &Store, lang: Lang) -> anyhow::Result<()> {
             "periodic reports with the seed documents' figures (plan targets, roll-ups, completeness)."
         )
     );
-    let assessed = crate::demo_programmes::ensure(store, &actor).await?;
+    let assessed = crate::demo_programmes::ensure(store, &actor, today).await?;
     println!(
         "{} {} {}",
         lang.pick("Đã tạo", "Created"),
@@ -158,6 +170,43 @@ pub async fn ensure(store: &Store, lang: Lang) -> anyhow::Result<()> {
             "đánh giá tiêu chí nông thôn mới của xã (Kỳ Anh 2017, Thạch Hà 2021, Bạch Thông 2018).",
             "commune new-rural criteria assessments (Kỳ Anh 2017, Thạch Hà 2021, Bạch Thông 2018)."
         )
+    );
+    // The reorganisation of 01/07/2025 and the province bodies of today.
+    let today_units = crate::demo_today::ensure_units(store, &actor, lang).await?;
+    println!(
+        "{} {} {} {} {} {} {}",
+        lang.pick(
+            "Sắp xếp đơn vị hành chính 01/07/2025: đã tạo",
+            "Reorganisation of 01/07/2025: created"
+        ),
+        today_units.created,
+        lang.pick(
+            "đơn vị (xã, phường mới và đơn vị cũ chưa có trong demo), kết thúc",
+            "units (the new communes and wards, and old units the demo lacked), ended"
+        ),
+        today_units.ended,
+        lang.pick("đơn vị cũ; thêm", "old units; added"),
+        today_units.bodies,
+        lang.pick("cơ quan cấp tỉnh.", "province bodies."),
+    );
+    println!(
+        "{}",
+        lang.pick(
+            "Tài khoản của hôm nay (tỉnh và xã sau sắp xếp 2025):",
+            "Accounts of today (province and communes after the 2025 reorganisation):"
+        )
+    );
+    create_users(store, &actor, crate::demo_today::USERS, lang).await?;
+    let records = crate::demo_today::ensure(store, &actor, today).await?;
+    println!(
+        "{} {} {} {}",
+        lang.pick("Đã tạo", "Created"),
+        records,
+        lang.pick(
+            "bản ghi của hôm nay (giao ban tháng trước của UBND tỉnh Thanh Hóa, nhiệm vụ, báo cáo tháng, nông thôn mới), tính từ ngày",
+            "records of today (last month's giao ban of UBND tỉnh Thanh Hóa, tasks, the monthly report, new rural) dated from"
+        ),
+        today.strftime("%d/%m/%Y")
     );
     Ok(())
 }

@@ -31,7 +31,7 @@ use giaoban_storage::meetings::NoticeTask;
 use jiff::civil::{Date, Time, date};
 use uuid::Uuid;
 
-async fn unit(store: &Store, key: &str) -> anyhow::Result<UnitId> {
+pub(crate) async fn unit(store: &Store, key: &str) -> anyhow::Result<UnitId> {
     Ok(store
         .unit_by_key(key)
         .await?
@@ -39,7 +39,7 @@ async fn unit(store: &Store, key: &str) -> anyhow::Result<UnitId> {
         .id)
 }
 
-fn person(name: &str, title: &str) -> PersonInput {
+pub(crate) fn person(name: &str, title: &str) -> PersonInput {
     PersonInput {
         name: name.into(),
         title: Some(title.into()),
@@ -47,24 +47,28 @@ fn person(name: &str, title: &str) -> PersonInput {
     }
 }
 
-fn invalid(e: impl Localized) -> anyhow::Error {
+pub(crate) fn invalid(e: impl Localized) -> anyhow::Error {
     anyhow!(e.message(Lang::En))
 }
 
-struct MeetingSpec<'a> {
-    kind: &'a str,
-    title: &'a str,
-    date: Date,
-    time: Option<&'a str>,
-    place: &'a str,
-    host: &'a str,
-    chair: (&'a str, &'a str),
-    agenda: &'a [&'a str],
-    period: &'a str,
-    participants: &'a [(&'a str, &'a str)],
+pub(crate) struct MeetingSpec<'a> {
+    pub(crate) kind: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) date: Date,
+    pub(crate) time: Option<&'a str>,
+    pub(crate) place: &'a str,
+    pub(crate) host: &'a str,
+    pub(crate) chair: (&'a str, &'a str),
+    pub(crate) agenda: &'a [&'a str],
+    pub(crate) period: &'a str,
+    pub(crate) participants: &'a [(&'a str, &'a str)],
 }
 
-async fn meeting(store: &Store, actor: &AuditActor, m: MeetingSpec<'_>) -> anyhow::Result<Uuid> {
+pub(crate) async fn meeting(
+    store: &Store,
+    actor: &AuditActor,
+    m: MeetingSpec<'_>,
+) -> anyhow::Result<Uuid> {
     let host = unit(store, m.host).await?;
     let draft = MeetingDraft::parse(&MeetingInput {
         kind: m.kind.into(),
@@ -97,17 +101,17 @@ async fn meeting(store: &Store, actor: &AuditActor, m: MeetingSpec<'_>) -> anyho
     Ok(store.create_meeting(actor, &draft, Some(notice)).await?.id)
 }
 
-struct TaskSpec<'a> {
-    content: &'a str,
-    lead: &'a str,
-    coordinating: &'a [&'a str],
-    monitor: Option<&'a str>,
-    deadline: &'a str,
-    source_ref: Option<&'a str>,
+pub(crate) struct TaskSpec<'a> {
+    pub(crate) content: &'a str,
+    pub(crate) lead: &'a str,
+    pub(crate) coordinating: &'a [&'a str],
+    pub(crate) monitor: Option<&'a str>,
+    pub(crate) deadline: &'a str,
+    pub(crate) source_ref: Option<&'a str>,
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn task(
+pub(crate) async fn task(
     store: &Store,
     actor: &AuditActor,
     assigner: &str,
@@ -147,12 +151,12 @@ async fn task(
     Ok(store.create_task(actor, &draft).await?)
 }
 
-fn at(d: Date, h: i8, m: i8) -> anyhow::Result<jiff::Timestamp> {
+pub(crate) fn at(d: Date, h: i8, m: i8) -> anyhow::Result<jiff::Timestamp> {
     local_timestamp(d, Time::constant(h, m, 0, 0)).map_err(invalid)
 }
 
 /// Closes the office's notice task of a meeting at the moment the notice went out.
-async fn notice_done(
+pub(crate) async fn notice_done(
     store: &Store,
     actor: &AuditActor,
     meeting: Uuid,

@@ -48,7 +48,7 @@ const EASE_2016: [u16; 19] = [
     4, 18, 19, 8, 1, 12, 14, 16, 9, 15, 7, 3, 5, 6, 11, 13, 17, 10, 2,
 ];
 
-fn status(item: &str, met: Met, on: Date, assessor: &str) -> CriterionStatus {
+pub(crate) fn status(item: &str, met: Met, on: Date, assessor: &str) -> CriterionStatus {
     CriterionStatus {
         item: item.into(),
         met,
@@ -151,7 +151,10 @@ fn recognition(level: Level, decision: &str, on: Date) -> Recognition {
 }
 
 /// Loads the bundled criteria sets (when missing) and returns their stored ids by code.
-async fn sets(store: &Store, actor: &AuditActor) -> anyhow::Result<BTreeMap<String, Uuid>> {
+pub(crate) async fn sets(
+    store: &Store,
+    actor: &AuditActor,
+) -> anyhow::Result<BTreeMap<String, Uuid>> {
     if store.criteria_sets().await?.is_empty() {
         for (name, text) in BUNDLED_SETS {
             let set = CriteriaSet::parse(text).map_err(|e| anyhow!("{name}: {e:?}"))?;
@@ -166,8 +169,9 @@ async fn sets(store: &Store, actor: &AuditActor) -> anyhow::Result<BTreeMap<Stri
         .collect())
 }
 
-/// Builds the programme demo data; returns the number of commune assessments made.
-pub async fn ensure(store: &Store, actor: &AuditActor) -> anyhow::Result<usize> {
+/// Builds the programme demo data; returns the number of commune assessments made. OCOP ratings
+/// are dated back from `today` (the day the demo is built for).
+pub async fn ensure(store: &Store, actor: &AuditActor, today: Date) -> anyhow::Result<usize> {
     let sets = sets(store, actor).await?;
     let old = *sets.get("xa-ntm-2016-2020").context("2016–2020 set")?;
     let new = *sets.get("xa-ntm-2021-2025").context("2021–2025 set")?;
@@ -473,14 +477,13 @@ pub async fn ensure(store: &Store, actor: &AuditActor) -> anyhow::Result<usize> 
         store.put_commune_programme(actor, id, &p, None).await?;
         made += 1;
     }
-    ocop(store, actor).await?;
+    ocop(store, actor, today).await?;
     Ok(made)
 }
 
 /// Seed 003's OCOP: 7 producers with 12 products in Thạch Hà (all details invented).
-async fn ocop(store: &Store, actor: &AuditActor) -> anyhow::Result<()> {
+async fn ocop(store: &Store, actor: &AuditActor, today: Date) -> anyhow::Result<()> {
     let rules = OcopRules::bundled().map_err(|e| anyhow!(e))?;
-    let today = giaoban_app::today();
     // Certified 3 years minus 40 days ago: the rating ends in 40 days.
     let soon = today
         .checked_sub(jiff::Span::new().years(3))?

@@ -34,7 +34,7 @@ use serde_json::json;
 pub const COMMUNE_FORM: &str = "KTXH_QUY_XA";
 pub const DEPARTMENT_FORM: &str = "KTXH_QUY_PHONG";
 
-fn code(c: &str) -> IndicatorCode {
+pub(crate) fn code(c: &str) -> IndicatorCode {
     IndicatorCode::parse(c).unwrap_or_else(|_| unreachable!("demo code {c}"))
 }
 
@@ -57,7 +57,7 @@ fn split(total: &str, n: usize, step: &str) -> anyhow::Result<Vec<Figure>> {
         .collect())
 }
 
-fn fig(s: &str) -> anyhow::Result<Figure> {
+pub(crate) fn fig(s: &str) -> anyhow::Result<Figure> {
     Figure::parse(s).map_err(|e| anyhow::anyhow!("{s}: {e}"))
 }
 
@@ -79,7 +79,7 @@ async fn unit(store: &Store, key: &str) -> anyhow::Result<Unit> {
         .with_context(|| format!("demo unit «{key}»"))
 }
 
-async fn form(
+pub(crate) async fn form(
     store: &Store,
     actor: &AuditActor,
     input: serde_json::Value,
@@ -92,7 +92,7 @@ async fn form(
 
 /// Saves a unit's report and sends it at `sent` (local time), accepting it when `accept`.
 #[allow(clippy::too_many_arguments)]
-async fn report(
+pub(crate) async fn report(
     store: &Store,
     actor: &AuditActor,
     form: &ReportForm,

@@ -6,6 +6,7 @@ mod demo;
 mod demo_cycle;
 mod demo_programmes;
 mod demo_reports;
+mod demo_today;
 
 use giaoban::cli::{Global, open};
 use giaoban::units_file;
@@ -48,6 +49,10 @@ enum Command {
         /// Delete the demo data directory first and build it again.
         #[arg(long)]
         reset: bool,
+        /// Date the records of today are built from (YYYY-MM-DD), and the server's clock fixed at
+        /// noon of that day in Vietnam: for tests and screenshots. Default: today, running clock.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
     },
     /// Prepare a new installation: apply migrations, load a units file and create the first
     /// administrator, whose one-time password is printed once.
@@ -173,6 +178,19 @@ enum NoticeFileFormat {
 enum ImportWhat {
     /// Load levels and units from a TOML file; units whose key exists are left unchanged.
     Units { file: PathBuf },
+    /// Load the reorganisation of 1 July 2025 from the data bundled with giaoban (derived from
+    /// vietnamadminunits 1.0.4, MIT): the new provinces and their communes, wards and special
+    /// zones, and the old provinces, districts and communes ended on 30/06/2025 with their
+    /// successors. Units already stored are found by code or name and given their successors.
+    /// Running it again changes nothing.
+    Reorganisation {
+        /// GSO code of a province after 01/07/2025 (38 Thanh Hóa, 42 Hà Tĩnh…); repeat for several.
+        #[arg(long = "province", required_unless_present = "all")]
+        provinces: Vec<String>,
+        /// All 34 provinces and cities.
+        #[arg(long, conflicts_with = "provinces")]
+        all: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -273,7 +291,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open(&g).await?;
             serve(store, &args, lang).await
         }
-        Command::Demo { serve: args, reset } => {
+        Command::Demo {
+            serve: args,
+            reset,
+            as_of,
+        } => {
             let mut g = g;
             if std::env::var_os("GIAOBAN_DATA_DIR").is_none()
                 && g.data_dir == Path::new("giaoban-data")
@@ -290,8 +312,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 None
             };
             let store = open(&g).await?;
-            demo::ensure(&store, lang).await?;
-            serve(store, &args, lang).await
+            let clock = match as_of {
+                Some(day) => giaoban_app::Clock::Fixed(
+                    giaoban_domain::calendar::local_timestamp(
+                        day,
+                        jiff::civil::Time::constant(12, 0, 0, 0),
+                    )
+                    .map_err(|e| anyhow::anyhow!(e.message(lang)))?,
+                ),
+                None => giaoban_app::Clock::System,
+            };
+            // The demo is built for the day the server's clock shows (noon of `--as-of`).
+            demo::ensure(&store, lang, clock.today()).await?;
+            serve_at(store, &args, lang, clock).await
         }
         Command::Init {
             units,
@@ -343,7 +376,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Remind { as_of } => {
             let store = open(&g).await?;
             let channels = channels_from_env(lang)?;
-            let now = giaoban_app::work::parse_as_of(as_of.as_deref())
+            // The command line has no app clock: an empty --as-of is the system's now.
+            let now = giaoban_app::work::parse_as_of_at(as_of.as_deref(), jiff::Timestamp::now())
                 .map_err(|e| anyhow::anyhow!(e.to_string()))?;
             let report = giaoban_app::work::send_reminders(&store, &channels, now)
                 .await
@@ -372,7 +406,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 lang.pick("tin chờ gửi", "deliveries queued"),
             );
             // Everything due goes out now (reminders, and office messages the server queued),
-            // each delivery once even while a server sends too.
+            // each delivery once even while a server sends too. Deliveries run on the real time
+            // (their queue and retry times are real write times), whatever --as-of says.
             let sent =
                 giaoban_app::channels::deliver_pending(&store, &channels, jiff::Timestamp::now())
                     .await
@@ -508,6 +543,55 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
+        Command::Import {
+            what: ImportWhat::Reorganisation { provinces, all: _ },
+        } => {
+            let store = open(&g).await?;
+            let app = giaoban_app::App::new(store.clone(), Default::default());
+            let started = std::time::Instant::now();
+            let data = giaoban_app::reorganisation::bundled()
+                .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+            let loaded = giaoban_app::reorganisation::load(
+                &app,
+                &AuditActor::system("import"),
+                &data,
+                &provinces,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+            let s = &loaded;
+            println!(
+                "{}: {} {} {} {} ({} {}) · {}: {} · {}: {} · {}: {} · {}: {} · {:.1} s",
+                lang.pick("hoạt động từ 01/07/2025", "active from 01/07/2025"),
+                s.active_provinces,
+                lang.pick("tỉnh, thành phố và", "provinces and cities and"),
+                s.active_communes,
+                lang.pick("xã, phường, đặc khu", "communes, wards and special zones"),
+                s.new_units_created,
+                lang.pick("tạo mới", "created"),
+                lang.pick("đơn vị cũ tạo (đã kết thúc)", "old units created (ended)"),
+                s.old_units_created,
+                lang.pick(
+                    "đơn vị có sẵn kết thúc, có đơn vị kế thừa",
+                    "stored units ended with successors"
+                ),
+                s.old_units_ended,
+                lang.pick("kết thúc, chờ bàn giao", "ended, awaiting handover"),
+                s.ended_without_successor,
+                lang.pick("đã nạp trước", "loaded before"),
+                s.unchanged,
+                started.elapsed().as_secs_f64()
+            );
+            println!(
+                "{}",
+                lang.pick(
+                    "Dữ liệu: vietnamadminunits 1.0.4 (giấy phép MIT, © 2025 Tran Ngoc Minh Hieu).",
+                    "Data: vietnamadminunits 1.0.4 (MIT licence, © 2025 Tran Ngoc Minh Hieu)."
+                )
+            );
+            store.close().await;
+            Ok(())
+        }
         Command::User {
             action: UserAction::ResetPassword { username },
         } => {
@@ -628,6 +712,16 @@ async fn export_caller(
 }
 
 async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()> {
+    serve_at(store, args, lang, giaoban_app::Clock::System).await
+}
+
+/// [`serve`] with the use cases acting at the time `clock` gives (the demo `--as-of` a day).
+async fn serve_at(
+    store: Store,
+    args: &ServeArgs,
+    lang: Lang,
+    clock: giaoban_app::Clock,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| {
@@ -642,6 +736,7 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
         store.clone(),
         giaoban_web::WebConfig {
             channels: channels.clone(),
+            clock,
             ..args.web_config()
         },
     )
@@ -657,19 +752,15 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
         }
     });
     // The outbox's sender: every minute, and at once when a reminder or a message is queued.
+    // It runs on the real time (see `spawn_sender`); the reminder sweeps below decide what is due
+    // by the app's clock, as the pages do.
     let sender = giaoban_app::channels::spawn_sender(store.clone(), channels.clone());
     let remind_store = store.clone();
     let reminder = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            match giaoban_app::work::send_reminders(
-                &remind_store,
-                &channels,
-                jiff::Timestamp::now(),
-            )
-            .await
-            {
+            match giaoban_app::work::send_reminders(&remind_store, &channels, clock.now()).await {
                 Ok(r) if r.notifications > 0 => tracing::info!(
                     new = r.notifications,
                     queued = r.deliveries,
@@ -678,12 +769,8 @@ async fn serve(store: Store, args: &ServeArgs, lang: Lang) -> anyhow::Result<()>
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "deadline reminders failed"),
             }
-            match giaoban_app::reports::send_report_reminders(
-                &remind_store,
-                &channels,
-                jiff::Timestamp::now(),
-            )
-            .await
+            match giaoban_app::reports::send_report_reminders(&remind_store, &channels, clock.now())
+                .await
             {
                 Ok(r) if r.reminders > 0 => {
                     tracing::info!(new = r.reminders, queued = r.deliveries, "report reminders")

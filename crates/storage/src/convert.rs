@@ -16,6 +16,11 @@ pub(crate) fn ts_from_db(micros: i64) -> Result<Timestamp, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("timestamp {micros}: {e}")))
 }
 
+/// The real time, for what the store records of its own writes: a record's `created_at` and
+/// `updated_at`, the audit log's time, a session's expiry, a delivery's queue and retry times.
+/// Deliberately not the app's clock (`giaoban_app::Clock`): an app run "as of" a past day still
+/// writes when each record was really written. Whatever decides "today", "overdue", "due soon" or
+/// a default period is given its time by the use case (the app's clock) as a parameter.
 pub(crate) fn now_micros() -> i64 {
     ts_to_db(Timestamp::now())
 }

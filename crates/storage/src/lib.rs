@@ -17,6 +17,7 @@ pub mod backup;
 pub mod conclusions;
 pub mod deliveries;
 pub mod form_keys;
+pub mod handover;
 pub mod inbox;
 pub mod levels;
 pub mod meetings;

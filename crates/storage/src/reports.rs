@@ -506,6 +506,97 @@ fn items_of(
     out
 }
 
+/// Rewrites every aggregate set of `period` from the period's counted submissions (one value
+/// each, `submissions.figures`): drops the period's sets, folds each figure into the set of every
+/// roll-up target of its unit (`targets`: the unit, its ancestors and, for a merged unit, its
+/// successors) and writes the sets, [`REBUILD_BATCH`] per statement. Returns the figures read and
+/// the totals written. The caller bumps the revision `rollups`.
+async fn rebuild_period<'c>(
+    conn: impl Into<Conn<'c>>,
+    period: &str,
+    targets: &HashMap<Uuid, Vec<UnitId>>,
+) -> Result<(u64, u64)> {
+    let mut conn = conn.into();
+    let counted: Vec<(Uuid, Option<Vec<u8>>)> = on_conn!(&mut conn, ex => {
+        let sql = sqlx::AssertSqlSafe(counted_of_period());
+        sqlx::query_as(sql).bind(period).fetch_all(&mut **ex).await?
+    });
+    on_conn!(&mut conn, ex => {
+        sqlx::query("DELETE FROM aggregate_sets WHERE period = $1")
+            .bind(period)
+            .execute(&mut **ex)
+            .await?;
+    });
+    let (mut figures, mut aggregates) = (0_u64, 0_u64);
+    let mut sets: BTreeMap<UnitId, Totals> = BTreeMap::new();
+    for (unit, column) in counted {
+        let of_unit = Figures::of_column(column.as_deref())?;
+        figures += of_unit.len() as u64;
+        for t in targets.get(&unit).map_or(&[][..], Vec::as_slice) {
+            let set = sets.entry(*t).or_default();
+            for (ind, v) in of_unit.iter() {
+                set.add(ind, v);
+            }
+        }
+    }
+    let sets: Vec<(UnitId, Vec<u8>, u64)> = sets
+        .into_iter()
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(u, t)| Ok((u, t.encode()?, t.len() as u64)))
+        .collect::<Result<_>>()?;
+    for chunk in sets.chunks(REBUILD_BATCH) {
+        let rows = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO aggregate_sets (unit_id, period, totals) VALUES {rows} \
+             ON CONFLICT (unit_id, period) DO UPDATE SET totals = excluded.totals"
+        );
+        on_conn!(&mut conn, ex => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (unit, encoded, _) in chunk {
+                q = q.bind(unit.0).bind(period).bind(encoded.as_slice());
+            }
+            q.execute(&mut **ex).await?;
+        });
+        aggregates += chunk.iter().map(|c| c.2).sum::<u64>();
+    }
+    Ok((figures, aggregates))
+}
+
+/// The units whose figures roll up differently when the place or lineage of `changed` changes:
+/// each of them, every unit under one of them and every unit merged into one of those, at any
+/// remove (a commune merged into a commune that was merged in turn), each once.
+fn lineage_sources(units: &[giaoban_domain::unit::Unit], changed: &[UnitId]) -> HashSet<UnitId> {
+    let mut next: HashMap<UnitId, Vec<UnitId>> = HashMap::new();
+    for u in units {
+        if let Some(p) = u.parent_id {
+            next.entry(p).or_default().push(u.id);
+        }
+        if let Some(m) = u.merged_into {
+            next.entry(m).or_default().push(u.id);
+        }
+    }
+    let mut seen: HashSet<UnitId> = HashSet::new();
+    let mut stack: Vec<UnitId> = changed.to_vec();
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            stack.extend(next.get(&id).into_iter().flatten().copied());
+        }
+    }
+    seen
+}
+
+/// The roll-up targets of every unit of the directory, by unit.
+fn rollup_targets_of(units: &[giaoban_domain::unit::Unit]) -> HashMap<Uuid, Vec<UnitId>> {
+    let tree = UnitTree::new(units);
+    units
+        .iter()
+        .map(|u| (u.id.0, tree.rollup_targets(u.id)))
+        .collect()
+}
+
 impl Store {
     // ── Indicators ──────────────────────────────────────────────────────────────────────────
 
@@ -1178,11 +1269,7 @@ impl Store {
     /// its successor), and writes the period's sets, [`REBUILD_BATCH`] per statement.
     pub async fn rebuild_aggregates(&self, actor: &AuditActor) -> Result<RebuildSummary> {
         let units = self.units().await?;
-        let tree = UnitTree::new(&units);
-        let targets: HashMap<Uuid, Vec<UnitId>> = units
-            .iter()
-            .map(|u| (u.id.0, tree.rollup_targets(u.id)))
-            .collect();
+        let targets = rollup_targets_of(&units);
         let summary = write_tx!(self, tx => {
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT DISTINCT period FROM submissions WHERE status IN {COUNTED}"
@@ -1192,38 +1279,9 @@ impl Store {
             bump_rollups(&mut *tx, [RollupChange::All]).await?;
             let (mut figures, mut aggregates) = (0_u64, 0_u64);
             for (period,) in &periods {
-                let sql = sqlx::AssertSqlSafe(counted_of_period());
-                let counted: Vec<(Uuid, Option<Vec<u8>>)> =
-                    sqlx::query_as(sql).bind(period.as_str()).fetch_all(&mut *tx).await?;
-                let mut sets: BTreeMap<UnitId, Totals> = BTreeMap::new();
-                for (unit, column) in counted {
-                    let of_unit = Figures::of_column(column.as_deref())?;
-                    figures += of_unit.len() as u64;
-                    for t in targets.get(&unit).map_or(&[][..], Vec::as_slice) {
-                        let set = sets.entry(*t).or_default();
-                        for (ind, v) in of_unit.iter() {
-                            set.add(ind, v);
-                        }
-                    }
-                }
-                let sets: Vec<(UnitId, Totals)> =
-                    sets.into_iter().filter(|(_, t)| !t.is_empty()).collect();
-                for chunk in sets.chunks(REBUILD_BATCH) {
-                    let rows = (0..chunk.len())
-                        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let sql = sqlx::AssertSqlSafe(format!(
-                        "INSERT INTO aggregate_sets (unit_id, period, totals) VALUES {rows} \
-                         ON CONFLICT (unit_id, period) DO UPDATE SET totals = excluded.totals"
-                    ));
-                    let mut q = sqlx::query(sql);
-                    for (unit, totals) in chunk {
-                        aggregates += totals.len() as u64;
-                        q = q.bind(unit.0).bind(period.as_str()).bind(totals.encode()?);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
+                let (f, a) = rebuild_period(&mut *tx, period, &targets).await?;
+                figures += f;
+                aggregates += a;
             }
             let summary = RebuildSummary { figures, aggregates };
             record_audit(&mut *tx, &NewAudit {
@@ -1236,6 +1294,73 @@ impl Store {
                 after: snapshot(&summary),
             }).await?;
             summary
+        });
+        Ok(summary)
+    }
+
+    /// Brings the roll-ups up to date after the place or lineage of `changed` units changed (a
+    /// parent, a `merged_into`, successors loaded for a reorganisation), in one transaction.
+    ///
+    /// Aggregates are kept on write, so a unit given a successor after it reported (the 2025
+    /// reorganisation loaded onto years of history) leaves the successor's past roll-ups without
+    /// its figures until they are rebuilt. This rebuilds, from the counted figures and the
+    /// directory as it is now, every period in which one of the units concerned has a counted
+    /// figure: the `changed` units, every unit under them and every unit merged into one of those,
+    /// at any remove ([`lineage_sources`]). A period is rebuilt whole, so the sets of a former
+    /// parent or successor are put right too (a successor taken away loses the figures). Periods
+    /// in which none of them reported are left as they are. Records one audit entry (the units and
+    /// the periods rebuilt) when it rebuilt anything.
+    ///
+    /// The reorganisation loader calls it once after loading, with every unit it changed.
+    pub async fn rebuild_rollups_for_units(
+        &self,
+        actor: &AuditActor,
+        changed: &[UnitId],
+    ) -> Result<RebuildSummary> {
+        let units = self.units().await?;
+        let sources: HashSet<Uuid> = lineage_sources(&units, changed)
+            .into_iter()
+            .map(|u| u.0)
+            .collect();
+        let targets = rollup_targets_of(&units);
+        let summary = write_tx!(self, tx => {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT DISTINCT unit_id, period FROM submissions WHERE status IN {COUNTED}"
+            ));
+            let reported: Vec<(Uuid, String)> = sqlx::query_as(sql).fetch_all(&mut *tx).await?;
+            let periods: BTreeSet<String> = reported
+                .into_iter()
+                .filter(|(u, _)| sources.contains(u))
+                .map(|(_, p)| p)
+                .collect();
+            let (mut figures, mut aggregates) = (0_u64, 0_u64);
+            if !periods.is_empty() {
+                for period in &periods {
+                    let (f, a) = rebuild_period(&mut *tx, period, &targets).await?;
+                    figures += f;
+                    aggregates += a;
+                }
+                bump_rollups(&mut *tx, [RollupChange::All]).await?;
+                let summary = RebuildSummary { figures, aggregates };
+                let mut ids: Vec<String> = changed.iter().map(ToString::to_string).collect();
+                ids.sort();
+                ids.dedup();
+                record_audit(&mut *tx, &NewAudit {
+                    actor,
+                    action: AuditAction::Update,
+                    entity: "aggregates",
+                    entity_id: "rebuild_lineage".into(),
+                    unit_id: None,
+                    before: None,
+                    after: Some(serde_json::json!({
+                        "units": ids,
+                        "periods": periods,
+                        "figures": summary.figures,
+                        "aggregates": summary.aggregates,
+                    })),
+                }).await?;
+            }
+            RebuildSummary { figures, aggregates }
         });
         Ok(summary)
     }

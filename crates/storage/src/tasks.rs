@@ -778,6 +778,7 @@ impl Store {
 }
 
 mod classified;
+mod handover;
 pub use classified::{
     ClassifiedKey, KeyOrder, StatusClock, StatusTally, StatusWanted, TaskSelection,
 };

@@ -67,13 +67,14 @@ fn unit_from_row(r: UnitRow, names: &[NameRow]) -> Result<Unit> {
         active_from: opt_date_from_db(r.active_from)?,
         active_to: opt_date_from_db(r.active_to)?,
         merged_into: r.merged_into.map(UnitId),
+        divided_into: Vec::new(),
         note: r.note,
         contact: r.contact.0,
         version: r.version,
     })
 }
 
-/// Loads one unit (with its written forms) through `conn`.
+/// Loads one unit (with its written forms and extra successors) through `conn`.
 async fn load_unit<'c>(conn: impl Into<Conn<'c>>, id: Uuid) -> Result<Option<Unit>> {
     let found = on_conn!(conn.into(), ex => {
         let sql = sqlx::AssertSqlSafe(format!("{UNIT_COLUMNS} WHERE id = $1"));
@@ -87,13 +88,22 @@ async fn load_unit<'c>(conn: impl Into<Conn<'c>>, id: Uuid) -> Result<Option<Uni
                 .bind(id)
                 .fetch_all(&mut *ex)
                 .await?;
-                Some((row, names))
+                let others: Vec<(Uuid,)> = sqlx::query_as(
+                    "SELECT successor_id FROM unit_successors WHERE unit_id = $1 ORDER BY position",
+                )
+                .bind(id)
+                .fetch_all(&mut *ex)
+                .await?;
+                Some((row, names, others))
             }
         }
     });
-    found
-        .map(|(row, names)| unit_from_row(row, &names))
-        .transpose()
+    let Some((row, names, others)) = found else {
+        return Ok(None);
+    };
+    let mut unit = unit_from_row(row, &names)?;
+    unit.divided_into = others.into_iter().map(|(s,)| UnitId(s)).collect();
+    Ok(Some(unit))
 }
 
 /// The ancestry of a unit through `conn` (the unit first, then up to the root), as `(id, kind)`.
@@ -221,6 +231,32 @@ async fn bump_units_revision<'c>(conn: impl Into<Conn<'c>>) -> Result<()> {
     Ok(())
 }
 
+/// Inserts a new unit with its written forms through `conn` (no checks: the callers have made
+/// them), at version 1 with empty contact details.
+async fn insert_unit<'c>(
+    conn: impl Into<Conn<'c>>,
+    id: UnitId,
+    draft: &UnitDraft,
+    now: i64,
+) -> Result<()> {
+    let mut conn = conn.into();
+    on_conn!(&mut conn, ex => {
+        let insert = sqlx::query(
+            "INSERT INTO units (id, key, kind, level_code, name, short_name, match_key, search_key, \
+             admin_code, parent_id, active_from, active_to, merged_into, note, contact, version, \
+             created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16)",
+        )
+        .bind(id.0);
+        bind_draft(insert, draft)?
+            .bind(Json(Contact::default()))
+            .bind(now)
+            .execute(&mut **ex)
+            .await?;
+    });
+    write_names(&mut conn, id.0, draft).await
+}
+
 /// Replaces the written forms of a unit through `conn`.
 async fn write_names<'c>(conn: impl Into<Conn<'c>>, id: Uuid, draft: &UnitDraft) -> Result<()> {
     on_conn!(conn.into(), ex => {
@@ -286,15 +322,24 @@ impl Store {
     }
 
     async fn load_units(&self) -> Result<Vec<Unit>> {
-        let (rows, names): (Vec<UnitRow>, Vec<NameRow>) = with_pool!(self, pool => {
+        let (rows, names, successors): (Vec<UnitRow>, Vec<NameRow>, Vec<(Uuid, Uuid)>) = with_pool!(self, pool => {
             let rows = sqlx::query_as(UNIT_COLUMNS).fetch_all(pool).await?;
             let names = sqlx::query_as(
                 "SELECT unit_id, form_kind, form FROM unit_names ORDER BY unit_id, form_kind, position",
             )
             .fetch_all(pool)
             .await?;
-            (rows, names)
+            let successors = sqlx::query_as(
+                "SELECT unit_id, successor_id FROM unit_successors ORDER BY unit_id, position",
+            )
+            .fetch_all(pool)
+            .await?;
+            (rows, names, successors)
         });
+        let mut divided: std::collections::HashMap<Uuid, Vec<UnitId>> = Default::default();
+        for (unit, s) in successors {
+            divided.entry(unit).or_default().push(UnitId(s));
+        }
         // Group the names once instead of scanning them per unit.
         let mut by_unit: std::collections::HashMap<Uuid, Vec<NameRow>> = Default::default();
         for n in names {
@@ -303,7 +348,11 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 let names = by_unit.remove(&r.id).unwrap_or_default();
-                unit_from_row(r, &names)
+                let others = divided.remove(&r.id).unwrap_or_default();
+                unit_from_row(r, &names).map(|mut u| {
+                    u.divided_into = others;
+                    u
+                })
             })
             .collect()
     }
@@ -338,20 +387,7 @@ impl Store {
         let id = UnitId::new();
         write_tx!(self, tx => {
             check_draft(&mut *tx, draft, None).await?;
-            let now = now_micros();
-            let insert = sqlx::query(
-                "INSERT INTO units (id, key, kind, level_code, name, short_name, match_key, search_key, \
-                 admin_code, parent_id, active_from, active_to, merged_into, note, contact, version, \
-                 created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16)",
-            )
-            .bind(id.0);
-            bind_draft(insert, draft)?
-            .bind(Json(Contact::default()))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            write_names(&mut *tx, id.0, draft).await?;
+            insert_unit(&mut *tx, id, draft, now_micros()).await?;
             let unit = load_unit(&mut *tx, id.0).await?.ok_or(StoreError::NotFound)?;
             bump_units_revision(&mut *tx).await?;
             record_audit(&mut *tx, &NewAudit {
@@ -442,6 +478,127 @@ impl Store {
                 after: serde_json::to_value(&after.contact).ok(),
             }).await?;
             Ok(after)
+        })
+    }
+}
+
+/// Replaces the extra successors of a divided unit through `conn`.
+async fn write_successors<'c>(
+    conn: impl Into<Conn<'c>>,
+    id: Uuid,
+    others: &[UnitId],
+) -> Result<()> {
+    on_conn!(conn.into(), ex => {
+        sqlx::query("DELETE FROM unit_successors WHERE unit_id = $1")
+            .bind(id)
+            .execute(&mut *ex)
+            .await?;
+        for (position, s) in others.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO unit_successors (unit_id, successor_id, position) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(s.0)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .execute(&mut *ex)
+            .await?;
+        }
+    });
+    Ok(())
+}
+
+/// What [`Store::apply_reorganisation`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReorganisationWritten {
+    pub created: usize,
+    pub ended: usize,
+}
+
+impl Store {
+    /// Writes a reorganisation plan ([`giaoban_domain::reorganisation::plan`], already checked by
+    /// the domain's rules against the directory it was made from) in one transaction: the units to
+    /// create, parents and successors first, each audited; the extra successors of divided units;
+    /// the units to end on 30/06/2025, each refused with a conflict when it changed since the plan
+    /// was made. All or nothing.
+    pub async fn apply_reorganisation(
+        &self,
+        actor: &AuditActor,
+        plan: &giaoban_domain::reorganisation::Plan,
+    ) -> Result<ReorganisationWritten> {
+        use giaoban_domain::reorganisation::LAST_DAY_BEFORE;
+        write_tx!(self, tx => {
+            let now = now_micros();
+            for (id, draft) in &plan.create {
+                insert_unit(&mut *tx, *id, draft, now).await?;
+                let divided = plan
+                    .divided
+                    .iter()
+                    .find(|(u, _)| u == id)
+                    .map(|(_, v)| v.as_slice())
+                    .unwrap_or_default();
+                let unit = Unit {
+                    id: *id,
+                    key: draft.key.clone(),
+                    kind: draft.kind,
+                    level: draft.level.clone(),
+                    name: draft.name.clone(),
+                    short_name: draft.short_name.clone(),
+                    aliases: draft.aliases.clone(),
+                    abbreviations: draft.abbreviations.clone(),
+                    admin_code: draft.admin_code.clone(),
+                    parent_id: draft.parent_id,
+                    active_from: draft.active_from,
+                    active_to: draft.active_to,
+                    merged_into: draft.merged_into,
+                    divided_into: divided.to_vec(),
+                    note: draft.note.clone(),
+                    contact: Contact::default(),
+                    version: 1,
+                };
+                record_audit(&mut *tx, &NewAudit {
+                    actor,
+                    action: AuditAction::Create,
+                    entity: "unit",
+                    entity_id: id.to_string(),
+                    unit_id: Some(*id),
+                    before: None,
+                    after: snapshot(&unit),
+                }).await?;
+            }
+            for (id, others) in &plan.divided {
+                write_successors(&mut *tx, id.0, others).await?;
+            }
+            for e in &plan.end {
+                let before = load_unit(&mut *tx, e.unit.0).await?.ok_or(StoreError::NotFound)?;
+                if before.version != e.version {
+                    return Err(StoreError::Conflict(Conflict::Version));
+                }
+                sqlx::query(
+                    "UPDATE units SET active_to = $2, merged_into = $3, version = version + 1, \
+                     updated_at = $4 WHERE id = $1",
+                )
+                .bind(e.unit.0)
+                .bind(opt_date_to_db(Some(LAST_DAY_BEFORE))?)
+                .bind(e.merged_into.map(|m| m.0))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                write_successors(&mut *tx, e.unit.0, &e.divided_into).await?;
+                let after = load_unit(&mut *tx, e.unit.0).await?.ok_or(StoreError::NotFound)?;
+                record_audit(&mut *tx, &NewAudit {
+                    actor,
+                    action: AuditAction::Update,
+                    entity: "unit",
+                    entity_id: e.unit.to_string(),
+                    unit_id: Some(e.unit),
+                    before: snapshot(&before),
+                    after: snapshot(&after),
+                }).await?;
+            }
+            if !plan.create.is_empty() || !plan.end.is_empty() {
+                bump_units_revision(&mut *tx).await?;
+            }
+            Ok(ReorganisationWritten { created: plan.create.len(), ended: plan.end.len() })
         })
     }
 }

@@ -39,6 +39,7 @@ pub use giaoban_app::dto::*;
         (name = "reports", description = "Chỉ tiêu, kế hoạch, báo cáo định kỳ, tổng hợp / indicators, targets, periodic reports, roll-ups"),
         (name = "programmes", description = "Nông thôn mới: bộ tiêu chí, đánh giá xã, bức tranh huyện / new rural development"),
         (name = "inbox", description = "Việc chờ xử lý / what waits for the user's decision"),
+        (name = "handover", description = "Bàn giao việc của đơn vị đã kết thúc / handover of what ended units held"),
     )
 )]
 struct ApiDoc;

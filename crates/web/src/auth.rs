@@ -350,6 +350,9 @@ pub struct CurrentActor {
     /// The store the request is served from: the menu of every page reads the user's inbox count
     /// through it ([`giaoban_app::inbox::inbox_count`]).
     pub(crate) store: Store,
+    /// The day in Vietnam by the app's clock ([`giaoban_app::App::today`]) when the request
+    /// began: the day helpers without the app (the unit pickers' "active today") answer as of.
+    pub today: jiff::civil::Date,
 }
 
 impl std::ops::Deref for CurrentActor {
@@ -369,6 +372,8 @@ const RENEWED_KEY: &str = "renewed_at";
 /// only when it changed, so without this an active user's session ended `session_idle` after
 /// sign-in instead of after that long idle.
 async fn renew(session: &tower_sessions::Session, every: Duration) -> Result<(), AppError> {
+    // Real time, not the app's clock: a session's expiry is stored by the session layer on the
+    // real time, and a fixed clock would never see `every` pass.
     let now = jiff::Timestamp::now().as_microsecond();
     let renewed: Option<i64> = session
         .get(RENEWED_KEY)
@@ -406,6 +411,7 @@ impl FromRequestParts<crate::state::AppState> for CurrentActor {
         Ok(CurrentActor {
             caller,
             store: state.store.clone(),
+            today: state.today(),
         })
     }
 }

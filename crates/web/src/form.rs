@@ -120,32 +120,50 @@ pub fn mark_one(choices: &[(String, String)], selected: &str) -> Vec<Opt> {
     mark(choices, &[selected.to_owned()])
 }
 
-/// Units in tree order, indented, active today: those the actor has `perm` on, or without one the
-/// units around the actor's scope (its parent's subtree and its ancestors), which is where a
-/// recommendation is addressed or a meeting invites.
+/// Units in tree order, indented, active on the app's day ([`CurrentActor::today`]): those the
+/// actor has `perm` on, or without one the units around the actor's scope (its parent's subtree
+/// and its ancestors), which is where a recommendation is addressed or a meeting invites.
 pub fn unit_choices(
     me: &CurrentActor,
     units: &[Unit],
     perm: Option<Permission>,
 ) -> Vec<(String, String)> {
     let tree = UnitTree::new(units);
-    let today = giaoban_app::today();
+    // The app's day (a server run "as of" a day offers the units of that day).
+    let today = me.today;
     let scope = tree.ancestry(me.actor.scope_root);
     let anchor = scope.get(1).copied();
     let near =
         |u: &Unit| scope.contains(&u.id) || anchor.is_none_or(|a| tree.ancestry(u.id).contains(&a));
+    // Units merged into the actor's are offered for reading, as history (issue 24), marked "cũ".
+    let history = |u: &Unit| {
+        perm == Some(Permission::ReadRecords)
+            && !me.actor.may(Permission::ReadRecords, &tree.ancestry(u.id))
+            && giaoban_domain::access::may_read(&me.actor, &tree, u.id)
+    };
     tree.preorder(None)
         .into_iter()
-        .filter(|(u, _)| u.is_active_on(today))
-        .filter(|(u, _)| match perm {
-            Some(p) => me.actor.may(p, &tree.ancestry(u.id)),
-            None => near(u),
-        })
-        .map(|(u, depth)| {
-            (
-                u.id.to_string(),
-                format!("{}{}", "· ".repeat(depth as usize), u.name),
-            )
+        .filter_map(|(u, depth)| {
+            let old = !u.is_active_on(today);
+            let shown = if old {
+                history(u)
+            } else {
+                match perm {
+                    Some(p) => me.actor.may(p, &tree.ancestry(u.id)) || history(u),
+                    None => near(u),
+                }
+            };
+            shown.then(|| {
+                (
+                    u.id.to_string(),
+                    format!(
+                        "{}{}{}",
+                        "· ".repeat(depth as usize),
+                        u.name,
+                        if old { " (cũ)" } else { "" }
+                    ),
+                )
+            })
         })
         .collect()
 }

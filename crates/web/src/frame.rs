@@ -22,6 +22,8 @@ pub struct NavUser {
     pub role_label: &'static str,
     pub may_list_users: bool,
     pub may_audit: bool,
+    /// Leaders, office staff and the administrator see the handover page (`/handover`).
+    pub may_handover: bool,
     /// What waits for the user (the menu's badge, the home page's block).
     pub inbox: InboxCounts,
 }

@@ -29,6 +29,7 @@ impl Chrome {
                 role_label: m.user.role.label(lang),
                 may_list_users: m.user.role != Role::Member,
                 may_audit: m.user.role != Role::Member,
+                may_handover: giaoban_domain::handover::may_see_handover(&m.actor),
                 inbox: giaoban_app::inbox::inbox_count(&m.store, m).await?,
             }),
             None => None,

@@ -28,9 +28,17 @@ pub use state::{AppState, WebConfig};
 // The use cases live in the app crate (no HTTP there) and the handlers name them as
 // `giaoban_app::…`; these paths stay for the web tests, which reach them through this crate.
 pub use giaoban_app::{
-    channels, inbox, limits, ocop, period_reports, programmes, readers, reports, today,
+    Clock, channels, inbox, limits, ocop, period_reports, programmes, readers, reports,
     vn_time_zone, work,
 };
+
+/// The system's day in Vietnam, for the web tests that run the app on the system clock (the
+/// default [`WebConfig::clock`]). Handlers never call it: they answer as of the app's day,
+/// `state.today()` ([`giaoban_app::App::today`]), which a server run "as of" a day fixes.
+#[doc(hidden)]
+pub fn today() -> jiff::civil::Date {
+    Clock::System.today()
+}
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -99,9 +107,12 @@ fn logged_path(path: &str) -> &str {
 
 /// Builds the whole application and returns its state too (tests read the sign-in counters).
 pub fn app_with_state(store: Store, config: WebConfig) -> Result<(Router, AppState), AppError> {
-    let app = giaoban_app::App::new(store.clone(), config.channels.clone()).with_passwords(
-        PasswordWork::new(config.password_checks, config.password_check_wait),
-    );
+    let app = giaoban_app::App::new(store.clone(), config.channels.clone())
+        .with_passwords(PasswordWork::new(
+            config.password_checks,
+            config.password_check_wait,
+        ))
+        .with_clock(config.clock);
     let passwords = app.passwords.clone();
     let state = AppState {
         throttle: SignInThrottle::new(SignInLimits {
@@ -206,6 +217,7 @@ fn pages_router() -> Router<AppState> {
         .merge(f::extract::router())
         .merge(f::work::router())
         .merge(f::inbox::router())
+        .merge(f::handover::router())
         .merge(f::reports::router())
         .merge(f::period_reports::router())
         .merge(f::programmes::router())
@@ -220,6 +232,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(f::channels::api())
         .merge(f::extract::api())
         .merge(f::inbox::api())
+        .merge(f::handover::api())
         .merge(f::work::api())
         .merge(f::reports::api())
         .merge(f::period_reports::api())

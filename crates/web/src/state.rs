@@ -38,6 +38,8 @@ pub struct WebConfig {
     /// How reminders and office messages leave the system (e-mail, Telegram), and the bell of the
     /// sender that delivers them ([`channels::spawn_sender`]). None by default: kept in the app.
     pub channels: Arc<channels::Channels>,
+    /// The time the use cases act at: the system's, or a fixed instant (the demo `--as-of` a day).
+    pub clock: giaoban_app::Clock,
 }
 
 impl Default for WebConfig {
@@ -58,6 +60,7 @@ impl Default for WebConfig {
             password_check_wait: Duration::from_secs(3),
             trust_forwarded_for: false,
             channels: Arc::default(),
+            clock: giaoban_app::Clock::System,
         }
     }
 }

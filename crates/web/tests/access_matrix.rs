@@ -73,8 +73,10 @@ const RULES: &[(&str, &str, Rule)] = &[
         Rule::Skip("ends the session: covered by signing_out_ends_the_session"),
     ),
     ("put", "/api/v1/me/password", Rule::Anyone),
+    ("get", "/api/v1/dashboard", Rule::Anyone),
     ("get", "/api/v1/levels", Rule::Anyone),
     ("put", "/api/v1/levels/{code}", Rule::AdminOnly),
+    ("post", "/api/v1/units/reorganisation", Rule::AdminOnly),
     ("get", "/api/v1/units", Rule::Anyone),
     ("post", "/api/v1/units", Rule::ManageUnits),
     ("get", "/api/v1/units/tree", Rule::Anyone),
@@ -130,6 +132,22 @@ const RULES: &[(&str, &str, Rule)] = &[
     ),
     ("get", "/api/v1/inbox", Rule::Anyone),
     ("get", "/api/v1/inbox/count", Rule::Anyone),
+    ("get", "/api/v1/handover", Rule::NotMembers),
+    (
+        "post",
+        "/api/v1/handover/one",
+        Rule::Skip(
+            "needs an ended unit and a province office: covered by handover.rs (app and web: a \
+             commune and a district's office are refused, another province's unit is 403)",
+        ),
+    ),
+    (
+        "post",
+        "/api/v1/handover/bulk",
+        Rule::Skip(
+            "needs an ended unit and a province office: covered by handover.rs (app and web)",
+        ),
+    ),
     ("post", "/api/v1/calendar/token", Rule::Anyone),
     ("post", "/api/v1/extract/confirm", Rule::UnitRecords),
     (
@@ -679,6 +697,9 @@ async fn every_operation_role_and_relation() {
                     ("put", "/api/v1/levels/{code}") => {
                         json!({"rank": 4, "name_vi": "Thôn", "name_en": "Village"})
                     }
+                    // A province that does not exist: the administrator passes the check and
+                    // is told so (422) without the test tree being reorganised under the others.
+                    ("post", "/api/v1/units/reorganisation") => json!({"provinces": ["99"]}),
                     ("post", "/api/v1/units") => {
                         json!({"kind": "commune", "level": "xa", "name": format!("Xã Thử {counter}"), "parent_id": units[&target].0})
                     }

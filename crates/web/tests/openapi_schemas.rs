@@ -323,6 +323,12 @@ async fn answers_match_their_schemas() {
         meetings["items"][0]["participants"][0]["name"],
         "Nguyễn Thị Lan"
     );
+    // The administrator's home numbers: the leader's and the office's panels (issue 25).
+    let home = answer_fits(&doc, &admin, &app, "/api/v1/dashboard", "/api/v1/dashboard").await;
+    assert!(
+        home["leader"]["overdue"]["count"].as_u64() > Some(0),
+        "{home}"
+    );
     let forms = answer_fits(&doc, &admin, &app, "/api/v1/forms", "/api/v1/forms").await;
     assert_eq!(forms["items"][0]["definition"]["rules"][0]["op"], ">=");
     let view = answer_fits(

@@ -280,7 +280,8 @@ pub fn assert_invalid<T>(r: Result<T, Error>, code: &str) {
 
 /// Today (Vietnam) plus `days`, as `YYYY-MM-DD`.
 pub fn in_days(days: i64) -> String {
-    giaoban_app::today()
+    giaoban_app::Clock::System
+        .today()
         .checked_add(jiff::Span::new().days(days))
         .expect("date")
         .to_string()

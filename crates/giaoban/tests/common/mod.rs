@@ -67,8 +67,18 @@ impl Engine {
 
 /// Starts `giaoban demo` as [`start`] does, on PostgreSQL when `database_url` is given.
 pub fn start_on(data_dir: &std::path::Path, database_url: Option<&str>) -> Server {
+    start_with(data_dir, database_url, &[])
+}
+
+/// Starts `giaoban demo` as [`start_on`] does, with further arguments (e.g. `--as-of 2026-12-06`).
+pub fn start_with(
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+    extra: &[&str],
+) -> Server {
     let mut cmd = Command::new(BIN);
     cmd.args(["demo", "--bind", "127.0.0.1:0"])
+        .args(extra)
         .env("GIAOBAN_DATA_DIR", data_dir);
     match database_url {
         Some(url) => cmd.env("GIAOBAN_DATABASE_URL", url),

@@ -7,6 +7,7 @@
 pub mod channels;
 pub mod directory;
 pub mod extract;
+pub mod handover;
 pub mod inbox;
 pub mod ocop;
 pub mod period_reports;

@@ -354,3 +354,94 @@ pub async fn get(c: &reqwest::Client, url: String) -> (u16, serde_json::Value) {
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(serde_json::Value::Null))
 }
+
+/// The units the 2025 reorganisation adds to the test tree ([`TestApp::reorganise_2025`]).
+pub struct Reorg2025 {
+    /// Xã Cẩm Tú, from 01/07/2025, under the province: Cẩm Ngọc and Cẩm Tân were merged into it.
+    pub cam_tu: UnitId,
+    /// Sở Tài chính, a province department.
+    pub so_tai_chinh: UnitId,
+    /// Xã Nghi Lộc of another province (Nghệ An): out of the province office's scope.
+    pub other_commune: UnitId,
+}
+
+impl TestApp {
+    /// The two-level reorganisation of 01/07/2025 applied to the test tree: the district Cẩm Thủy,
+    /// its UBND and its finance department end on 30/06/2025 with no successor; Cẩm Ngọc and Cẩm
+    /// Tân end that day merged into the new Xã Cẩm Tú. Adds the province office's user
+    /// `office_tinh` (at the Văn phòng UBND tỉnh) and another province with a commune.
+    pub async fn reorganise_2025(&self) -> Reorg2025 {
+        let s = &self.db.store;
+        let actor = AuditActor::system("test");
+        let add = |kind: &'static str,
+                   level: &'static str,
+                   name: &'static str,
+                   parent: Option<UnitId>,
+                   from: Option<&'static str>| {
+            let d = UnitDraft::parse(&UnitInput {
+                kind: kind.into(),
+                level: level.into(),
+                name: name.into(),
+                parent_id: parent,
+                active_from: from.map(Into::into),
+                ..Default::default()
+            })
+            .expect("draft");
+            let actor = actor.clone();
+            async move { s.create_unit(&actor, &d).await.expect("unit").id }
+        };
+        let u = &self.units;
+        let cam_tu = add(
+            "commune",
+            "xa",
+            "Xã Cẩm Tú",
+            Some(u.province),
+            Some("2025-07-01"),
+        )
+        .await;
+        let so_tai_chinh = add("department", "tinh", "Sở Tài chính", Some(u.province), None).await;
+        let vp = add(
+            "department",
+            "tinh",
+            "Văn phòng UBND tỉnh",
+            Some(u.province),
+            None,
+        )
+        .await;
+        let nghe_an = add("province", "tinh", "Tỉnh Nghệ An", None, None).await;
+        let other_commune = add("commune", "xa", "Xã Nghi Lộc", Some(nghe_an), None).await;
+        for (id, into) in [
+            (u.cam_ngoc, Some(cam_tu)),
+            (u.cam_tan, Some(cam_tu)),
+            (u.tckh, None),
+            (u.ubnd, None),
+            (u.district, None),
+        ] {
+            let unit = s.unit(id).await.expect("unit");
+            let d = UnitDraft::parse(&UnitInput {
+                key: unit.key.clone(),
+                kind: unit.kind.code().into(),
+                level: unit.level.as_str().into(),
+                name: unit.name.clone(),
+                admin_code: unit.admin_code.clone(),
+                parent_id: unit.parent_id,
+                active_to: Some("2025-06-30".into()),
+                merged_into: into,
+                ..Default::default()
+            })
+            .expect("draft");
+            s.update_unit(&actor, id, &d, None).await.expect("ended");
+        }
+        let hash = giaoban_web::auth::hash_password(PASSWORD).expect("hash");
+        let new =
+            NewUser::parse("office_tinh", "Văn phòng tỉnh", None, "office", vp).expect("user");
+        s.create_user(&actor, &new, &hash, false)
+            .await
+            .expect("user");
+        Reorg2025 {
+            cam_tu,
+            so_tai_chinh,
+            other_commune,
+        }
+    }
+}

@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_levels))
         .routes(routes!(put_level))
+        .routes(routes!(load_reorganisation))
         .routes(routes!(list_units, create_unit))
         .routes(routes!(unit_tree))
         .routes(routes!(get_unit, update_unit))
@@ -113,7 +114,7 @@ async fn get_unit(
     Path(id): Path<Uuid>,
 ) -> Result<Json<UnitDetailDto>, AppError> {
     let units = state.store.units().await?;
-    let mut d = detail(&me, &units, UnitId(id), lang)?;
+    let mut d = detail(&me, &units, UnitId(id), lang, state.today())?;
     with_bot_flag(&state, &mut d).await?;
     Ok(Json(d))
 }
@@ -136,7 +137,7 @@ async fn create_unit(
             .saturating_sub(1),
     )
     .unwrap_or(0);
-    let active = unit.is_active_on(giaoban_app::today());
+    let active = unit.is_active_on(state.today());
     Ok((
         StatusCode::CREATED,
         Json(UnitDto::new(&unit, lang, active, depth)),
@@ -157,7 +158,7 @@ async fn update_unit(
 ) -> Result<Json<UnitDetailDto>, AppError> {
     update(&state, &me, UnitId(id), &body).await?;
     let units = state.store.units().await?;
-    let mut d = detail(&me, &units, UnitId(id), lang)?;
+    let mut d = detail(&me, &units, UnitId(id), lang, state.today())?;
     with_bot_flag(&state, &mut d).await?;
     Ok(Json(d))
 }
@@ -224,6 +225,24 @@ async fn put_level(
 ) -> Result<Json<LevelDto>, AppError> {
     let saved = save_level(&state, &me, &code, &body).await?;
     Ok(Json(LevelDto::new(&saved, lang)))
+}
+
+/// Nạp sắp xếp đơn vị hành chính 2025. Loads the reorganisation of 1 July 2025 for the
+/// provinces given (all 34 when the list is empty) from the data bundled with giaoban
+/// (vietnamadminunits 1.0.4, MIT): the new communes, the old ones ended with their successors.
+/// Administrators only; loading again changes nothing.
+#[utoipa::path(post, path = "/api/v1/units/reorganisation", tag = "units",
+    request_body = giaoban_app::reorganisation::LoadRequest,
+    responses((status = 200, body = giaoban_app::reorganisation::Loaded), (status = 403, body = crate::api::ErrorBody),
+        (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+async fn load_reorganisation(
+    State(state): State<AppState>,
+    me: CurrentActor,
+    ApiJson(body): ApiJson<giaoban_app::reorganisation::LoadRequest>,
+) -> Result<Json<giaoban_app::reorganisation::Loaded>, AppError> {
+    let data = giaoban_app::reorganisation::bundled()?;
+    let loaded = giaoban_app::reorganisation::load_for(&state, &me, &data, &body.provinces).await?;
+    Ok(Json(loaded))
 }
 
 // ----- users -----

@@ -396,6 +396,7 @@ struct UnitRow {
 struct UnitsPage {
     c: Chrome,
     rows: Vec<UnitRow>,
+    history: bool,
     q: String,
     as_of: String,
     under: Option<Uuid>,
@@ -409,9 +410,15 @@ pub(super) async fn units_page(
     Query(q): Query<giaoban_app::units::UnitQuery>,
 ) -> Result<Html<String>, AppError> {
     let sel = giaoban_app::units::Selection::load(&state, &q).await?;
+    // Today's units unless history, a day or a search is asked for: after the 2025
+    // reorganisation a province's directory holds several times more ended units than living ones.
+    let history = q.history.is_some()
+        || q.as_of.as_deref().is_some_and(|d| !d.trim().is_empty())
+        || q.q.as_deref().is_some_and(|s| !s.trim().is_empty());
     let rows = sel
         .rows(&q, lang)?
         .into_iter()
+        .filter(|(d, _)| history || d.active)
         .map(|(d, u)| UnitRow {
             id: d.id,
             name: d.name,
@@ -425,6 +432,7 @@ pub(super) async fn units_page(
     render(&UnitsPage {
         c: Chrome::new(lang, Some(&me), &session, "/units").await?,
         rows,
+        history: q.history.is_some(),
         q: q.q.clone().unwrap_or_default(),
         as_of: q.as_of.clone().unwrap_or_default(),
         under: q.under,
@@ -437,6 +445,8 @@ struct UnitPage {
     c: Chrome,
     u: UnitDetailDto,
     merged_into: Option<UnitRef>,
+    /// The other successors of a divided unit.
+    divided_into: Vec<UnitRef>,
     children: Vec<UnitDto>,
     may_write: bool,
     may_manage: bool,
@@ -462,11 +472,11 @@ async fn unit_page_inner(
     error: Option<String>,
 ) -> Result<Html<String>, AppError> {
     let units = state.store.units().await?;
-    let mut detail = giaoban_app::units::detail(me, &units, id, lang)?;
+    let today = state.today();
+    let mut detail = giaoban_app::units::detail(me, &units, id, lang, today)?;
     giaoban_app::units::with_bot_flag(state, &mut detail).await?;
     let tree = UnitTree::new(&units);
     let ancestry = tree.ancestry(id);
-    let today = giaoban_app::today();
     let children = tree
         .children(Some(id))
         .iter()
@@ -480,6 +490,17 @@ async fn unit_page_inner(
             id: m.id.0,
             name: m.name.clone(),
         });
+    let divided_into = tree
+        .get(id)
+        .map(|u| u.divided_into.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| tree.get(*d))
+        .map(|d| UnitRef {
+            id: d.id.0,
+            name: d.name.clone(),
+        })
+        .collect();
     let users = if me.actor.may(Permission::ReadRecords, &ancestry) {
         Some(
             state
@@ -499,6 +520,7 @@ async fn unit_page_inner(
         may_manage: me.actor.may(Permission::ManageUnits, &ancestry),
         u: detail,
         merged_into,
+        divided_into,
         children,
         users,
         saved,

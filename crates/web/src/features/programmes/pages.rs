@@ -61,6 +61,8 @@ pub struct Words {
     pub heatmap: &'static str,
     pub xlsx: &'static str,
     pub legend: &'static str,
+    /// The rule of a merged commune's inherited status (issue 24), under the heatmap.
+    pub inherited_rule: &'static str,
     pub met_count: &'static str,
     pub most_lacking: &'static str,
     pub criterion: &'static str,
@@ -141,6 +143,7 @@ static VI: Words = Words {
     heatmap: "Bảng tiêu chí theo xã",
     xlsx: "Tải Excel",
     legend: "✓ đạt; NC đạt mức nâng cao; ✗ chưa đạt; · chưa đánh giá. Bấm vào ô để xem tiêu chí của xã.",
+    inherited_rule: "Xã mới (sau sắp xếp) chưa được đánh giá trong năm: hiển thị tình trạng của một xã cũ sáp nhập vào — xã có mức đạt chuẩn cao nhất, rồi nhiều tiêu chí đạt nhất trong lần đánh giá gần nhất (đến năm đang xem), rồi lần đánh giá muộn hơn — giữ nguyên, không cộng gộp; nguồn ghi cạnh tên xã. Các xã cũ không còn hiển thị riêng.",
     met_count: "Số tiêu chí đạt",
     most_lacking: "Tiêu chí nhiều xã chưa đạt",
     criterion: "Tiêu chí",
@@ -214,6 +217,7 @@ static EN: Words = Words {
     heatmap: "Criteria by commune",
     xlsx: "Download Excel",
     legend: "✓ met; NC met at the advanced level; ✗ not met; · not assessed. Click a cell to open the commune's criterion.",
+    inherited_rule: "A new commune (since the reorganisation) not assessed in the year shows the status of one old commune merged into it — the one with the highest level recognised, then the most criteria met in its latest assessment up to the year shown, then the later assessment — as it was, never added up; the source is named beside the commune. The old communes are no longer shown on their own.",
     met_count: "Criteria met",
     most_lacking: "Criteria most communes lack",
     criterion: "Criterion",
@@ -558,12 +562,13 @@ pub async fn criterion_page(
     criterion_inner(&state, lang, &me, &session, id, &item, &q, None).await
 }
 
-fn year_of(q: &CriterionQuery, v: Option<&SetSummary>) -> i64 {
+/// The year asked for, else the set's last year, else the year of `today` (the app's day).
+fn year_of(q: &CriterionQuery, v: Option<&SetSummary>, today: jiff::civil::Date) -> i64 {
     q.year
         .as_deref()
         .and_then(|y| y.trim().parse().ok())
         .or(v.map(|s| i64::from(s.to_year)))
-        .unwrap_or_else(|| i64::from(giaoban_app::today().year()))
+        .unwrap_or_else(|| i64::from(today.year()))
 }
 
 pub async fn criterion_submit(
@@ -620,7 +625,7 @@ pub async fn criterion_submit(
     }
     let w = StatusWrite {
         set: q.set.clone(),
-        year: year_of(&q, None),
+        year: year_of(&q, None, state.today()),
         item: item.clone(),
         met: serde_json::Value::String(met.clone()),
         evaluated_on: opt(&echo.evaluated_on),
@@ -670,7 +675,7 @@ pub async fn criterion_task_submit(
     let f = Fields::parse(&body);
     let w = CriterionTaskWrite {
         set: q.set.clone(),
-        year: year_of(&q, None),
+        year: year_of(&q, None, state.today()),
         item: item.clone(),
         deadline: opt(&f.get("deadline")),
     };

@@ -125,7 +125,7 @@ async fn get_completeness_xlsx(
     Path((id, period)): Path<(Uuid, String)>,
     Query(q): Query<CompletenessQuery>,
 ) -> Result<axum::response::Response, AppError> {
-    let as_of = giaoban_app::work::parse_as_of(q.as_of.as_deref())?;
+    let as_of = giaoban_app::work::parse_as_of_at(q.as_of.as_deref(), state.now())?;
     let f = reports::completeness_file(&state, &me, id, &period, as_of, lang).await?;
     Ok(crate::api::file_response(f))
 }
@@ -478,7 +478,7 @@ async fn get_completeness(
     Path((id, period)): Path<(Uuid, String)>,
     Query(q): Query<CompletenessQuery>,
 ) -> Result<Json<CompletenessView>, AppError> {
-    let as_of = giaoban_app::work::parse_as_of(q.as_of.as_deref())?;
+    let as_of = giaoban_app::work::parse_as_of_at(q.as_of.as_deref(), state.now())?;
     Ok(Json(
         reports::completeness(&state, &me, id, &period, q.under, as_of, lang).await?,
     ))

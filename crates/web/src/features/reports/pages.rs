@@ -13,10 +13,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use giaoban_domain::Lang;
-use giaoban_domain::calendar::local_date;
 use giaoban_domain::indicator::{IndicatorInput, RollupKind, Sector, ValueType};
 use giaoban_domain::period::{Period, PeriodKind};
-use jiff::Timestamp;
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -248,22 +246,25 @@ fn rt(lang: Lang) -> &'static Rt {
     }
 }
 
-fn today() -> jiff::civil::Date {
-    local_date(Timestamp::now())
-}
-
-/// The latest period of `kind` whose deadline has normally passed: the one before today's.
-fn default_period(kind: PeriodKind) -> String {
-    Period::containing(kind, today())
+/// The latest period of `kind` whose deadline has normally passed: the one before `today`'s
+/// (the app's day: [`giaoban_app::App::today`]).
+fn default_period(kind: PeriodKind, today: jiff::civil::Date) -> String {
+    Period::containing(kind, today)
         .and_then(|p| p.prev())
         .map(|p| p.code())
         .unwrap_or_default()
 }
 
-/// A handful of periods to pick from, newest first, ending with the default one.
-fn recent_periods(kind: PeriodKind, lang: Lang, n: usize) -> Vec<(String, String)> {
+/// A handful of periods to pick from, newest first (the one holding `today`), ending with the
+/// default one.
+fn recent_periods(
+    kind: PeriodKind,
+    lang: Lang,
+    n: usize,
+    today: jiff::civil::Date,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut p = Period::containing(kind, today()).ok();
+    let mut p = Period::containing(kind, today).ok();
     while let Some(cur) = p {
         if out.len() >= n {
             break;
@@ -315,8 +316,8 @@ pub async fn reports_page(
         forms.push(FormRow {
             f,
             reporters,
-            default_period: default_period(kind),
-            periods: recent_periods(kind, lang, 8),
+            default_period: default_period(kind, state.today()),
+            periods: recent_periods(kind, lang, 8, state.today()),
         });
     }
     let page = ReportsPage {
@@ -380,7 +381,8 @@ pub async fn board_page(
     Query(q): Query<BoardForm>,
 ) -> Result<Response, AppError> {
     let under = opt(&q.under).and_then(|u| Uuid::parse_str(&u).ok());
-    let result = match giaoban_app::work::parse_as_of(opt(&q.as_of).as_deref()) {
+    let result = match giaoban_app::work::parse_as_of_at(opt(&q.as_of).as_deref(), state.app.now())
+    {
         Ok(as_of) => reports::completeness(&state, &me, form, &period, under, as_of, lang)
             .await
             .map_err(AppError::from),
@@ -689,7 +691,8 @@ pub async fn rollups_page(
     session: Session,
     Query(q): Query<RollupForm>,
 ) -> Result<Response, AppError> {
-    let period = opt(&q.period).unwrap_or_else(|| default_period(PeriodKind::Quarter));
+    let period =
+        opt(&q.period).unwrap_or_else(|| default_period(PeriodKind::Quarter, state.today()));
     let unit = match opt(&q.unit) {
         Some(u) => Some(Uuid::parse_str(&u).map_err(|_| AppError::NotFound)?),
         None => None,
@@ -786,15 +789,18 @@ struct TargetsQuery {
     year: i16,
 }
 
-fn targets_query(me: &CurrentActor, unit: &str, year: &str) -> Result<TargetsQuery, AppError> {
+/// The unit and year of the targets page: the caller's top unit and the app's year by default.
+fn targets_query(
+    me: &CurrentActor,
+    unit: &str,
+    year: &str,
+    today: jiff::civil::Date,
+) -> Result<TargetsQuery, AppError> {
     let unit = match opt(unit) {
         Some(u) => Uuid::parse_str(&u).map_err(|_| AppError::NotFound)?,
         None => me.actor.scope_root.0,
     };
-    let year = year
-        .trim()
-        .parse::<i16>()
-        .unwrap_or_else(|_| today().year());
+    let year = year.trim().parse::<i16>().unwrap_or_else(|_| today.year());
     Ok(TargetsQuery { unit, year })
 }
 
@@ -845,7 +851,7 @@ pub async fn targets_page(
     session: Session,
     Query(f): Query<TargetsForm>,
 ) -> Result<Response, AppError> {
-    let q = targets_query(&me, &f.unit, &f.year)?;
+    let q = targets_query(&me, &f.unit, &f.year, state.today())?;
     Ok(targets_inner(
         &state,
         lang,
@@ -868,7 +874,7 @@ pub async fn targets_submit(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
-    let q = targets_query(&me, &f.get("unit"), &f.get("year"))?;
+    let q = targets_query(&me, &f.get("unit"), &f.get("year"), state.today())?;
     let w = TargetWrite {
         year: q.year,
         unit_id: q.unit,
@@ -1098,16 +1104,7 @@ pub async fn upload_submit(
             }
         }
     };
-    let result = reports::completeness(
-        &state,
-        &me,
-        form,
-        &period,
-        None,
-        jiff::Timestamp::now(),
-        lang,
-    )
-    .await;
+    let result = reports::completeness(&state, &me, form, &period, None, state.now(), lang).await;
     let page = BoardPage {
         c: Chrome::new(
             lang,

@@ -22,6 +22,22 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_in, current, sign_out))
         .routes(routes!(change_password))
+        .routes(routes!(dashboard))
+}
+
+/// Trang chủ theo vai trò: the caller's numbers (a leader's tasks by unit and reports late or
+/// missing, the office's notices to issue and inbox, a member's tasks and reports), each with the
+/// link of its list, at the server's clock.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "session",
+    responses((status = 200, body = giaoban_app::dashboard::Dashboard), (status = 401, body = crate::api::ErrorBody)))]
+async fn dashboard(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    ReqLang(lang): ReqLang,
+    me: CurrentActor,
+) -> Result<axum::Json<giaoban_app::dashboard::Dashboard>, AppError> {
+    Ok(axum::Json(
+        giaoban_app::dashboard::dashboard(&state, &me, lang).await?,
+    ))
 }
 
 /// Checks credentials with the throttle and records the outcome; used by the API and the page.
@@ -104,6 +120,13 @@ pub async fn do_sign_in(
             after: None,
         })
         .await?;
+    // Saved here as well as by the session layer after the response: a failure to write it (a
+    // full disk) then answers 503 with the database's message like every other write, where the
+    // layer could only answer 500 (it does not save after a 5xx, so nothing is written twice).
+    session
+        .save()
+        .await
+        .map_err(|e| AppError::session("save", e))?;
     Ok(user)
 }
 

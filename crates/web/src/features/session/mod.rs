@@ -1,6 +1,7 @@
 //! Session: signing in and out, the home page, changing one's own password; and the public pages
 //! (probes, static files, the language switch).
 mod api;
+mod chart;
 mod pages;
 
 use axum::Router;

@@ -143,6 +143,10 @@ struct HomePage {
     scope_id: Uuid,
     scope_name: String,
     inbox: InboxCounts,
+    d: &'static crate::i18n::DashboardTexts,
+    dash: giaoban_app::dashboard::Dashboard,
+    chart: Option<super::chart::Chart>,
+    bar_h: u32,
 }
 
 pub(super) async fn home(
@@ -155,9 +159,18 @@ pub(super) async fn home(
     let scope = state.store.unit(me.actor.scope_root).await?;
     let c = Chrome::new(lang, Some(&me), &session, "/").await?;
     let inbox = c.user.as_ref().map(|u| u.inbox).unwrap_or_default();
+    let dash = giaoban_app::dashboard::dashboard(&state, &me, lang).await?;
+    let chart = dash
+        .leader
+        .as_ref()
+        .and_then(|l| super::chart::chart(&l.units));
     render(&HomePage {
         c,
         inbox,
+        d: crate::i18n::dashboard_texts(lang),
+        dash,
+        chart,
+        bar_h: super::chart::bar_height(),
         display_name: me.user.display_name.clone(),
         role_label: me.user.role.label(lang),
         must_change_password: me.user.must_change_password,

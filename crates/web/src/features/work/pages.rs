@@ -737,7 +737,8 @@ impl TaskFormEcho {
         }
     }
 
-    fn input(&self) -> Result<TaskInput, AppError> {
+    /// The task the form describes, checked as the app would on `today` (the app's day).
+    fn input(&self, today: Date) -> Result<TaskInput, AppError> {
         let mut errors = Invalids::default();
         let mut coordinating = Vec::new();
         for c in &self.coordinating {
@@ -760,7 +761,7 @@ impl TaskFormEcho {
             deadline: DeadlineInput::Text(self.deadline.clone()),
             assigned_on: opt(&self.assigned_on),
         };
-        merge_local(errors, TaskDraft::parse(&input, giaoban_app::today()))?;
+        merge_local(errors, TaskDraft::parse(&input, today))?;
         Ok(input)
     }
 }
@@ -909,7 +910,7 @@ pub async fn new_task_submit(
 ) -> Result<Response, AppError> {
     let f = TaskFormEcho::read(&Fields::parse(&body));
     let key = crate::once::form_key(&f.form_key)?;
-    let result = match f.input() {
+    let result = match f.input(state.today()) {
         Ok(input) => {
             crate::once::once(
                 &state,
@@ -961,6 +962,10 @@ struct BoardPage {
     /// When more tasks are overdue than the board lists: how many it shows of how many.
     overdue_note: Option<String>,
     conclusions: Vec<ConclusionProgress>,
+    /// Unfinished tasks whose lead unit has ended (until handed over).
+    without_living_owner: usize,
+    /// Whether the viewer may open the handover page (leaders, office, administrator).
+    may_see_handover: bool,
     error: Option<String>,
 }
 
@@ -993,12 +998,15 @@ pub async fn board_page(
         overdue: vec![],
         overdue_note: None,
         conclusions: vec![],
+        without_living_owner: 0,
+        may_see_handover: giaoban_domain::handover::may_see_handover(&me.actor),
         error: None,
     };
     let status = match result {
         Ok(b) => {
             let count = |m: &HashMap<String, usize>, code: &str| m.get(code).copied().unwrap_or(0);
             page.as_of = b.as_of;
+            page.without_living_owner = b.without_living_owner;
             page.totals = statuses
                 .iter()
                 .map(|(code, label)| (*code, *label, count(&b.totals, code)))
@@ -1263,7 +1271,7 @@ pub async fn new_meeting_page(
 ) -> Result<Html<String>, AppError> {
     let f = MeetingFormEcho {
         kind: MeetingKind::Briefing.code().into(),
-        date: format_date_vi(giaoban_app::today()),
+        date: format_date_vi(state.today()),
         host_unit_id: me.actor.unit_id.to_string(),
         form_key: crate::once::new_form_key()?,
         ..MeetingFormEcho::default()
@@ -2092,7 +2100,7 @@ async fn conclusion_page_inner(
         can_correct: d.can_correct,
         number_line,
         place_date,
-        issued_on_default: format_date_vi(giaoban_app::today()),
+        issued_on_default: format_date_vi(state.today()),
         issue_errs,
         issue_date: issue_date.unwrap_or_default(),
         task_form_key: if d.can_assign {
