@@ -7,8 +7,6 @@
 //! which units may be chosen instead, and who may hand things over. Pure: the app reads the tree
 //! and the records, these rules decide.
 
-use std::collections::HashSet;
-
 use jiff::civil::Date;
 
 use crate::access::Actor;
@@ -38,25 +36,13 @@ pub fn ended_parties(task: &Task, tree: &UnitTree<'_>, day: Date) -> Vec<(UnitId
         .collect()
 }
 
-/// The living unit at the end of `id`'s `merged_into` chain on `day` (the first one living), or
-/// `None` when the chain ends at a unit that has ended too (or loops).
+/// The living unit at the end of `id`'s `merged_into` chain on `day` (the first one living after
+/// `id` itself), or `None` when the chain ends at a unit that has ended too (or loops).
 fn merged_chain(tree: &UnitTree<'_>, id: UnitId, day: Date) -> Option<UnitId> {
-    let mut seen = HashSet::from([id]);
-    let mut cur = tree.get(id)?.merged_into;
-    while let Some(next) = cur {
-        if !seen.insert(next) {
-            return None; // a loop in stored data
-        }
-        let u = tree.get(next)?;
-        if u.is_active_on(day) {
-            return Some(next);
-        }
-        cur = u.merged_into;
-    }
-    None
+    let next = tree.get(id)?.merged_into?;
+    tree.living_successor(next, day).map(|u| u.id)
 }
 
-/// The nearest territory (xã, huyện, tỉnh…) a body stands under.
 fn territory_of<'a>(tree: &UnitTree<'a>, body: &Unit) -> Option<&'a Unit> {
     tree.ancestry(body.id)
         .into_iter()
