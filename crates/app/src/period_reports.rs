@@ -41,7 +41,8 @@ fn may_write(me: &Caller, tree: &UnitTree<'_>, unit: UnitId) -> bool {
 #[serde(deny_unknown_fields)]
 pub struct ReportCreate {
     pub unit_id: Option<Uuid>,
-    /// Period code: `2023Q1`, `202303`, `2023S1`, `2023N9`, `2023`.
+    /// Period: a code (`2023Q1`, `202303`, `2023S1`, `2023N9`, `2023`) or as officials write it
+    /// ("quý I/2023", "6 tháng đầu năm 2023").
     pub period: String,
     /// `YYYY-MM-DD`.
     pub as_of: Option<String>,

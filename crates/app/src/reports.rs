@@ -71,18 +71,22 @@ fn outside_calendar(e: impl std::fmt::Display) -> Error {
     )
 }
 
+/// Reads a period as typed in a form or a URL ("quý I/2023", "Q1/2023", "6 tháng đầu năm 2023",
+/// a code such as `2023Q1`…): the one reader, [`Period::parse_input`].
 pub fn parse_period(raw: &str) -> Result<Period, Error> {
-    Period::parse(raw.trim()).map_err(|_| {
+    Period::parse_input(raw).map_err(|_| {
         bad(
             "period",
             "period.invalid",
             format!(
-                "Kỳ báo cáo «{}» không hợp lệ (ví dụ: 2023Q1, 202303, 2023S1, 2023N9, 2023W12, 2023).",
-                raw.trim()
+                "Kỳ báo cáo «{}» không hợp lệ (ví dụ: {}).",
+                raw.trim(),
+                giaoban_domain::period::PERIOD_EXAMPLES_VI
             ),
             format!(
-                "Invalid reporting period «{}» (e.g. 2023Q1, 202303, 2023S1, 2023N9, 2023W12, 2023).",
-                raw.trim()
+                "Invalid reporting period «{}» (e.g. {}).",
+                raw.trim(),
+                giaoban_domain::period::PERIOD_EXAMPLES_EN
             ),
         )
     })

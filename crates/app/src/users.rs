@@ -36,24 +36,25 @@ pub async fn create_user(
 ) -> Result<(User, String), Error> {
     require_admin(me.user.role)?;
     let unit = UnitId(body.unit_id);
-    if state.store.ancestry(unit).await?.is_empty() {
-        return Err(Error::Invalid(
-            giaoban_domain::unit::Invalid::new(
-                "unit_id",
-                "user.unit_unknown",
-                "Đơn vị của người dùng không tồn tại.",
-                "The user's unit does not exist.",
-            )
-            .into(),
-        ));
-    }
-    let new = NewUser::parse(
+    let parsed = NewUser::parse(
         &body.username,
         &body.display_name,
         body.title.as_deref(),
         &body.role,
         unit,
-    )?;
+    );
+    // Every field's error at once: the fields' own and an unknown unit.
+    let mut errs = parsed.as_ref().err().cloned().unwrap_or_default();
+    if state.store.ancestry(unit).await?.is_empty() {
+        errs.push(giaoban_domain::unit::Invalid::new(
+            "unit_id",
+            "user.unit_unknown",
+            "Đơn vị của người dùng không tồn tại.",
+            "The user's unit does not exist.",
+        ));
+    }
+    errs.into_result()?;
+    let new = parsed?;
     let password = generate_password()?;
     let hash = state.passwords.hash(password.clone()).await?;
     let user = state

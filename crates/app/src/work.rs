@@ -18,7 +18,6 @@ use giaoban_domain::meeting::{
     Answer, AnswerInput, Meeting, MeetingDraft, MeetingInput, Recommendation, RecommendationDraft,
     RecommendationInput,
 };
-use giaoban_domain::period::Period;
 use giaoban_domain::reminder::due_reminders;
 use giaoban_domain::task::{
     OccurrenceStatus, Progress, ProgressInput, ProgressUpdate, Task, TaskDraft, TaskId, TaskInput,
@@ -26,7 +25,7 @@ use giaoban_domain::task::{
 };
 use giaoban_domain::task_status::{StatusPolicy, TaskStatus};
 use giaoban_domain::tree::UnitTree;
-use giaoban_domain::unit::{Invalid, Unit, UnitId, UnitKind};
+use giaoban_domain::unit::{Invalid, Invalids, Unit, UnitId, UnitKind};
 use giaoban_domain::user::Role;
 use giaoban_storage::meetings::NoticeTask;
 use giaoban_storage::tasks::{
@@ -320,7 +319,8 @@ pub struct TaskQuery {
     /// Status code (`overdue`, `due_soon`, `in_progress`, `completed_on_time`, `completed_late`,
     /// `standing`, `paused`, `cancelled`) or `open` for every unfinished one.
     pub status: Option<String>,
-    /// Period code (`2023Q1`, `202303`, `2023`): tasks whose deadline in force falls in it.
+    /// Period ("quý I/2023", "tháng 3/2023", or a code `2023Q1`, `202303`, `2023`): tasks whose
+    /// deadline in force falls in it.
     pub period: Option<String>,
     /// `conclusion`, `meeting`, `document`, `instruction`.
     pub source: Option<String>,
@@ -452,14 +452,7 @@ fn selection(
     };
     let period = match q.period.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(code) => Some(Period::parse(code).map_err(|_| {
-            Error::from(Invalid::new(
-                "period",
-                "period.invalid",
-                format!("Kỳ «{code}» không hợp lệ (ví dụ 2023Q1, 202303, 2023)."),
-                format!("Invalid period «{code}» (e.g. 2023Q1, 202303, 2023)."),
-            ))
-        })?),
+        Some(code) => Some(crate::reports::parse_period(code)?),
     };
     let sel = TaskSelection {
         filter,
@@ -690,11 +683,16 @@ pub struct HistoryEntry {
     pub at: String,
     pub kind: String,
     pub kind_label: String,
+    /// The person's display name ("Nguyễn Văn An"); their login when no user has it any more.
     pub by: String,
+    /// The login the entry was recorded under ("camthuy.tckh"), shown second.
+    pub by_login: String,
     pub unit: UnitName,
     pub percent: Option<u8>,
     pub note: String,
     pub occurrence: Option<String>,
+    /// The occurrence as officials write it ("quý I/2023").
+    pub occurrence_label: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -707,17 +705,38 @@ pub struct OccurrenceView {
     pub status_label: String,
 }
 
-fn history_view(h: &ProgressUpdate, tree: &UnitTree<'_>, lang: Lang) -> HistoryEntry {
+fn history_view(
+    h: &ProgressUpdate,
+    tree: &UnitTree<'_>,
+    names: &HashMap<String, String>,
+    lang: Lang,
+) -> HistoryEntry {
     HistoryEntry {
         at: ts_label(h.at),
         kind: h.kind.code().into(),
         kind_label: h.kind.label(lang).into(),
-        by: h.by_name.clone(),
+        by: names
+            .get(&h.by_name)
+            .cloned()
+            .unwrap_or_else(|| h.by_name.clone()),
+        by_login: h.by_name.clone(),
         unit: unit_name(tree, h.unit_id),
         percent: h.percent,
         note: h.note.clone(),
         occurrence: h.occurrence.map(|p| p.code()),
+        occurrence_label: h.occurrence.map(|p| p.label(lang)),
     }
+}
+
+/// Display names by login, for the history and audit pages (people, not logins).
+pub async fn display_names(state: &App) -> Result<HashMap<String, String>, Error> {
+    Ok(state
+        .store
+        .users(None)
+        .await?
+        .into_iter()
+        .map(|u| (u.username.as_str().to_owned(), u.display_name))
+        .collect())
 }
 
 /// Loads a task the actor may read (404 when unknown, 403 when not theirs).
@@ -749,6 +768,7 @@ pub async fn task_detail(
         .assess(as_of, &policy())
         .map_err(|e| Error::Internal(e.to_string()))?;
     let history = state.store.task_history(id).await?;
+    let names = display_names(state).await?;
     let occurrences = task
         .occurrences(as_of, &policy())
         .map_err(|e| Error::Internal(e.to_string()))?
@@ -785,7 +805,7 @@ pub async fn task_detail(
         history: history
             .iter()
             .rev()
-            .map(|h| history_view(h, &tree, lang))
+            .map(|h| history_view(h, &tree, &names, lang))
             .collect(),
         occurrences,
         subtasks,
@@ -1097,6 +1117,16 @@ pub async fn confirm_read_document(
         }
         None => None,
     };
+    // Every item's mistakes in one answer (issue 23): a person correcting three tasks without a
+    // deadline sees all three at once, not one per submit. Other refusals (access) stop at once.
+    let mut invalid = Invalids::default();
+    let mut collect = |e: Error| match e {
+        Error::Invalid(list) => {
+            invalid.0.extend(list.0);
+            Ok(())
+        }
+        other => Err(other),
+    };
     let mut tasks = Vec::new();
     for (i, input) in doc.tasks.iter().enumerate() {
         let mut input = input.clone();
@@ -1106,24 +1136,45 @@ pub async fn confirm_read_document(
         if input.assigned_on.is_none() {
             input.assigned_on = Some(meeting.date.to_string());
         }
-        let draft = TaskDraft::parse(&input, meeting.date)
+        match TaskDraft::parse(&input, meeting.date)
             .map_err(Error::from)
             .and_then(|d| check_task_parties(me, &tree, &d).map(|()| d))
-            .map_err(|e| in_item(e, "Nhiệm vụ", "Task", i + 1))?;
-        tasks.push(draft);
+            .map_err(|e| in_item(e, "Nhiệm vụ", "Task", i + 1))
+        {
+            Ok(draft) => tasks.push(draft),
+            Err(e) => collect(e)?,
+        }
     }
     let mut recs = Vec::new();
     for (i, input) in doc.recommendations.iter().enumerate() {
-        let d = RecommendationDraft::parse(input, meeting.date)
-            .map_err(|e| in_item(e.into(), "Kiến nghị", "Recommendation", i + 1))?;
-        require_unit(&tree, d.raised_by_unit_id, "raised_by_unit_id")
-            .map_err(|e| in_item(e, "Kiến nghị", "Recommendation", i + 1))?;
+        let d = match RecommendationDraft::parse(input, meeting.date)
+            .map_err(|e| in_item(e.into(), "Kiến nghị", "Recommendation", i + 1))
+        {
+            Ok(d) => d,
+            Err(e) => {
+                collect(e)?;
+                continue;
+            }
+        };
+        if let Err(e) = require_unit(&tree, d.raised_by_unit_id, "raised_by_unit_id")
+            .map_err(|e| in_item(e, "Kiến nghị", "Recommendation", i + 1))
+        {
+            collect(e)?;
+            continue;
+        }
         if !me.may(&tree, Permission::ReadRecords, d.raised_by_unit_id) {
             return Err(Error::Forbidden);
         }
-        check_addressee(me, &tree, d.addressed_to_unit_id)
-            .map_err(|e| in_item(e, "Kiến nghị", "Recommendation", i + 1))?;
+        if let Err(e) = check_addressee(me, &tree, d.addressed_to_unit_id)
+            .map_err(|e| in_item(e, "Kiến nghị", "Recommendation", i + 1))
+        {
+            collect(e)?;
+            continue;
+        }
         recs.push(d);
+    }
+    if !invalid.0.is_empty() {
+        return Err(Error::Invalid(invalid));
     }
 
     let due = calendar()?
@@ -1226,7 +1277,8 @@ pub async fn report_progress(
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionWrite {
-    /// The new deadline (ISO or dd/mm/yyyy).
+    /// The new deadline: a date (ISO or dd/mm/yyyy) or words ("chậm nhất ngày 15/4", "trong quý
+    /// II"); a year the words leave out is the current one.
     pub new_due: String,
     /// Optional time ("17:00", "17h").
     #[serde(default)]
@@ -1256,6 +1308,7 @@ pub async fn request_extension(
         body.new_time.as_deref(),
         &body.reason,
         current,
+        state.today(),
     )?;
     // The request and the messages telling the deciders are one transaction: neither is kept
     // without the other.
@@ -1438,14 +1491,78 @@ pub struct ConclusionProgress {
 pub const BOARD_OVERDUE_ROWS: usize = 50;
 
 pub async fn board(state: &App, me: &Caller, q: &TaskQuery, lang: Lang) -> Result<Board, Error> {
+    board_by(state, me, q, lang, Counted::Kept).await
+}
+
+/// The board as it was computed before its counts were kept on write (issue 26): the database
+/// classifies every selected task at each request. Kept as the oracle of the tests and the
+/// benchmark (`giaoban-bench board`).
+pub async fn board_classified(
+    state: &App,
+    me: &Caller,
+    q: &TaskQuery,
+    lang: Lang,
+) -> Result<Board, Error> {
+    board_by(state, me, q, lang, Counted::Classified).await
+}
+
+/// How the board counts its dated and standing tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counted {
+    /// From the counts kept on write when the selection is every task (see [`whole_set`]),
+    /// classified otherwise.
+    Kept,
+    /// Every selected task classified by the database at the board's moment.
+    Classified,
+}
+
+/// Whether the selection is every task there is, of any status and period: no filter, or only
+/// the caller's scope when every unit of the directory stands under its root (a province's
+/// leader in a province's directory). The board of such a selection is read from the counts
+/// kept on write.
+fn whole_set(sel: &TaskSelection, units: &[Unit], tree: &UnitTree<'_>) -> bool {
+    let f = &sel.filter;
+    let everywhere = match f.within {
+        None => true,
+        Some(root) => units.iter().all(|u| tree.ancestry(u.id).contains(&root)),
+    };
+    everywhere
+        && f.party.is_none()
+        && f.conclusion_id.is_none()
+        && f.meeting_id.is_none()
+        && f.source_kind.is_none()
+        && f.lead.is_none()
+        && f.parent.is_none()
+        && f.maybe_open_at.is_none()
+        && sel.status == StatusWanted::Any
+        && sel.period.is_none()
+}
+
+async fn board_by(
+    state: &App,
+    me: &Caller,
+    q: &TaskQuery,
+    lang: Lang,
+    counted: Counted,
+) -> Result<Board, Error> {
     let (sel, units) = selection(me, q, state.now())?;
     let tree = UnitTree::new(&units);
     let as_of = sel.clock.as_of();
-    // Dated and standing tasks are counted by the database; recurring ones are classified here.
-    let mut tally: Vec<(UnitId, Option<Uuid>, TaskStatus, usize)> = state
-        .store
-        .status_tally(&sel)
-        .await?
+    // Dated and standing tasks are counted by the database (from the counts kept on write when
+    // they tell the board of the whole set at this moment); recurring ones are classified here.
+    let kept = if counted == Counted::Kept && whole_set(&sel, &units, &tree) {
+        state
+            .store
+            .board_counts(&sel.clock, BOARD_OVERDUE_ROWS)
+            .await?
+    } else {
+        None
+    };
+    let (counts, most_overdue) = match kept {
+        Some(k) => (k.tally, Some(k.most_overdue)),
+        None => (state.store.status_tally(&sel).await?, None),
+    };
+    let mut tally: Vec<(UnitId, Option<Uuid>, TaskStatus, usize)> = counts
         .into_iter()
         .map(|t| {
             let n = usize::try_from(t.count).unwrap_or(usize::MAX);
@@ -1507,10 +1624,15 @@ pub async fn board(state: &App, me: &Caller, q: &TaskQuery, lang: Lang) -> Resul
             status: StatusWanted::Is(TaskStatus::Overdue),
             ..sel.clone()
         };
-        let keys = state
-            .store
-            .classified_keys(&late, KeyOrder::MostLate, BOARD_OVERDUE_ROWS)
-            .await?;
+        let keys = match most_overdue {
+            Some(keys) => keys,
+            None => {
+                state
+                    .store
+                    .classified_keys(&late, KeyOrder::MostLate, BOARD_OVERDUE_ROWS)
+                    .await?
+            }
+        };
         let mut read = read_keys(state, me, &tree, &keys, as_of).await?;
         let found = keys.iter().filter_map(|k| read.remove(&k.id.0));
         let recurring_late = recurring

@@ -3,6 +3,7 @@
 //! their `GIAOBAN_*` variables), from the `giaoban` library; one subcommand per benchmark. Used by
 //! scripts/load and scripts/peers/*; see docs/PERFORMANCE.md.
 
+mod bench_board;
 mod bench_data;
 mod bench_reports;
 mod bench_rollups;
@@ -103,6 +104,16 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The leader's board (issue 26): the use case as served, its counts kept on write, against
+    /// the board as computed before (every task classified at each request), checked equal, then
+    /// timed alternately; median and 90th percentile of each in ms. Uses the data set of `data`.
+    Board {
+        /// Who looks at the board.
+        #[arg(long, default_value = bench_data::ADMIN_USERNAME)]
+        user: String,
+        #[arg(long, default_value_t = 31)]
+        runs: usize,
+    },
     /// Text against pyvi and underthesea: giaoban's full extraction of documents against their
     /// word segmentation alone, on the same text file (the five seed documents repeated to ≥ 1 MB),
     /// MB/s as medians of alternating runs.
@@ -196,6 +207,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             out
         }
+        Command::Board { user, runs } => {
+            let store = open(&g).await?;
+            bench_board::run(store, &bench_board::Params { user, runs }, lang).await
+        }
         Command::Text {
             mb,
             runs,
@@ -260,7 +275,10 @@ mod tests {
             .get_subcommands()
             .map(|s| s.get_name().to_owned())
             .collect();
-        assert_eq!(names, ["data", "reports", "rollups", "text", "help"]);
+        assert_eq!(
+            names,
+            ["data", "reports", "rollups", "board", "text", "help"]
+        );
         for sub in cmd.get_subcommands() {
             assert!(
                 help.contains(sub.get_name()),

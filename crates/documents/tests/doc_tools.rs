@@ -595,3 +595,209 @@ fn libreoffice_opens_the_docx_with_the_same_text() {
         lo_text.chars().count()
     );
 }
+
+/// A quarterly report as the app prints it (the columns and shares of the period report's
+/// indicator table), with the words that broke inside their cells before issue 25: "STT" in its
+/// narrow column, "doanh nghiệp" as a unit; its first heading set so low on page 1 that, left
+/// alone, it would stand at the page's foot.
+fn q1_report() -> NoticeDoc {
+    use giaoban_documents::{Block, CellAlign, DocColumn, DocTable, NoticeDate};
+    let shares = [0.45, 2.5, 0.8, 1.3, 1.3, 1.3, 0.9, 1.3];
+    let columns = giaoban_domain::period_report::TABLE_COLUMNS
+        .iter()
+        .zip(shares)
+        .enumerate()
+        .map(|(i, (h, share))| DocColumn {
+            heading: (*h).to_string(),
+            share,
+            align: match i {
+                0 | 2 => CellAlign::Centre,
+                1 => CellAlign::Left,
+                _ => CellAlign::Right,
+            },
+        })
+        .collect();
+    let rows = [
+        ("Diện tích lúa gieo cấy vụ Chiêm Xuân", "ha", "5.466,32"),
+        ("Doanh nghiệp thành lập mới", "doanh nghiệp", "12"),
+        (
+            "Tổng thu ngân sách nhà nước trên địa bàn",
+            "triệu đồng",
+            "125.466,3",
+        ),
+        ("Tỷ lệ hộ nghèo", "%", "3,52"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (name, unit, v))| {
+        vec![
+            (i + 1).to_string(),
+            (*name).to_string(),
+            (*unit).to_string(),
+            (*v).to_string(),
+            (*v).to_string(),
+            "10.401,50".to_string(),
+            "101,2".to_string(),
+            "9.301,70".to_string(),
+        ]
+    })
+    .collect();
+    let filler = "Trong quý I năm 2023, Ủy ban nhân dân huyện đã tập trung chỉ đạo thực hiện \
+        các nhiệm vụ phát triển kinh tế - xã hội, bảo đảm quốc phòng, an ninh trên địa bàn; \
+        các chỉ tiêu chủ yếu đạt và vượt kế hoạch đề ra.";
+    let mut body: Vec<Block> = (0..7).map(|_| Block::Paragraph(filler.into())).collect();
+    body.push(Block::Heading(
+        "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU".into(),
+    ));
+    body.push(Block::Table(DocTable { columns, rows }));
+    body.push(Block::Heading("II. NHIỆM VỤ TRỌNG TÂM QUÝ II".into()));
+    body.push(Block::Paragraph(filler.into()));
+    NoticeDoc {
+        superior_body: None,
+        issuer_lines: vec!["ỦY BAN NHÂN DÂN".into(), "HUYỆN CẨM THỦY".into()],
+        number_line: "Số:     /BC-UBND".into(),
+        place: "Cẩm Thủy".into(),
+        date: NoticeDate::Blank { year: 2023 },
+        month_style: Default::default(),
+        title: "BÁO CÁO".into(),
+        subject: "Tình hình kinh tế - xã hội quý I, nhiệm vụ trọng tâm quý II năm 2023".into(),
+        body,
+        tasks_heading: None,
+        tasks: Vec::new(),
+        closing: Vec::new(),
+        authority_lines: vec!["TM. ỦY BAN NHÂN DÂN".into(), "CHỦ TỊCH".into()],
+        signer_name: "Phạm Viết Hoài".into(),
+        recipients: vec!["UBND tỉnh (b/c)".into()],
+    }
+}
+
+/// The words a document prints, as whitespace splits them: every word pdftotext may find.
+fn printed_words(doc: &NoticeDoc) -> std::collections::BTreeSet<String> {
+    let mut words: std::collections::BTreeSet<String> = expected_text(doc)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    // A table's cells and headings word by word (the running text glues its cells together).
+    for block in &doc.body {
+        if let giaoban_documents::Block::Table(t) = block {
+            let cells = t.rows.iter().flatten();
+            let headings = t.columns.iter().map(|c| &c.heading);
+            for text in cells.chain(headings) {
+                words.extend(normalise(text).split_whitespace().map(str::to_owned));
+            }
+        }
+    }
+    words
+}
+
+/// The checks on a PDF read by `pdftotext -layout` (which keeps each printed line a line): the
+/// national title whole on one line, and no word broken — every token on the page is a word the
+/// document prints (a cell that broke "STT" or "nghiệp" leaves "S", "TT", "nghi", "ệp"), apart
+/// from page numbers. Returns the line holding the title, for the log.
+fn check_layout_text(pdf: &Path, doc: &NoticeDoc, reader: &str) -> String {
+    let text = run(
+        "pdftotext",
+        &["-layout", "-enc", "UTF-8", path_str(pdf), "-"],
+        &[],
+    );
+    let title = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+    let line = text
+        .lines()
+        .map(normalise)
+        .find(|l| l.contains(title))
+        .unwrap_or_else(|| panic!("{reader}: the national title is not on one line:\n{text}"));
+    let words = printed_words(doc);
+    let flat = normalise(&text);
+    let broken: Vec<&str> = flat
+        .split_whitespace()
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| !words.contains(*w))
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "{reader}: pieces of broken words {broken:?}\n{text}"
+    );
+    line
+}
+
+/// No page's last line of text (`pdftotext -layout`) is a heading of the body.
+fn check_no_lonely_heading(pdf: &Path, doc: &NoticeDoc, reader: &str) {
+    let text = run(
+        "pdftotext",
+        &["-layout", "-enc", "UTF-8", path_str(pdf), "-"],
+        &[],
+    );
+    let headings: Vec<String> = doc
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            giaoban_documents::Block::Heading(h) => Some(normalise(h)),
+            _ => None,
+        })
+        .collect();
+    for (n, page) in text.split('\u{c}').enumerate() {
+        let last = page
+            .lines()
+            .map(normalise)
+            .rfind(|l| !l.is_empty())
+            .unwrap_or_default();
+        for h in &headings {
+            assert!(
+                !last.starts_with(h.as_str()),
+                "{reader}: the heading «{h}» stands alone at the foot of page {}",
+                n + 1
+            );
+        }
+    }
+}
+
+/// Our PDF of the seed 004 notice and of the Q1 report, read by `pdftotext -layout`: the national
+/// title on one line, no word broken inside a table cell, no heading alone at a page's foot.
+#[test]
+#[ignore = "needs pdftotext from Debian poppler-utils"]
+fn pdftotext_layout_our_pdf_keeps_the_title_and_the_words_whole() {
+    let dir = Scratch::new("layout-ours");
+    for (name, doc) in [("notice", seed_004()), ("q1-report", q1_report())] {
+        let pdf = dir.path(&format!("{name}.pdf"));
+        std::fs::write(&pdf, doc.to_pdf().unwrap()).unwrap();
+        let line = check_layout_text(&pdf, &doc, &format!("printpdf {name}"));
+        check_no_lonely_heading(&pdf, &doc, &format!("printpdf {name}"));
+        eprintln!("printpdf {name}: title line «{line}»");
+    }
+}
+
+/// LibreOffice prints the seed 004 notice's DOCX and the Q1 report's DOCX to PDF: read by
+/// `pdftotext -layout`, the national title is on one line, no word breaks inside a table cell,
+/// and no heading stands alone at a page's foot (w:keepNext).
+#[test]
+#[ignore = "needs LibreOffice (Debian libreoffice-writer-nogui) and pdftotext"]
+fn libreoffice_prints_the_title_on_one_line_and_table_words_whole() {
+    let dir = Scratch::new("libreoffice-layout");
+    let home = dir.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let profile = format!("-env:UserInstallation=file://{}", path_str(&home));
+    let out_dir = dir.path("lo");
+    for (name, doc) in [("notice", seed_004()), ("q1-report", q1_report())] {
+        let docx = dir.path(&format!("{name}.docx"));
+        std::fs::write(&docx, doc.to_docx().unwrap()).unwrap();
+        run(
+            "libreoffice",
+            &[
+                &profile,
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                path_str(&out_dir),
+                path_str(&docx),
+            ],
+            &[("HOME", &home)],
+        );
+        let pdf = out_dir.join(format!("{name}.pdf"));
+        assert!(pdf.exists(), "LibreOffice wrote no PDF of {name}");
+        let line = check_layout_text(&pdf, &doc, &format!("LibreOffice {name}"));
+        check_no_lonely_heading(&pdf, &doc, &format!("LibreOffice {name}"));
+        eprintln!("LibreOffice {name}: title line «{line}»");
+    }
+}

@@ -273,14 +273,20 @@ impl MeetingDraft {
             .flatten();
         let period = match input.period.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(code) => match Period::parse(code) {
+            Some(code) => match Period::parse_input(code) {
                 Ok(p) => Some(p),
                 Err(_) => {
                     errors.push(Invalid::new(
                         "period",
                         "meeting.period_invalid",
-                        format!("Kỳ báo cáo «{code}» không hợp lệ (ví dụ 2023Q1, 202303, 2023S1)."),
-                        format!("Invalid reporting period «{code}» (e.g. 2023Q1, 202303, 2023S1)."),
+                        format!(
+                            "Kỳ báo cáo «{code}» không hợp lệ (ví dụ: {}).",
+                            crate::period::PERIOD_EXAMPLES_VI
+                        ),
+                        format!(
+                            "Invalid reporting period «{code}» (e.g. {}).",
+                            crate::period::PERIOD_EXAMPLES_EN
+                        ),
                     ));
                     None
                 }

@@ -23,6 +23,12 @@ pub const MAX_YEAR: i16 = 2199;
 /// The day of the month on which a Decree 09 window starts; the window ends the day before it.
 pub const DECREE09_CUTOFF_DAY: i8 = 15;
 
+/// How a period may be typed, for error messages and placeholders.
+pub const PERIOD_EXAMPLES_VI: &str =
+    "quý I/2023, tháng 03/2023, 6 tháng đầu năm 2023, 9 tháng năm 2023, năm 2023, tuần 12/2023";
+/// The same in English.
+pub const PERIOD_EXAMPLES_EN: &str = "Q1 2023, March 2023, first half of 2023, first nine months of 2023, year 2023, week 12 of 2023";
+
 /// Errors about periods and windows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PeriodError {
@@ -34,7 +40,7 @@ pub enum PeriodError {
         year: i16,
         index: i8,
     },
-    #[error("'{0}' is not a period code (e.g. 2023W12, 202303, 2023Q1, 2023S1, 2023N9, 2023)")]
+    #[error("«{0}» is not a reporting period (e.g. {PERIOD_EXAMPLES_EN})")]
     BadCode(String),
     #[error("no {kind:?} period contains {date}")]
     NotCovered { kind: PeriodKind, date: Date },
@@ -68,7 +74,7 @@ impl Localized for PeriodError {
                 )
             }
             (PeriodError::BadCode(code), Lang::Vi) => {
-                format!("'{code}' không phải là mã kỳ báo cáo hợp lệ.")
+                format!("«{code}» không phải là kỳ báo cáo hợp lệ (ví dụ: {PERIOD_EXAMPLES_VI}).")
             }
             (PeriodError::NotCovered { kind, date }, Lang::Vi) => format!(
                 "Không có kỳ {} nào chứa ngày {}.",
@@ -395,6 +401,87 @@ impl Period {
         }
     }
 
+    /// Parses a period as a person types it: a code ([`Period::parse`]: `2023Q1`, `202303`…), the
+    /// Vietnamese forms officials write ("quý I/2023", "quý 1/2023", "Q1/2023", "tháng 3/2023",
+    /// "T3/2023", "03/2023", "6 tháng đầu năm 2023", "6 tháng cuối năm 2023", "9 tháng năm 2023",
+    /// "9 tháng 2023", "năm 2023", "tuần 12/2023") or the English labels ("Q1 2023", "March 2023",
+    /// "first half of 2023", "week 12 of 2023"…). Case, NFC/NFD, diacritics and extra spaces do not
+    /// matter. Every period field and URL parameter goes through it; `parse(label(lang))` and
+    /// `parse(code)` give the period back.
+    pub fn parse_input(text: &str) -> Result<Period, PeriodError> {
+        let trimmed = text.trim();
+        let bad = || PeriodError::BadCode(trimmed.to_string());
+        if let Ok(period) = Period::parse(&trimmed.to_ascii_uppercase()) {
+            return Ok(period);
+        }
+        let folded = giaoban_vntext::normalize::ascii_key(trimmed);
+        let tokens: Vec<&str> = folded
+            .split(|c: char| c.is_whitespace() || matches!(c, '/' | '-' | ',' | '.' | ':'))
+            .filter(|t| !t.is_empty())
+            // "năm", "kỳ", "of", "the", "year" only fill the sentence ("quý I năm 2023",
+            // "week 12 of 2023", "year 2023").
+            .filter(|t| !matches!(*t, "nam" | "ky" | "of" | "the" | "year"))
+            .collect();
+        let (&last, head) = tokens.split_last().ok_or_else(bad)?;
+        if last.len() != 4 || !last.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let year: i16 = last.parse().map_err(|_| bad())?;
+        let small = |t: &str| -> Option<i8> {
+            (!t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| t.parse().ok())
+                .flatten()
+        };
+        let quarter_number = |t: &str| -> Option<i8> {
+            match t {
+                "i" => Some(1),
+                "ii" => Some(2),
+                "iii" => Some(3),
+                "iv" => Some(4),
+                _ => small(t),
+            }
+        };
+        let month_name = |t: &str| -> Option<i8> {
+            (1..=12).find(|&m| {
+                let name = month_name_en(m).to_ascii_lowercase();
+                t == name || (t.len() == 3 && name.starts_with(t))
+            })
+        };
+        // A letter glued to its number: "q1", "t3", "w12", "s1", "h1".
+        let prefixed = |t: &str, letter: char| t.strip_prefix(letter).and_then(&small);
+        match head {
+            [] => Period::year_of(year),
+            ["quy" | "quarter", q] => Period::quarter(year, quarter_number(q).ok_or_else(bad)?),
+            [q] if prefixed(q, 'q').is_some() => {
+                Period::quarter(year, prefixed(q, 'q').ok_or_else(bad)?)
+            }
+            ["thang" | "month", m] => Period::month(year, small(m).ok_or_else(bad)?),
+            [m] if prefixed(m, 't').is_some() => {
+                Period::month(year, prefixed(m, 't').ok_or_else(bad)?)
+            }
+            [m] if small(m).is_some() => Period::month(year, small(m).ok_or_else(bad)?),
+            [m] if month_name(m).is_some() => Period::month(year, month_name(m).ok_or_else(bad)?),
+            ["6", "thang", "dau"] | ["first", "half"] => Period::half_year(year, 1),
+            ["6", "thang", "cuoi"] | ["second", "half"] => Period::half_year(year, 2),
+            [h] if prefixed(h, 's').or_else(|| prefixed(h, 'h')).is_some() => Period::half_year(
+                year,
+                prefixed(h, 's')
+                    .or_else(|| prefixed(h, 'h'))
+                    .ok_or_else(bad)?,
+            ),
+            ["9", "thang"]
+            | ["9", "thang", "dau"]
+            | ["first", "nine", "months"]
+            | ["nine", "months"]
+            | ["n9"] => Period::nine_months(year),
+            ["tuan" | "week", w] => Period::week(year, small(w).ok_or_else(bad)?),
+            [w] if prefixed(w, 'w').is_some() => {
+                Period::week(year, prefixed(w, 'w').ok_or_else(bad)?)
+            }
+            _ => Err(bad()),
+        }
+    }
+
     /// The label officials write: "tháng 03/2023", "quý I/2023", "6 tháng đầu năm 2023",
     /// "9 tháng năm 2023", "năm 2023", "tuần 12/2023"; in English "March 2023", "Q1 2023"…
     pub fn label(&self, lang: Lang) -> String {
@@ -439,8 +526,9 @@ impl fmt::Display for Period {
 impl TryFrom<String> for Period {
     type Error = PeriodError;
 
+    /// Serde reads what people type too: the JSON API takes "quý I/2023" as well as "2023Q1".
     fn try_from(code: String) -> Result<Self, Self::Error> {
-        Period::parse(&code)
+        Period::parse_input(&code)
     }
 }
 
@@ -760,6 +848,93 @@ mod tests {
     }
 
     #[test]
+    fn typed_periods_are_read_in_vietnamese_english_and_codes() {
+        let cases = [
+            ("2023Q1", "2023Q1"),
+            ("2023q1", "2023Q1"),
+            ("quý I/2023", "2023Q1"),
+            ("Quý  i / 2023", "2023Q1"),
+            ("QUÝ IV/2023", "2023Q4"),
+            ("quý 1/2023", "2023Q1"),
+            ("quý II năm 2021", "2021Q2"),
+            ("Q1/2023", "2023Q1"),
+            ("Q1 2023", "2023Q1"),
+            ("q3-2023", "2023Q3"),
+            ("tháng 3/2023", "202303"),
+            ("tháng 03/2023", "202303"),
+            ("Tháng 12 năm 2023", "202312"),
+            ("T3/2023", "202303"),
+            ("03/2023", "202303"),
+            ("March 2023", "202303"),
+            ("mar 2023", "202303"),
+            ("6 tháng đầu năm 2023", "2023S1"),
+            ("6 THÁNG CUỐI NĂM 2023", "2023S2"),
+            ("first half of 2023", "2023S1"),
+            ("second half of 2023", "2023S2"),
+            ("9 tháng năm 2023", "2023N9"),
+            ("9 tháng 2023", "2023N9"),
+            ("9 tháng đầu năm 2023", "2023N9"),
+            ("first nine months of 2023", "2023N9"),
+            ("năm 2023", "2023"),
+            ("year 2023", "2023"),
+            (" 2023 ", "2023"),
+            ("tuần 12/2023", "2023W12"),
+            ("week 12 of 2023", "2023W12"),
+            ("202303", "202303"),
+            ("2023S1", "2023S1"),
+            ("2023N9", "2023N9"),
+            ("2023W12", "2023W12"),
+        ];
+        for (typed, code) in cases {
+            assert_eq!(Period::parse_input(typed), Ok(p(code)), "{typed}");
+        }
+        // Decomposed (NFD) text, as some keyboards and pasted PDFs give it.
+        for (typed, code) in [
+            ("qu\u{79}\u{301} I/2023", "2023Q1"),
+            ("th\u{61}\u{301}ng 03/2023", "202303"),
+            (
+                "6 th\u{61}\u{301}ng \u{111}\u{61}\u{302}\u{300}u n\u{61}\u{306}m 2023",
+                "2023S1",
+            ),
+            (
+                "6 th\u{61}\u{301}ng cu\u{6f}\u{302}\u{301}i n\u{61}\u{306}m 2023",
+                "2023S2",
+            ),
+            ("tu\u{61}\u{302}\u{300}n 12/2023", "2023W12"),
+        ] {
+            assert_eq!(Period::parse_input(typed), Ok(p(code)), "NFD {typed}");
+        }
+        for bad in [
+            "",
+            "quý V/2023",
+            "quý/2023",
+            "tháng 13/2023",
+            "13/2023",
+            "6 tháng 2023",
+            "tuần 54/2023",
+            "2023-03",
+            "quý I/23",
+            "hôm nay",
+            "thang 3",
+        ] {
+            match Period::parse_input(bad) {
+                // What is not a period at all is answered with the forms to type.
+                Err(e @ PeriodError::BadCode(_)) => {
+                    assert!(e.message(Lang::Vi).contains("quý I/2023"), "{bad}");
+                }
+                // A period that does not exist says so ("Không có tháng 13 trong năm 2023.").
+                Err(e @ PeriodError::IndexOutOfRange { .. }) => {
+                    assert!(!e.message(Lang::Vi).is_empty(), "{bad}");
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        // The API reads the typed forms too.
+        let back: Period = serde_json::from_str("\"quý II/2023\"").unwrap();
+        assert_eq!(back, p("2023Q2"));
+    }
+
+    #[test]
     fn next_and_prev_cross_year_ends() {
         assert_eq!(p("202312").next().unwrap(), p("202401"));
         assert_eq!(p("202401").prev().unwrap(), p("202312"));
@@ -876,6 +1051,16 @@ mod tests {
                 prop_assert!(period.contains(d));
                 let json = serde_json::to_string(&period).unwrap();
                 prop_assert_eq!(serde_json::from_str::<Period>(&json).unwrap(), period);
+            }
+        }
+
+        #[test]
+        fn labels_and_codes_parse_back(kind in any_kind(), d in any_date()) {
+            if let Ok(period) = Period::containing(kind, d) {
+                prop_assert_eq!(Period::parse_input(&period.label(Lang::Vi)), Ok(period));
+                prop_assert_eq!(Period::parse_input(&period.label(Lang::En)), Ok(period));
+                prop_assert_eq!(Period::parse_input(&period.code()), Ok(period));
+                prop_assert_eq!(Period::parse_input(&period.label(Lang::Vi).to_uppercase()), Ok(period));
             }
         }
 

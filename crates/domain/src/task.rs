@@ -232,8 +232,12 @@ impl TryFrom<&giaoban_vntext::date::DateExpr> for Deadline {
                 // "hàng quý" without a day: the last day of the quarter.
                 Recurrence::Quarterly => RecurrenceRule::quarterly_days_after(0, None)
                     .map_err(|_| NotADeadline::OutOfRange)?,
-                Recurrence::Weekly { weekday: None, .. }
-                | Recurrence::Monthly { day: None, .. } => {
+                // "hằng tháng" without a day: by the end of each month (day 31 falls on each
+                // month's last day), as "hàng quý" is by the end of each quarter.
+                Recurrence::Monthly { day: None, time } => {
+                    RecurrenceRule::monthly(31, time).map_err(|_| NotADeadline::OutOfRange)?
+                }
+                Recurrence::Weekly { weekday: None, .. } => {
                     return Err(NotADeadline::RecurrenceWithoutDay);
                 }
                 Recurrence::Daily { .. } | Recurrence::Yearly => {
@@ -694,7 +698,7 @@ impl Progress {
         }
         let occurrence = match (input.occurrence.as_deref().map(str::trim), deadline) {
             (None | Some(""), _) => None,
-            (Some(code), Deadline::Recurring(rule)) => match Period::parse(code) {
+            (Some(code), Deadline::Recurring(rule)) => match Period::parse_input(code) {
                 Ok(p) if p.kind() == rule.period_kind() => Some(p),
                 _ => {
                     errors.push(Invalid::new(
@@ -1043,15 +1047,80 @@ pub fn task_rights(
     rights
 }
 
+/// A day typed for an extension: an exact date (`15/04/2023`, `2023-04-15`) or the words of a
+/// notice, read by the reader of `giaoban_vntext` against `today` ("chậm nhất ngày 15/4", "trước
+/// 17h ngày 20/4/2023", "trong quý II" = its last day). A year the words leave out is `today`'s;
+/// nothing else is made up. A rule ("hàng tuần") or "thường xuyên" is not one day: refused.
+pub fn parse_due_day(
+    field: &'static str,
+    raw: &str,
+    today: Date,
+) -> Result<Option<(Date, Option<Time>)>, Invalid> {
+    use giaoban_vntext::date::DateExpr;
+    let text = raw.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let exact = parse_date(field, text);
+    if let Ok(Some(d)) = exact {
+        return Ok(Some((d, None)));
+    }
+    let unreadable = || {
+        Invalid::new(
+            field,
+            "task.due_day_unreadable",
+            format!(
+                "Không hiểu ngày «{text}». Ví dụ: «15/04/2023», «chậm nhất ngày 15/4», «trước 17h ngày 20/4/2023», «trong quý II»."
+            ),
+            format!(
+                "Cannot read the day «{text}». Examples: «15/04/2023», «chậm nhất ngày 15/4», «trước 17h ngày 20/4/2023», «trong quý II»."
+            ),
+        )
+    };
+    let found = giaoban_vntext::date::parse_date_expr(text, today);
+    let (date, time) = match found.map(|f| f.value) {
+        Some(DateExpr::Date { date, time, .. }) => (date, time),
+        Some(DateExpr::Period { period, .. }) => (period.last_day().ok_or_else(unreadable)?, None),
+        Some(DateExpr::Recurring(_) | DateExpr::Standing) => {
+            return Err(Invalid::new(
+                field,
+                "task.due_day_not_one_day",
+                format!(
+                    "«{text}» không phải một ngày cụ thể; hãy nhập một ngày, ví dụ «15/04/2023»."
+                ),
+                format!("«{text}» is not one day; enter a day, e.g. «15/04/2023»."),
+            ));
+        }
+        // A date the reader could not place: say what was wrong with it as a date when it
+        // looked like one ("31/02/2023", out of range), else give the examples.
+        None => {
+            return Err(exact
+                .err()
+                .filter(|e| e.code != "date.invalid")
+                .unwrap_or_else(unreadable));
+        }
+    };
+    if !crate::unit::date_supported(date) {
+        return Err(crate::unit::date_out_of_range(field, text));
+    }
+    Ok(Some((date, time)))
+}
+
 /// An extension request, validated: the new due moment must be later than the deadline in force.
+/// `today` (the app's clock) gives the year to words that leave it out ("cuối tháng 4").
 pub fn parse_extension(
     raw_due: &str,
     raw_time: Option<&str>,
     reason: &str,
     current: Option<DueMoment>,
+    today: Date,
 ) -> Result<(DueMoment, String), Invalids> {
     let mut errors = Invalids::default();
-    let date = errors.take(parse_date("new_due", raw_due)).flatten();
+    let typed = errors
+        .take(parse_due_day("new_due", raw_due, today))
+        .flatten();
+    let date = typed.map(|(d, _)| d);
+    let typed_time = typed.and_then(|(_, t)| t);
     if date.is_none() && errors.0.is_empty() {
         errors.push(Invalid::new(
             "new_due",
@@ -1061,7 +1130,7 @@ pub fn parse_extension(
         ));
     }
     let time = match raw_time.map(str::trim).filter(|t| !t.is_empty()) {
-        None => None,
+        None => typed_time,
         Some(t) => match t.replace('h', ":").trim_end_matches(':').parse::<Time>() {
             Ok(v) => Some(v),
             Err(_) => match format!("{}:00", t.trim_end_matches('h')).parse::<Time>() {
@@ -1253,13 +1322,6 @@ mod tests {
             ),
             (
                 Recurrence::Monthly {
-                    day: None,
-                    time: None,
-                },
-                NotADeadline::RecurrenceWithoutDay,
-            ),
-            (
-                Recurrence::Monthly {
                     day: Some(40),
                     time: None,
                 },
@@ -1276,6 +1338,16 @@ mod tests {
             Deadline::try_from(&DateExpr::Recurring(Recurrence::Quarterly)),
             Ok(Deadline::Recurring(_))
         ));
+        // "hằng tháng": by each month's last day.
+        assert_eq!(
+            Deadline::try_from(&DateExpr::Recurring(Recurrence::Monthly {
+                day: None,
+                time: None
+            })),
+            RecurrenceRule::monthly(31, None)
+                .map(Deadline::Recurring)
+                .map_err(|_| NotADeadline::OutOfRange)
+        );
     }
 
     #[test]
@@ -1595,10 +1667,42 @@ mod tests {
     #[test]
     fn an_extension_must_be_later() {
         let cur = Some(DueMoment::end_of(d(2023, 3, 27)));
-        let e = parse_extension("27/03/2023", None, "lý do", cur).unwrap_err();
+        let today = d(2023, 3, 20);
+        let e = parse_extension("27/03/2023", None, "lý do", cur, today).unwrap_err();
         assert_eq!(e.0[0].code, "task.extension_not_later");
-        let (due, _) = parse_extension("05/04/2023", Some("17h"), "chờ số liệu", cur).unwrap();
+        let (due, _) =
+            parse_extension("05/04/2023", Some("17h"), "chờ số liệu", cur, today).unwrap();
         assert_eq!(due.time, Some(Time::constant(17, 0, 0, 0)));
-        assert!(parse_extension("05/04/2023", None, "x", None).is_err());
+        assert!(parse_extension("05/04/2023", None, "x", None, today).is_err());
+    }
+
+    #[test]
+    fn an_extension_is_typed_in_words_with_the_year_of_today() {
+        let cur = Some(DueMoment::end_of(d(2023, 3, 27)));
+        let today = d(2023, 3, 20);
+        let ext = |raw: &str| parse_extension(raw, None, "chờ số liệu", cur, today);
+        assert_eq!(ext("2023-04-05").unwrap().0.date, d(2023, 4, 5));
+        assert_eq!(ext("chậm nhất ngày 15/4").unwrap().0.date, d(2023, 4, 15));
+        assert_eq!(ext("ngày 15/4/2024").unwrap().0.date, d(2024, 4, 15));
+        let (due, _) = ext("trước 17h ngày 20/4/2023").unwrap();
+        assert_eq!(
+            (due.date, due.time),
+            (d(2023, 4, 20), Some(Time::constant(17, 0, 0, 0)))
+        );
+        assert_eq!(ext("trong quý II").unwrap().0.date, d(2023, 6, 30));
+        assert_eq!(ext("tháng 5/2023").unwrap().0.date, d(2023, 5, 31));
+        // Another "today" gives the year-less words another year: the year is never made up.
+        let later = parse_extension(
+            "ngày 15/4",
+            None,
+            "x",
+            Some(DueMoment::end_of(d(2025, 1, 1))),
+            d(2025, 2, 1),
+        );
+        assert_eq!(later.unwrap().0.date, d(2025, 4, 15));
+        for bad in ["thường xuyên", "hàng tuần", "hôm kia nọ", "31/02/2023"] {
+            let e = ext(bad).unwrap_err();
+            assert_eq!(e.0[0].field, "new_due", "{bad}");
+        }
     }
 }

@@ -780,7 +780,7 @@ impl Store {
 mod classified;
 mod handover;
 pub use classified::{
-    ClassifiedKey, KeyOrder, StatusClock, StatusTally, StatusWanted, TaskSelection,
+    BoardCounts, ClassifiedKey, KeyOrder, StatusClock, StatusTally, StatusWanted, TaskSelection,
 };
 
 impl crate::unit_of_work::UnitOfWork<'_> {

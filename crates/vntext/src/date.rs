@@ -291,6 +291,22 @@ pub(crate) fn scan(view: &FoldedText<'_>, doc: Date) -> Vec<Found<DateExpr>> {
                 qualifier,
             });
             let mut end = end;
+            if let DateExpr::Recurring(Recurrence::Monthly { day: Some(_), time }) = value
+                && let Some(list) = p.month_day_list(end)
+            {
+                // "vào ngày 10, 20, 30 hằng tháng": each day listed is a monthly rule of its own.
+                for (day, start, e) in list {
+                    out.push(Found {
+                        value: DateExpr::Recurring(Recurrence::Monthly {
+                            day: Some(day),
+                            time,
+                        }),
+                        span: view.span(start, e),
+                        qualifier: None,
+                    });
+                    end = e;
+                }
+            }
             if let DateExpr::Recurring(Recurrence::Weekly {
                 weekday: Some(_), ..
             }) = value
@@ -348,6 +364,11 @@ impl Parser<'_> {
             return self
                 .core(core_at, true)
                 .map(|(expr, end)| (expr, Some(qualifier), end));
+        }
+        // "cuối tháng 4", "hai tháng còn lại" say by when, like "đến": never the day of an event
+        // (a meeting's date is a day written without a qualifier).
+        if let Some((expr, end)) = self.part_of_month(at).or_else(|| self.remaining_months(at)) {
+            return Some((expr, Some(Qualifier::Until), end));
         }
         self.core(at, false).map(|(expr, end)| (expr, None, end))
     }
@@ -450,6 +471,8 @@ impl Parser<'_> {
             };
         }
         self.day(at, anchored)
+            .or_else(|| self.part_of_month(at))
+            .or_else(|| self.remaining_months(at))
             .or_else(|| self.period(at))
             .or_else(|| self.recurring(at))
             .or_else(|| word(s, at, "thường xuyên").map(|e| (DateExpr::Standing, e)))
@@ -493,6 +516,18 @@ impl Parser<'_> {
             }
             if let Some((d, e, _)) = digits(s, q, 2) {
                 let r = skip_spaces(s, e);
+                if at_word_end(s, e) && self.month_day_list(e).is_some() {
+                    // "ngày 10, 20, 30 hằng tháng": the first day here, the others listed after
+                    // it by [`scan`].
+                    let day = i8::try_from(d).ok().filter(|d| (1..=31).contains(d))?;
+                    return Some((
+                        DateExpr::Recurring(Recurrence::Monthly {
+                            day: Some(day),
+                            time: None,
+                        }),
+                        e,
+                    ));
+                }
                 if let Some((_, e)) = any_word(
                     s,
                     r,
@@ -847,6 +882,137 @@ impl Parser<'_> {
             DateExpr::Period {
                 period,
                 year_inferred,
+            },
+            end,
+        ))
+    }
+
+    /// The days listed after a first day of the month, when a monthly rhythm closes the list:
+    /// ", 20, 30 hằng tháng", " và 25 hàng tháng"; each day with its start and end (the last
+    /// one's end takes the rhythm in).
+    fn month_day_list(&self, at: usize) -> Option<Vec<(i8, usize, usize)>> {
+        let s = self.s;
+        let mut out: Vec<(i8, usize, usize)> = Vec::new();
+        let mut q = at;
+        while out.len() < 31 {
+            let mut r = skip_spaces(s, q);
+            if char_at(s, r) == Some(',') {
+                r = skip_spaces(s, r + 1);
+                if let Some(e) = word(s, r, "và") {
+                    r = skip_spaces(s, e);
+                }
+            } else if let Some(e) = word(s, r, "và") {
+                r = skip_spaces(s, e);
+            } else {
+                break;
+            }
+            let r = word(s, r, "ngày").map_or(r, |e| skip_spaces(s, e));
+            let Some((d, e, _)) = digits(s, r, 2) else {
+                break;
+            };
+            let Some(day) = i8::try_from(d).ok().filter(|d| (1..=31).contains(d)) else {
+                break;
+            };
+            if !at_word_end(s, e) {
+                break;
+            }
+            out.push((day, r, e));
+            q = e;
+        }
+        let (_, e) = any_word(
+            s,
+            skip_spaces(s, q),
+            &["hàng tháng", "hằng tháng", "mỗi tháng"],
+        )?;
+        let last = out.last_mut()?;
+        last.2 = e;
+        Some(out)
+    }
+
+    /// "cuối tháng 4", "đầu tháng 5/2023", "giữa tháng 6 năm 2023", "cuối tháng này": a day of
+    /// the month — its last day, the 10th (the end of its first ten days, thượng tuần) or the
+    /// 15th. Without a written year the document's, marked `year_inferred` (dropped with a
+    /// warning when the document gives no year: never a made-up one).
+    fn part_of_month(&self, at: usize) -> Option<(DateExpr, usize)> {
+        let s = self.s;
+        let (part, e) = any_word(s, at, &["cuối", "đầu", "giữa"])?;
+        let q = skip_spaces(s, e);
+        if let Some(e) = word(s, q, "tháng này").or_else(|| word(s, q, "tháng nay")) {
+            let month = Date::new(self.doc.year(), self.doc.month(), 1).ok()?;
+            let date = Self::day_of_part(month, part)?;
+            return Some((
+                DateExpr::Date {
+                    date,
+                    time: None,
+                    part_of_day: None,
+                    year_inferred: false,
+                    relative: true,
+                },
+                e,
+            ));
+        }
+        let e = word(s, q, "tháng")?;
+        let (m, e, _) = digits(s, skip_spaces(s, e), 2)?;
+        let month = i8::try_from(m).ok().filter(|m| (1..=12).contains(m))?;
+        if !at_word_end(s, e) && char_at(s, e) != Some('/') {
+            return None;
+        }
+        let (year, year_inferred, end) = self.year_suffix(e);
+        let date = Self::day_of_part(Date::new(year, month, 1).ok()?, part)?;
+        Some((
+            DateExpr::Date {
+                date,
+                time: None,
+                part_of_day: None,
+                year_inferred,
+                relative: false,
+            },
+            end,
+        ))
+    }
+
+    /// The day "cuối" (0), "đầu" (1) or "giữa" (2) a month stands for.
+    fn day_of_part(first: Date, part: usize) -> Option<Date> {
+        match part {
+            0 => Some(first.last_of_month()),
+            1 => Date::new(first.year(), first.month(), 10).ok(),
+            _ => Date::new(first.year(), first.month(), 15).ok(),
+        }
+    }
+
+    /// "(trong) hai tháng còn lại (của năm)": the last day of the n-th month after the
+    /// document's, at most the year's last day; relative to the document.
+    fn remaining_months(&self, at: usize) -> Option<(DateExpr, usize)> {
+        let s = self.s;
+        const WORDS: &[&str] = &["một", "hai", "ba", "bốn", "năm", "sáu"];
+        let (n, e) = match digits(s, at, 2) {
+            Some((n, e, _)) => (i8::try_from(n).ok()?, e),
+            None => {
+                let (i, e) = any_word(s, at, WORDS)?;
+                (i8::try_from(i + 1).ok()?, e)
+            }
+        };
+        if !(1..=11).contains(&n) {
+            return None;
+        }
+        let e = word(s, skip_spaces(s, e), "tháng")?;
+        let mut end = word(s, skip_spaces(s, e), "còn lại")?;
+        if let Some((_, e)) = any_word(
+            s,
+            skip_spaces(s, end),
+            &["của năm nay", "của năm", "trong năm"],
+        ) {
+            end = e;
+        }
+        let month = (self.doc.month() + n).min(12);
+        let date = Date::new(self.doc.year(), month, 1).ok()?.last_of_month();
+        Some((
+            DateExpr::Date {
+                date,
+                time: None,
+                part_of_day: None,
+                year_inferred: false,
+                relative: true,
             },
             end,
         ))

@@ -385,6 +385,12 @@ pub struct Extraction {
     pub recommendations: Vec<Recommendation>,
     pub people: Vec<Person>,
     pub warnings: Vec<Warning>,
+    /// The notice's numbered sections (evaluation, shortcomings, directions…), in order.
+    pub sections: Vec<crate::parts::Section>,
+    /// The signature block: authority ("TL. CHỦ TỊCH"), title and name.
+    pub signature: Option<crate::parts::Signature>,
+    /// Nơi nhận, one entry each.
+    pub recipients: Vec<Located>,
 }
 
 /// Kiến nghị, đề xuất: a lower level asking a higher one ("đề nghị huyện quan tâm, hỗ trợ …").
@@ -574,6 +580,10 @@ pub fn extract_choosing<'r>(
     passive_agents(&view, registry, &own, &mut out.tasks);
     heading_deadlines(&view, &own, &mut out.tasks);
     out.recommendations = recommendations(&view, &out.people);
+    let parts = crate::parts::parts(text);
+    out.sections = parts.sections;
+    out.signature = parts.signature;
+    out.recipients = parts.recipients;
     let mut date_spans: Vec<Span> = dates.iter().map(|f| f.span).collect();
     if !unplaced.is_empty() {
         date_spans.extend(unplaced);
@@ -1078,6 +1088,27 @@ fn clean_title(t: &str) -> String {
     }
     t
 }
+
+/// Actions that open a sentence continuing the assignment before it, without a subject of its own
+/// ("Giao Phòng Y tế kiểm tra … . Báo cáo kết quả về UBND huyện …"): the same assignees.
+/// Narrower than [`ACTION_VERBS`]: "Tập trung", "Tăng cường", "Cần" also open general directions.
+const FOLLOW_ON_VERBS: &[&str] = &[
+    "tham mưu",
+    "tổng hợp",
+    "báo cáo",
+    "hướng dẫn",
+    "đôn đốc",
+    "theo dõi",
+    "đề xuất",
+    "hoàn thiện",
+    "hoàn chỉnh",
+    "trình",
+    "lập",
+    "soạn thảo",
+    "rà soát",
+    "kiểm tra",
+    "xây dựng",
+];
 
 /// Words that start the action after the assignees (folded, longest first where it matters).
 const ACTION_VERBS: &[&str] = &[
@@ -2434,13 +2465,26 @@ fn tasks(
                     break;
                 }
             } else if char_at(s, p) == Some('.') || char_at(s, p) == Some('\n') {
+                let mut new_paragraph = false;
                 while matches!(char_at(s, p), Some('.' | '\n' | ' ')) {
+                    new_paragraph |= char_at(s, p) == Some('\n');
                     p += 1;
                 }
-                let Some(e) = word(s, p, "đồng thời") else {
+                if let Some(e) = word(s, p, "đồng thời") {
+                    p = e;
+                } else if new_paragraph
+                    || any_word(s, p, FOLLOW_ON_VERBS).is_none()
+                    || !view
+                        .span(p, p + 4)
+                        .slice(view.original())
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+                {
+                    // A follow-on instruction: the next sentence of the same paragraph,
+                    // without a subject, opening on an action ("Giao X … . Tham mưu …").
                     break;
-                };
-                p = e;
+                }
             } else {
                 break;
             }
@@ -2538,23 +2582,53 @@ fn push_tasks(
         .collect();
     // Two strong deadlines in one clause are two tasks: split after each.
     let strong: Vec<&Found<DateExpr>> = inside.iter().filter(|f| deadline_rank(f) >= 5).collect();
-    let mut pieces: Vec<(usize, usize)> = Vec::new();
-    if strong.len() >= 2 {
+    // Deadlines listed one after the other ("vào ngày 10, 20, 30 hằng tháng") are one action
+    // due on each: one task per deadline, each with the whole piece as its action.
+    let text = view.original();
+    // (Weekdays listed after a weekly rule are not: "tiếp dân vào thứ 2 hàng tuần, ngày thứ 6
+    // đối thoại …" gives each its own action.)
+    let monthly = |f: &Found<DateExpr>| {
+        matches!(
+            f.value,
+            DateExpr::Recurring(Recurrence::Monthly { day: Some(_), .. })
+        )
+    };
+    let listed = |a: &Found<DateExpr>, b: &Found<DateExpr>| {
+        monthly(a)
+            && monthly(b)
+            && text
+                .get(a.span.end..b.span.start)
+                .is_some_and(|gap| matches!(gap.trim(), "," | "và" | ", và" | ";"))
+    };
+    let mut runs: Vec<Vec<&Found<DateExpr>>> = Vec::new();
+    for f in strong {
+        match runs.last_mut() {
+            Some(run) if run.last().is_some_and(|prev| listed(prev, f)) => run.push(f),
+            _ => runs.push(vec![f]),
+        }
+    }
+    let mut pieces: Vec<(usize, usize, Option<Found<DateExpr>>)> = Vec::new();
+    if runs.len() >= 2 || runs.iter().any(|r| r.len() >= 2) {
         let mut piece_start = clause.start;
-        for (n, f) in strong.iter().enumerate() {
-            let piece_end = if n + 1 == strong.len() {
+        let n_runs = runs.len();
+        for (n, run) in runs.iter().enumerate() {
+            let Some(last) = run.last() else { continue };
+            let piece_end = if n + 1 == n_runs {
                 clause.end
             } else {
-                f.span.end
+                last.span.end
             };
-            pieces.push((piece_start, piece_end));
-            piece_start = f.span.end;
+            if run.len() == 1 {
+                pieces.push((piece_start, piece_end, None));
+            } else {
+                pieces.extend(run.iter().map(|f| (piece_start, piece_end, Some(**f))));
+            }
+            piece_start = last.span.end;
         }
     } else {
-        pieces.push((clause.start, clause.end));
+        pieces.push((clause.start, clause.end, None));
     }
-    let text = view.original();
-    for (n, (ps, pe)) in pieces.into_iter().enumerate() {
+    for (n, (ps, pe, listed_deadline)) in pieces.into_iter().enumerate() {
         let piece = Span::new(ps, pe);
         // `inside` is in text order: the piece's dates by binary search, not a pass over the
         // clause's dates for each piece (quadratic in a clause of many deadlines).
@@ -2566,6 +2640,9 @@ fn push_tasks(
             .max_by_key(|f| (deadline_rank(f), std::cmp::Reverse(f.span.start)))
             .copied()
             .or(framing);
+        if listed_deadline.is_some() {
+            deadline = listed_deadline;
+        }
         // "giao ban hàng tuần, hàng tháng, hàng quý": a regime at several rhythms is standing.
         if let Some(d) = deadline
             && deadline_rank(&d) == 1

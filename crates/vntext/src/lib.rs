@@ -10,6 +10,7 @@
 //! - [`number`]: exact decimals, Vietnamese number parsing and formatting, units, figures;
 //! - [`date`]: dates, times, periods, recurring and standing deadlines;
 //! - [`extract`]: document and meeting details, tasks, figures, recommendations, warnings;
+//! - [`parts`]: a notice's sections, signature block and recipients;
 //! - [`spelling`]: misspelt syllables (a stop final with a tone it cannot carry) and their fixes.
 //!
 //! ```
@@ -32,6 +33,7 @@ pub mod date;
 pub mod extract;
 pub mod normalize;
 pub mod number;
+pub mod parts;
 pub mod span;
 pub mod spelling;
 pub mod view;

@@ -377,3 +377,199 @@ fn the_date_of_a_cited_letter_is_not_the_deadline() {
         vec![Some(jiff::civil::date(2023, 3, 10))]
     );
 }
+
+/// Issue 23: "vào ngày 10, 20, 30 hằng tháng" is one action due on each day listed: one task per
+/// day, each a monthly rule, each with the whole action.
+#[test]
+fn days_listed_before_a_monthly_rhythm_are_each_a_monthly_deadline() {
+    use giaoban_vntext::date::{DateExpr, Recurrence};
+    let text = "Giao Văn phòng điều phối NTM huyện tổng hợp số liệu giải ngân, báo cáo UBND huyện \
+                vào ngày 10, 20, 30 hằng tháng.";
+    let monthly = |d: i8| {
+        Some(DateExpr::Recurring(Recurrence::Monthly {
+            day: Some(d),
+            time: None,
+        }))
+    };
+    assert_eq!(deadlines(text), vec![monthly(10), monthly(20), monthly(30)]);
+    let acts = actions(text);
+    assert!(
+        acts.iter()
+            .all(|a| a.starts_with("tổng hợp số liệu giải ngân")),
+        "{acts:?}"
+    );
+    // "và" lists too; a day without the rhythm after the list is no rule.
+    assert_eq!(
+        deadlines("Giao MTTQ báo cáo kết quả vào ngày 5 và 25 hàng tháng."),
+        vec![monthly(5), monthly(25)]
+    );
+    assert_eq!(
+        deadlines("Giao MTTQ báo cáo kết quả ngày 5, 25 xã đã hoàn thành."),
+        vec![None]
+    );
+}
+
+/// Issue 23: "hằng quý" and "hằng tháng" alone are the task's rhythm.
+#[test]
+fn a_rhythm_alone_is_the_deadline() {
+    use giaoban_vntext::date::{DateExpr, Recurrence};
+    assert_eq!(
+        deadlines("Giao MTTQ tổng hợp ý kiến cử tri, báo cáo UBND huyện hằng quý."),
+        vec![Some(DateExpr::Recurring(Recurrence::Quarterly))]
+    );
+    assert_eq!(
+        deadlines("Giao MTTQ tổng hợp ý kiến cử tri, báo cáo UBND huyện hằng tháng."),
+        vec![Some(DateExpr::Recurring(Recurrence::Monthly {
+            day: None,
+            time: None
+        }))]
+    );
+}
+
+fn deadline_days_dated(text: &str) -> (Vec<Option<jiff::civil::Date>>, bool) {
+    use giaoban_vntext::date::DateExpr;
+    use giaoban_vntext::extract::WarningKind;
+    let x = extract(text, &registry(), None);
+    let days = x
+        .tasks
+        .iter()
+        .map(|t| match t.deadline.map(|d| d.value) {
+            Some(DateExpr::Date { date, .. }) => Some(date),
+            _ => None,
+        })
+        .collect();
+    let year_unknown = x
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::YearUnknown);
+    (days, year_unknown)
+}
+
+/// Issue 23: "cuối/đầu/giữa tháng N" is the month's last day, its 10th, its 15th, in the
+/// document's year; without any year in the document, no deadline and a warning.
+#[test]
+fn a_part_of_a_month_is_a_day_of_the_documents_year() {
+    use jiff::civil::date;
+    let dated = "Ngày 24/03/2023, UBND huyện họp. ";
+    for (words, day) in [
+        ("cuối tháng 4", date(2023, 4, 30)),
+        ("cuối tháng 2", date(2023, 2, 28)),
+        ("đầu tháng 5", date(2023, 5, 10)),
+        ("giữa tháng 6", date(2023, 6, 15)),
+        ("trước cuối tháng 4/2024", date(2024, 4, 30)),
+    ] {
+        let text = format!("{dated}Giao MTTQ hoàn thành việc rà soát hộ nghèo {words}.");
+        assert_eq!(
+            deadline_days_dated(&text),
+            (vec![Some(day)], false),
+            "{words}"
+        );
+    }
+    // No year anywhere: never a made-up one.
+    assert_eq!(
+        deadline_days_dated("Giao MTTQ hoàn thành việc rà soát hộ nghèo cuối tháng 4."),
+        (vec![None], true)
+    );
+    // "đầu tư" is no part of a month.
+    let x = extract(
+        &format!("{dated}Giao MTTQ đầu tư tháng 4 cho các xã."),
+        &registry(),
+        None,
+    );
+    assert!(
+        x.tasks.iter().all(|t| !matches!(
+            t.deadline.map(|d| d.value),
+            Some(giaoban_vntext::date::DateExpr::Date { .. })
+        )),
+        "{:?}",
+        x.tasks
+    );
+}
+
+/// Issue 23: "trong hai tháng còn lại" runs to the end of the n-th month after the document's.
+#[test]
+fn the_remaining_months_count_from_the_document_date() {
+    use jiff::civil::date;
+    assert_eq!(
+        deadline_days_dated(
+            "Ngày 20/10/2023, UBND huyện họp. Giao MTTQ tập trung hoàn thành các chỉ tiêu \
+             trong hai tháng còn lại của năm."
+        ),
+        (vec![Some(date(2023, 12, 31))], false)
+    );
+    assert_eq!(
+        deadline_days_dated(
+            "Ngày 05/08/2023, UBND huyện họp. Giao MTTQ hoàn thành trong 3 tháng còn lại."
+        ),
+        (vec![Some(date(2023, 11, 30))], false)
+    );
+    assert_eq!(
+        deadline_days_dated("Giao MTTQ hoàn thành trong hai tháng còn lại."),
+        (vec![None], true)
+    );
+}
+
+/// Issue 23: a sentence right after an assignment, in the same paragraph, with no subject and
+/// opening on an action, continues it: a task of its own with the same lead.
+#[test]
+fn a_follow_on_sentence_carries_the_last_assignee() {
+    let got = leads(
+        "Giao Văn phòng điều phối NTM huyện rà soát các tiêu chí. Báo cáo kết quả về UBND huyện.",
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0], got[1]);
+    // A new paragraph, or a sentence with its own subject, is not a continuation.
+    assert_eq!(
+        leads(
+            "Giao Văn phòng điều phối NTM huyện rà soát các tiêu chí.\n\nBáo cáo tình hình chung."
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        leads("Giao Văn phòng điều phối NTM huyện rà soát các tiêu chí. Tập trung mọi nguồn lực.")
+            .len(),
+        1
+    );
+}
+
+/// Issue 23: the notice around its tasks: sections, signature block and recipients.
+#[test]
+fn sections_signer_and_recipients_of_a_notice() {
+    use giaoban_vntext::parts::{SectionKind, SigningAuthority};
+    let text = "THÔNG BÁO\nKết luận của Chủ tịch UBND huyện\n\n\
+        I. ĐÁNH GIÁ KẾT QUẢ\n\nCác xã hoàn thành kế hoạch.\n\n\
+        Tuy nhiên, vẫn còn một số hạn chế: tiến độ chậm.\n\n\
+        II. NHIỆM VỤ THỜI GIAN TỚI\n\n1. Giao MTTQ rà soát các tiêu chí.\n\n\
+        Trên đây là kết luận của Chủ tịch.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\n\
+        KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n(Đã ký)\n\nTrần Văn Nam\n";
+    let x = extract(text, &registry(), None);
+    let kinds: Vec<SectionKind> = x.sections.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            SectionKind::Results,
+            SectionKind::Shortcomings,
+            SectionKind::Directions
+        ]
+    );
+    assert_eq!(x.sections[0].body.text, "Các xã hoàn thành kế hoạch.");
+    assert!(x.sections[1].body.text.starts_with("Tuy nhiên"));
+    assert!(x.sections[2].body.text.contains("rà soát các tiêu chí"));
+    for s in &x.sections {
+        assert_eq!(s.body.span.slice(text), s.body.text);
+    }
+    let sig = x.signature.expect("signature");
+    assert_eq!(sig.authority, Some(SigningAuthority::Deputy));
+    assert_eq!(sig.title.map(|t| t.text).as_deref(), Some("PHÓ CHỦ TỊCH"));
+    assert_eq!(sig.name.map(|t| t.text).as_deref(), Some("Trần Văn Nam"));
+    let rec: Vec<String> = x.recipients.iter().map(|r| r.text.clone()).collect();
+    assert_eq!(rec, vec!["Như trên", "Lưu: VT"]);
+    // A news article has none of these.
+    let x = extract(
+        "Ngày 06/4/2018, UBND huyện họp.\n\nGiao MTTQ rà soát.\n\nTrung tâm VHTT",
+        &registry(),
+        None,
+    );
+    assert!(x.sections.is_empty() && x.signature.is_none() && x.recipients.is_empty());
+}

@@ -380,6 +380,69 @@ fn generic(status: StatusCode) -> ErrorInfo {
     }
 }
 
+/// The largest request body the server reads ([`crate::state::WebConfig::body_limit`]), put on
+/// each request so that a refusal for size can say the limit.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// The largest body a page's form may send: the body limit, and the CSRF check reads at most
+/// [`crate::csrf::MAX_FORM_BYTES`] of a form.
+pub fn form_limit(body_limit: usize) -> usize {
+    body_limit.min(crate::csrf::MAX_FORM_BYTES)
+}
+
+/// A size in bytes as a person reads it: "1 MB", "1,5 MB", "512 KB".
+pub fn size_label(bytes: usize, lang: Lang) -> String {
+    const KB: usize = 1024;
+    const MB: usize = 1024 * 1024;
+    let (whole, tenths, unit) = if bytes >= MB {
+        (bytes / MB, (bytes % MB) * 10 / MB, "MB")
+    } else {
+        (bytes.div_ceil(KB), 0, "KB")
+    };
+    let mark = match lang {
+        Lang::Vi => ',',
+        Lang::En => '.',
+    };
+    if tenths == 0 {
+        format!("{whole} {unit}")
+    } else {
+        format!("{whole}{mark}{tenths} {unit}")
+    }
+}
+
+/// The refusal of a body over the limit, saying the limit; a page's also says how to keep what
+/// was typed (the browser's Back button returns to the form with it).
+fn too_large(limit: usize, is_api: bool) -> ErrorInfo {
+    let (vi_size, en_size) = (size_label(limit, Lang::Vi), size_label(limit, Lang::En));
+    let (vi, en) = if is_api {
+        (
+            format!("Dữ liệu gửi lên quá lớn: tối đa {vi_size} mỗi yêu cầu."),
+            format!("The request body is too large: at most {en_size} per request."),
+        )
+    } else {
+        (
+            format!(
+                "Nội dung gửi lên quá lớn: tối đa {vi_size} mỗi lần gửi. Chưa có gì được lưu. \
+                 Bấm nút Quay lại (Back) của trình duyệt để trở về biểu mẫu: nội dung đã gõ vẫn \
+                 còn ở đó; hãy chia văn bản thành nhiều phần rồi gửi từng phần."
+            ),
+            format!(
+                "What you sent is too large: at most {en_size} per submission. Nothing was \
+                 saved. Press the browser's Back button to return to the form, where what you \
+                 typed is still there; split the text and send it in parts."
+            ),
+        )
+    };
+    ErrorInfo {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        code: "body.too_large",
+        vi,
+        en,
+        fields: vec![],
+    }
+}
+
 /// The one error page of the site, for every page request that fails (called by
 /// [`render_errors`], which knows no session: a bare frame).
 fn error_page(lang: Lang, status: StatusCode, message: &str, info: &ErrorInfo) -> String {
@@ -391,18 +454,30 @@ fn error_page(lang: Lang, status: StatusCode, message: &str, info: &ErrorInfo) -
         message: &'a str,
         fields: Vec<String>,
     }
+    // Several fields: a heading and each message once (the joined message would say each twice).
+    let mut fields: Vec<String> = Vec::new();
+    if info.fields.len() > 1 {
+        for f in &info.fields {
+            let m = lang.pick(&f.vi, &f.en).trim();
+            if !fields.iter().any(|x| x == m) {
+                fields.push(m.to_owned());
+            }
+        }
+    }
+    let heading = lang
+        .pick(
+            &format!("Yêu cầu chưa thực hiện được: {} mục cần sửa.", fields.len()),
+            &format!(
+                "The request was not carried out: {} fields to correct.",
+                fields.len()
+            ),
+        )
+        .to_owned();
     let page = ErrorPage {
         c: crate::frame::Chrome::bare(lang, "/"),
         status: status.as_u16(),
-        message,
-        fields: if info.fields.len() > 1 {
-            info.fields
-                .iter()
-                .map(|f| lang.pick(&f.vi, &f.en).to_owned())
-                .collect()
-        } else {
-            vec![]
-        },
+        message: if fields.is_empty() { message } else { &heading },
+        fields,
     };
     askama::Template::render(&page).unwrap_or_else(|_| message.to_owned())
 }
@@ -411,6 +486,7 @@ fn error_page(lang: Lang, status: StatusCode, message: &str, info: &ErrorInfo) -
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let lang = request_lang(req.headers(), req.uri());
     let is_api = req.uri().path().starts_with("/api/");
+    let body_limit = req.extensions().get::<BodyLimit>().map(|l| l.0);
     let here = req
         .uri()
         .path_and_query()
@@ -435,6 +511,12 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             return resp;
         }
         None => generic(status),
+    };
+    let info = match body_limit {
+        Some(limit) if info.code == "body.too_large" => {
+            too_large(if is_api { limit } else { form_limit(limit) }, is_api)
+        }
+        _ => info,
     };
     if !is_api && info.code == "auth.required" {
         // A page asked without a session: go and sign in, then come back.

@@ -64,7 +64,12 @@ pub fn lines(s: &str) -> Vec<String> {
 pub struct FormErrors {
     pub message: Option<String>,
     fields: Vec<(&'static str, String)>,
+    /// The summary's first line when fields are named: how many to correct.
+    heading: Option<String>,
 }
+
+/// Where a summary item links before [`anchor_summaries`] finds its field's id.
+const FIELD_LINK: &str = "href=\"#field:";
 
 impl FormErrors {
     /// The messages about `field`, joined.
@@ -77,25 +82,149 @@ impl FormErrors {
             .collect();
         (!found.is_empty()).then(|| found.join(" "))
     }
+
+    /// Each field's message once, in order; a sentence already listed for another field is not
+    /// repeated.
+    pub fn items(&self) -> Vec<(&'static str, &str)> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        for (field, message) in &self.fields {
+            let m = message.trim();
+            if m.is_empty() || seen.contains(&m) {
+                continue;
+            }
+            seen.push(m);
+            out.push((*field, m));
+        }
+        out
+    }
+
+    /// The error summary shown just above the refused form (empty when nothing was refused):
+    /// focused when the page loads (`autofocus` on a `tabindex="-1"` box, no script needed), so
+    /// the browser opens the page at it; each item links to its field. The links name fields
+    /// (`#field:name`) until [`crate::layout::render`] turns them into the fields' ids.
+    pub fn summary(&self, id: &str) -> String {
+        let Some(message) = &self.message else {
+            return String::new();
+        };
+        let items = self.items();
+        let mut html = format!(
+            "<div class=\"error error-summary\" role=\"alert\" id=\"{}\" tabindex=\"-1\" autofocus>",
+            escape(id)
+        );
+        match &self.heading {
+            Some(h) if !items.is_empty() => {
+                html.push_str(&format!("<p>{}</p><ul>", escape(h)));
+                for (field, m) in items {
+                    html.push_str(&format!(
+                        "<li><a {FIELD_LINK}{}\">{}</a></li>",
+                        escape(field),
+                        escape(m)
+                    ));
+                }
+                html.push_str("</ul>");
+            }
+            _ => html.push_str(&format!("<p>{}</p>", escape(message))),
+        }
+        html.push_str("</div>");
+        html
+    }
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Points the links of each error summary in `html` at its fields: the first control after the
+/// summary named as the field (`name="…"`) gives its id, or gets `id="field-…"`; a field with no
+/// visible control (a hidden input) links to the form that follows the summary.
+pub fn anchor_summaries(mut html: String) -> String {
+    while let Some(at) = html.find(FIELD_LINK) {
+        let start = at + FIELD_LINK.len();
+        let Some(len) = html[start..].find('"') else {
+            break;
+        };
+        let field = html[start..start + len].to_owned();
+        let (target, insert) = field_target(&html, start + len, &field);
+        if let Some((pos, text)) = insert {
+            html.insert_str(pos, &text);
+        }
+        html.replace_range(at..start + len, &format!("href=\"#{target}"));
+    }
+    html
+}
+
+/// The id a summary link to `field` goes to, searching from `from`, and an id to insert into the
+/// page (position, text) when the control has none.
+fn field_target(html: &str, from: usize, field: &str) -> (String, Option<(usize, String)>) {
+    let name = format!(" name=\"{field}\"");
+    let control = html[from..].find(&name).and_then(|rel| {
+        let q = from + rel;
+        let open = html[..q].rfind('<')?;
+        let close = q + html[q..].find('>')?;
+        let tag = &html[open..close];
+        (!tag.contains("type=\"hidden\"")).then_some((open, tag))
+    });
+    let found = control.or_else(|| {
+        let open = from + html[from..].find("<form")?;
+        let close = open + html[open..].find('>')?;
+        Some((open, &html[open..close]))
+    });
+    let Some((open, tag)) = found else {
+        return (String::new(), None);
+    };
+    if let Some(id) = attr(tag, "id") {
+        return (id.to_owned(), None);
+    }
+    let id = format!("field-{field}");
+    let after_name = open
+        + 1
+        + tag[1..]
+            .find(|c: char| c.is_whitespace())
+            .unwrap_or(tag.len() - 1);
+    (id.clone(), Some((after_name, format!(" id=\"{id}\""))))
+}
+
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
 }
 
 /// Splits a correctable error into the status and the messages a form shows; `None` for errors
 /// that go to the error page.
 pub fn form_errors(e: &AppError, lang: Lang) -> Option<(StatusCode, FormErrors)> {
     let (status, message) = correctable(e, lang)?;
-    let fields = e
+    let fields: Vec<(&'static str, String)> = e
         .info()
         .fields
         .iter()
         .map(|f| (f.field, lang.pick(&f.vi, &f.en).to_owned()))
         .collect();
-    Some((
-        status,
-        FormErrors {
-            message: Some(message),
-            fields,
-        },
-    ))
+    let mut errs = FormErrors {
+        message: Some(message),
+        fields,
+        heading: None,
+    };
+    let n = errs.items().len();
+    errs.heading = Some(match (lang, n) {
+        (Lang::Vi, _) => format!("Chưa lưu được: cần sửa {n} mục dưới đây."),
+        (Lang::En, 1) => "Not saved: correct the field below.".to_owned(),
+        (Lang::En, _) => format!("Not saved: correct the {n} fields below."),
+    });
+    Some((status, errs))
 }
 
 /// One option of a select.
@@ -191,5 +320,56 @@ where
     match form_errors(&e, lang) {
         Some((status, errs)) => Ok((status, again(errs).await?).into_response()),
         None => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(fields: &[(&'static str, &str)]) -> FormErrors {
+        let mut errs = FormErrors {
+            message: Some("joined".into()),
+            fields: fields.iter().map(|(f, m)| (*f, (*m).to_owned())).collect(),
+            heading: None,
+        };
+        errs.heading = Some(format!("{} to correct.", errs.items().len()));
+        errs
+    }
+
+    #[test]
+    fn the_summary_says_each_sentence_once_and_links_to_the_fields_ids() {
+        let errs = refused(&[
+            ("content", "Nội dung là bắt buộc."),
+            ("title", "Nội dung là bắt buộc."),
+            ("note", "Ghi chú quá dài."),
+            ("kind", "Loại không hợp lệ."),
+        ]);
+        assert_eq!(errs.items().len(), 3, "the repeated sentence is said once");
+        let page = format!(
+            "<h1>x</h1>{}<form id=\"f\"><input type=\"hidden\" name=\"kind\" value=\"\">\
+             <textarea name=\"content\" id=\"c-in\"></textarea><input name=\"note\"></form>",
+            errs.summary("s")
+        );
+        let html = anchor_summaries(page);
+        assert!(html.contains("href=\"#c-in\""), "{html}");
+        // A control without an id gets one.
+        assert!(
+            html.contains("href=\"#field-note\"")
+                && html.contains("<input id=\"field-note\" name=\"note\">"),
+            "{html}"
+        );
+        // A hidden field has nothing to go to: the link goes to its form.
+        assert!(html.contains("href=\"#f\""), "{html}");
+        assert!(!html.contains("#field:"), "{html}");
+        assert!(html.contains("id=\"s\" tabindex=\"-1\" autofocus"));
+        assert_eq!(html.matches("Nội dung là bắt buộc.").count(), 1);
+    }
+
+    #[test]
+    fn nothing_refused_no_summary() {
+        assert_eq!(FormErrors::default().summary("s"), "");
+        let html = "<form><input name=\"a\"></form>".to_owned();
+        assert_eq!(anchor_summaries(html.clone()), html);
     }
 }

@@ -29,6 +29,22 @@ pub struct NavUser {
 }
 
 impl Chrome {
+    /// The largest body a page's form may send, which the page's script checks before sending
+    /// (so a refused paste stays in its box) and the server's 413 page states.
+    pub fn form_limit(&self) -> usize {
+        crate::csrf::MAX_FORM_BYTES
+    }
+
+    /// [`Chrome::form_limit`] as a person reads it, in the page's language.
+    pub fn form_limit_label(&self) -> String {
+        let lang = if self.t.lang == "en" {
+            Lang::En
+        } else {
+            Lang::Vi
+        };
+        crate::error::size_label(self.form_limit(), lang)
+    }
+
     /// The frame of a page shown without a session (the error page): no user, no form token.
     pub fn bare(lang: Lang, path: &str) -> Chrome {
         Chrome {

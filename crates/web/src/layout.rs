@@ -58,9 +58,11 @@ pub fn correctable(e: &AppError, lang: Lang) -> Option<(StatusCode, String)> {
     }
 }
 
-/// A page's HTML, or an internal error if the template fails.
+/// A page's HTML, or an internal error if the template fails. The links of an error summary
+/// ([`crate::form::FormErrors::summary`]) are pointed at the ids of their fields here.
 pub fn render(t: &impl Template) -> Result<Html<String>, AppError> {
     t.render()
+        .map(crate::form::anchor_summaries)
         .map(Html)
         .map_err(|e| AppError::Internal(format!("template: {e}")))
 }

@@ -162,6 +162,7 @@ pub fn app_with_state(store: Store, config: WebConfig) -> Result<(Router, AppSta
         .merge(f::session::public())
         .merge(f::work::public())
         .layer(middleware::from_fn(error::render_errors))
+        .layer(axum::Extension(error::BodyLimit(config.body_limit)))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

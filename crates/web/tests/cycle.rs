@@ -1261,3 +1261,45 @@ async fn the_board_counts_every_task_and_lists_the_fifty_most_late() {
         .expect("overdue table");
     assert_eq!(table.matches("badge s-overdue").count(), 50);
 }
+
+/// Issue 23: every task's mistake in one answer — three tasks without a readable deadline are
+/// three messages of one 422, not three rounds; nothing is saved.
+#[tokio::test]
+async fn a_confirm_lists_every_tasks_mistake_at_once() {
+    let app = TestApp::spawn().await;
+    let u = &app.units;
+    let (office, ot) = app.signed_in("office").await;
+    let task = |content: &str, deadline: &str| {
+        json!({"content": content, "assigner_unit_id": u.ubnd.0, "lead_unit_id": u.tckh.0,
+               "deadline": deadline})
+    };
+    let doc = json!({
+        "meeting": meeting_body(&app, "Phiên họp thường kỳ tháng 03 năm 2023", "24/03/2023"),
+        "tasks": [
+            task("Hoàn chỉnh báo cáo", "sớm"),
+            task("Rà soát tiêu chí", "chậm nhất ngày 30/4/2023"),
+            task("Tổng hợp ý kiến", ""),
+            task("Báo cáo giải ngân", "khi nào xong"),
+        ]
+    });
+    let (s, err) = post(&office, &ot, app.url("/api/v1/extract/confirm"), doc).await;
+    assert_eq!(s, 422, "{err}");
+    let messages: Vec<&str> = err["error"]["fields"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["message"].as_str()).collect())
+        .unwrap_or_default();
+    for n in [1, 3, 4] {
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with(&format!("Nhiệm vụ {n}:"))),
+            "task {n} missing from {messages:?}"
+        );
+    }
+    assert!(
+        !messages.iter().any(|m| m.starts_with("Nhiệm vụ 2:")),
+        "{messages:?}"
+    );
+    let (_, meetings) = get(&office, app.url("/api/v1/meetings")).await;
+    assert_eq!(meetings["items"].as_array().map(Vec::len), Some(0));
+}

@@ -3,10 +3,11 @@
 use docx_rs::{
     AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, ParagraphBorder,
     ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableCell,
-    TableLayoutType, TableRow, WidthType,
+    TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
 
 use super::layout::*;
+use super::metrics::Metrics;
 use super::{
     CellAlign, DocTable, DocumentError, MOTTO, NATIONAL_TITLE, NoticeDoc, Printed, RECIPIENTS_LABEL,
 };
@@ -88,10 +89,15 @@ fn two_columns(left_width: u32, left: TableCell, right_width: u32, right: TableC
 
 /// A ruled table across the text width: the heading row bold and centred, figures right-aligned,
 /// 12 pt, no space after the cell paragraphs.
-fn body_table(t: &DocTable) -> Table {
+/// Column widths fit the longest word of each column (heading and cells) within Word's cell
+/// margins, so no word breaks inside a cell ("STT", "doanh nghiệp").
+fn body_table(t: &DocTable, metrics: &Metrics) -> Table {
     let total = text_width();
+    let pad = (2.0 * DOCX_CELL_MARGIN_PT + TABLE_WORD_SLACK_PT) * 20.0;
     let widths: Vec<u32> = t
-        .widths(total as f32)
+        .fitted_widths(total as f32, pad, |w, bold| {
+            metrics.width(w, bold, TABLE_PT) * 20.0
+        })
         .into_iter()
         .map(|w| w.round() as u32)
         .collect();
@@ -142,9 +148,12 @@ fn body_table(t: &DocTable) -> Table {
         .layout(TableLayoutType::Fixed)
 }
 
-fn header(doc: &NoticeDoc) -> Table {
+/// The header: the issuing body on the left, the national title on the right, on one line (its
+/// column widened when it needs more than its share, and the cells' margins narrowed).
+fn header(doc: &NoticeDoc, metrics: &Metrics) -> Table {
     let width = text_width();
-    let left_w = (width as f32 * HEADER_LEFT_SHARE).round() as u32;
+    let title_w = metrics.width(NATIONAL_TITLE, true, HEADER_PT) * 20.0;
+    let left_w = header_left_width(width as f32, title_w, mm_to_twips(1.0) as f32).round() as u32;
     let right_w = width - left_w;
 
     let mut left = Vec::new();
@@ -170,7 +179,9 @@ fn header(doc: &NoticeDoc) -> Table {
         centred(run(&doc.place_date_line(), BODY_PT).italic())
             .line_spacing(LineSpacing::new().before(240).after(0)),
     ];
+    let pad = mm_to_twips(HEADER_CELL_PAD_MM) as usize;
     two_columns(left_w, cell(left_w, left), right_w, cell(right_w, right))
+        .margins(TableCellMargins::new().margin(0, pad, 0, pad))
 }
 
 fn signature(doc: &NoticeDoc) -> Table {
@@ -225,6 +236,7 @@ fn first_page_header() -> Header {
 
 /// The notice as a .docx file.
 pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
+    let metrics = Metrics::load()?;
     let margin = |mm| i32::try_from(mm_to_twips(mm)).unwrap_or(0);
     let mut d = Docx::new()
         .page_size(mm_to_twips(PAGE_WIDTH_MM), mm_to_twips(PAGE_HEIGHT_MM))
@@ -240,25 +252,29 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
         .first_header(first_page_header())
         .default_fonts(fonts())
         .default_size(half_points(BODY_PT))
-        .add_table(header(doc));
+        .add_table(header(doc, &metrics));
 
     d = d
         .add_paragraph(
             centred(run(&doc.title, BODY_PT).bold())
-                .line_spacing(LineSpacing::new().before(360).after(0)),
+                .line_spacing(LineSpacing::new().before(360).after(0))
+                .keep_next(true),
         )
-        .add_paragraph(centred(run(&doc.subject, BODY_PT).bold()))
+        .add_paragraph(centred(run(&doc.subject, BODY_PT).bold()).keep_next(true))
         .add_paragraph(short_rule(text_width(), mm_to_twips(30.0)))
         .add_paragraph(centred(run("", BODY_PT)));
 
     for part in doc.body_parts() {
         d = match part {
-            Printed::Heading(h) => d.add_paragraph(body_paragraph(vec![run(&h, BODY_PT).bold()])),
+            // A heading stays with what follows it (w:keepNext), never alone at a page's foot.
+            Printed::Heading(h) => {
+                d.add_paragraph(body_paragraph(vec![run(&h, BODY_PT).bold()]).keep_next(true))
+            }
             Printed::Paragraph(p) => d.add_paragraph(body_paragraph(vec![run(&p, BODY_PT)])),
             Printed::Assignment(a) => {
                 d.add_paragraph(body_paragraph(vec![run(&a, BODY_PT).italic()]))
             }
-            Printed::Table(t) => d.add_table(body_table(t)).add_paragraph(
+            Printed::Table(t) => d.add_table(body_table(t, &metrics)).add_paragraph(
                 Paragraph::new().line_spacing(LineSpacing::new().before(0).after(0)),
             ),
         };

@@ -46,6 +46,29 @@ pub const PARAGRAPH_AFTER_PT: f32 = 6.0;
 /// national title, which is the longer line.
 pub const HEADER_LEFT_SHARE: f32 = 0.40;
 
+/// The right header column is at least the national title's width at [`HEADER_PT`] plus this
+/// (mm): the DOCX header cells' margins ([`HEADER_CELL_PAD_MM`] each side) and room for a renderer
+/// that measures a little wider, so the title stays on one line in Word and LibreOffice too.
+pub const HEADER_TITLE_SLACK_MM: f32 = 3.0;
+/// The DOCX header table's cell margins, left and right (mm): Word's default 1.9 mm each side
+/// took 3.8 mm from the title's column, and the title broke before "NAM".
+pub const HEADER_CELL_PAD_MM: f32 = 0.5;
+
+/// The width of the left header column (issuing body) out of `text_width`, given the national
+/// title's width at [`HEADER_PT`] bold, both in the same unit (`mm` is one millimetre in it):
+/// [`HEADER_LEFT_SHARE`], narrowed when the title needs more room on the right.
+pub fn header_left_width(text_width: f32, title_width: f32, mm: f32) -> f32 {
+    let right = (text_width * (1.0 - HEADER_LEFT_SHARE))
+        .max(title_width + (2.0 * HEADER_CELL_PAD_MM + HEADER_TITLE_SLACK_MM) * mm);
+    (text_width - right).max(0.0)
+}
+
+/// Word's and LibreOffice's default cell margin in a body table, each side (pt): 108 twips.
+pub const DOCX_CELL_MARGIN_PT: f32 = 5.4;
+/// Room kept beside a table column's longest word beyond the cell margins (pt), for renderers
+/// that measure a little wider than the font's advance widths.
+pub const TABLE_WORD_SLACK_PT: f32 = 2.0;
+
 /// The font the documents ask for (DOCX) and whose metrics the embedded one matches (PDF).
 pub const FONT_FAMILY: &str = "Times New Roman";
 

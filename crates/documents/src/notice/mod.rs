@@ -7,6 +7,7 @@
 
 mod docx;
 mod layout;
+mod metrics;
 mod pdf;
 
 use giaoban_domain::Lang;
@@ -80,6 +81,76 @@ impl DocTable {
             .iter()
             .map(|c| total * c.share.max(0.01) / sum)
             .collect()
+    }
+
+    /// Each column's width out of `total` such that no word of the column (its heading set bold,
+    /// its cells regular) has to break: a column narrower by its share than its longest word plus
+    /// `pad` gets that width, and the others share what is left by their shares. `word` measures a
+    /// word (bold or not) in the unit of `total`.
+    pub fn fitted_widths(
+        &self,
+        total: f32,
+        pad: f32,
+        word: impl Fn(&str, bool) -> f32,
+    ) -> Vec<f32> {
+        let shares: Vec<f32> = self.columns.iter().map(|c| c.share.max(0.01)).collect();
+        let mins: Vec<f32> = (0..self.columns.len())
+            .map(|c| {
+                let heading = self.columns[c]
+                    .heading
+                    .split_whitespace()
+                    .map(|w| word(w, true));
+                let cells = (0..self.rows.len())
+                    .flat_map(|r| self.cell(r, c).split_whitespace())
+                    .map(|w| word(w, false));
+                heading.chain(cells).fold(0.0_f32, f32::max) + pad
+            })
+            .collect();
+        let need: f32 = mins.iter().sum();
+        if need >= total {
+            // Not enough room for every longest word: each column in proportion to its word.
+            return mins
+                .iter()
+                .map(|m| total * m / need.max(f32::EPSILON))
+                .collect();
+        }
+        // Columns pinned at their minimum; the others share the rest by their shares, until no
+        // share falls below its column's minimum.
+        let mut pinned = vec![false; shares.len()];
+        loop {
+            let free_total: f32 = total
+                - mins
+                    .iter()
+                    .zip(&pinned)
+                    .filter(|(_, p)| **p)
+                    .map(|(m, _)| m)
+                    .sum::<f32>();
+            let free_shares: f32 = shares
+                .iter()
+                .zip(&pinned)
+                .filter(|(_, p)| !**p)
+                .map(|(s, _)| s)
+                .sum();
+            let widths: Vec<f32> = (0..shares.len())
+                .map(|i| {
+                    if pinned[i] {
+                        mins[i]
+                    } else {
+                        free_total * shares[i] / free_shares.max(f32::EPSILON)
+                    }
+                })
+                .collect();
+            let mut changed = false;
+            for ((p, w), m) in pinned.iter_mut().zip(&widths).zip(&mins) {
+                if !*p && w < m {
+                    *p = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return widths;
+            }
+        }
     }
 
     /// The cell text of row `r`, column `c` ("" past the row's end).

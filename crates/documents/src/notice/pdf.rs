@@ -378,7 +378,11 @@ impl<'a> Writer<'a> {
         let style = Style::new(Face::Regular, TABLE_PT);
         let heading_style = Style::new(Face::Bold, TABLE_PT);
         let pad = TABLE_CELL_PAD_PT;
-        let widths = t.widths(width);
+        // Each column at least as wide as its longest word, so none breaks or runs over its cell.
+        let widths = t.fitted_widths(width, 2.0 * pad + TABLE_WORD_SLACK_PT, |w, bold| {
+            self.fonts
+                .width(w, if bold { heading_style } else { style })
+        });
         let aligns: Vec<Align> = t
             .columns
             .iter()
@@ -558,7 +562,9 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
         Item::Para(Para::new(MOTTO, motto, Align::Centre)),
         Item::Para(Para::new(doc.place_date_line(), italic(BODY_PT), Align::Centre).before(12.0)),
     ];
-    w.columns(&left, width * HEADER_LEFT_SHARE, &right, x, width);
+    let title_w = fonts.width(NATIONAL_TITLE, bold(HEADER_PT));
+    let left_w = header_left_width(width, title_w, mm_to_pt(1.0));
+    w.columns(&left, left_w, &right, x, width);
 
     // Type, subject and its rule.
     w.paragraph(
@@ -585,11 +591,34 @@ pub(super) fn write(doc: &NoticeDoc) -> Result<Vec<u8>, DocumentError> {
         p.first_indent = mm_to_pt(FIRST_LINE_INDENT_MM);
         p
     };
-    for part in doc.body_parts() {
+    let parts = doc.body_parts();
+    for (i, part) in parts.iter().enumerate() {
         match part {
-            Printed::Heading(h) => w.paragraph(&body(&h, bold(BODY_PT)), x, width),
-            Printed::Paragraph(t) => w.paragraph(&body(&t, regular(BODY_PT)), x, width),
-            Printed::Assignment(a) => w.paragraph(&body(&a, italic(BODY_PT)), x, width),
+            Printed::Heading(h) => {
+                // Kept with what follows: the heading and the first lines of the next part (two
+                // of a paragraph, a table's heading row and one line) on the same page.
+                let p = body(h, bold(BODY_PT));
+                let next = match parts.get(i + 1) {
+                    Some(Printed::Paragraph(t) | Printed::Assignment(t) | Printed::Heading(t)) => {
+                        let lines = wrap(&fonts, t, regular(BODY_PT), width, width).len();
+                        lines.min(2) as f32 * regular(BODY_PT).line_height()
+                    }
+                    Some(Printed::Table(_)) => {
+                        2.0 * (Style::new(Face::Regular, TABLE_PT).line_height()
+                            + 2.0 * TABLE_CELL_PAD_PT)
+                    }
+                    None => 0.0,
+                };
+                let own = wrap(&fonts, &p.text, p.style, width - p.first_indent, width).len()
+                    as f32
+                    * p.style.line_height();
+                if w.y - p.before - own - p.after - next < w.bottom && w.y < w.top {
+                    w.new_page();
+                }
+                w.paragraph(&p, x, width)
+            }
+            Printed::Paragraph(t) => w.paragraph(&body(t, regular(BODY_PT)), x, width),
+            Printed::Assignment(a) => w.paragraph(&body(a, italic(BODY_PT)), x, width),
             Printed::Table(t) => w.table(t, x, width),
         }
     }

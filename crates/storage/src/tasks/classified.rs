@@ -6,6 +6,9 @@
 //!
 //! The agreement of the two classifications is tested on both engines
 //! (`the_database_classifies_tasks_as_the_domain_does` in `tests/contract.rs`).
+//!
+//! The board of every task is read from counts kept on write instead ([`Store::board_counts`],
+//! migration 0017), held equal to the classified board by `crates/app/tests/board.rs`.
 
 use giaoban_domain::Localized;
 use giaoban_domain::calendar::{day_number, local_date};
@@ -20,7 +23,7 @@ use super::{
     Picked, Reads, TaskFilter, bind_filter, filter_select, filter_sql, load_tasks, refresh_due,
 };
 use crate::convert::{date_to_db, ts_from_db, ts_to_db};
-use crate::{Binds, Result, Store, StoreError, with_pool, write_tx};
+use crate::{Binds, Result, Store, StoreError, read_tx, with_pool, write_tx};
 
 /// The moment tasks are classified at, with the day from which a deadline counts as "due soon".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,6 +242,122 @@ fn status_of(code: &str) -> Result<TaskStatus> {
 /// Most ids bound to one query.
 const IDS_PER_QUERY: usize = 500;
 
+/// The board of every task at a moment, from the counts kept on write (migration 0017): the
+/// tally of [`Store::status_tally`] over the whole set (recurring tasks left out) and the first
+/// overdue tasks in the order of [`KeyOrder::MostLate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardCounts {
+    pub tally: Vec<StatusTally>,
+    pub most_overdue: Vec<ClassifiedKey>,
+}
+
+/// A bucket of `task_board_counts`: a status that does not move with time, `open` (overdue, due
+/// soon or in progress, by the moment) or `recurring` (classified by the application).
+fn bucket_status(bucket: &str) -> Result<Option<TaskStatus>> {
+    Ok(Some(match bucket {
+        "cancelled" => TaskStatus::Cancelled,
+        "on_time" => TaskStatus::CompletedOnTime,
+        "late" => TaskStatus::CompletedLate,
+        "paused" => TaskStatus::Paused,
+        "standing" => TaskStatus::Standing,
+        "open" => TaskStatus::InProgress,
+        "recurring" => return Ok(None),
+        other => return Err(StoreError::Corrupt(format!("board bucket {other}"))),
+    }))
+}
+
+/// The conclusion notice of a count's key: the nil UUID stands for none.
+fn conclusion_of(key: Uuid) -> Option<Uuid> {
+    (!key.is_nil()).then_some(key)
+}
+
+#[derive(sqlx::FromRow)]
+struct CountRow {
+    lead_unit_id: Uuid,
+    conclusion_key: Uuid,
+    bucket: String,
+    n: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct OpenRow {
+    lead_unit_id: Uuid,
+    conclusion_id: Option<Uuid>,
+    n: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct LateRow {
+    id: Uuid,
+    created_at: i64,
+}
+
+/// How many tasks were completed, or had an extension approved, after `$1`: the counts kept on
+/// write take both as known, so they are the board at `$1` only when there are none.
+const LATER_THAN_CLOCK: &str = "SELECT \
+    (SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE completed_at > $1 LIMIT 1) c) + \
+    (SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE ext_from > $1 LIMIT 1) e)";
+const BOARD_COUNTS: &str =
+    "SELECT lead_unit_id, conclusion_key, bucket, n FROM task_board_counts WHERE n <> 0";
+/// Open tasks whose due moment in force is past `$1`: overdue (one range of `tasks_open_due`).
+const OPEN_OVERDUE: &str = "SELECT lead_unit_id, conclusion_id, COUNT(*) AS n FROM tasks \
+    WHERE open_due < $1 GROUP BY lead_unit_id, conclusion_id";
+/// Open tasks not overdue at `$1` whose day in force is at most `$2`: due soon (one range of
+/// `tasks_open_day`). A due moment not past `$1` falls on `$1`'s local day or later (a task's day
+/// is its due moment's local date), so the range starts at the day before `$1`'s (`$3`), which
+/// leaves the overdue tasks out of the scan; `open_due >= $1` still decides.
+const OPEN_DUE_SOON: &str = "SELECT lead_unit_id, conclusion_id, COUNT(*) AS n FROM tasks \
+    WHERE open_day <= $2 AND open_day >= $3 AND open_due >= $1 \
+    GROUP BY lead_unit_id, conclusion_id";
+const MOST_OVERDUE: &str = "SELECT id, created_at FROM tasks WHERE open_due < $1 \
+    ORDER BY open_due, created_at, id LIMIT $2";
+
+/// Merges the counts kept on write with the open tasks overdue and due soon at the clock: the
+/// open ones neither are in progress.
+fn board_tally(
+    counts: Vec<CountRow>,
+    overdue: Vec<OpenRow>,
+    soon: Vec<OpenRow>,
+) -> Result<Vec<StatusTally>> {
+    use std::collections::BTreeMap;
+    let count =
+        |n: i64| u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("board count {n}")));
+    let mut out: BTreeMap<(Uuid, Option<Uuid>, TaskStatus), u64> = BTreeMap::new();
+    for r in counts {
+        if let Some(status) = bucket_status(&r.bucket)? {
+            let key = (r.lead_unit_id, conclusion_of(r.conclusion_key), status);
+            *out.entry(key).or_default() += count(r.n)?;
+        }
+    }
+    for (rows, status) in [(overdue, TaskStatus::Overdue), (soon, TaskStatus::DueSoon)] {
+        for r in rows {
+            let n = count(r.n)?;
+            let open = out
+                .get_mut(&(r.lead_unit_id, r.conclusion_id, TaskStatus::InProgress))
+                .filter(|open| **open >= n)
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!(
+                        "board counts of unit {} below its open tasks",
+                        r.lead_unit_id
+                    ))
+                })?;
+            *open -= n;
+            *out.entry((r.lead_unit_id, r.conclusion_id, status))
+                .or_default() += n;
+        }
+    }
+    Ok(out
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|((lead, conclusion_id, status), count)| StatusTally {
+            lead_unit_id: UnitId(lead),
+            conclusion_id,
+            status,
+            count,
+        })
+        .collect())
+}
+
 impl Store {
     /// The selected tasks (recurring ones left out), in `order`, at most `limit`.
     pub async fn classified_keys(
@@ -333,6 +452,69 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The board of every task (recurring ones left out) at the clock's moment from the counts
+    /// kept on write and the open tasks' due moments, in one snapshot, with the first
+    /// `overdue_rows` overdue tasks, most days late first. `None` when a task was completed or had
+    /// an extension approved after that moment: the counts do not tell the board of before
+    /// (ask [`Store::status_tally`]).
+    pub async fn board_counts(
+        &self,
+        clock: &StatusClock,
+        overdue_rows: usize,
+    ) -> Result<Option<BoardCounts>> {
+        let as_of = ts_to_db(clock.as_of);
+        let limit = i64::try_from(overdue_rows).unwrap_or(i64::MAX);
+        let read = read_tx!(self, tx => {
+            let later: i64 = sqlx::query_scalar(LATER_THAN_CLOCK)
+                .bind(as_of)
+                .fetch_one(&mut *tx)
+                .await?;
+            if later > 0 {
+                None
+            } else {
+                let counts: Vec<CountRow> =
+                    sqlx::query_as(BOARD_COUNTS).fetch_all(&mut *tx).await?;
+                let overdue: Vec<OpenRow> = sqlx::query_as(OPEN_OVERDUE)
+                    .bind(as_of)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let soon: Vec<OpenRow> = sqlx::query_as(OPEN_DUE_SOON)
+                    .bind(as_of)
+                    .bind(clock.soon_day)
+                    .bind(day_number(local_date(clock.as_of)) - 1)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let late: Vec<LateRow> = if limit > 0 {
+                    sqlx::query_as(MOST_OVERDUE)
+                        .bind(as_of)
+                        .bind(limit)
+                        .fetch_all(&mut *tx)
+                        .await?
+                } else {
+                    Vec::new()
+                };
+                Some((counts, overdue, soon, late))
+            }
+        });
+        let Some((counts, overdue, soon, late)) = read else {
+            return Ok(None);
+        };
+        let most_overdue = late
+            .into_iter()
+            .map(|r| {
+                Ok(ClassifiedKey {
+                    id: TaskId(r.id),
+                    created_at: ts_from_db(r.created_at)?,
+                    status: TaskStatus::Overdue,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some(BoardCounts {
+            tally: board_tally(counts, overdue, soon)?,
+            most_overdue,
+        }))
     }
 
     /// The tasks of these ids that exist, oldest first.

@@ -628,7 +628,9 @@ struct UsersPage {
     roles: Vec<(&'static str, &'static str)>,
     unit_options: Vec<(Uuid, String)>,
     issued: Option<(String, String)>,
-    error: Option<String>,
+    /// The new user's form as typed (kept when it is refused) and its errors.
+    typed: UserForm,
+    errs: crate::form::FormErrors,
 }
 
 async fn users_page_inner(
@@ -637,7 +639,8 @@ async fn users_page_inner(
     me: &CurrentActor,
     session: &Session,
     issued: Option<(String, String)>,
-    error: Option<String>,
+    typed: UserForm,
+    errs: crate::form::FormErrors,
 ) -> Result<Html<String>, AppError> {
     if me.user.role == Role::Member {
         return Err(AppError::Forbidden);
@@ -680,7 +683,8 @@ async fn users_page_inner(
             .collect(),
         unit_options,
         issued,
-        error,
+        typed,
+        errs,
     })
 }
 
@@ -690,17 +694,30 @@ pub(super) async fn users_page(
     me: CurrentActor,
     session: Session,
 ) -> Result<Html<String>, AppError> {
-    users_page_inner(&state, lang, &me, &session, None, None).await
+    users_page_inner(
+        &state,
+        lang,
+        &me,
+        &session,
+        None,
+        UserForm::default(),
+        crate::form::FormErrors::default(),
+    )
+    .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(super) struct UserForm {
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     display_name: String,
     #[serde(default)]
     title: String,
+    #[serde(default)]
     role: String,
-    unit_id: Uuid,
+    #[serde(default)]
+    unit_id: String,
 }
 
 pub(super) async fn users_create(
@@ -711,11 +728,12 @@ pub(super) async fn users_create(
     Form(f): Form<UserForm>,
 ) -> Result<Response, AppError> {
     let body = UserCreate {
-        username: f.username,
-        display_name: f.display_name,
-        title: Some(f.title).filter(|t| !t.trim().is_empty()),
-        role: f.role,
-        unit_id: f.unit_id,
+        username: f.username.clone(),
+        display_name: f.display_name.clone(),
+        title: Some(f.title.clone()).filter(|t| !t.trim().is_empty()),
+        role: f.role.clone(),
+        // An unknown unit is refused by the use case, with the other fields' errors.
+        unit_id: Uuid::parse_str(f.unit_id.trim()).unwrap_or_default(),
     };
     match giaoban_app::users::create_user(&state, &me, &body)
         .await
@@ -727,17 +745,17 @@ pub(super) async fn users_create(
             &me,
             &session,
             Some((user.username.to_string(), password)),
-            None,
+            UserForm::default(),
+            crate::form::FormErrors::default(),
         )
         .await?
         .into_response()),
-        Err(e) => match correctable(&e, lang) {
-            Some((status, msg)) => {
-                let page = users_page_inner(&state, lang, &me, &session, None, Some(msg)).await?;
-                Ok((status, page).into_response())
-            }
-            None => Err(e),
-        },
+        Err(e) => {
+            crate::form::or_again(e, lang, |errs| {
+                users_page_inner(&state, lang, &me, &session, None, f, errs)
+            })
+            .await
+        }
     }
 }
 
@@ -755,14 +773,18 @@ pub(super) async fn users_reset(
         &me,
         &session,
         Some((user.username.to_string(), password)),
-        None,
+        UserForm::default(),
+        crate::form::FormErrors::default(),
     )
     .await
 }
 
 struct AuditRow {
     at: String,
+    /// The person's display name; the login (or `system:…`) when no user has it.
     actor: String,
+    /// The login, shown second.
+    actor_login: String,
     action: &'static str,
     entity: String,
     changes: String,
@@ -774,6 +796,42 @@ struct AuditPageT {
     c: Chrome,
     rows: Vec<AuditRow>,
     next: Option<i64>,
+}
+
+/// A recorded value as officials read it: days dd/mm/yyyy, periods "quý I/2023"; other values as
+/// JSON.
+fn shown(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => {
+            if let Ok(d) = s.parse::<jiff::civil::Date>() {
+                giaoban_domain::calendar::format_date_vi(d)
+            } else if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+                ts.to_zoned_datetime(giaoban_app::vn_time_zone())
+                    .strftime("%d/%m/%Y %H:%M")
+                    .to_string()
+            } else if let Some(p) = (s.len() > 4)
+                .then(|| giaoban_domain::period::Period::parse(s).ok())
+                .flatten()
+            {
+                p.label(Lang::Vi)
+            } else {
+                v.to_string()
+            }
+        }
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(shown).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{k}: {}", shown(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => v.to_string(),
+    }
 }
 
 /// A short "field: before → after" summary of what an entry changed.
@@ -789,8 +847,8 @@ fn summarize(before: Option<&serde_json::Value>, after: Option<&serde_json::Valu
         }
         match b.get(k) {
             Some(bv) if bv == av => {}
-            Some(bv) => parts.push(format!("{k}: {bv} → {av}")),
-            None if before.is_some() => parts.push(format!("{k}: → {av}")),
+            Some(bv) => parts.push(format!("{k}: {} → {}", shown(bv), shown(av))),
+            None if before.is_some() => parts.push(format!("{k}: → {}", shown(av))),
             None => {}
         }
     }
@@ -816,6 +874,7 @@ pub(super) async fn audit_page(
     Query(q): Query<giaoban_app::audit::AuditQuery>,
 ) -> Result<Html<String>, AppError> {
     let (entries, next) = giaoban_app::audit::page(&state, &me, &q).await?;
+    let names = giaoban_app::work::display_names(&state).await?;
     let tz = giaoban_app::vn_time_zone();
     let rows = entries
         .iter()
@@ -825,7 +884,11 @@ pub(super) async fn audit_page(
                 .to_zoned_datetime(tz.clone())
                 .strftime("%d/%m/%Y %H:%M:%S")
                 .to_string(),
-            actor: e.actor_name.clone(),
+            actor: names
+                .get(&e.actor_name)
+                .cloned()
+                .unwrap_or_else(|| e.actor_name.clone()),
+            actor_login: e.actor_name.clone(),
             action: e.action.label(lang),
             entity: format!("{} {}", e.entity, e.entity_id),
             changes: summarize(e.before.as_ref(), e.after.as_ref()),

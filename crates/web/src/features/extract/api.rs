@@ -31,7 +31,11 @@ pub struct ExtractRequest {
 #[derive(Serialize, ToSchema)]
 pub struct ExtractResponse {
     /// Proposals: `document`, `meeting`, `tasks`, `figures`, `recommendations`, `people`,
-    /// `warnings`; every item carries the byte span (`start`, `end`) of its source in `text`.
+    /// `warnings`, and the notice around its tasks: `sections` (each with its `kind`: `results`,
+    /// `shortcomings`, `directions` or `other`, its `heading` and `body`), `signature`
+    /// (`authority`: `on_behalf_of_body` TM., `deputy` KT., `by_order` TL., `by_authorisation`
+    /// TUQ., `acting` Q.; `authority_line`, `title`, `name`) and `recipients` (Nơi nhận); every
+    /// item carries the byte span (`start`, `end`) of its source in `text`.
     #[schema(value_type = Object)]
     pub extraction: serde_json::Value,
     /// The territory the document was read as speaking for (its place of issue, or the territory

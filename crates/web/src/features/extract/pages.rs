@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use giaoban_domain::Lang;
 use giaoban_vntext::date::{DateExpr, Found, Period, Recurrence};
 use giaoban_vntext::extract::{Assignee, Extraction, Resolution};
+use giaoban_vntext::parts::{SectionKind, SigningAuthority};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -76,7 +77,13 @@ pub struct ConfirmEcho {
     notice_title: String,
     signer_name: String,
     signer_title: String,
+    /// Thẩm quyền ký: `on_behalf_of_body`, `deputy`, `by_order`, or empty (the default).
+    authority: String,
     recipients: String,
+    /// The notice's sections as read: evaluation, shortcomings, directions (issue 23).
+    results: String,
+    shortcomings: String,
+    directions: String,
     tasks: Vec<TaskEcho>,
     recs: Vec<RecEcho>,
 }
@@ -132,7 +139,11 @@ pub struct ConfirmForm {
     pub notice_title: String,
     pub signer_name: String,
     pub signer_title: String,
+    pub authorities: Vec<Opt>,
     pub recipients: String,
+    pub results: String,
+    pub shortcomings: String,
+    pub directions: String,
     pub tasks: Vec<ConfirmTask>,
     pub recs: Vec<ConfirmRec>,
     pub errors: Vec<String>,
@@ -240,7 +251,11 @@ fn confirm_form(
         notice_title: e.notice_title.clone(),
         signer_name: e.signer_name.clone(),
         signer_title: e.signer_title.clone(),
+        authorities: mark_one(&authority_choices(lang), &e.authority),
         recipients: e.recipients.clone(),
+        results: e.results.clone(),
+        shortcomings: e.shortcomings.clone(),
+        directions: e.directions.clone(),
         tasks: e
             .tasks
             .iter()
@@ -312,6 +327,21 @@ impl ConfirmEcho {
                 lang.pick("Nơi nhận", "Recipients"),
                 &self.recipients,
             ),
+            (
+                "results",
+                lang.pick("Kết quả đạt được", "Results"),
+                &self.results,
+            ),
+            (
+                "shortcomings",
+                lang.pick("Tồn tại, hạn chế", "Shortcomings"),
+                &self.shortcomings,
+            ),
+            (
+                "directions",
+                lang.pick("Phương hướng, nhiệm vụ", "Directions"),
+                &self.directions,
+            ),
         ]
         .into_iter()
         .map(|(k, l, v)| (k.to_owned(), l.to_owned(), v.clone()))
@@ -361,6 +391,9 @@ impl ConfirmEcho {
             "signer_name" => Some(&mut self.signer_name),
             "signer_title" => Some(&mut self.signer_title),
             "recipients" => Some(&mut self.recipients),
+            "results" => Some(&mut self.results),
+            "shortcomings" => Some(&mut self.shortcomings),
+            "directions" => Some(&mut self.directions),
             _ => {
                 if let Some(i) = item("task_", "_content") {
                     self.tasks.get_mut(i).map(|t| &mut t.content)
@@ -391,7 +424,11 @@ impl ConfirmEcho {
             ("notice_title", &self.notice_title),
             ("signer_name", &self.signer_name),
             ("signer_title", &self.signer_title),
+            ("authority", &self.authority),
             ("recipients", &self.recipients),
+            ("results", &self.results),
+            ("shortcomings", &self.shortcomings),
+            ("directions", &self.directions),
         ] {
             f.append_pair(k, v);
         }
@@ -578,6 +615,7 @@ fn echo_from(
         .map(|u| u.id.to_string())
         .unwrap_or_default();
     let chair = x.meeting.chairs.first();
+    let signature = x.signature.as_ref();
     let is_notice = x
         .document
         .number
@@ -600,27 +638,49 @@ fn echo_from(
         period,
         notice: is_notice,
         notice_title: title,
-        signer_name: String::new(),
-        signer_title: String::new(),
-        recipients: String::new(),
+        signer_name: signature
+            .and_then(|g| g.name.as_ref())
+            .map(|n| n.text.clone())
+            .unwrap_or_default(),
+        signer_title: signature
+            .and_then(|g| g.title.as_ref())
+            .map(|t| title_case(&t.text))
+            .unwrap_or_default(),
+        authority: signature
+            .and_then(|g| g.authority)
+            .and_then(authority_code)
+            .unwrap_or_default()
+            .to_owned(),
+        recipients: recipient_lines(&x.recipients),
+        results: section_text(x, SectionKind::Results),
+        shortcomings: section_text(x, SectionKind::Shortcomings),
+        directions: section_text(x, SectionKind::Directions),
+        // One row per lead unit: the domain's task has one lead, and a task the text gives to
+        // two units ("Giao phòng NN&PTNT, Văn phòng điều phối NTM …") is each one's to lead.
         tasks: x
             .tasks
             .iter()
-            .map(|t| TaskEcho {
-                include: true,
-                content: t.action.text.clone(),
-                lead: t.lead.iter().find_map(resolved).unwrap_or_default(),
-                coordinating: t.coordinating.iter().filter_map(resolved).collect(),
-                deadline: t
+            .flat_map(|t| {
+                let deadline = t
                     .deadline
                     .as_ref()
-                    .map(|d| deadline_echo(text, d).0)
-                    .unwrap_or_default(),
-                deadline_typed: t
-                    .deadline
-                    .as_ref()
-                    .map(|d| deadline_echo(text, d).1)
-                    .unwrap_or_default(),
+                    .map(|d| deadline_echo(text, d))
+                    .unwrap_or_default();
+                let mut leads: Vec<String> = t.lead.iter().filter_map(resolved).collect();
+                leads.dedup();
+                if leads.is_empty() {
+                    leads.push(String::new());
+                }
+                let coordinating: Vec<String> =
+                    t.coordinating.iter().filter_map(resolved).collect();
+                leads.into_iter().map(move |lead| TaskEcho {
+                    include: true,
+                    content: t.action.text.clone(),
+                    lead,
+                    coordinating: coordinating.clone(),
+                    deadline: deadline.0.clone(),
+                    deadline_typed: deadline.1.clone(),
+                })
             })
             .collect(),
         recs: x
@@ -634,6 +694,73 @@ fn echo_from(
             })
             .collect(),
     }
+}
+
+/// The signing authorities to choose from; empty: the default (by order).
+fn authority_choices(lang: Lang) -> Vec<(String, String)> {
+    [
+        ("", "—"),
+        (
+            "on_behalf_of_body",
+            lang.pick("TM. (thay mặt tập thể)", "TM. (on behalf of the body)"),
+        ),
+        (
+            "deputy",
+            lang.pick("KT. (ký thay người đứng đầu)", "KT. (deputy for the head)"),
+        ),
+        ("by_order", lang.pick("TL. (thừa lệnh)", "TL. (by order)")),
+    ]
+    .into_iter()
+    .map(|(c, l)| (c.to_owned(), l.to_owned()))
+    .collect()
+}
+
+/// The notice's code for an authority read from the text; TUQ. and Q. have none.
+fn authority_code(a: SigningAuthority) -> Option<&'static str> {
+    use giaoban_domain::conclusion::Authority;
+    match a {
+        SigningAuthority::OnBehalfOfBody => Some(Authority::OnBehalfOfBody.code()),
+        SigningAuthority::Deputy => Some(Authority::Deputy.code()),
+        SigningAuthority::ByOrder => Some(Authority::ByOrder.code()),
+        SigningAuthority::ByAuthorisation | SigningAuthority::Acting => None,
+    }
+}
+
+/// "CHÁNH VĂN PHÒNG" → "Chánh Văn phòng": titles are stored as written in a sentence; the
+/// notice prints them in capitals.
+fn title_case(caps: &str) -> String {
+    let lower = caps.to_lowercase();
+    let mut chars = lower.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The recipients one a line, as the notice keeps them ("TT Huyện uỷ;" … "Lưu VT.").
+fn recipient_lines(list: &[giaoban_vntext::extract::Located]) -> String {
+    let n = list.len();
+    list.iter()
+        .enumerate()
+        .map(|(i, r)| format!("{}{}", r.text, if i + 1 == n { "." } else { ";" }))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The sections of one kind, heading and body, as one text (other numbered sections go with
+/// the directions: what the chair concluded beyond the evaluation).
+fn section_text(x: &Extraction, kind: SectionKind) -> String {
+    x.sections
+        .iter()
+        .filter(|s| {
+            s.kind == kind || (kind == SectionKind::Directions && s.kind == SectionKind::Other)
+        })
+        .map(|s| match &s.heading {
+            Some(h) => format!("{}\n{}", h.text, s.body.text),
+            None => s.body.text.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// The form as submitted.
@@ -657,7 +784,11 @@ fn echo_of(f: &Fields) -> ConfirmEcho {
         notice_title: f.get("notice_title"),
         signer_name: f.get("signer_name"),
         signer_title: f.get("signer_title"),
+        authority: f.get("authority"),
         recipients: f.get("recipients"),
+        results: f.get("results"),
+        shortcomings: f.get("shortcomings"),
+        directions: f.get("directions"),
         tasks: (0..count("task"))
             .map(|i| TaskEcho {
                 include: f.has(&format!("task_{i}_include")),
@@ -719,21 +850,44 @@ fn document_of(e: &ConfirmEcho) -> Result<giaoban_app::work::DocumentConfirm, Ap
         place: opt(&e.place),
         signer_name: opt(&e.signer_name),
         signer_title: opt(&e.signer_title),
+        authority: opt(&e.authority),
+        results: opt(&e.results),
+        shortcomings: opt(&e.shortcomings),
+        directions: opt(&e.directions),
         recipients: lines(&e.recipients),
         ..Default::default()
     });
     let mut tasks = Vec::new();
+    // Every task's missing lead in one answer, with the deadlines that cannot be read (issue 23):
+    // the other checks of a task run once every lead is chosen.
+    let mut missing = giaoban_domain::unit::Invalids::default();
+    // Only whether the words read as a deadline is asked here: any day does without a meeting date.
+    let reference = giaoban_domain::unit::parse_date("date", &e.date)
+        .ok()
+        .flatten()
+        .unwrap_or(jiff::civil::Date::constant(2000, 1, 1));
     for (i, t) in e.tasks.iter().enumerate().filter(|(_, t)| t.include) {
-        let lead = uuid_field(&t.lead, "lead_unit_id").map_err(|err| match err {
-            AppError::Invalid(mut l) => {
-                for x in &mut l.0 {
-                    x.vi = format!("Nhiệm vụ {}: {}", i + 1, x.vi);
-                    x.en = format!("Task {}: {}", i + 1, x.en);
-                }
-                AppError::Invalid(l)
+        let n = i + 1;
+        let lead = uuid::Uuid::parse_str(t.lead.trim()).ok();
+        if lead.is_none() {
+            missing.push(giaoban_domain::unit::Invalid::new(
+                "lead_unit_id",
+                "unit.required",
+                format!("Nhiệm vụ {n}: Cần chọn đơn vị chủ trì."),
+                format!("Task {n}: Choose the lead unit."),
+            ));
+            if let giaoban_domain::task::DeadlineInput::Text(words) =
+                deadline_input(&t.deadline, &t.deadline_typed)
+                && let Err(mut err) = giaoban_domain::task::parse_deadline_text(&words, reference)
+            {
+                err.vi = format!("Nhiệm vụ {n}: {}", err.vi);
+                err.en = format!("Task {n}: {}", err.en);
+                missing.push(err);
             }
-            other => other,
-        })?;
+        }
+        let Some(lead) = lead else {
+            continue;
+        };
         tasks.push(TaskInput {
             content: t.content.clone(),
             source_kind: None,
@@ -753,6 +907,9 @@ fn document_of(e: &ConfirmEcho) -> Result<giaoban_app::work::DocumentConfirm, Ap
             deadline: deadline_input(&t.deadline, &t.deadline_typed),
             assigned_on: None,
         });
+    }
+    if !missing.0.is_empty() {
+        return Err(AppError::Invalid(missing));
     }
     let mut recommendations = Vec::new();
     for r in e.recs.iter().filter(|r| r.include) {

@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use giaoban_domain::Lang;
+use giaoban_domain::period::Period;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -153,21 +154,34 @@ async fn list_inner(
     typed_as_of: String,
     error: Option<String>,
 ) -> Result<Html, AppError> {
+    let mut reports = period_reports::list(state, me).await?;
+    for r in &mut reports {
+        r.as_of = day_shown(&r.as_of);
+    }
     let page = ListPage {
         c: Chrome::new(lang, Some(me), session, "/period-reports").await?,
         r: pt(lang),
-        reports: period_reports::list(state, me).await?,
+        reports,
         units: if period_reports::drafts(me) {
             units_for(state, me).await?
         } else {
             Vec::new()
         },
         typed_unit,
-        typed_period,
-        typed_as_of,
+        // A period or day typed as a code shows as officials write it, which the field reads back.
+        typed_period: Period::parse_input(&typed_period).map_or(typed_period, |p| p.label(lang)),
+        typed_as_of: day_shown(&typed_as_of),
         error,
     };
     render(&page)
+}
+
+/// A stored ISO day ("2023-03-28") as officials write it ("28/03/2023"); anything else as it is.
+fn day_shown(raw: &str) -> String {
+    raw.trim().parse::<jiff::civil::Date>().map_or_else(
+        |_| raw.to_string(),
+        giaoban_domain::calendar::format_date_vi,
+    )
 }
 
 type Html = axum::response::Html<String>;
@@ -253,6 +267,8 @@ async fn report_inner(
     error: Option<String>,
 ) -> Result<Html, AppError> {
     let path = format!("/period-reports/{}", v.id);
+    let mut v = v;
+    v.as_of = day_shown(&v.as_of);
     render(&ReportPage {
         c: Chrome::new(lang, Some(me), session, &path).await?,
         r: pt(lang),

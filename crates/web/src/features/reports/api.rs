@@ -52,7 +52,7 @@ pub struct TemplateQuery {
 /// Mẫu Excel: the form's template for a period, pre-filled with what is saved.
 #[utoipa::path(get, path = "/api/v1/forms/{id}/periods/{period}/template", tag = "reports",
     params(("id" = Uuid, Path, description = "Form id"),
-        ("period" = String, Path, description = "Period code, e.g. 2023Q1"), TemplateQuery),
+        ("period" = String, Path, description = "Period: a code (2023Q1) or as officials write it (quý I/2023)"), TemplateQuery),
     responses((status = 200, description = "The .xlsx file"), (status = 403, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
 async fn get_template(
@@ -81,7 +81,7 @@ pub struct UploadQuery {
 #[utoipa::path(post, path = "/api/v1/forms/{id}/periods/{period}/upload", tag = "reports",
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     params(("id" = Uuid, Path, description = "Form id"),
-        ("period" = String, Path, description = "Period code, e.g. 2023Q1"), UploadQuery),
+        ("period" = String, Path, description = "Period: a code (2023Q1) or as officials write it (quý I/2023)"), UploadQuery),
     responses((status = 200, body = reports::UploadResult), (status = 403, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
         (status = 413, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody),
@@ -115,7 +115,7 @@ async fn get_rollup_xlsx(
 /// The completeness table as an Excel file.
 #[utoipa::path(get, path = "/api/v1/forms/{id}/periods/{period}/completeness/xlsx", tag = "reports",
     params(("id" = Uuid, Path, description = "Form id"),
-        ("period" = String, Path, description = "Period code, e.g. 2023Q1"), CompletenessQuery),
+        ("period" = String, Path, description = "Period: a code (2023Q1) or as officials write it (quý I/2023)"), CompletenessQuery),
     responses((status = 200, description = "The .xlsx file"), (status = 403, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
 async fn get_completeness_xlsx(
@@ -215,7 +215,8 @@ pub struct CompletenessQuery {
 pub struct RollupQuery {
     /// The unit (default: the top of what the user sees).
     pub unit: Option<Uuid>,
-    /// Period code: `2023Q1`, `202303`, `2023S1`, `2023N9`, `2023W12`, `2023`.
+    /// Period: a code (`2023Q1`, `202303`, `2023S1`, `2023N9`, `2023W12`, `2023`) or as officials
+    /// write it ("quý I/2023", "tháng 3/2023", "6 tháng đầu năm 2023").
     pub period: String,
 }
 
@@ -399,7 +400,7 @@ async fn update_form(
 /// and what the user may do.
 #[utoipa::path(get, path = "/api/v1/forms/{id}/periods/{period}/units/{unit}", tag = "reports",
     params(("id" = Uuid, Path, description = "Form id"),
-        ("period" = String, Path, description = "Period code, e.g. 2023Q1"),
+        ("period" = String, Path, description = "Period: a code (2023Q1) or as officials write it (quý I/2023)"),
         ("unit" = Uuid, Path, description = "Reporting unit")),
     responses((status = 200, body = EntryView), (status = 403, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
@@ -418,7 +419,7 @@ async fn get_entry(
 #[utoipa::path(put, path = "/api/v1/forms/{id}/periods/{period}/units/{unit}", tag = "reports",
     request_body = EntryWrite,
     params(("id" = Uuid, Path, description = "Form id"),
-        ("period" = String, Path, description = "Period code, e.g. 2023Q1"),
+        ("period" = String, Path, description = "Period: a code (2023Q1) or as officials write it (quý I/2023)"),
         ("unit" = Uuid, Path, description = "Reporting unit")),
     responses((status = 200, body = EntryView), (status = 403, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
@@ -468,7 +469,7 @@ async fn submission_action(
 /// Tình hình nộp báo cáo: who has reported for a form and period, who is late, who is missing.
 #[utoipa::path(get, path = "/api/v1/forms/{id}/periods/{period}/completeness", tag = "reports",
     params(("id" = Uuid, Path, description = "Form id"),
-        ("period" = String, Path, description = "Period code, e.g. 2023Q1"), CompletenessQuery),
+        ("period" = String, Path, description = "Period: a code (2023Q1) or as officials write it (quý I/2023)"), CompletenessQuery),
     responses((status = 200, body = CompletenessView), (status = 403, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
 async fn get_completeness(

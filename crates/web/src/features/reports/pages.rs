@@ -282,6 +282,8 @@ pub struct FormRow {
     /// The kinds of unit that report, in the reader's language.
     pub reporters: String,
     pub default_period: String,
+    /// The default period as officials write it ("quý I/2023").
+    pub default_period_label: String,
     pub periods: Vec<(String, String)>,
 }
 
@@ -313,10 +315,13 @@ pub async fn reports_page(
             })
             .collect::<Vec<_>>()
             .join(", ");
+        let default = default_period(kind, state.today());
         forms.push(FormRow {
             f,
             reporters,
-            default_period: default_period(kind, state.today()),
+            default_period_label: Period::parse(&default)
+                .map_or_else(|_| default.clone(), |p| p.label(lang)),
+            default_period: default,
             periods: recent_periods(kind, lang, 8, state.today()),
         });
     }
@@ -618,8 +623,9 @@ struct RollupsPage {
 /// How many periods the chart shows, up to the chosen one.
 const CHART_PERIODS: usize = 8;
 
-/// A line chart of one indicator over periods, as SVG. Only period codes and numbers go into it:
-/// names (typed by people) stay in the HTML around it, escaped by the template.
+/// A line chart of one indicator over periods, as SVG. Only period labels ("quý II/2021", made
+/// here, never typed by people) and numbers go into it: names (typed by people) stay in the HTML
+/// around it, escaped by the template.
 fn chart_svg(points: &[reports::SeriesPoint]) -> Option<String> {
     use giaoban_domain::indicator::Figure;
     use plotters::prelude::*;
@@ -638,7 +644,7 @@ fn chart_svg(points: &[reports::SeriesPoint]) -> Option<String> {
     } else {
         min + 1.0
     };
-    let labels: Vec<String> = points.iter().map(|p| p.period.clone()).collect();
+    let labels: Vec<String> = points.iter().map(|p| p.label.clone()).collect();
     let (w, h) = (640u32, 300u32);
     let mut svg = String::new();
     {
@@ -703,7 +709,9 @@ pub async fn rollups_page(
     let mut page = RollupsPage {
         c: Chrome::new(lang, Some(&me), &session, "/rollups").await?,
         r: rt(lang),
-        period: period.clone(),
+        // The field shows the period's label ("quý I/2023"), which it reads back; what was
+        // typed stays as typed when it is not a period.
+        period: Period::parse_input(&period).map_or_else(|_| period.clone(), |p| p.label(lang)),
         unit: q.unit.clone(),
         v: None,
         sectors: vec![],

@@ -10,7 +10,7 @@ pub const WIDTH: u32 = 340;
 /// Font size of every label, in the drawing's units.
 pub const FONT: u32 = 14;
 const ROW: u32 = 40;
-const TOP: u32 = 26;
+pub const TOP: u32 = 26;
 const BAR_H: u32 = 14;
 /// Room kept right of the longest bar for its total.
 const TOTAL_ROOM: u32 = 44;
@@ -56,11 +56,36 @@ fn short(name: &str) -> String {
 
 /// The chart of `units` (in their order), or `None` when there is nothing to draw.
 pub fn chart(units: &[UnitBar]) -> Option<Chart> {
-    let max = units
+    let rows = units
         .iter()
-        .map(|u| u.overdue.count + u.due_soon.count + u.on_track.count)
-        .max()
-        .filter(|m| *m > 0)?;
+        .map(|u| {
+            (
+                u.unit_name.as_str(),
+                vec![
+                    (u.overdue.count, u.overdue.href.as_str(), "bar-overdue"),
+                    (u.due_soon.count, u.due_soon.href.as_str(), "bar-due-soon"),
+                    (u.on_track.count, u.on_track.href.as_str(), "bar-on-track"),
+                ],
+            )
+        })
+        .collect::<Vec<_>>();
+    if rows.iter().all(|(_, segs)| segs.iter().all(|s| s.0 == 0)) {
+        return None;
+    }
+    stacked(&rows, TOP)
+}
+
+/// One row of a stacked chart: its name and its segments (count, the list it opens, CSS class).
+pub type BarRow<'a> = (&'a str, Vec<(usize, &'a str, &'static str)>);
+
+/// A chart of stacked bars, one per row (in their order), below `top` units kept for a legend;
+/// `None` when there is no row (rows of zero are drawn, with their 0).
+pub fn stacked(items: &[BarRow<'_>], top: u32) -> Option<Chart> {
+    let max = items
+        .iter()
+        .map(|(_, segs)| segs.iter().map(|s| s.0).sum::<usize>())
+        .max()?
+        .max(1);
     let span = WIDTH - TOTAL_ROOM;
     let scale = |n: usize| -> u32 {
         let w = u64::try_from(n).unwrap_or(u64::MAX) * u64::from(span)
@@ -71,40 +96,36 @@ pub fn chart(units: &[UnitBar]) -> Option<Chart> {
             .max(if n > 0 { 3 } else { 0 })
     };
     let mut rows = Vec::new();
-    for (i, u) in units.iter().enumerate() {
-        let top = TOP + u32::try_from(i).unwrap_or(0) * ROW;
+    for (i, (name, segs)) in items.iter().enumerate() {
+        let row_top = top + u32::try_from(i).unwrap_or(0) * ROW;
         let mut x = 0;
         let mut segments = Vec::new();
-        for (f, class) in [
-            (&u.overdue, "bar-overdue"),
-            (&u.due_soon, "bar-due-soon"),
-            (&u.on_track, "bar-on-track"),
-        ] {
-            let w = scale(f.count);
+        for &(count, href, class) in segs {
+            let w = scale(count);
             if w > 0 {
                 segments.push(Segment {
                     x,
                     w,
-                    count: f.count,
-                    href: f.href.clone(),
+                    count,
+                    href: href.to_owned(),
                     class,
                 });
             }
             x += w;
         }
         rows.push(Row {
-            name: short(&u.unit_name),
-            name_y: top + FONT,
-            bar_y: top + FONT + 4,
+            name: short(name),
+            name_y: row_top + FONT,
+            bar_y: row_top + FONT + 4,
             segments,
-            total: u.overdue.count + u.due_soon.count + u.on_track.count,
+            total: segs.iter().map(|s| s.0).sum(),
             total_x: x + 4,
-            total_y: top + FONT + 4 + BAR_H - 2,
+            total_y: row_top + FONT + 4 + BAR_H - 2,
         });
     }
     Some(Chart {
         width: WIDTH,
-        height: TOP + u32::try_from(rows.len()).unwrap_or(0) * ROW,
+        height: top + u32::try_from(rows.len()).unwrap_or(0) * ROW,
         font: FONT,
         rows,
     })

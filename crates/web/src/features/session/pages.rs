@@ -146,6 +146,12 @@ struct HomePage {
     d: &'static crate::i18n::DashboardTexts,
     dash: giaoban_app::dashboard::Dashboard,
     chart: Option<super::chart::Chart>,
+    /// The leader's late and missing reports by form and period (issue 25).
+    reports_chart: Option<super::chart::Chart>,
+    /// Where the number of late reports leads: the one board when one form is late, else the list.
+    reports_late_href: String,
+    /// What waits for a decision, by kind.
+    inbox_chart: Option<super::chart::Chart>,
     bar_h: u32,
 }
 
@@ -164,9 +170,75 @@ pub(super) async fn home(
         .leader
         .as_ref()
         .and_then(|l| super::chart::chart(&l.units));
+    let (reports_chart, reports_late_href) = match dash.leader.as_ref() {
+        Some(l) => {
+            let names: Vec<String> = l
+                .reports
+                .iter()
+                .map(|r| format!("{} — {}", r.form_name, r.period_label))
+                .collect();
+            let rows: Vec<super::chart::BarRow<'_>> = l
+                .reports
+                .iter()
+                .zip(&names)
+                .map(|(r, name)| {
+                    (
+                        name.as_str(),
+                        vec![
+                            (r.late.count, r.late.href.as_str(), "bar-late"),
+                            (r.missing.count, r.missing.href.as_str(), "bar-missing"),
+                        ],
+                    )
+                })
+                .collect();
+            let late: Vec<_> = l.reports.iter().filter(|r| r.late.count > 0).collect();
+            let href = match late.as_slice() {
+                [one] => one.late.href.clone(),
+                _ => "/reports".to_owned(),
+            };
+            (super::chart::stacked(&rows, super::chart::TOP), href)
+        }
+        None => (None, "/reports".to_owned()),
+    };
+    let inbox_chart = {
+        let it = c.inbox_t;
+        let counts = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        super::chart::stacked(
+            &[
+                (
+                    it.kinds_extension,
+                    vec![(
+                        counts(inbox.extensions),
+                        "/inbox#inbox-extensions",
+                        "bar-pending",
+                    )],
+                ),
+                (
+                    it.kinds_report,
+                    vec![(counts(inbox.reports), "/inbox#inbox-reports", "bar-pending")],
+                ),
+                (
+                    it.kinds_notice,
+                    vec![(counts(inbox.notices), "/inbox#inbox-notices", "bar-pending")],
+                ),
+                (
+                    it.kinds_recommendation,
+                    vec![(
+                        counts(inbox.recommendations),
+                        "/inbox#inbox-recommendations",
+                        "bar-pending",
+                    )],
+                ),
+            ],
+            0,
+        )
+    };
     render(&HomePage {
         c,
         inbox,
+        reports_chart,
+        reports_late_href,
+        inbox_chart,
         d: crate::i18n::dashboard_texts(lang),
         dash,
         chart,

@@ -258,8 +258,15 @@ fn filter_view(lang: Lang, me: &CurrentActor, units: &[Unit], f: &FilterForm) ->
         units: mark_one(&unit_list, f.unit.trim()),
         statuses: mark_one(&statuses, f.status.trim()),
         sources: mark_one(&sources, f.source.trim()),
-        period: f.period.clone(),
-        as_of: f.as_of.clone(),
+        // A period typed or linked as a code shows as its label, which the field reads back.
+        period: giaoban_domain::period::Period::parse_input(&f.period)
+            .map_or_else(|_| f.period.clone(), |p| p.label(lang)),
+        // An ISO date from a link shows as dd/mm/yyyy, which the field reads back.
+        as_of: f
+            .as_of
+            .trim()
+            .parse::<jiff::civil::Date>()
+            .map_or_else(|_| f.as_of.clone(), format_date_vi),
         conclusion: f.conclusion.clone(),
         meeting: f.meeting.clone(),
     }
@@ -1165,7 +1172,15 @@ impl MeetingFormEcho {
             invited: m.invited.iter().map(|u| u.id.to_string()).collect(),
             agenda: m.agenda.join("\n"),
             minutes: m.minutes.clone().unwrap_or_default(),
-            period: m.period.clone().unwrap_or_default(),
+            // The label ("quý I/2023"), which the field reads back.
+            period: m
+                .period
+                .as_deref()
+                .map(|code| {
+                    giaoban_domain::period::Period::parse_input(code)
+                        .map_or_else(|_| code.to_string(), |p| p.label(Lang::Vi))
+                })
+                .unwrap_or_default(),
             version: Some(m.version),
         }
     }
