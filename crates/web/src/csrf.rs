@@ -17,12 +17,11 @@ use tower_sessions::Session;
 
 use crate::auth::random_token;
 use crate::error::AppError;
+use crate::state::MAX_FORM_BYTES;
 
 const SESSION_KEY: &str = "csrf_token";
 pub const HEADER: &str = "x-csrf-token";
 pub const FORM_FIELD: &str = "csrf_token";
-/// The largest form body the middleware reads to find the token (the body limit applies anyway).
-pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 /// The session's token, created on first use.
 pub async fn token(session: &Session) -> Result<String, AppError> {

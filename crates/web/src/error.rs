@@ -386,35 +386,18 @@ fn generic(status: StatusCode) -> ErrorInfo {
 pub struct BodyLimit(pub usize);
 
 /// The largest body a page's form may send: the body limit, and the CSRF check reads at most
-/// [`crate::csrf::MAX_FORM_BYTES`] of a form.
+/// [`crate::state::MAX_FORM_BYTES`] of a form.
 pub fn form_limit(body_limit: usize) -> usize {
-    body_limit.min(crate::csrf::MAX_FORM_BYTES)
-}
-
-/// A size in bytes as a person reads it: "1 MB", "1,5 MB", "512 KB".
-pub fn size_label(bytes: usize, lang: Lang) -> String {
-    const KB: usize = 1024;
-    const MB: usize = 1024 * 1024;
-    let (whole, tenths, unit) = if bytes >= MB {
-        (bytes / MB, (bytes % MB) * 10 / MB, "MB")
-    } else {
-        (bytes.div_ceil(KB), 0, "KB")
-    };
-    let mark = match lang {
-        Lang::Vi => ',',
-        Lang::En => '.',
-    };
-    if tenths == 0 {
-        format!("{whole} {unit}")
-    } else {
-        format!("{whole}{mark}{tenths} {unit}")
-    }
+    body_limit.min(crate::state::MAX_FORM_BYTES)
 }
 
 /// The refusal of a body over the limit, saying the limit; a page's also says how to keep what
 /// was typed (the browser's Back button returns to the form with it).
 fn too_large(limit: usize, is_api: bool) -> ErrorInfo {
-    let (vi_size, en_size) = (size_label(limit, Lang::Vi), size_label(limit, Lang::En));
+    let (vi_size, en_size) = (
+        crate::frame::size_label(limit, Lang::Vi),
+        crate::frame::size_label(limit, Lang::En),
+    );
     let (vi, en) = if is_api {
         (
             format!("Dữ liệu gửi lên quá lớn: tối đa {vi_size} mỗi yêu cầu."),

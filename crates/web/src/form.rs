@@ -10,7 +10,7 @@ use giaoban_domain::unit::Unit;
 
 use crate::auth::CurrentActor;
 use crate::error::AppError;
-use crate::layout::correctable;
+use crate::layout::{FIELD_LINK, correctable};
 
 /// A submitted form as its pairs: a multi-select sends its key once per chosen value.
 pub struct Fields(pub Vec<(String, String)>);
@@ -67,9 +67,6 @@ pub struct FormErrors {
     /// The summary's first line when fields are named: how many to correct.
     heading: Option<String>,
 }
-
-/// Where a summary item links before [`anchor_summaries`] finds its field's id.
-const FIELD_LINK: &str = "href=\"#field:";
 
 impl FormErrors {
     /// The messages about `field`, joined.
@@ -144,63 +141,6 @@ fn escape(s: &str) -> String {
         }
     }
     out
-}
-
-/// Points the links of each error summary in `html` at its fields: the first control after the
-/// summary named as the field (`name="…"`) gives its id, or gets `id="field-…"`; a field with no
-/// visible control (a hidden input) links to the form that follows the summary.
-pub fn anchor_summaries(mut html: String) -> String {
-    while let Some(at) = html.find(FIELD_LINK) {
-        let start = at + FIELD_LINK.len();
-        let Some(len) = html[start..].find('"') else {
-            break;
-        };
-        let field = html[start..start + len].to_owned();
-        let (target, insert) = field_target(&html, start + len, &field);
-        if let Some((pos, text)) = insert {
-            html.insert_str(pos, &text);
-        }
-        html.replace_range(at..start + len, &format!("href=\"#{target}"));
-    }
-    html
-}
-
-/// The id a summary link to `field` goes to, searching from `from`, and an id to insert into the
-/// page (position, text) when the control has none.
-fn field_target(html: &str, from: usize, field: &str) -> (String, Option<(usize, String)>) {
-    let name = format!(" name=\"{field}\"");
-    let control = html[from..].find(&name).and_then(|rel| {
-        let q = from + rel;
-        let open = html[..q].rfind('<')?;
-        let close = q + html[q..].find('>')?;
-        let tag = &html[open..close];
-        (!tag.contains("type=\"hidden\"")).then_some((open, tag))
-    });
-    let found = control.or_else(|| {
-        let open = from + html[from..].find("<form")?;
-        let close = open + html[open..].find('>')?;
-        Some((open, &html[open..close]))
-    });
-    let Some((open, tag)) = found else {
-        return (String::new(), None);
-    };
-    if let Some(id) = attr(tag, "id") {
-        return (id.to_owned(), None);
-    }
-    let id = format!("field-{field}");
-    let after_name = open
-        + 1
-        + tag[1..]
-            .find(|c: char| c.is_whitespace())
-            .unwrap_or(tag.len() - 1);
-    (id.clone(), Some((after_name, format!(" id=\"{id}\""))))
-}
-
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let len = tag[start..].find('"')?;
-    Some(&tag[start..start + len])
 }
 
 /// Splits a correctable error into the status and the messages a form shows; `None` for errors
@@ -326,6 +266,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::anchor_summaries;
 
     fn refused(fields: &[(&'static str, &str)]) -> FormErrors {
         let mut errs = FormErrors {

@@ -32,7 +32,7 @@ impl Chrome {
     /// The largest body a page's form may send, which the page's script checks before sending
     /// (so a refused paste stays in its box) and the server's 413 page states.
     pub fn form_limit(&self) -> usize {
-        crate::csrf::MAX_FORM_BYTES
+        crate::state::MAX_FORM_BYTES
     }
 
     /// [`Chrome::form_limit`] as a person reads it, in the page's language.
@@ -42,7 +42,7 @@ impl Chrome {
         } else {
             Lang::Vi
         };
-        crate::error::size_label(self.form_limit(), lang)
+        size_label(self.form_limit(), lang)
     }
 
     /// The frame of a page shown without a session (the error page): no user, no form token.
@@ -54,5 +54,25 @@ impl Chrome {
             csrf: String::new(),
             path: path.to_owned(),
         }
+    }
+}
+
+/// A size in bytes as a person reads it: "1 MB", "1,5 MB", "512 KB".
+pub fn size_label(bytes: usize, lang: Lang) -> String {
+    const KB: usize = 1024;
+    const MB: usize = 1024 * 1024;
+    let (whole, tenths, unit) = if bytes >= MB {
+        (bytes / MB, (bytes % MB) * 10 / MB, "MB")
+    } else {
+        (bytes.div_ceil(KB), 0, "KB")
+    };
+    let mark = match lang {
+        Lang::Vi => ',',
+        Lang::En => '.',
+    };
+    if tenths == 0 {
+        format!("{whole} {unit}")
+    } else {
+        format!("{whole}{mark}{tenths} {unit}")
     }
 }

@@ -59,10 +59,70 @@ pub fn correctable(e: &AppError, lang: Lang) -> Option<(StatusCode, String)> {
 }
 
 /// A page's HTML, or an internal error if the template fails. The links of an error summary
-/// ([`crate::form::FormErrors::summary`]) are pointed at the ids of their fields here.
+/// (the form module's `FormErrors::summary`) are pointed at the ids of their fields here.
 pub fn render(t: &impl Template) -> Result<Html<String>, AppError> {
     t.render()
-        .map(crate::form::anchor_summaries)
+        .map(anchor_summaries)
         .map(Html)
         .map_err(|e| AppError::Internal(format!("template: {e}")))
+}
+
+/// Where a summary item links before [`anchor_summaries`] finds its field's id.
+pub(crate) const FIELD_LINK: &str = "href=\"#field:";
+
+/// Points the links of each error summary in `html` at its fields: the first control after the
+/// summary named as the field (`name="…"`) gives its id, or gets `id="field-…"`; a field with no
+/// visible control (a hidden input) links to the form that follows the summary.
+pub fn anchor_summaries(mut html: String) -> String {
+    while let Some(at) = html.find(FIELD_LINK) {
+        let start = at + FIELD_LINK.len();
+        let Some(len) = html[start..].find('"') else {
+            break;
+        };
+        let field = html[start..start + len].to_owned();
+        let (target, insert) = field_target(&html, start + len, &field);
+        if let Some((pos, text)) = insert {
+            html.insert_str(pos, &text);
+        }
+        html.replace_range(at..start + len, &format!("href=\"#{target}"));
+    }
+    html
+}
+
+/// The id a summary link to `field` goes to, searching from `from`, and an id to insert into the
+/// page (position, text) when the control has none.
+fn field_target(html: &str, from: usize, field: &str) -> (String, Option<(usize, String)>) {
+    let name = format!(" name=\"{field}\"");
+    let control = html[from..].find(&name).and_then(|rel| {
+        let q = from + rel;
+        let open = html[..q].rfind('<')?;
+        let close = q + html[q..].find('>')?;
+        let tag = &html[open..close];
+        (!tag.contains("type=\"hidden\"")).then_some((open, tag))
+    });
+    let found = control.or_else(|| {
+        let open = from + html[from..].find("<form")?;
+        let close = open + html[open..].find('>')?;
+        Some((open, &html[open..close]))
+    });
+    let Some((open, tag)) = found else {
+        return (String::new(), None);
+    };
+    if let Some(id) = attr(tag, "id") {
+        return (id.to_owned(), None);
+    }
+    let id = format!("field-{field}");
+    let after_name = open
+        + 1
+        + tag[1..]
+            .find(|c: char| c.is_whitespace())
+            .unwrap_or(tag.len() - 1);
+    (id.clone(), Some((after_name, format!(" id=\"{id}\""))))
+}
+
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
 }

@@ -7,6 +7,10 @@ use giaoban_app::channels;
 
 use crate::throttle::SignInThrottle;
 
+/// The largest form body the CSRF middleware reads to find the token (the body limit applies
+/// anyway): the real limit of a page's form, named by the page's own size check and the 413 page.
+pub const MAX_FORM_BYTES: usize = 1024 * 1024;
+
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
