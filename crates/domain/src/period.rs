@@ -411,8 +411,11 @@ impl Period {
     pub fn parse_input(text: &str) -> Result<Period, PeriodError> {
         let trimmed = text.trim();
         let bad = || PeriodError::BadCode(trimmed.to_string());
-        if let Ok(period) = Period::parse(&trimmed.to_ascii_uppercase()) {
-            return Ok(period);
+        // A well-formed code out of range ("2023Q5", "9999") keeps its own reason.
+        match Period::parse(&trimmed.to_ascii_uppercase()) {
+            Ok(period) => return Ok(period),
+            Err(PeriodError::BadCode(_)) => {}
+            Err(e) => return Err(e),
         }
         let folded = giaoban_vntext::normalize::ascii_key(trimmed);
         let tokens: Vec<&str> = folded
